@@ -1,0 +1,167 @@
+package org.fedtrace.node;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Sha256;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.FederationGrpc;
+import org.fedtrace.proto.v1.GetBatchRequest;
+import org.fedtrace.proto.v1.GetBatchResponse;
+import org.fedtrace.proto.v1.GetNodeInfoRequest;
+import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.LogReceipt;
+import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.proto.v1.PublishBatchResponse;
+import org.fedtrace.proto.v1.PullBatchesRequest;
+import org.fedtrace.proto.v1.PullBatchesResponse;
+import org.fedtrace.proto.v1.SubscribeBatchesRequest;
+import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.Countries;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.rules.Statuses;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoreException;
+import org.fedtrace.store.StoredBatch;
+import org.fedtrace.transport.Peer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code fedtrace.v1.Federation} service: peers push, pull, subscribe to and fetch batches. The
+ * caller's identity and membership were established by the interceptors before a handler runs;
+ * every batch goes through {@link Admission} before it is stored, and is acknowledged only after
+ * the store committed it.
+ */
+final class BatchExchange extends FederationGrpc.FederationImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchExchange.class);
+
+  /** Default and largest page of PullBatches. */
+  static final int DEFAULT_PAGE = 100;
+
+  static final int MAX_PAGE = 1000;
+
+  private final NodeServices services;
+
+  BatchExchange(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public void getNodeInfo(
+      GetNodeInfoRequest request, StreamObserver<GetNodeInfoResponse> observer) {
+    Unary.run("GetNodeInfo", services.metrics(), observer, services::nodeInfo);
+  }
+
+  @Override
+  public void publishBatch(
+      PublishBatchRequest request, StreamObserver<PublishBatchResponse> observer) {
+    Unary.run(
+        "PublishBatch",
+        services.metrics(),
+        observer,
+        () -> {
+          Peer peer = Peer.current();
+          services.lifecycle().checkExchange();
+          DiagnosisKeyBatch batch = request.getBatch();
+          Ingest.Result r = services.ingest().accept(batch, batch.toByteArray(), peer, null);
+          return PublishBatchResponse.newBuilder()
+              .setDuplicate(r.duplicate())
+              .setReceipt(LogReceipt.newBuilder().setLeafIndex(Math.max(0, r.logIndex())))
+              .build();
+        });
+  }
+
+  @Override
+  public void pullBatches(
+      PullBatchesRequest request, StreamObserver<PullBatchesResponse> observer) {
+    Unary.run(
+        "PullBatches",
+        services.metrics(),
+        observer,
+        () -> {
+          Peer peer = Peer.current();
+          services.lifecycle().checkExchange();
+          Store store = services.store();
+          long position = Cursor.decode(request.getCursor(), store.epoch());
+          int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
+          if (max < 0 || max > MAX_PAGE) {
+            throw new RuleViolation(
+                Rule.MAX_BATCHES_RANGE,
+                "max_batches must be in 0..1000, got " + Integer.toUnsignedString(max));
+          }
+          Store.Page page = store.batchesAfter(position, max, peer.country(), peer.name());
+          PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
+          for (StoredBatch b : page.batches()) {
+            out.addBatches(services.sent(b, peer));
+          }
+          return out.setNextCursor(Cursor.encode(store.epoch(), page.lastPosition()))
+              .setCaughtUp(page.lastPosition() >= store.lastPosition())
+              .build();
+        });
+  }
+
+  @Override
+  public void subscribeBatches(
+      SubscribeBatchesRequest request, StreamObserver<SubscribeBatchesResponse> observer) {
+    ServerCallStreamObserver<SubscribeBatchesResponse> call =
+        (ServerCallStreamObserver<SubscribeBatchesResponse>) observer;
+    try {
+      Peer peer = Peer.current();
+      services.lifecycle().checkExchange();
+      long position = Cursor.decode(request.getCursor(), services.store().epoch());
+      Subscription.start(services, peer, position, call);
+    } catch (RuleViolation v) {
+      observer.onError(Statuses.toStatus(v));
+    } catch (StoreException e) {
+      LOG.error("event=store_failure method=SubscribeBatches error=\"{}\"", e.getMessage(), e);
+      observer.onError(
+          io.grpc.Status.INTERNAL.withDescription("the node's store failed").asException());
+    }
+  }
+
+  @Override
+  public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
+    Unary.run(
+        "GetBatch",
+        services.metrics(),
+        observer,
+        () -> {
+          Peer peer = Peer.current();
+          services.lifecycle().checkExchange();
+          if (!Countries.isCountryCode(request.getOrigin())
+              || request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
+            throw new RuleViolation(
+                Rule.GET_BATCH_ARGUMENT,
+                "origin must be an ISO 3166-1 alpha-2 code and batch_id 16 bytes");
+          }
+          StoredBatch b =
+              services
+                  .store()
+                  .batch(request.getOrigin(), request.getBatchId().toByteArray())
+                  .orElseThrow(
+                      () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
+          return GetBatchResponse.newBuilder().setBatch(services.sent(b, peer)).build();
+        });
+  }
+
+  /** Parses a stored payload; the store only holds payloads that parsed when they arrived. */
+  static DiagnosisKeyBatch parse(byte[] payload) {
+    try {
+      return DiagnosisKeyBatch.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored batch does not parse", e);
+    }
+  }
+
+  /** SHA-256 of a batch's canonical encoding, or of its bytes when it cannot be encoded. */
+  static byte[] subjectHash(DiagnosisKeyBatch batch) {
+    try {
+      return CanonicalEncoding.batchDigest(batch);
+    } catch (IllegalArgumentException e) {
+      return Sha256.hash(batch.toByteArray());
+    }
+  }
+}

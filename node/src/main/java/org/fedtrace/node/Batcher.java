@@ -1,0 +1,154 @@
+package org.fedtrace.node;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Sha256;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.store.NewBatch;
+import org.fedtrace.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the keys of accepted uploads into the node's own signed batches, by the batching policy: a
+ * batch is published when {@code maxKeys} keys are pending, or when the oldest pending key has
+ * waited {@code maxAgeSeconds}. Every batch is padded to at least {@code minKeys} keys with random
+ * keys whose metadata is copied from the batch's real keys, so padding is indistinguishable on the
+ * wire; a random key matches an observed identifier only with probability 2^-128 per comparison.
+ * Runs on one thread at a time.
+ */
+final class Batcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+  private final String country;
+  private final BatchSigner signer;
+  private final Store store;
+  private final ExchangeLog log;
+  private final NodeMetrics metrics;
+  private final BatchNotifier notifier;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final int maxKeys;
+  private final int maxAgeSeconds;
+  private final int minKeys;
+
+  Batcher(
+      String country,
+      BatchSigner signer,
+      Store store,
+      ExchangeLog log,
+      NodeMetrics metrics,
+      BatchNotifier notifier,
+      Clock clock,
+      SecureRandom random,
+      int maxKeys,
+      int maxAgeSeconds,
+      int minKeys) {
+    this.country = country;
+    this.signer = signer;
+    this.store = store;
+    this.log = log;
+    this.metrics = metrics;
+    this.notifier = notifier;
+    this.clock = clock;
+    this.random = random;
+    this.maxKeys = maxKeys;
+    this.maxAgeSeconds = maxAgeSeconds;
+    this.minKeys = minKeys;
+  }
+
+  /**
+   * Publishes what the policy says is due; with {@code flush}, publishes every pending key now.
+   *
+   * @return the number of batches published
+   */
+  synchronized int publishDue(boolean flush) {
+    List<Store.PendingKey> pending = store.pendingKeys();
+    int published = 0;
+    int from = 0;
+    long now = clock.instant().getEpochSecond();
+    while (from < pending.size()) {
+      int n = Math.min(maxKeys, pending.size() - from);
+      boolean full = n == maxKeys;
+      boolean old = now - pending.get(from).acceptedUnixSeconds() >= maxAgeSeconds;
+      if (!full && !old && !flush) {
+        break;
+      }
+      publish(pending.subList(from, from + n));
+      from += n;
+      published++;
+    }
+    return published;
+  }
+
+  private void publish(List<Store.PendingKey> pending) {
+    List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), minKeys));
+    long[] ids = new long[pending.size()];
+    for (int i = 0; i < pending.size(); i++) {
+      ids[i] = pending.get(i).id();
+      keys.add(parse(pending.get(i).key()));
+    }
+    int real = keys.size();
+    while (keys.size() < minKeys) {
+      keys.add(padding(keys.get(random.nextInt(real))));
+    }
+    byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
+    random.nextBytes(id);
+    long now = clock.instant().getEpochSecond();
+    DiagnosisKeyBatch batch =
+        signer.sign(
+            DiagnosisKeyBatch.newBuilder()
+                .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
+                .setBatchId(ByteString.copyFrom(id))
+                .setOrigin(country)
+                .setSequence(store.highestSequence(country) + 1)
+                .setCreatedUnixSeconds(now)
+                .addAllKeys(keys)
+                .build());
+    byte[] digest = Sha256.hash(CanonicalEncoding.batch(batch));
+    store.insertOwnBatch(
+        new NewBatch(
+            country,
+            id,
+            batch.getSequence(),
+            now,
+            digest,
+            keys.size(),
+            null,
+            now,
+            Admission.oldestKeyEnd(batch),
+            batch.toByteArray()),
+        ids);
+    notifier.batchStored();
+    log.record(ExchangeLog.Event.BATCH_CREATED, digest, country, "", keys.size(), "");
+    metrics.batch("", "own", "created", "", keys.size());
+    LOG.info(
+        "event=batch_created origin={} sequence={} keys={} padding={}",
+        country,
+        batch.getSequence(),
+        keys.size(),
+        keys.size() - real);
+  }
+
+  /** A random key with the metadata of {@code template}. */
+  private DiagnosisKey padding(DiagnosisKey template) {
+    byte[] key = new byte[16];
+    random.nextBytes(key);
+    return template.toBuilder().setKeyData(ByteString.copyFrom(key)).build();
+  }
+
+  private static DiagnosisKey parse(byte[] bytes) {
+    try {
+      return DiagnosisKey.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a pending key in the store does not parse", e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package org.fedtrace.node;
+
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.rules.Countries;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.NewBatch;
+import org.fedtrace.store.Store;
+import org.fedtrace.transport.Peer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a batch from a peer, whether pushed to us or pulled by us: admission, durable commit, the
+ * exchange log, metrics, and waking subscribers. A refusal is logged and counted, then rethrown for
+ * the caller to report.
+ */
+final class Ingest {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+
+  /** Outcome of an accepted batch. */
+  record Result(boolean duplicate, long logIndex) {}
+
+  private final Admission admission;
+  private final Store store;
+  private final ExchangeLog log;
+  private final NodeMetrics metrics;
+  private final BatchNotifier notifier;
+
+  Ingest(
+      Admission admission,
+      Store store,
+      ExchangeLog log,
+      NodeMetrics metrics,
+      BatchNotifier notifier) {
+    this.admission = admission;
+    this.store = store;
+    this.log = log;
+    this.metrics = metrics;
+    this.notifier = notifier;
+  }
+
+  /**
+   * Admits and stores {@code batch}.
+   *
+   * @param payload the batch's wire bytes, stored and served unchanged
+   * @param from the peer that delivered it
+   * @param cursorUpdate the sync cursor to commit with it when it was pulled, or null
+   * @throws RuleViolation when the batch is refused
+   */
+  Result accept(DiagnosisKeyBatch batch, byte[] payload, Peer from, Store.PeerCursor cursorUpdate) {
+    NewBatch admitted;
+    try {
+      admitted = admission.admit(batch, payload, from.name());
+      Store.Insert outcome = store.insertBatch(admitted, cursorUpdate);
+      if (outcome == Store.Insert.DUPLICATE) {
+        metrics.batch(from.name(), "in", "duplicate", "", batch.getKeysCount());
+        return new Result(true, -1);
+      }
+    } catch (RuleViolation v) {
+      refused(batch, from, v);
+      throw v;
+    }
+    notifier.batchStored();
+    long index =
+        log.record(
+            ExchangeLog.Event.BATCH_RECEIVED,
+            admitted.contentSha256(),
+            admitted.origin(),
+            from.name(),
+            admitted.keyCount(),
+            "");
+    metrics.batch(from.name(), "in", "accepted", "", admitted.keyCount());
+    LOG.info(
+        "event=batch_received origin={} sequence={} keys={} peer={}",
+        admitted.origin(),
+        Long.toUnsignedString(admitted.sequence()),
+        admitted.keyCount(),
+        from.name());
+    return new Result(false, index);
+  }
+
+  private void refused(DiagnosisKeyBatch batch, Peer from, RuleViolation v) {
+    String rule = v.rule().id();
+    String origin = Countries.isCountryCode(batch.getOrigin()) ? batch.getOrigin() : "";
+    log.record(
+        ExchangeLog.Event.BATCH_REFUSED,
+        BatchExchange.subjectHash(batch),
+        origin,
+        from.name(),
+        batch.getKeysCount(),
+        rule);
+    metrics.batch(from.name(), "in", "refused", rule, batch.getKeysCount());
+    LOG.warn(
+        "event=batch_refused rule={} origin={} keys={} peer={} reason=\"{}\"",
+        rule,
+        origin,
+        batch.getKeysCount(),
+        from.name(),
+        v.getMessage());
+  }
+}

@@ -1,0 +1,69 @@
+package org.fedtrace.node;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+
+/**
+ * The node's state (spec: node state machine): starting, serving, draining, stopped; and whether
+ * the agreement's sunset has passed, which ends all exchange whatever the state.
+ */
+public final class Lifecycle {
+  /** States of a node. */
+  public enum State {
+    STARTING,
+    SERVING,
+    DRAINING,
+    STOPPED
+  }
+
+  private final LocalDate sunsetDate;
+  private final Clock clock;
+  private volatile State state = State.STARTING;
+
+  /**
+   * @param sunsetDate the agreement's last day of exchange (UTC)
+   */
+  public Lifecycle(LocalDate sunsetDate, Clock clock) {
+    this.sunsetDate = sunsetDate;
+    this.clock = clock;
+  }
+
+  /** Current state. */
+  public State state() {
+    return state;
+  }
+
+  void moveTo(State next) {
+    state = next;
+  }
+
+  /** True once the UTC date is after the agreement's sunset date. */
+  public boolean pastSunset() {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(sunsetDate);
+  }
+
+  /** The agreement's sunset date. */
+  public LocalDate sunsetDate() {
+    return sunsetDate;
+  }
+
+  /**
+   * Allows an exchange RPC or refuses it.
+   *
+   * @throws RuleViolation {@link Rule#PAST_SUNSET} after the sunset, {@link Rule#DRAINING} while
+   *     the node shuts down
+   */
+  public void checkExchange() {
+    if (pastSunset()) {
+      throw new RuleViolation(
+          Rule.PAST_SUNSET,
+          "the federation agreement ended on " + sunsetDate + "; exchange is closed");
+    }
+    if (state == State.DRAINING || state == State.STOPPED) {
+      throw new RuleViolation(Rule.DRAINING, "the node is shutting down; retry with backoff");
+    }
+  }
+}

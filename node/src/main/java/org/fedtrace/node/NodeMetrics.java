@@ -1,0 +1,63 @@
+package org.fedtrace.node;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The node's Prometheus metrics, in a registry of its own (several nodes can share a JVM in the
+ * simulator). Labels carry peers, outcomes and rule ids, never key material.
+ */
+public final class NodeMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter batches =
+      Counter.builder()
+          .name("fedtrace_batches_total")
+          .help("Batches handled, by peer, direction, outcome and refusal rule")
+          .labelNames("peer", "direction", "outcome", "rule")
+          .register(registry);
+  private final Counter keys =
+      Counter.builder()
+          .name("fedtrace_keys_total")
+          .help("Diagnosis keys handled, by peer, direction, outcome and refusal rule")
+          .labelNames("peer", "direction", "outcome", "rule")
+          .register(registry);
+  private final Histogram rpcSeconds =
+      Histogram.builder()
+          .name("fedtrace_rpc_duration_seconds")
+          .help("Server-side latency of unary RPCs")
+          .labelNames("method", "code")
+          .register(registry);
+  private final Gauge subscriptions =
+      Gauge.builder()
+          .name("fedtrace_subscriptions")
+          .help("Live SubscribeBatches streams served")
+          .register(registry);
+
+  /** The registry to expose. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Counts a batch and its keys. */
+  public void batch(String peer, String direction, String outcome, String rule, long keyCount) {
+    batches.labelValues(peer, direction, outcome, rule).inc();
+    keys.labelValues(peer, direction, outcome, rule).inc(keyCount);
+  }
+
+  /** Records the latency of one RPC. */
+  public void rpc(String method, String code, double seconds) {
+    rpcSeconds.labelValues(method, code).observe(seconds);
+  }
+
+  /** Tracks the number of live subscriptions. */
+  public void subscriptionDelta(int delta) {
+    subscriptions.inc(delta);
+  }
+
+  /** Current value of the batch counter, for tests. */
+  public double batchCount(String peer, String direction, String outcome, String rule) {
+    return batches.labelValues(peer, direction, outcome, rule).get();
+  }
+}

@@ -1,0 +1,89 @@
+package org.fedtrace.node;
+
+import java.util.concurrent.ScheduledExecutorService;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoredBatch;
+import org.fedtrace.transport.Peer;
+
+/** What the node's RPC handlers share. */
+final class NodeServices {
+  private final Store store;
+  private final Ingest ingest;
+  private final Lifecycle lifecycle;
+  private final NodeMetrics metrics;
+  private final ExchangeLog log;
+  private final BatchNotifier notifier;
+  private final ScheduledExecutorService scheduler;
+  private final GetNodeInfoResponse nodeInfo;
+  private final long heartbeatMillis;
+
+  NodeServices(
+      Store store,
+      Ingest ingest,
+      Lifecycle lifecycle,
+      NodeMetrics metrics,
+      ExchangeLog log,
+      BatchNotifier notifier,
+      ScheduledExecutorService scheduler,
+      GetNodeInfoResponse nodeInfo,
+      long heartbeatMillis) {
+    this.store = store;
+    this.ingest = ingest;
+    this.lifecycle = lifecycle;
+    this.metrics = metrics;
+    this.log = log;
+    this.notifier = notifier;
+    this.scheduler = scheduler;
+    this.nodeInfo = nodeInfo;
+    this.heartbeatMillis = heartbeatMillis;
+  }
+
+  Store store() {
+    return store;
+  }
+
+  Ingest ingest() {
+    return ingest;
+  }
+
+  Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  NodeMetrics metrics() {
+    return metrics;
+  }
+
+  BatchNotifier notifier() {
+    return notifier;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  long heartbeatMillis() {
+    return heartbeatMillis;
+  }
+
+  GetNodeInfoResponse nodeInfo() {
+    return nodeInfo;
+  }
+
+  /** A stored batch about to be delivered to {@code peer}: parsed, logged and counted. */
+  DiagnosisKeyBatch sent(StoredBatch stored, Peer peer) {
+    DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
+    boolean own = stored.receivedFrom() == null;
+    log.record(
+        own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
+        BatchExchange.subjectHash(batch),
+        stored.origin(),
+        peer.name(),
+        batch.getKeysCount(),
+        "");
+    metrics.batch(peer.name(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
+    return batch;
+  }
+}

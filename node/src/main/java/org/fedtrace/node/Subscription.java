@@ -1,0 +1,134 @@
+package org.fedtrace.node;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.rules.Statuses;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoredBatch;
+import org.fedtrace.transport.Peer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SubscribeBatches stream: the backlog after the cursor, then the live tail, then heartbeats
+ * while idle. Respects the client's flow control (sends only while the stream is ready), and runs
+ * its sending on the node's scheduler, one drain at a time.
+ */
+final class Subscription {
+  private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+  private static final int PAGE = 64;
+
+  private final NodeServices services;
+  private final Peer peer;
+  private final ServerCallStreamObserver<SubscribeBatchesResponse> call;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable wake = this::schedule;
+  private volatile boolean done;
+  private long position;
+  private boolean caughtUp;
+  private long lastSentNanos = System.nanoTime();
+  private ScheduledFuture<?> heartbeat;
+
+  private Subscription(
+      NodeServices services,
+      Peer peer,
+      long position,
+      ServerCallStreamObserver<SubscribeBatchesResponse> call) {
+    this.services = services;
+    this.peer = peer;
+    this.position = position;
+    this.call = call;
+  }
+
+  static void start(
+      NodeServices services,
+      Peer peer,
+      long position,
+      ServerCallStreamObserver<SubscribeBatchesResponse> call) {
+    Subscription s = new Subscription(services, peer, position, call);
+    call.setOnCancelHandler(s::finish);
+    call.setOnReadyHandler(s::schedule);
+    services.notifier().add(s.wake);
+    services.metrics().subscriptionDelta(1);
+    long every = services.heartbeatMillis();
+    s.heartbeat =
+        services.scheduler().scheduleAtFixedRate(s::schedule, every, every, TimeUnit.MILLISECONDS);
+    s.schedule();
+  }
+
+  private void schedule() {
+    if (!done && scheduled.compareAndSet(false, true)) {
+      services.scheduler().execute(this::drain);
+    }
+  }
+
+  private synchronized void drain() {
+    scheduled.set(false);
+    try {
+      services.lifecycle().checkExchange();
+      Store store = services.store();
+      while (!done && call.isReady()) {
+        Store.Page page = store.batchesAfter(position, PAGE, peer.country(), peer.name());
+        position = page.lastPosition();
+        for (StoredBatch b : page.batches()) {
+          send(
+              SubscribeBatchesResponse.newBuilder()
+                  .setBatch(services.sent(b, peer))
+                  .setCursor(Cursor.encode(store.epoch(), b.position()))
+                  .setCaughtUp(caughtUp));
+        }
+        if (page.batches().isEmpty()) {
+          boolean idle =
+              System.nanoTime() - lastSentNanos >= services.heartbeatMillis() * 1_000_000L;
+          if (!caughtUp || idle) {
+            caughtUp = true;
+            send(
+                SubscribeBatchesResponse.newBuilder()
+                    .setCursor(Cursor.encode(store.epoch(), position))
+                    .setCaughtUp(true));
+          }
+          return;
+        }
+      }
+    } catch (RuleViolation v) {
+      fail(v);
+    } catch (RuntimeException e) {
+      LOG.error("event=subscription_failure peer={} error=\"{}\"", peer.name(), e.getMessage(), e);
+      if (!done) {
+        finish();
+        call.onError(
+            io.grpc.Status.UNAVAILABLE
+                .withDescription("the subscription failed; resume from the last cursor")
+                .asException());
+      }
+    }
+  }
+
+  private void send(SubscribeBatchesResponse.Builder response) {
+    call.onNext(response.build());
+    lastSentNanos = System.nanoTime();
+  }
+
+  private void fail(RuleViolation v) {
+    if (!done) {
+      finish();
+      call.onError(Statuses.toStatus(v));
+    }
+  }
+
+  private void finish() {
+    if (done) {
+      return;
+    }
+    done = true;
+    services.notifier().remove(wake);
+    services.metrics().subscriptionDelta(-1);
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
+  }
+}

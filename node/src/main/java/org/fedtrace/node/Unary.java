@@ -1,0 +1,42 @@
+package org.fedtrace.node;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.rules.Statuses;
+import org.fedtrace.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a unary handler: one response, or the one status its failure maps to, timed. */
+final class Unary {
+  private static final Logger LOG = LoggerFactory.getLogger(Unary.class);
+
+  private Unary() {}
+
+  static <T> void run(
+      String method, NodeMetrics metrics, StreamObserver<T> observer, Supplier<T> handler) {
+    long start = System.nanoTime();
+    Status.Code code = Status.Code.OK;
+    try {
+      T response = handler.get();
+      observer.onNext(response);
+      observer.onCompleted();
+    } catch (RuleViolation v) {
+      code = v.rule().code();
+      observer.onError(Statuses.toStatus(v));
+    } catch (StatusRuntimeException e) {
+      code = e.getStatus().getCode();
+      observer.onError(e);
+    } catch (StoreException e) {
+      code = Status.Code.INTERNAL;
+      LOG.error("event=store_failure method={} error=\"{}\"", method, e.getMessage(), e);
+      observer.onError(
+          Status.INTERNAL.withDescription("the node's store failed; retry later").asException());
+    } finally {
+      metrics.rpc(method, code.name(), (System.nanoTime() - start) / 1e9);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package org.fedtrace.rules;
+
+import java.util.List;
+
+/**
+ * A request broke a numbered rule of the spec. The only exception the node's domain code throws for
+ * bad input; {@link Statuses} maps it to a gRPC status. Messages are short, stable and hold no key
+ * material.
+ */
+public final class RuleViolation extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** One bad field, as a google.rpc.BadRequest field violation. */
+  public record FieldViolation(String field, Rule rule, String description) {
+    /** The description sent on the wire: the rule id, then the description. */
+    public String wireDescription() {
+      return rule.id() + ": " + description;
+    }
+  }
+
+  private final Rule rule;
+  private final transient List<FieldViolation> fieldViolations;
+
+  /** A violation of {@code rule} with no per-field details. */
+  public RuleViolation(Rule rule, String message) {
+    this(rule, message, List.of());
+  }
+
+  /** A violation of {@code rule} whose details name each bad field. */
+  public RuleViolation(Rule rule, String message, List<FieldViolation> fieldViolations) {
+    super(rule.id() + ": " + message);
+    this.rule = rule;
+    this.fieldViolations = List.copyOf(fieldViolations);
+  }
+
+  /** The first rule broken, which decides the status code. */
+  public Rule rule() {
+    return rule;
+  }
+
+  /** Every bad field found, possibly of several rules with the same status code. */
+  public List<FieldViolation> fieldViolations() {
+    return fieldViolations;
+  }
+}

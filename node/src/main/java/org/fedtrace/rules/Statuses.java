@@ -1,0 +1,33 @@
+package org.fedtrace.rules;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+/** The one place that turns a {@link RuleViolation} into a gRPC status with details. */
+public final class Statuses {
+  private Statuses() {}
+
+  /**
+   * The status for {@code violation}: the rule's code, the violation's message and, when fields
+   * were named, a google.rpc.BadRequest with one field violation per bad field.
+   */
+  public static StatusRuntimeException toStatus(RuleViolation violation) {
+    Status.Code code = violation.rule().code();
+    com.google.rpc.Status.Builder status =
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(violation.getMessage());
+    if (!violation.fieldViolations().isEmpty()) {
+      BadRequest.Builder badRequest = BadRequest.newBuilder();
+      for (RuleViolation.FieldViolation f : violation.fieldViolations()) {
+        badRequest.addFieldViolations(
+            BadRequest.FieldViolation.newBuilder()
+                .setField(f.field())
+                .setDescription(f.wireDescription()));
+      }
+      status.addDetails(Any.pack(badRequest.build()));
+    }
+    return StatusProto.toStatusRuntimeException(status.build());
+  }
+}

@@ -1,0 +1,605 @@
+package org.fedtrace.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+
+/**
+ * The node's durable store: an SQLite database in WAL mode with {@code synchronous=FULL}, so a
+ * transaction that returned has reached the disk and survives a crash of the process or the
+ * machine.
+ *
+ * <p>Every batch the node holds (its own and received ones) has a local <em>position</em> in
+ * arrival order; positions are what subscription cursors point at. The seen-batch record (origin,
+ * batch id, sequence, content hash) outlives the keys, so a replay is recognized after a purge.
+ *
+ * <p>One write connection, used under a lock; a small pool of read connections. Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+  /** Schema version this code reads and writes. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final int READERS = 4;
+
+  private final Path file;
+  private final Connection writer;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+  private final long epoch;
+
+  private Store(Path file, Connection writer, long epoch) {
+    this.file = file;
+    this.writer = writer;
+    this.epoch = epoch;
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code dataDir}.
+   *
+   * @throws StoreException if the folder cannot be created, the database cannot be opened, or it
+   *     has a schema version this code does not know
+   */
+  public static Store open(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create the data directory " + dataDir + ": " + e, e);
+    }
+    Path file = dataDir.resolve("fedtrace.db");
+    try {
+      Connection w = connect(file);
+      try (Statement s = w.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+      }
+      long epoch = Schema.migrate(w, new SecureRandom());
+      Store store = new Store(file, w, epoch);
+      for (int i = 0; i < READERS; i++) {
+        Connection r = connect(file);
+        try (Statement s = r.createStatement()) {
+          s.execute("PRAGMA query_only=1");
+        }
+        store.readers.add(r);
+      }
+      return store;
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(Path file) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA foreign_keys=ON");
+    }
+    return c;
+  }
+
+  /** Random id of this database, fixed at creation; cursors carry it. */
+  public long epoch() {
+    return epoch;
+  }
+
+  /** The database file. */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * Stores a batch, or recognizes it as already stored, in one transaction that also advances the
+   * cursor of the peer it came from (so progress and data never disagree after a crash).
+   *
+   * @param cursorUpdate the sync cursor to store with the batch, or null
+   * @return {@link Insert#STORED} or {@link Insert#DUPLICATE} (same origin, id and content)
+   * @throws RuleViolation {@link Rule#BATCH_ID_CONFLICT} for the same id with other content, {@link
+   *     Rule#SEQUENCE_CONFLICT} for a sequence number used by another batch
+   */
+  public Insert insertBatch(NewBatch batch, PeerCursor cursorUpdate) {
+    return write(
+        c -> {
+          Insert result = insertBatchIn(c, batch);
+          if (cursorUpdate != null) {
+            putCursor(c, cursorUpdate);
+          }
+          return result;
+        });
+  }
+
+  /**
+   * Publishes one of the node's own batches and removes the pending keys it was made of, in one
+   * transaction.
+   */
+  public void insertOwnBatch(NewBatch batch, long[] consumedPendingIds) {
+    write(
+        c -> {
+          if (insertBatchIn(c, batch) != Insert.STORED) {
+            throw new StoreException("own batch " + batch.origin() + " already stored", null);
+          }
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM pending_key WHERE id = ?")) {
+            for (long id : consumedPendingIds) {
+              del.setLong(1, id);
+              del.addBatch();
+            }
+            del.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  private static Insert insertBatchIn(Connection c, NewBatch b) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT content_sha256 FROM batch WHERE origin = ? AND batch_id = ?")) {
+      q.setString(1, b.origin());
+      q.setBytes(2, b.batchId());
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) {
+          if (Arrays.equals(rs.getBytes(1), b.contentSha256())) {
+            return Insert.DUPLICATE;
+          }
+          throw new RuleViolation(
+              Rule.BATCH_ID_CONFLICT,
+              "batch id already used by origin " + b.origin() + " for other content");
+        }
+      }
+    }
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT 1 FROM batch WHERE origin = ? AND sequence = ?")) {
+      q.setString(1, b.origin());
+      q.setLong(2, b.sequence());
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) {
+          throw new RuleViolation(
+              Rule.SEQUENCE_CONFLICT,
+              "sequence "
+                  + Long.toUnsignedString(b.sequence())
+                  + " of origin "
+                  + b.origin()
+                  + " is already used by another batch");
+        }
+      }
+    }
+    try (PreparedStatement ins =
+        c.prepareStatement(
+            "INSERT INTO batch (origin, batch_id, sequence, created_unix_seconds, content_sha256,"
+                + " key_count, received_from, received_unix_seconds, oldest_key_end_interval,"
+                + " payload, servable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+      ins.setString(1, b.origin());
+      ins.setBytes(2, b.batchId());
+      ins.setLong(3, b.sequence());
+      ins.setLong(4, b.createdUnixSeconds());
+      ins.setBytes(5, b.contentSha256());
+      ins.setInt(6, b.keyCount());
+      ins.setString(7, b.receivedFrom());
+      ins.setLong(8, b.receivedUnixSeconds());
+      ins.setLong(9, b.oldestKeyEndInterval());
+      ins.setBytes(10, b.payload());
+      ins.executeUpdate();
+    }
+    return Insert.STORED;
+  }
+
+  /** Outcome of {@link #insertBatch}. */
+  public enum Insert {
+    /** Newly stored. */
+    STORED,
+    /** The same batch was already stored; nothing changed. */
+    DUPLICATE
+  }
+
+  /**
+   * Up to {@code max} servable batches after {@code position}, oldest first, leaving out batches of
+   * origin {@code excludeOrigin} and batches received from {@code excludePeer}.
+   *
+   * @return the batches found and the position to continue after (the last position examined)
+   */
+  public Page batchesAfter(long position, int max, String excludeOrigin, String excludePeer) {
+    return read(
+        c -> {
+          List<StoredBatch> out = new ArrayList<>();
+          long last = position;
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT position, origin, received_from, payload, servable FROM batch"
+                      + " WHERE position > ? ORDER BY position LIMIT ?")) {
+            q.setLong(1, position);
+            q.setInt(2, max * 4);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next() && out.size() < max) {
+                last = rs.getLong(1);
+                String origin = rs.getString(2);
+                String from = rs.getString(3);
+                byte[] payload = rs.getBytes(4);
+                boolean servable = rs.getInt(5) == 1 && payload != null;
+                if (servable
+                    && !origin.equals(excludeOrigin)
+                    && (from == null || !from.equals(excludePeer))) {
+                  out.add(new StoredBatch(last, origin, from, payload));
+                }
+              }
+            }
+          }
+          return new Page(out, last);
+        });
+  }
+
+  /** A page of {@link #batchesAfter}. */
+  public record Page(List<StoredBatch> batches, long lastPosition) {}
+
+  /** The stored payload of one servable batch. */
+  public Optional<StoredBatch> batch(String origin, byte[] batchId) {
+    return read(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT position, origin, received_from, payload FROM batch"
+                      + " WHERE origin = ? AND batch_id = ? AND servable = 1"
+                      + " AND payload IS NOT NULL")) {
+            q.setString(1, origin);
+            q.setBytes(2, batchId);
+            try (ResultSet rs = q.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new StoredBatch(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+            }
+          }
+        });
+  }
+
+  /** Position of the newest batch, or 0 when the store holds none. */
+  public long lastPosition() {
+    return read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(position), 0) FROM batch")) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  /** The highest sequence number stored for {@code origin}, or 0. */
+  public long highestSequence(String origin) {
+    return read(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement("SELECT COALESCE(MAX(sequence), 0) FROM batch WHERE origin = ?")) {
+            q.setString(1, origin);
+            try (ResultSet rs = q.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /** Payloads of all batches of {@code origin} still holding keys, oldest first. */
+  public List<StoredBatch> batchesOf(String origin) {
+    return read(
+        c -> {
+          List<StoredBatch> out = new ArrayList<>();
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT position, origin, received_from, payload FROM batch"
+                      + " WHERE origin = ? AND payload IS NOT NULL ORDER BY position")) {
+            q.setString(1, origin);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new StoredBatch(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Number of stored batch records (including purged ones still remembered). */
+  public long batchRecordCount() {
+    return read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM batch")) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  // ---- sync cursors -------------------------------------------------------------------------
+
+  /** The stored sync cursor for {@code peer}, if any. */
+  public Optional<byte[]> cursor(String peer) {
+    return read(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement("SELECT cursor FROM peer_cursor WHERE peer = ?")) {
+            q.setString(1, peer);
+            try (ResultSet rs = q.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /** Stores a sync cursor alone (for messages that carried no batch, such as heartbeats). */
+  public void putCursor(PeerCursor cursor) {
+    write(
+        c -> {
+          putCursor(c, cursor);
+          return null;
+        });
+  }
+
+  private static void putCursor(Connection c, PeerCursor cursor) throws SQLException {
+    try (PreparedStatement up =
+        c.prepareStatement(
+            "INSERT INTO peer_cursor (peer, cursor) VALUES (?, ?)"
+                + " ON CONFLICT(peer) DO UPDATE SET cursor = excluded.cursor")) {
+      up.setString(1, cursor.peer());
+      up.setBytes(2, cursor.cursor());
+      up.executeUpdate();
+    }
+  }
+
+  /** A peer's sync cursor. */
+  public record PeerCursor(String peer, byte[] cursor) {}
+
+  // ---- pending keys of local uploads ------------------------------------------------------
+
+  /**
+   * Records the use of an upload authorization and the keys it covers, in one transaction.
+   *
+   * @throws RuleViolation {@link Rule#AUTHORIZATION_USED} when the authorization was used before
+   */
+  public void acceptUpload(
+      byte[] authorizationId,
+      long expiresUnixSeconds,
+      long nowUnixSeconds,
+      List<byte[]> keys,
+      byte[] noticeCommitment) {
+    write(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement("SELECT 1 FROM used_authorization WHERE authorization_id = ?")) {
+            q.setBytes(1, authorizationId);
+            try (ResultSet rs = q.executeQuery()) {
+              if (rs.next()) {
+                throw new RuleViolation(
+                    Rule.AUTHORIZATION_USED,
+                    "the authorization was already used; its keys are stored");
+              }
+            }
+          }
+          try (PreparedStatement ins =
+              c.prepareStatement(
+                  "INSERT INTO used_authorization (authorization_id, expires_unix_seconds,"
+                      + " used_unix_seconds, notice_commitment) VALUES (?, ?, ?, ?)")) {
+            ins.setBytes(1, authorizationId);
+            ins.setLong(2, expiresUnixSeconds);
+            ins.setLong(3, nowUnixSeconds);
+            ins.setBytes(4, noticeCommitment);
+            ins.executeUpdate();
+          }
+          try (PreparedStatement ins =
+              c.prepareStatement(
+                  "INSERT INTO pending_key (authorization_id, accepted_unix_seconds, key)"
+                      + " VALUES (?, ?, ?)")) {
+            for (byte[] k : keys) {
+              ins.setBytes(1, authorizationId);
+              ins.setLong(2, nowUnixSeconds);
+              ins.setBytes(3, k);
+              ins.addBatch();
+            }
+            ins.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Keys accepted from uploads and not yet published, oldest first. */
+  public List<PendingKey> pendingKeys() {
+    return read(
+        c -> {
+          List<PendingKey> out = new ArrayList<>();
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT id, accepted_unix_seconds, key FROM pending_key ORDER BY id")) {
+            while (rs.next()) {
+              out.add(new PendingKey(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** A key accepted from an upload, waiting to be published in a batch. */
+  public record PendingKey(long id, long acceptedUnixSeconds, byte[] key) {}
+
+  // ---- retention and sunset ------------------------------------------------------------------
+
+  /**
+   * Batches holding a key whose validity ended before {@code cutoffInterval}: the purge reads them,
+   * drops those keys and calls {@link #replacePayload}.
+   */
+  public List<StoredBatch> batchesWithKeysEndingBefore(long cutoffInterval) {
+    return read(
+        c -> {
+          List<StoredBatch> out = new ArrayList<>();
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT position, origin, received_from, payload FROM batch"
+                      + " WHERE payload IS NOT NULL AND oldest_key_end_interval < ?")) {
+            q.setLong(1, cutoffInterval);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new StoredBatch(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4)));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Replaces a batch's payload after a purge: with the remaining keys (the batch can no longer be
+   * verified, so it is no longer served) or with nothing when no key remains.
+   */
+  public void replacePayload(long position, byte[] payload, int keyCount, long oldestKeyEnd) {
+    write(
+        c -> {
+          try (PreparedStatement up =
+              c.prepareStatement(
+                  "UPDATE batch SET payload = ?, key_count = ?, oldest_key_end_interval = ?,"
+                      + " servable = 0 WHERE position = ?")) {
+            up.setBytes(1, payload);
+            up.setInt(2, keyCount);
+            up.setLong(3, oldestKeyEnd);
+            up.setLong(4, position);
+            up.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Forgets batch records created before {@code createdBefore} whose keys are all gone, and
+   * authorizations that expired before it.
+   *
+   * @return the number of batch records removed
+   */
+  public int forgetBefore(long createdBefore) {
+    return write(
+        c -> {
+          int n;
+          try (PreparedStatement del =
+              c.prepareStatement(
+                  "DELETE FROM batch WHERE payload IS NULL AND created_unix_seconds < ?")) {
+            del.setLong(1, createdBefore);
+            n = del.executeUpdate();
+          }
+          try (PreparedStatement del =
+              c.prepareStatement("DELETE FROM used_authorization WHERE expires_unix_seconds < ?")) {
+            del.setLong(1, createdBefore);
+            del.executeUpdate();
+          }
+          return n;
+        });
+  }
+
+  /**
+   * Erases every batch whose origin is not {@code ownCountry}, including the records, and every
+   * sync cursor.
+   *
+   * @return batches erased and keys they held
+   */
+  public long[] eraseForeign(String ownCountry) {
+    return write(
+        c -> {
+          long batches;
+          long keys;
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT COUNT(*), COALESCE(SUM(key_count), 0) FROM batch WHERE origin <> ?")) {
+            q.setString(1, ownCountry);
+            try (ResultSet rs = q.executeQuery()) {
+              rs.next();
+              batches = rs.getLong(1);
+              keys = rs.getLong(2);
+            }
+          }
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM batch WHERE origin <> ?")) {
+            del.setString(1, ownCountry);
+            del.executeUpdate();
+          }
+          try (Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM peer_cursor");
+          }
+          return new long[] {batches, keys};
+        });
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Work on a connection inside a transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T write(Work<T> work) {
+    writeLock.lock();
+    try {
+      writer.setAutoCommit(false);
+      try {
+        T result = work.run(writer);
+        writer.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        writer.rollback();
+        throw e;
+      } finally {
+        writer.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store write failed: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  <T> T read(Work<T> work) {
+    Connection c;
+    try {
+      c = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for a read connection", e);
+    }
+    try {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException("store read failed: " + e.getMessage(), e);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  /** Closes the connections; waits for a write in progress to finish. */
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      for (Connection r : readers) {
+        r.close();
+      }
+      writer.close();
+    } catch (SQLException e) {
+      throw new StoreException("closing the store failed: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package org.fedtrace.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.List;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.testing.TestBatches;
+import org.junit.jupiter.api.Test;
+
+class BatchRulesTest {
+  private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+  private final TestBatches t = new TestBatches(1, NOW);
+  private final BatchRules rules = new BatchRules(14, 100);
+
+  private DiagnosisKeyBatch valid() {
+    return t.batch("DE", 1, t.keys(14, 13));
+  }
+
+  private RuleViolation refuse(DiagnosisKeyBatch b) {
+    return assertThrows(RuleViolation.class, () -> rules.check(b, NOW));
+  }
+
+  private DiagnosisKeyBatch withKey(int i, DiagnosisKey.Builder k) {
+    DiagnosisKeyBatch b = valid();
+    return b.toBuilder().setKeys(i, k.build()).build();
+  }
+
+  @Test
+  void acceptsAValidBatch() {
+    rules.check(valid(), NOW);
+  }
+
+  @Test
+  void unknownFormatVersionIsAPrecondition() {
+    RuleViolation v = refuse(valid().toBuilder().setFormatVersion(2).build());
+    assertEquals(Rule.FORMAT_VERSION, v.rule());
+    assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, v.rule().code());
+  }
+
+  @Test
+  void namesEveryBadKeyInOneResponse() {
+    DiagnosisKeyBatch b = valid();
+    DiagnosisKeyBatch bad =
+        b.toBuilder()
+            .setKeys(3, b.getKeys(3).toBuilder().setRollingPeriod(145))
+            .setKeys(7, b.getKeys(7).toBuilder().setKeyData(ByteString.copyFrom(new byte[15])))
+            .setKeys(9, b.getKeys(9).toBuilder().setDaysSinceOnsetOfSymptoms(15))
+            .build();
+    RuleViolation v = refuse(bad);
+    assertEquals(Rule.KEY_DATA_LENGTH, v.rule());
+    assertEquals(
+        List.of(
+            "batch.keys[3].rolling_period R8.11: must be in 1..144, got 145",
+            "batch.keys[7].key_data R8.10: must be 16 bytes, got 15",
+            "batch.keys[9].days_since_onset_of_symptoms R8.15: must be in -14..14, got 15"),
+        v.fieldViolations().stream().map(f -> f.field() + " " + f.wireDescription()).toList());
+    assertEquals("R8.10: 3 fields break the spec's rules; see the details", v.getMessage());
+  }
+
+  @Test
+  void eachKeyRule() {
+    DiagnosisKey k = valid().getKeys(0);
+    long nowInterval = t.nowInterval();
+    assertEquals(
+        Rule.ROLLING_PERIOD_RANGE, refuse(withKey(0, k.toBuilder().setRollingPeriod(0))).rule());
+    assertEquals(
+        Rule.ROLLING_START_IN_FUTURE,
+        refuse(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) nowInterval + 1)))
+            .rule());
+    // the last interval within the allowed clock skew is not in the future
+    rules.check(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) nowInterval)), NOW);
+    long expiredStart = nowInterval - 14 * 144 - 144;
+    assertEquals(
+        Rule.KEY_PAST_RETENTION,
+        refuse(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) expiredStart))).rule());
+    rules.check(
+        withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) expiredStart + 1)), NOW);
+    assertEquals(
+        Rule.REPORT_TYPE,
+        refuse(withKey(0, k.toBuilder().setReportType(ReportType.REPORT_TYPE_UNSPECIFIED))).rule());
+    assertEquals(Rule.REPORT_TYPE, refuse(withKey(0, k.toBuilder().setReportTypeValue(17))).rule());
+    assertEquals(
+        Rule.TRANSMISSION_RISK_RANGE,
+        refuse(withKey(0, k.toBuilder().setTransmissionRiskLevel(9))).rule());
+    assertEquals(
+        Rule.VISITED_COUNTRIES,
+        refuse(withKey(0, k.toBuilder().addVisitedCountries("FR").addVisitedCountries("BE")))
+            .rule());
+    assertEquals(
+        Rule.VISITED_COUNTRIES, refuse(withKey(0, k.toBuilder().addVisitedCountries("XX"))).rule());
+    rules.check(withKey(0, k.toBuilder().addVisitedCountries("BE").addVisitedCountries("FR")), NOW);
+    rules.check(withKey(0, k.toBuilder().setDaysSinceOnsetOfSymptoms(0)), NOW);
+    rules.check(withKey(0, k.toBuilder().clearDaysSinceOnsetOfSymptoms()), NOW);
+  }
+
+  @Test
+  void duplicateKeyDataInOneBatch() {
+    DiagnosisKeyBatch b = valid();
+    RuleViolation v =
+        refuse(
+            b.toBuilder()
+                .setKeys(5, b.getKeys(5).toBuilder().setKeyData(b.getKeys(2).getKeyData()))
+                .build());
+    assertEquals(Rule.DUPLICATE_KEY, v.rule());
+    assertEquals("batch.keys[5].key_data", v.fieldViolations().get(0).field());
+  }
+
+  @Test
+  void batchFields() {
+    assertEquals(
+        Rule.BATCH_ID_LENGTH,
+        refuse(valid().toBuilder().setBatchId(ByteString.copyFrom(new byte[15])).build()).rule());
+    assertEquals(Rule.ORIGIN_SYNTAX, refuse(valid().toBuilder().setOrigin("de").build()).rule());
+    assertEquals(Rule.ORIGIN_SYNTAX, refuse(valid().toBuilder().setOrigin("XX").build()).rule());
+    assertEquals(Rule.SEQUENCE_ZERO, refuse(valid().toBuilder().setSequence(0).build()).rule());
+    assertEquals(
+        Rule.CREATED_IN_FUTURE,
+        refuse(valid().toBuilder().setCreatedUnixSeconds(NOW.getEpochSecond() + 301).build())
+            .rule());
+    assertEquals(
+        Rule.CREATED_BEFORE_RETENTION,
+        refuse(
+                valid().toBuilder()
+                    .setCreatedUnixSeconds(NOW.getEpochSecond() - 14 * 86400 - 1)
+                    .build())
+            .rule());
+    assertEquals(Rule.NO_KEYS, refuse(valid().toBuilder().clearKeys().build()).rule());
+    assertEquals(
+        Rule.SIGNATURE_LENGTH,
+        refuse(valid().toBuilder().setSignature(ByteString.copyFrom(new byte[63])).build()).rule());
+  }
+
+  @Test
+  void tooManyKeysIsASizeLimit() {
+    RuleViolation v = refuse(t.batch("DE", 1, t.keys(101, 13)));
+    assertEquals(Rule.TOO_MANY_KEYS, v.rule());
+    assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, v.rule().code());
+    assertEquals("R8.8: the batch holds 101 keys; this node accepts at most 100", v.getMessage());
+  }
+}

@@ -1,0 +1,153 @@
+package org.fedtrace.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  @TempDir Path dir;
+
+  private static NewBatch batch(String origin, int id, long sequence, int hash, String from) {
+    byte[] batchId = new byte[16];
+    batchId[0] = (byte) id;
+    byte[] digest = new byte[32];
+    digest[0] = (byte) hash;
+    return new NewBatch(
+        origin, batchId, sequence, 1000, digest, 3, from, 1000, 500, new byte[] {(byte) id});
+  }
+
+  @Test
+  void storesAndRecognizesAnIdenticalRetryAsDuplicate() {
+    try (Store s = Store.open(dir)) {
+      assertEquals(Store.Insert.STORED, s.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null));
+      assertEquals(Store.Insert.DUPLICATE, s.insertBatch(batch("DE", 1, 1, 7, "FR/b"), null));
+      assertEquals(1, s.batchRecordCount());
+    }
+  }
+
+  @Test
+  void refusesSameIdWithOtherContent() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null);
+      RuleViolation v =
+          assertThrows(RuleViolation.class, () -> s.insertBatch(batch("DE", 1, 1, 8, null), null));
+      assertEquals(Rule.BATCH_ID_CONFLICT, v.rule());
+      assertEquals(1, s.batchRecordCount());
+    }
+  }
+
+  @Test
+  void refusesASequenceNumberUsedByAnotherBatch() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 5, 7, null), null);
+      RuleViolation v =
+          assertThrows(RuleViolation.class, () -> s.insertBatch(batch("DE", 2, 5, 9, null), null));
+      assertEquals(Rule.SEQUENCE_CONFLICT, v.rule());
+      assertEquals(
+          "R8.26: sequence 5 of origin DE is already used by another batch", v.getMessage());
+      // the same sequence number of another origin is fine
+      assertEquals(Store.Insert.STORED, s.insertBatch(batch("FR", 2, 5, 9, null), null));
+    }
+  }
+
+  @Test
+  void cursorCommitsWithTheBatchAndSurvivesReopening() {
+    long epoch;
+    try (Store s = Store.open(dir)) {
+      epoch = s.epoch();
+      s.insertBatch(batch("FR", 1, 1, 1, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {9}));
+    }
+    try (Store s = Store.open(dir)) {
+      assertEquals(epoch, s.epoch());
+      assertArrayEquals(new byte[] {9}, s.cursor("FR/x").orElseThrow());
+      assertEquals(1, s.lastPosition());
+    }
+  }
+
+  @Test
+  void aFailedInsertDoesNotMoveTheCursor() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("FR", 1, 1, 1, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {1}));
+      assertThrows(
+          RuleViolation.class,
+          () ->
+              s.insertBatch(
+                  batch("FR", 1, 1, 2, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {2})));
+      assertArrayEquals(new byte[] {1}, s.cursor("FR/x").orElseThrow());
+    }
+  }
+
+  @Test
+  void pagesLeaveOutTheCallersOriginAndWhatItSentUs() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 1, null), null);
+      s.insertBatch(batch("FR", 2, 1, 2, "FR/x"), null);
+      s.insertBatch(batch("IT", 3, 1, 3, "FR/x"), null);
+      s.insertBatch(batch("IT", 4, 2, 4, "IT/y"), null);
+      Store.Page page = s.batchesAfter(0, 10, "FR", "FR/x");
+      assertEquals(List.of(1L, 4L), page.batches().stream().map(StoredBatch::position).toList());
+      assertEquals(4, page.lastPosition());
+      Store.Page first = s.batchesAfter(0, 1, "FR", "FR/x");
+      assertEquals(1, first.batches().size());
+      assertEquals(1, first.lastPosition());
+    }
+  }
+
+  @Test
+  void uploadAuthorizationIsSingleUse() {
+    try (Store s = Store.open(dir)) {
+      byte[] id = new byte[16];
+      s.acceptUpload(id, 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null);
+      RuleViolation v =
+          assertThrows(
+              RuleViolation.class,
+              () -> s.acceptUpload(id, 2000, 1001, List.of(new byte[] {3}), null));
+      assertEquals(Rule.AUTHORIZATION_USED, v.rule());
+      assertEquals(2, s.pendingKeys().size());
+    }
+  }
+
+  @Test
+  void ownBatchConsumesPendingKeysAtomically() {
+    try (Store s = Store.open(dir)) {
+      s.acceptUpload(new byte[16], 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null);
+      long[] ids = s.pendingKeys().stream().mapToLong(Store.PendingKey::id).toArray();
+      s.insertOwnBatch(batch("DE", 1, 1, 1, null), ids);
+      assertTrue(s.pendingKeys().isEmpty());
+      assertEquals(1, s.highestSequence("DE"));
+    }
+  }
+
+  @Test
+  void purgedBatchIsNoLongerServedButStillRecognized() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null);
+      assertEquals(1, s.batchesWithKeysEndingBefore(501).size());
+      assertEquals(0, s.batchesWithKeysEndingBefore(500).size());
+      s.replacePayload(1, null, 0, Long.MAX_VALUE);
+      assertTrue(s.batchesAfter(0, 10, "", "").batches().isEmpty());
+      assertEquals(Store.Insert.DUPLICATE, s.insertBatch(batch("DE", 1, 1, 7, null), null));
+      assertEquals(1, s.forgetBefore(1001));
+      assertEquals(0, s.batchRecordCount());
+    }
+  }
+
+  @Test
+  void eraseForeignKeepsOwnBatches() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 1, null), null);
+      s.insertBatch(batch("FR", 2, 1, 2, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {1}));
+      assertArrayEquals(new long[] {1, 3}, s.eraseForeign("DE"));
+      assertEquals(1, s.batchRecordCount());
+      assertTrue(s.cursor("FR/x").isEmpty());
+    }
+  }
+}
