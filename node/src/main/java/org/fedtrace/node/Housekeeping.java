@@ -1,0 +1,114 @@
+package org.fedtrace.node;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.rules.BatchRules;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoredBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enforces retention and sunset by code. The purge deletes every key whose validity ended more
+ * than the agreement's retention days ago (a batch that lost keys can no longer be verified and
+ * is no longer served), and forgets seen-batch records a day after they could still be replayed.
+ * At the sunset, the node erases all foreign data and records that it did.
+ */
+final class Housekeeping {
+  private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+  private final String country;
+  private final int retentionDays;
+  private final Store store;
+  private final ExchangeLog log;
+  private final Lifecycle lifecycle;
+  private final Clock clock;
+
+  Housekeeping(
+      String country,
+      int retentionDays,
+      Store store,
+      ExchangeLog log,
+      Lifecycle lifecycle,
+      Clock clock) {
+    this.country = country;
+    this.retentionDays = retentionDays;
+    this.store = store;
+    this.log = log;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+  }
+
+  /** Outcome of one purge. */
+  record Purge(int batchesTouched, long keysDeleted, int recordsForgotten) {}
+
+  /** Deletes keys past retention; returns what it did. */
+  synchronized Purge purge() {
+    long now = clock.instant().getEpochSecond();
+    long cutoff = now / BatchRules.INTERVAL_SECONDS - (long) retentionDays * 144;
+    int touched = 0;
+    long deleted = 0;
+    for (StoredBatch stored : store.batchesWithKeysEndingBefore(cutoff + 1)) {
+      DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
+      List<DiagnosisKey> kept = new ArrayList<>();
+      long oldest = Long.MAX_VALUE;
+      for (DiagnosisKey k : batch.getKeysList()) {
+        long end = Integer.toUnsignedLong(k.getRollingStartIntervalNumber()) + k.getRollingPeriod();
+        if (end > cutoff) {
+          kept.add(k);
+          oldest = Math.min(oldest, end);
+        }
+      }
+      long removed = batch.getKeysCount() - kept.size();
+      byte[] payload =
+          kept.isEmpty() ? null : batch.toBuilder().clearKeys().addAllKeys(kept).build()
+              .toByteArray();
+      store.replacePayload(stored.position(), payload, kept.size(), oldest);
+      log.record(
+          ExchangeLog.Event.BATCH_PURGED,
+          BatchExchange.subjectHash(batch),
+          stored.origin(),
+          "",
+          removed,
+          "");
+      touched++;
+      deleted += removed;
+    }
+    int forgotten = store.forgetBefore(now - (retentionDays + 1L) * 86_400);
+    if (touched > 0 || forgotten > 0) {
+      LOG.info(
+          "event=retention_purge batches={} keys_deleted={} records_forgotten={}"
+              + " retention_days={}",
+          touched,
+          deleted,
+          forgotten,
+          retentionDays);
+    }
+    return new Purge(touched, deleted, forgotten);
+  }
+
+  /**
+   * Past the sunset, erases every batch of another origin and every sync cursor, and records the
+   * erasure.
+   *
+   * @return true when the sunset has passed (whether or not anything was left to erase)
+   */
+  synchronized boolean enforceSunset() {
+    if (!lifecycle.pastSunset()) {
+      return false;
+    }
+    long[] erased = store.eraseForeign(country);
+    if (erased[0] > 0) {
+      log.record(ExchangeLog.Event.SUNSET_ERASURE, new byte[32], country, "", erased[1], "");
+      LOG.warn(
+          "event=sunset_erasure sunset={} batches_erased={} keys_erased={}",
+          lifecycle.sunsetDate(),
+          erased[0],
+          erased[1]);
+    }
+    return true;
+  }
+}
