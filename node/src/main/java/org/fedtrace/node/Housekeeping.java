@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces retention and sunset by code. The purge deletes every key whose validity ended more
- * than the agreement's retention days ago (a batch that lost keys can no longer be verified and
- * is no longer served), and forgets seen-batch records a day after they could still be replayed.
- * At the sunset, the node erases all foreign data and records that it did.
+ * Enforces retention and sunset by code. The purge deletes every key whose validity ended more than
+ * the agreement's retention days ago (a batch that lost keys can no longer be verified and is no
+ * longer served), and forgets seen-batch records a day after they could still be replayed. At the
+ * sunset, the node erases all foreign data and records that it did.
  */
 final class Housekeeping {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -64,8 +64,9 @@ final class Housekeeping {
       }
       long removed = batch.getKeysCount() - kept.size();
       byte[] payload =
-          kept.isEmpty() ? null : batch.toBuilder().clearKeys().addAllKeys(kept).build()
-              .toByteArray();
+          kept.isEmpty()
+              ? null
+              : batch.toBuilder().clearKeys().addAllKeys(kept).build().toByteArray();
       store.replacePayload(stored.position(), payload, kept.size(), oldest);
       log.record(
           ExchangeLog.Event.BATCH_PURGED,

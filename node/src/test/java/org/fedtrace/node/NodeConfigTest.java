@@ -1,0 +1,98 @@
+package org.fedtrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @TempDir Path dir;
+
+  private NodeConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("node.yaml");
+    Files.writeString(f, yaml);
+    return NodeConfig.load(f);
+  }
+
+  private String refuse(String yaml) {
+    return assertThrows(NodeConfig.InvalidConfigException.class, () -> load(yaml)).getMessage();
+  }
+
+  @Test
+  void emptyFileGivesTheDefaultsWithPathsBesideTheFile() throws Exception {
+    NodeConfig c = load("");
+    assertEquals("0.0.0.0", c.listenHost());
+    assertEquals(7443, c.listenPort());
+    assertEquals(dir.resolve("data"), c.dataDir());
+    assertEquals(dir.resolve("ca.crt"), c.caCertificate());
+    assertEquals(100, c.batchMinKeys());
+    assertEquals(15_000, c.heartbeatMillis());
+    assertTrue(c.peers().isEmpty());
+  }
+
+  @Test
+  void readsPeers() throws Exception {
+    NodeConfig c =
+        load(
+            "peers:\n  - identity: FR/op-fr\n    address: fr.example:7444\n"
+                + "  - identity: BE/be1\n    address: '[::1]:7445'\n");
+    assertEquals(
+        List.of(
+            new NodeConfig.PeerConfig("FR", "op-fr", "fr.example", 7444),
+            new NodeConfig.PeerConfig("BE", "be1", "::1", 7445)),
+        c.peers());
+  }
+
+  @Test
+  void invalidValuesNameTheSetting() {
+    assertEquals(
+        "listen: expected host:port with a port in 1..65535, got 'localhost'",
+        refuse("listen: localhost\n"));
+    assertEquals(
+        "limits.maxKeysPerBatch: must be in 1..1000000, got 0",
+        refuse("limits:\n  maxKeysPerBatch: 0\n"));
+    assertEquals(
+        "batching.maxAgeSeconds: expected a whole number, got 'soon'",
+        refuse("batching:\n  maxAgeSeconds: soon\n"));
+    assertEquals("batchng: unknown setting", refuse("batchng:\n  maxKeys: 3\n"));
+    assertEquals("batching.maxKey: unknown setting", refuse("batching:\n  maxKey: 3\n"));
+    assertEquals(
+        "federation.forward: expected true or false, got 'yes please'",
+        refuse("federation:\n  forward: yes please\n"));
+    assertEquals(
+        "peers[0].identity: expected CC/operator-id (e.g. FR/op-fr), got 'fr/op'",
+        refuse("peers:\n  - identity: fr/op\n    address: a:1\n"));
+    assertEquals(
+        "peers[1].identity: FR/a is listed twice",
+        refuse(
+            "peers:\n  - {identity: FR/a, address: 'a:1'}\n  - {identity: FR/a, address: 'b:2'}\n"));
+    assertEquals(
+        "batching.minKeys: 20000 exceeds limits.maxKeysPerBatch 10000",
+        refuse("batching:\n  minKeys: 20000\n"));
+    assertEquals(
+        "limits.requestsPerSecondPerPeer: expected a positive number, got '-1'",
+        refuse("limits:\n  requestsPerSecondPerPeer: -1\n"));
+  }
+
+  @Test
+  void theExampleConfigDocumentsEverySettingWithItsDefault() throws IOException, Exception {
+    Path example = Path.of("config", "example-node.yaml");
+    String text = Files.readString(example);
+    NodeConfig parsed = NodeConfig.load(example);
+    assertEquals(NodeConfig.defaults(example.toAbsolutePath().getParent()), parsed);
+    for (NodeConfig.Setting s : NodeConfig.SETTINGS) {
+      String leaf = s.name().substring(s.name().lastIndexOf('.') + 1);
+      Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(leaf) + ":\\s*(\\S+)").matcher(text);
+      assertTrue(m.find(), "the example lacks " + s.name());
+      assertEquals(s.defaultValue(), m.group(1), "default of " + s.name() + " in the example");
+    }
+  }
+}
