@@ -18,6 +18,7 @@ import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
@@ -65,6 +66,13 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           Peer peer = Peer.current();
           services.lifecycle().checkExchange();
+          if (!request.hasBatch()) {
+            throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
+          }
+          if (BatchRules.hasUnknownFields(request)) {
+            throw RuleViolation.field(
+                Rule.BATCH_UNKNOWN_FIELDS, "", "the request carries fields unknown to v1");
+          }
           DiagnosisKeyBatch batch = request.getBatch();
           Ingest.Result r = services.ingest().accept(batch, batch.toByteArray(), peer, null);
           return PublishBatchResponse.newBuilder()
@@ -85,13 +93,14 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
           Peer peer = Peer.current();
           services.lifecycle().checkExchange();
           Store store = services.store();
-          long position = Cursor.decode(request.getCursor(), store.epoch());
           int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
           if (max < 0 || max > MAX_PAGE) {
-            throw new RuleViolation(
+            throw RuleViolation.field(
                 Rule.MAX_BATCHES_RANGE,
-                "max_batches must be in 0..1000, got " + Integer.toUnsignedString(max));
+                "max_batches",
+                "must be at most 1000, got " + Integer.toUnsignedString(max));
           }
+          long position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
           Store.Page page = store.batchesAfter(position, max, peer.country(), peer.name());
           PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
           for (StoredBatch b : page.batches()) {
@@ -111,7 +120,9 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
     try {
       Peer peer = Peer.current();
       services.lifecycle().checkExchange();
-      long position = Cursor.decode(request.getCursor(), services.store().epoch());
+      long position =
+          Cursor.decode(
+              request.getCursor(), services.store().epoch(), Rule.SUBSCRIBE_CURSOR_MALFORMED);
       Subscription.start(services, peer, position, call);
     } catch (RuleViolation v) {
       observer.onError(Statuses.toStatus(v));
@@ -131,11 +142,12 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           Peer peer = Peer.current();
           services.lifecycle().checkExchange();
-          if (!Countries.isCountryCode(request.getOrigin())
-              || request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
-            throw new RuleViolation(
-                Rule.GET_BATCH_ARGUMENT,
-                "origin must be an ISO 3166-1 alpha-2 code and batch_id 16 bytes");
+          if (!Countries.hasCodeSyntax(request.getOrigin())) {
+            throw RuleViolation.field(Rule.GET_BATCH_ORIGIN, "origin", "must be two letters A..Z");
+          }
+          if (request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
+            throw RuleViolation.field(
+                Rule.GET_BATCH_ID, "batch_id", "must be 16 bytes, got " + request.getBatchId().size());
           }
           StoredBatch b =
               services

@@ -25,23 +25,22 @@ public final class Cursor {
   /**
    * The position a cursor points after; 0 for the empty cursor (the beginning).
    *
-   * @throws RuleViolation {@link Rule#CURSOR_MALFORMED} for a cursor this store did not issue
+   * @param rule the rule of the calling RPC (R9.2 or R10.1)
+   * @throws RuleViolation of {@code rule} for a cursor this store did not issue
    */
-  public static long decode(ByteString cursor, long epoch) {
+  public static long decode(ByteString cursor, long epoch, Rule rule) {
     if (cursor.isEmpty()) {
       return 0;
     }
     if (cursor.size() != LENGTH || cursor.byteAt(0) != VERSION) {
-      throw new RuleViolation(Rule.CURSOR_MALFORMED, "the cursor is malformed");
+      throw RuleViolation.field(rule, "cursor", "is not a cursor this node issued");
     }
     ByteBuffer b = cursor.asReadOnlyByteBuffer();
     b.get();
     long e = b.getLong();
     long position = b.getLong();
     if (e != epoch || position < 0) {
-      throw new RuleViolation(
-          Rule.CURSOR_MALFORMED,
-          "the cursor was issued by another store; resume with an empty cursor");
+      throw RuleViolation.field(rule, "cursor", "was issued by another store; restart empty");
     }
     return position;
   }

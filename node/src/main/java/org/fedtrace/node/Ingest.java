@@ -81,7 +81,7 @@ final class Ingest {
 
   private void refused(DiagnosisKeyBatch batch, Peer from, RuleViolation v) {
     String rule = v.rule().id();
-    String origin = Countries.isCountryCode(batch.getOrigin()) ? batch.getOrigin() : "";
+    String origin = Countries.hasCodeSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
     log.record(
         ExchangeLog.Event.BATCH_REFUSED,
         BatchExchange.subjectHash(batch),

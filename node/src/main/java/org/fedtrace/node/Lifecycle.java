@@ -53,17 +53,17 @@ public final class Lifecycle {
   /**
    * Allows an exchange RPC or refuses it.
    *
-   * @throws RuleViolation {@link Rule#PAST_SUNSET} after the sunset, {@link Rule#DRAINING} while
-   *     the node shuts down
+   * @throws RuleViolation {@link Rule#DRAINING} while the node shuts down (checked first, spec
+   *     §6.4), {@link Rule#PAST_SUNSET} after the sunset
    */
   public void checkExchange() {
+    if (state == State.DRAINING || state == State.STOPPED) {
+      throw new RuleViolation(Rule.DRAINING, "the node is shutting down; retry with backoff");
+    }
     if (pastSunset()) {
       throw new RuleViolation(
           Rule.PAST_SUNSET,
           "the federation agreement ended on " + sunsetDate + "; exchange is closed");
-    }
-    if (state == State.DRAINING || state == State.STOPPED) {
-      throw new RuleViolation(Rule.DRAINING, "the node is shutting down; retry with backoff");
     }
   }
 }

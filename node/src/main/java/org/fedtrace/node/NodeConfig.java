@@ -252,7 +252,7 @@ public record NodeConfig(
           retryInitial,
           retryMax,
           paths("uploads.healthAuthorityKeys"),
-          longInt("uploads.maxAuthorizationLifetimeSeconds", 1, 7 * 86_400),
+          longInt("uploads.maxAuthorizationLifetimeSeconds", 1, 3_600),
           longInt("retention.purgeIntervalSeconds", 1, 86_400),
           integer("metrics.port", 0, 65_535));
     }

@@ -1,17 +1,28 @@
 package org.fedtrace.node;
 
+import com.google.protobuf.ByteString;
 import java.time.Instant;
 import org.fedtrace.crypto.VerifyingKey;
 import org.fedtrace.rules.RuleViolation;
 
-/** Decides whether a batch-signing certificate may sign batches of an origin. */
+/** Decides whether the certificate that travels with a batch may sign batches. */
 public interface SignerTrust {
+  /** A trusted batch signer: who it is and the key its signatures verify under. */
+  record Signer(String country, String operatorId, VerifyingKey key) {
+    /** "CC/operator-id". */
+    public String name() {
+      return country + "/" + operatorId;
+    }
+  }
+
+  /** Whether {@code der} is one DER-encoded X.509 certificate (R8.11). */
+  boolean parses(ByteString der);
+
   /**
-   * Validates {@code certificateDer} as a batch-signing certificate issued by the federation
-   * authority, valid at {@code now}, whose country is {@code origin}, and returns its key.
+   * Validates {@code der} as a batch-signing certificate at {@code now}.
    *
-   * @throws RuleViolation SIGNER_CERTIFICATE_MALFORMED, SIGNER_CERTIFICATE_UNTRUSTED,
-   *     SIGNER_CERTIFICATE_WRONG_PURPOSE or ORIGIN_IS_NOT_SIGNER_COUNTRY
+   * @throws RuleViolation R8.14 (not issued by the federation authority), R8.15 (no valid
+   *     identity), R8.16 (not a batch-signing certificate) or R8.17 (not valid now)
    */
-  VerifyingKey signerKey(byte[] certificateDer, String origin, Instant now);
+  Signer signer(ByteString der, Instant now);
 }

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Supplier;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.StoreException;
@@ -31,10 +32,11 @@ final class Unary {
       code = e.getStatus().getCode();
       observer.onError(e);
     } catch (StoreException e) {
-      code = Status.Code.INTERNAL;
       LOG.error("event=store_failure method={} error=\"{}\"", method, e.getMessage(), e);
-      observer.onError(
-          Status.INTERNAL.withDescription("the node's store failed; retry later").asException());
+      RuleViolation v =
+          new RuleViolation(Rule.COMMIT_FAILED, "the node's store failed; retry later");
+      code = v.rule().code();
+      observer.onError(Statuses.toStatus(v));
     } finally {
       metrics.rpc(method, code.name(), (System.nanoTime() - start) / 1e9);
     }

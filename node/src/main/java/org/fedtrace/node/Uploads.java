@@ -84,23 +84,30 @@ final class Uploads extends UploadGrpc.UploadImplBase {
           Rule.UPLOAD_CALLER_COUNTRY,
           "uploads are accepted only from this node's own country " + country);
     }
+    if (!request.hasAuthorization()) {
+      throw RuleViolation.field(Rule.NO_AUTHORIZATION, "authorization", "is required");
+    }
     Instant now = clock.instant();
     List<DiagnosisKey> keys = request.getKeysList();
-    if (keys.isEmpty()) {
-      throw new RuleViolation(Rule.UPLOAD_NO_KEYS, "an upload holds at least one key");
-    }
-    if (keys.size() > maxKeys) {
-      throw new RuleViolation(Rule.TOO_MANY_KEYS, "an upload holds at most " + maxKeys + " keys");
-    }
-    List<RuleViolation.FieldViolation> bad = new ArrayList<>();
-    rules.checkKeys(keys, "keys", now, bad);
-    BatchRules.throwIfAny(bad);
     UploadAuthorization a = request.getAuthorization();
-    HealthAuthorities.Authority authority = authorize(a, keys, now);
-    if (!request.getNoticeCommitment().isEmpty() && request.getNoticeCommitment().size() != 32) {
-      throw new RuleViolation(
-          Rule.AUTHORIZATION_MALFORMED, "notice_commitment must be empty or 32 bytes");
+    List<RuleViolation.FieldViolation> bad = new ArrayList<>();
+    if (keys.isEmpty() || keys.size() > maxKeys) {
+      bad.add(new RuleViolation.FieldViolation(
+          "keys", Rule.UPLOAD_KEY_COUNT, "must hold 1.." + maxKeys + " keys, got " + keys.size()));
+    } else {
+      rules.checkKeys(keys, "keys", now, bad);
     }
+    checkAuthorizationFields(a, bad);
+    if (!request.getNoticeCommitment().isEmpty() && request.getNoticeCommitment().size() != 32) {
+      bad.add(new RuleViolation.FieldViolation(
+          "notice_commitment", Rule.NOTICE_COMMITMENT_LENGTH, "must be empty or 32 bytes"));
+    }
+    if (BatchRules.hasUnknownFields(request)) {
+      bad.add(new RuleViolation.FieldViolation(
+          "", Rule.UPLOAD_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
+    }
+    BatchRules.throwIfAny(bad);
+    HealthAuthorities.Authority authority = authorize(a, keys, now);
     List<byte[]> serialized = new ArrayList<>(keys.size());
     for (DiagnosisKey k : keys) {
       serialized.add(k.toByteArray());
@@ -136,18 +143,38 @@ final class Uploads extends UploadGrpc.UploadImplBase {
         .build();
   }
 
+  private static void checkAuthorizationFields(
+      UploadAuthorization a, List<RuleViolation.FieldViolation> out) {
+    if (a.getAuthorizationId().size() != 16) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization.authorization_id", Rule.AUTHORIZATION_ID_LENGTH, "must be 16 bytes"));
+    }
+    if (!Countries.hasCodeSyntax(a.getCountry())) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization.country", Rule.AUTHORIZATION_COUNTRY_SYNTAX,
+          "must be two letters A..Z"));
+    }
+    if (a.getHealthAuthorityKeyId().size() != 32) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization.health_authority_key_id", Rule.AUTHORIZATION_KEY_ID_LENGTH,
+          "must be 32 bytes"));
+    }
+    if (a.getKeysDigest().size() != 32) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization.keys_digest", Rule.AUTHORIZATION_DIGEST_LENGTH, "must be 32 bytes"));
+    }
+    if (a.getSignature().size() != 64) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization.signature", Rule.AUTHORIZATION_SIGNATURE_LENGTH, "must be 64 bytes"));
+    }
+    if (BatchRules.hasUnknownFields(a)) {
+      out.add(new RuleViolation.FieldViolation(
+          "authorization", Rule.UPLOAD_UNKNOWN_FIELDS, "carries fields unknown to v1"));
+    }
+  }
+
   private HealthAuthorities.Authority authorize(
       UploadAuthorization a, List<DiagnosisKey> keys, Instant now) {
-    if (a.getAuthorizationId().size() != 16
-        || a.getHealthAuthorityKeyId().size() != 32
-        || a.getKeysDigest().size() != 32
-        || a.getSignature().size() != 64
-        || !Countries.isCountryCode(a.getCountry())) {
-      throw new RuleViolation(
-          Rule.AUTHORIZATION_MALFORMED,
-          "the authorization is missing or malformed (id 16 bytes, key id 32, digest 32,"
-              + " signature 64, country ISO 3166-1 alpha-2)");
-    }
     if (!a.getCountry().equals(country)) {
       throw new RuleViolation(
           Rule.AUTHORIZATION_COUNTRY,
@@ -165,23 +192,32 @@ final class Uploads extends UploadGrpc.UploadImplBase {
     try {
       Authorizations.verify(a, authority.key());
     } catch (SignatureException e) {
-      throw new RuleViolation(
-          Rule.AUTHORIZATION_SIGNATURE, "the authorization's signature does not verify");
+      throw RuleViolation.field(
+          Rule.AUTHORIZATION_SIGNATURE, "authorization.signature", "does not verify");
     }
-    long t = now.getEpochSecond();
-    if (t > a.getExpiresUnixSeconds()
-        || a.getIssuedUnixSeconds() > t + BatchRules.CLOCK_SKEW.getSeconds()) {
-      throw new RuleViolation(
-          Rule.AUTHORIZATION_EXPIRED, "the authorization is expired or not yet valid");
-    }
-    if (a.getExpiresUnixSeconds() - a.getIssuedUnixSeconds() > maxLifetimeSeconds) {
+    long issued = a.getIssuedUnixSeconds();
+    long expires = a.getExpiresUnixSeconds();
+    if (issued >= expires || expires - issued > maxLifetimeSeconds) {
       throw new RuleViolation(
           Rule.AUTHORIZATION_LIFETIME,
-          "the authorization's lifetime exceeds " + maxLifetimeSeconds + " seconds");
+          "the authorization must expire after it is issued and within "
+              + maxLifetimeSeconds
+              + " seconds");
+    }
+    long t = now.getEpochSecond();
+    long skew = BatchRules.CLOCK_SKEW.getSeconds();
+    if (issued > t + skew) {
+      throw new RuleViolation(
+          Rule.AUTHORIZATION_NOT_YET_VALID, "the authorization is not yet valid");
+    }
+    if (expires < t - skew) {
+      throw new RuleViolation(Rule.AUTHORIZATION_EXPIRED, "the authorization has expired");
     }
     if (!Arrays.equals(a.getKeysDigest().toByteArray(), CanonicalEncoding.keySetDigest(keys))) {
-      throw new RuleViolation(
-          Rule.AUTHORIZATION_KEYS_MISMATCH, "the keys are not the ones the authorization covers");
+      throw RuleViolation.field(
+          Rule.AUTHORIZATION_KEYS_MISMATCH,
+          "authorization.keys_digest",
+          "does not match the uploaded keys");
     }
     return authority;
   }

@@ -1,27 +1,30 @@
 package org.fedtrace.rules;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
-import org.fedtrace.proto.v1.ReportType;
 
 /**
- * The syntactic rules of a batch and of each key (spec/protocol.md, PublishBatch and
- * UploadDiagnosisKeys): everything that can be checked without trust anchors or stored state.
+ * The rules of a batch and of each key that need neither trust anchors nor stored state: spec
+ * §4 (R4.1–R4.12) and §8.1 steps 7–9 (R8.2–R8.12).
  *
- * <p>Checks run in the spec's order. The first rule broken decides the status code; every field
- * that breaks a rule with that same code is named in the details, so one response tells the sender
- * about every bad key.
+ * <p>Violations are collected in the spec's order (R20.6: depth-first by field number, list
+ * elements by index, a message's own violation after those of its fields, one per field path),
+ * so that one response tells the sender about every bad key, and two implementations name the
+ * same fields in the same order.
  */
 public final class BatchRules {
   /** Allowed clock skew between nodes. */
-  public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  public static final Duration CLOCK_SKEW = Duration.ofSeconds(300);
 
   /** Seconds per Exposure Notification interval. */
   public static final long INTERVAL_SECONDS = 600;
@@ -34,197 +37,177 @@ public final class BatchRules {
 
   /**
    * @param retentionDays the agreement's retention window
-   * @param maxKeysPerBatch the node's limit on keys per batch
+   * @param maxKeysPerBatch the node's limit on keys per batch (R8.3)
    */
   public BatchRules(int retentionDays, int maxKeysPerBatch) {
     this.retentionDays = retentionDays;
     this.maxKeysPerBatch = maxKeysPerBatch;
   }
 
+  /** The agreement's retention in days. */
+  public int retentionDays() {
+    return retentionDays;
+  }
+
   /**
-   * Checks the batch fields and every key at time {@code now}.
+   * Checks the batch and every key at time {@code now} (R8.2–R8.12, R4.1–R4.12).
    *
-   * @throws RuleViolation for the first rule broken, with every bad field of the same code
+   * @param certificateParses whether signer_certificate is one DER X.509 certificate (R8.11)
+   * @throws RuleViolation for the first rule broken; for INVALID_ARGUMENT with every violation
    */
-  public void check(DiagnosisKeyBatch batch, Instant now) {
+  public void check(DiagnosisKeyBatch batch, Instant now, Predicate<ByteString> certificateParses) {
     if (batch.getFormatVersion() != CanonicalEncoding.FORMAT_VERSION) {
       throw new RuleViolation(
           Rule.FORMAT_VERSION,
-          "format_version " + batch.getFormatVersion() + " is not supported; this node speaks 1");
+          "format_version " + Integer.toUnsignedString(batch.getFormatVersion())
+              + " is not supported; this node speaks 1");
+    }
+    if (batch.getKeysCount() > maxKeysPerBatch) {
+      throw new RuleViolation(
+          Rule.TOO_MANY_KEYS,
+          "the batch holds " + batch.getKeysCount() + " keys; this node accepts at most "
+              + maxKeysPerBatch);
     }
     List<RuleViolation.FieldViolation> v = new ArrayList<>();
     if (batch.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
-      v.add(
-          violation(
-              "batch.batch_id",
-              Rule.BATCH_ID_LENGTH,
-              "must be 16 bytes, got " + batch.getBatchId().size()));
+      v.add(violation("batch.batch_id", Rule.BATCH_ID_LENGTH,
+          "must be 16 bytes, got " + batch.getBatchId().size()));
     }
-    if (!Countries.isCountryCode(batch.getOrigin())) {
-      v.add(
-          violation(
-              "batch.origin",
-              Rule.ORIGIN_SYNTAX,
-              "must be an ISO 3166-1 alpha-2 code in upper case"));
+    if (!Countries.hasCodeSyntax(batch.getOrigin())) {
+      v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be two letters A..Z"));
     }
     if (batch.getSequence() == 0) {
       v.add(violation("batch.sequence", Rule.SEQUENCE_ZERO, "must be at least 1"));
     }
     long created = batch.getCreatedUnixSeconds();
-    if (created > now.plus(CLOCK_SKEW).getEpochSecond()) {
+    if (created > now.getEpochSecond() + CLOCK_SKEW.getSeconds()) {
       v.add(violation("batch.created_unix_seconds", Rule.CREATED_IN_FUTURE, "is in the future"));
-    } else if (created < now.minus(Duration.ofDays(retentionDays)).getEpochSecond()) {
-      v.add(
-          violation(
-              "batch.created_unix_seconds",
-              Rule.CREATED_BEFORE_RETENTION,
-              "is older than the retention window of " + retentionDays + " days"));
+    } else if (created < now.getEpochSecond() - retentionDays * 86_400L) {
+      v.add(violation("batch.created_unix_seconds", Rule.CREATED_BEFORE_RETENTION,
+          "is before the retention window"));
     }
     if (batch.getKeysCount() == 0) {
       v.add(violation("batch.keys", Rule.NO_KEYS, "a batch holds at least one key"));
+    } else {
+      checkKeys(batch.getKeysList(), "batch.keys", now, v);
+    }
+    if (!certificateParses.test(batch.getSignerCertificate())) {
+      v.add(violation("batch.signer_certificate", Rule.SIGNER_CERTIFICATE_MALFORMED,
+          "must be one DER X.509 certificate"));
     }
     if (batch.getSignature().size() != 64) {
-      v.add(
-          violation(
-              "batch.signature",
-              Rule.SIGNATURE_LENGTH,
-              "must be 64 bytes, got " + batch.getSignature().size()));
+      v.add(violation("batch.signature", Rule.SIGNATURE_LENGTH,
+          "must be 64 bytes, got " + batch.getSignature().size()));
     }
-    if (batch.getKeysCount() > maxKeysPerBatch) {
-      throwIfAny(v);
-      throw new RuleViolation(
-          Rule.TOO_MANY_KEYS,
-          "the batch holds "
-              + batch.getKeysCount()
-              + " keys; this node accepts at most "
-              + maxKeysPerBatch);
+    if (hasUnknownFields(batch)) {
+      v.add(violation("batch", Rule.BATCH_UNKNOWN_FIELDS, "carries fields unknown to v1"));
     }
-    checkKeys(batch.getKeysList(), "batch.keys", now, v);
     throwIfAny(v);
   }
 
   /**
-   * Checks each key at time {@code now}, adding one violation per bad field to {@code out}.
+   * Checks each key at time {@code now} (R4.1–R4.12), adding violations to {@code out} in field
+   * order.
    *
-   * @param prefix the field path of the key list, e.g. "batch.keys"
+   * @param prefix the field path of the key list, e.g. "batch.keys" or "keys"
    */
   public void checkKeys(
       List<DiagnosisKey> keys, String prefix, Instant now, List<RuleViolation.FieldViolation> out) {
-    long nowInterval = now.getEpochSecond() / INTERVAL_SECONDS;
-    long latestStart = now.plus(CLOCK_SKEW).getEpochSecond() / INTERVAL_SECONDS;
-    long retentionIntervals = (long) retentionDays * INTERVALS_PER_DAY;
-    Set<com.google.protobuf.ByteString> seen = new HashSet<>(keys.size() * 2);
+    long nowSeconds = now.getEpochSecond();
+    long skewedInterval = (nowSeconds + CLOCK_SKEW.getSeconds()) / INTERVAL_SECONDS;
+    long windowStart = nowSeconds / INTERVAL_SECONDS - (long) retentionDays * INTERVALS_PER_DAY;
+    Set<ByteString> seen = new HashSet<>(keys.size() * 2);
     for (int i = 0; i < keys.size(); i++) {
       DiagnosisKey k = keys.get(i);
-      String f = prefix + "[" + i + "].";
+      String f = prefix + "[" + i + "]";
       if (k.getKeyData().size() != 16) {
-        out.add(
-            violation(
-                f + "key_data",
-                Rule.KEY_DATA_LENGTH,
-                "must be 16 bytes, got " + k.getKeyData().size()));
+        out.add(violation(f + ".key_data", Rule.KEY_DATA_LENGTH,
+            "must be 16 bytes, got " + k.getKeyData().size()));
       } else if (!seen.add(k.getKeyData())) {
-        out.add(
-            violation(
-                f + "key_data", Rule.DUPLICATE_KEY, "the same key appears twice in the batch"));
-      }
-      int period = k.getRollingPeriod();
-      if (period < 1 || period > INTERVALS_PER_DAY) {
-        out.add(
-            violation(
-                f + "rolling_period",
-                Rule.ROLLING_PERIOD_RANGE,
-                "must be in 1..144, got " + Integer.toUnsignedString(period)));
+        out.add(violation(f + ".key_data", Rule.DUPLICATE_KEY, "repeats an earlier key"));
       }
       long start = Integer.toUnsignedLong(k.getRollingStartIntervalNumber());
-      if (start > latestStart) {
-        out.add(
-            violation(
-                f + "rolling_start_interval_number",
-                Rule.ROLLING_START_IN_FUTURE,
-                "is in the future"));
-      } else if (start + Math.max(period, 1) + retentionIntervals <= nowInterval) {
-        out.add(
-            violation(
-                f + "rolling_start_interval_number",
-                Rule.KEY_PAST_RETENTION,
-                "the key is past the retention window of " + retentionDays + " days"));
+      long period = Integer.toUnsignedLong(k.getRollingPeriod());
+      if (start > skewedInterval) {
+        out.add(violation(f + ".rolling_start_interval_number", Rule.ROLLING_START_IN_FUTURE,
+            "is in the future"));
+      } else if (start + period < windowStart) {
+        out.add(violation(f + ".rolling_start_interval_number", Rule.KEY_PAST_RETENTION,
+            "the key is past retention"));
       }
-      ReportType type = k.getReportType();
-      if (type == ReportType.REPORT_TYPE_UNSPECIFIED || type == ReportType.UNRECOGNIZED) {
-        out.add(
-            violation(
-                f + "report_type",
-                Rule.REPORT_TYPE,
-                "must be a known report type other than REPORT_TYPE_UNSPECIFIED"));
+      if (period < 1 || period > INTERVALS_PER_DAY) {
+        out.add(violation(f + ".rolling_period", Rule.ROLLING_PERIOD_RANGE,
+            "must be in 1..144, got " + period));
+      }
+      int type = k.getReportTypeValue();
+      if (type < 1 || type > 5) {
+        out.add(violation(f + ".report_type", Rule.REPORT_TYPE, "must be in 1..5, got " + type));
       }
       if (k.hasDaysSinceOnsetOfSymptoms() && Math.abs(k.getDaysSinceOnsetOfSymptoms()) > 14) {
-        out.add(
-            violation(
-                f + "days_since_onset_of_symptoms",
-                Rule.DAYS_SINCE_ONSET_RANGE,
-                "must be in -14..14, got " + k.getDaysSinceOnsetOfSymptoms()));
+        out.add(violation(f + ".days_since_onset_of_symptoms", Rule.DAYS_SINCE_ONSET_RANGE,
+            "must be in -14..14, got " + k.getDaysSinceOnsetOfSymptoms()));
       }
-      if (Integer.compareUnsigned(k.getTransmissionRiskLevel(), 8) > 0) {
-        out.add(
-            violation(
-                f + "transmission_risk_level",
-                Rule.TRANSMISSION_RISK_RANGE,
-                "must be in 0..8, got " + Integer.toUnsignedString(k.getTransmissionRiskLevel())));
+      long risk = Integer.toUnsignedLong(k.getTransmissionRiskLevel());
+      if (risk > 8) {
+        out.add(violation(f + ".transmission_risk_level", Rule.TRANSMISSION_RISK_RANGE,
+            "must be in 0..8, got " + risk));
       }
-      checkVisited(k.getVisitedCountriesList(), f + "visited_countries", out);
+      checkVisited(k.getVisitedCountriesList(), f + ".visited_countries", out);
+      if (hasUnknownFields(k)) {
+        out.add(violation(f, Rule.KEY_UNKNOWN_FIELDS, "carries fields unknown to v1"));
+      }
     }
   }
 
   private static void checkVisited(
       List<String> visited, String field, List<RuleViolation.FieldViolation> out) {
     if (visited.size() > CanonicalEncoding.MAX_VISITED_COUNTRIES) {
-      out.add(
-          violation(
-              field,
-              Rule.VISITED_COUNTRIES,
-              "at most " + CanonicalEncoding.MAX_VISITED_COUNTRIES + " countries"));
+      out.add(violation(field, Rule.TOO_MANY_VISITED_COUNTRIES, "at most 32 countries"));
       return;
     }
-    String previous = null;
     for (String c : visited) {
-      if (!Countries.isCountryCode(c)) {
-        out.add(
-            violation(
-                field, Rule.VISITED_COUNTRIES, "must hold ISO 3166-1 alpha-2 codes in upper case"));
+      if (!Countries.hasCodeSyntax(c)) {
+        out.add(violation(field, Rule.VISITED_COUNTRY_SYNTAX, "entries are two letters A..Z"));
         return;
       }
-      if (previous != null && previous.compareTo(c) >= 0) {
-        out.add(
-            violation(
-                field, Rule.VISITED_COUNTRIES, "must be strictly ascending, without repeats"));
-        return;
-      }
-      previous = c;
     }
+    for (int i = 1; i < visited.size(); i++) {
+      if (visited.get(i - 1).compareTo(visited.get(i)) >= 0) {
+        out.add(violation(field, Rule.VISITED_COUNTRIES_ORDER,
+            "must be strictly ascending, without repeats"));
+        return;
+      }
+    }
+  }
+
+  /** True when {@code m} carries protobuf fields unknown to fedtrace.v1. */
+  public static boolean hasUnknownFields(Message m) {
+    return !m.getUnknownFields().asMap().isEmpty();
   }
 
   /**
    * Throws for the first violation's rule with every violation of the same status code; does
-   * nothing when {@code violations} is empty.
+   * nothing when {@code violations} is empty. Violations must already be in the spec's order.
    */
   public static void throwIfAny(List<RuleViolation.FieldViolation> violations) {
     if (violations.isEmpty()) {
       return;
     }
-    Rule decisive =
-        violations.stream().map(RuleViolation.FieldViolation::rule).min(Rule::compareTo).get();
+    Rule first = violations.get(0).rule();
     List<RuleViolation.FieldViolation> same =
-        violations.stream().filter(f -> f.rule().code() == decisive.code()).toList();
-    String message =
-        same.size() == 1
-            ? same.get(0).field() + " " + same.get(0).description()
-            : same.size() + " fields break the spec's rules; see the details";
-    throw new RuleViolation(decisive, message, same);
+        violations.stream().filter(f -> f.rule().code() == first.code()).toList();
+    String message;
+    if (same.size() == 1) {
+      message = same.get(0).field() + " " + same.get(0).description();
+    } else if (same.size() <= Statuses.MAX_DETAILS) {
+      message = same.size() + " violations; see the details";
+    } else {
+      message = same.size() + " violations; the details name the first " + Statuses.MAX_DETAILS;
+    }
+    throw new RuleViolation(first, message, same);
   }
 
-  private static RuleViolation.FieldViolation violation(
-      String field, Rule rule, String description) {
+  static RuleViolation.FieldViolation violation(String field, Rule rule, String description) {
     return new RuleViolation.FieldViolation(field, rule, description);
   }
 }

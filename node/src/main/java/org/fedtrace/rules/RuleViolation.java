@@ -3,25 +3,29 @@ package org.fedtrace.rules;
 import java.util.List;
 
 /**
- * A request broke a numbered rule of the spec. The only exception the node's domain code throws for
- * bad input; {@link Statuses} maps it to a gRPC status. Messages are short, stable and hold no key
- * material.
+ * A request broke a numbered rule of the spec. The only exception the node's domain code throws
+ * for bad input; {@link Statuses} maps it to a gRPC status. Messages are short, stable and hold
+ * no key material or other submitted bytes (R20.5).
  */
 public final class RuleViolation extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Most characters of a violation description on the wire, rule id included (R20.5). */
+  public static final int MAX_DESCRIPTION = 80;
+
   /** One bad field, as a google.rpc.BadRequest field violation. */
   public record FieldViolation(String field, Rule rule, String description) {
-    /** The description sent on the wire: the rule id, then the description. */
+    /** The description sent on the wire: the rule id, then the description, within 80 chars. */
     public String wireDescription() {
-      return rule.id() + ": " + description;
+      String d = rule.id() + ": " + description;
+      return d.length() <= MAX_DESCRIPTION ? d : d.substring(0, MAX_DESCRIPTION);
     }
   }
 
   private final Rule rule;
   private final transient List<FieldViolation> fieldViolations;
 
-  /** A violation of {@code rule} with no per-field details. */
+  /** A violation of {@code rule} with no per-field details (not for INVALID_ARGUMENT rules). */
   public RuleViolation(Rule rule, String message) {
     this(rule, message, List.of());
   }
@@ -31,6 +35,12 @@ public final class RuleViolation extends RuntimeException {
     super(rule.id() + ": " + message);
     this.rule = rule;
     this.fieldViolations = List.copyOf(fieldViolations);
+  }
+
+  /** A violation of one field: the status message and the single detail both name it. */
+  public static RuleViolation field(Rule rule, String field, String description) {
+    return new RuleViolation(
+        rule, field + " " + description, List.of(new FieldViolation(field, rule, description)));
   }
 
   /** The first rule broken, which decides the status code. */

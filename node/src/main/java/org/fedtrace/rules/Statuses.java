@@ -8,6 +8,9 @@ import io.grpc.protobuf.StatusProto;
 
 /** The one place that turns a {@link RuleViolation} into a gRPC status with details. */
 public final class Statuses {
+  /** Most field violations sent in one status (R20.6). */
+  public static final int MAX_DETAILS = 32;
+
   private Statuses() {}
 
   /**
@@ -20,7 +23,9 @@ public final class Statuses {
         com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(violation.getMessage());
     if (!violation.fieldViolations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
-      for (RuleViolation.FieldViolation f : violation.fieldViolations()) {
+      for (RuleViolation.FieldViolation f :
+          violation.fieldViolations().subList(
+              0, Math.min(MAX_DETAILS, violation.fieldViolations().size()))) {
         badRequest.addFieldViolations(
             BadRequest.FieldViolation.newBuilder()
                 .setField(f.field())

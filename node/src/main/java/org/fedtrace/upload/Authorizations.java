@@ -98,9 +98,9 @@ public final class Authorizations {
     key.verify(encode(a), a.getSignature().toByteArray());
   }
 
-  /** SHA-256 of the encoding with the signature: what the transparency log records. */
+  /** SHA-256 of the authorization's encoding: what the transparency log records. */
   public static byte[] hash(UploadAuthorization a) {
-    return Sha256.hash(encode(a), a.getSignature().toByteArray());
+    return Sha256.hash(encode(a));
   }
 
   private static void require(String field, ByteString b, int length) {
