@@ -1,6 +1,9 @@
 package org.fedtrace.pki;
 
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,6 +30,12 @@ public final class CertificateProfile {
   /** Suffix of the federation authority's common name: {@code CN=<federation> Federation ...}. */
   public static final String AUTHORITY_CN_SUFFIX = " Federation Authority";
 
+  /**
+   * Days operator and authority certificates outlive the agreement's sunset date by default, so
+   * that nodes can still authenticate each other while they wind down.
+   */
+  public static final int DAYS_AFTER_SUNSET = 30;
+
   static final KeyPurposeId BATCH_SIGNING =
       KeyPurposeId.getInstance(new ASN1ObjectIdentifier(BATCH_SIGNING_EKU_OID));
 
@@ -52,6 +61,18 @@ public final class CertificateProfile {
       throw new IllegalArgumentException("'" + host + "' is not a DNS host name or an IP address");
     }
     return lower;
+  }
+
+  /**
+   * When certificates issued under an agreement with {@code sunsetDate} expire by default: the last
+   * second (UTC) of the day {@value #DAYS_AFTER_SUNSET} days after the sunset date.
+   */
+  public static Instant defaultNotAfter(LocalDate sunsetDate) {
+    return sunsetDate
+        .plusDays(DAYS_AFTER_SUNSET + 1L)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant()
+        .minusSeconds(1);
   }
 
   /** {@code CN=<federation> Federation Authority}. */
