@@ -1,5 +1,13 @@
 package org.fedtrace.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.fedtrace.pki.PkiFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,12 +15,78 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pki",
     mixinStandardHelpOptions = true,
-    description = "Create the federation authority and issue operator certificates.")
+    description = "Create the federation authority and issue operator certificates.",
+    subcommands = {PkiInitCommand.class, PkiIssueCommand.class},
+    footerHeading = "%nFiles:%n",
+    footer = {
+      "Authority directory (pki init; keep it offline):",
+      "  ca.crt              self-signed authority certificate: the trust anchor",
+      "  ca.key              its ECDSA P-256 private key (PKCS#8 PEM, rw-------)",
+      "  agreement.json      federation agreement: members, retention, sunset",
+      "  agreement.json.sig  base64 DER ECDSA signature over agreement.json",
+      "Operator directory (pki issue; install it on the operator's node):",
+      "  tls.crt, tls.key    TLS certificate (serverAuth, clientAuth), P-256 key",
+      "  signing.crt         batch-signing certificate (batch signing only)",
+      "  signing.key         its Ed25519 private key (PKCS#8 PEM, rw-------)",
+      "  ca.crt, agreement.json, agreement.json.sig: copies from the authority",
+      "Directories are created rwx------ and appear complete or not at all."
+    })
 public final class PkiCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+  }
+
+  /**
+   * Creates an owner-only staging directory for {@code out}.
+   *
+   * @throws UserError if {@code out} exists or cannot be created
+   */
+  static Path stage(Path out) {
+    if (Files.exists(out)) {
+      throw new UserError("output folder " + out + " already exists");
+    }
+    try {
+      return PkiFiles.stage(out);
+    } catch (FileAlreadyExistsException e) {
+      throw new UserError("output folder " + out + " already exists");
+    } catch (IOException e) {
+      throw new UserError("cannot create " + out + ": " + describe(e));
+    }
+  }
+
+  /** Moves a staged directory to {@code out}, or deletes it if that fails. */
+  static void publish(Path staged, Path out, PrintWriter err) {
+    try {
+      PkiFiles.publish(staged, out);
+    } catch (IOException e) {
+      discard(staged, err);
+      throw new UserError("cannot create " + out + ": " + describe(e));
+    }
+  }
+
+  /** Deletes a staged directory after a failure; a failure to delete is reported, not thrown. */
+  static void discard(Path staged, PrintWriter err) {
+    try {
+      PkiFiles.discard(staged);
+    } catch (IOException e) {
+      err.println("fedtrace: could not remove " + staged + ": " + describe(e));
+    }
+  }
+
+  /** A short description of an I/O failure for a one-line message. */
+  static String describe(IOException e) {
+    if (e instanceof AccessDeniedException denied) {
+      return denied.getFile() + ": permission denied";
+    }
+    if (e instanceof NoSuchFileException missing) {
+      return missing.getFile() + ": no such file or directory";
+    }
+    if (e instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + ": already exists";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -1,0 +1,242 @@
+package org.fedtrace.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.AgreementException;
+import org.fedtrace.pki.CertificateProfile;
+import org.fedtrace.pki.FederationAuthority;
+import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
+import org.fedtrace.pki.PkiFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fedtrace pki issue}: issue an operator's certificates and add it to the agreement. */
+@Command(
+    name = "issue",
+    mixinStandardHelpOptions = true,
+    header = "Issue an operator's certificates and add it to the agreement.",
+    description = {
+      "Creates a new directory with the operator's TLS certificate and key",
+      "(tls.crt, tls.key: serverAuth and clientAuth, ECDSA P-256), its separate",
+      "batch-signing certificate and key (signing.crt, signing.key: Ed25519),",
+      "both bound to the country and operator id, and copies of ca.crt,",
+      "agreement.json and agreement.json.sig. Adds the operator to the",
+      "agreement in the authority directory (version + 1, signed again);",
+      "issuing again for a member renews its certificates only.",
+      "See 'fedtrace pki --help'."
+    },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:certificates issued",
+      "1:unusable authority directory, existing output directory, past the sunset, or"
+          + " another member operator for the country",
+      "2:bad option value"
+    })
+final class PkiIssueCommand implements Runnable {
+  private static final int MAX_DAYS = 3650;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--ca",
+      required = true,
+      paramLabel = "DIR",
+      description = "Federation authority directory made by 'fedtrace pki init'.")
+  Path ca;
+
+  @Option(
+      names = "--country",
+      required = true,
+      paramLabel = "CC",
+      description = "The operator's country: ISO 3166-1 alpha-2 code, upper case (e.g. DE).")
+  String country;
+
+  @Option(
+      names = "--operator",
+      required = true,
+      paramLabel = "ID",
+      description = "Operator id: 1 to 32 of a-z, 0-9 and '-'.")
+  String operator;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Directory to create for the operator; must not exist (parents are created).")
+  Path out;
+
+  @Option(
+      names = "--dns",
+      paramLabel = "NAME",
+      description =
+          "A host name or IP address of the operator's node for the TLS certificate; repeatable."
+              + " localhost and 127.0.0.1 are always included (default: none besides those).")
+  List<String> hosts = new ArrayList<>();
+
+  @Option(
+      names = "--days",
+      paramLabel = "N",
+      description =
+          "Days the certificates are valid, 1..3650, never beyond the authority certificate"
+              + " (default: until 30 days after the agreement's sunset date).")
+  Integer days;
+
+  @Override
+  public void run() {
+    OperatorIdentity identity = parseIdentity();
+    List<String> checkedHosts = parseHosts();
+    if (days != null && (days < 1 || days > MAX_DAYS)) {
+      throw usage("--days must be in 1..3650, got " + days);
+    }
+    if (Files.exists(out)) {
+      throw new UserError("output folder " + out + " already exists");
+    }
+    FederationAuthority authority = loadAuthority();
+    Agreement agreement = loadAgreement(authority);
+    Instant now = Instant.now();
+    if (agreement.isPastSunset(now)) {
+      throw new UserError(
+          "the agreement's sunset date "
+              + agreement.sunsetDate()
+              + " has passed; nothing to issue");
+    }
+    Agreement updated = admit(authority, agreement, identity);
+    boolean joined = updated != agreement;
+    OperatorCredentials credentials =
+        authority.issue(
+            identity,
+            checkedHosts,
+            now.minus(Duration.ofHours(1)),
+            notAfter(authority, agreement, now));
+    write(authority, credentials, updated, joined);
+    report(credentials, updated, joined);
+  }
+
+  private OperatorIdentity parseIdentity() {
+    try {
+      return new OperatorIdentity(country, operator);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private List<String> parseHosts() {
+    List<String> checked = new ArrayList<>();
+    for (String host : hosts) {
+      try {
+        checked.add(CertificateProfile.requireHost(host));
+      } catch (IllegalArgumentException e) {
+        throw usage("--dns " + e.getMessage());
+      }
+    }
+    return checked;
+  }
+
+  private FederationAuthority loadAuthority() {
+    if (!Files.isDirectory(ca)) {
+      throw new UserError("CA directory " + ca + " does not exist");
+    }
+    try {
+      return FederationAuthority.load(ca, new SecureRandom());
+    } catch (NoSuchFileException e) {
+      throw notAuthority(e);
+    } catch (IOException e) {
+      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
+    }
+  }
+
+  private Agreement loadAgreement(FederationAuthority authority) {
+    try {
+      return Agreement.load(ca, authority.certificate());
+    } catch (NoSuchFileException e) {
+      throw notAuthority(e);
+    } catch (IOException e) {
+      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
+    } catch (AgreementException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private UserError notAuthority(NoSuchFileException e) {
+    return new UserError(
+        ca
+            + " is not a federation authority directory: "
+            + Path.of(e.getFile()).getFileName()
+            + " is missing");
+  }
+
+  /** The agreement with {@code identity} as a member: {@code agreement} itself if it is one. */
+  private static Agreement admit(
+      FederationAuthority authority, Agreement agreement, OperatorIdentity identity) {
+    if (agreement.isMember(identity)) {
+      return agreement;
+    }
+    try {
+      return authority.sign(agreement.terms().withMember(identity));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private Instant notAfter(FederationAuthority authority, Agreement agreement, Instant now) {
+    Instant end = CertificateProfile.defaultNotAfter(agreement.sunsetDate());
+    if (days != null) {
+      end = now.plus(Duration.ofDays(days));
+    }
+    Instant authorityEnd = authority.certificate().getNotAfter().toInstant();
+    return end.isAfter(authorityEnd) ? authorityEnd : end;
+  }
+
+  private void write(
+      FederationAuthority authority,
+      OperatorCredentials credentials,
+      Agreement agreement,
+      boolean joined) {
+    Path staged = PkiCommand.stage(out);
+    try {
+      credentials.writeTo(staged);
+      Pem.writeCertificates(staged.resolve(PkiFiles.CA_CERTIFICATE), authority.certificate());
+      agreement.writeTo(staged);
+      if (joined) {
+        agreement.replaceIn(ca);
+      }
+    } catch (IOException e) {
+      PkiCommand.discard(staged, spec.commandLine().getErr());
+      throw new UserError("cannot write " + out + ": " + PkiCommand.describe(e));
+    }
+    PkiCommand.publish(staged, out, spec.commandLine().getErr());
+  }
+
+  private void report(OperatorCredentials credentials, Agreement agreement, boolean joined) {
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(
+        "issued %s into %s: tls.crt/tls.key (TLS client and server), signing.crt/signing.key"
+            + " (batch signing)%n",
+        credentials.identity(), out);
+    stdout.printf(
+        "  certificates valid until %s%n",
+        credentials.tls().certificate().getNotAfter().toInstant());
+    stdout.printf(
+        "  agreement version %d, %d member(s)%s%n",
+        agreement.version(),
+        agreement.members().size(),
+        joined ? ", updated in " + ca : "; " + credentials.identity() + " was a member already");
+    stdout.flush();
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}
