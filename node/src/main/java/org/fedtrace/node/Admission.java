@@ -1,11 +1,20 @@
 package org.fedtrace.node;
 
+import com.google.protobuf.ByteString;
 import java.security.SignatureException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.crypto.Sha256;
+import org.fedtrace.pki.CertificateRejectedException;
+import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.TrustedSigner;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
@@ -21,21 +30,25 @@ import org.fedtrace.store.NewBatch;
  */
 public final class Admission {
   private final BatchRules rules;
+  private final Set<OperatorIdentity> members;
   private final Set<String> memberCountries;
-  private final Set<String> memberNames;
-  private final SignerTrust trust;
+  private final CertificateValidator validator;
   private final Clock clock;
 
   /**
-   * @param memberNames the agreement's members as "CC/operator-id"
+   * @param members the agreement's members
+   * @param validator trusts exactly the federation authority
    */
-  public Admission(BatchRules rules, Set<String> memberNames, SignerTrust trust, Clock clock) {
+  public Admission(
+      BatchRules rules,
+      Collection<OperatorIdentity> members,
+      CertificateValidator validator,
+      Clock clock) {
     this.rules = rules;
-    this.memberNames = Set.copyOf(memberNames);
+    this.members = Set.copyOf(members);
     this.memberCountries =
-        memberNames.stream().map(n -> n.substring(0, n.indexOf('/'))).collect(
-            java.util.stream.Collectors.toUnmodifiableSet());
-    this.trust = trust;
+        members.stream().map(OperatorIdentity::country).collect(Collectors.toUnmodifiableSet());
+    this.validator = validator;
     this.clock = clock;
   }
 
@@ -48,21 +61,22 @@ public final class Admission {
    */
   public NewBatch admit(DiagnosisKeyBatch batch, byte[] payload, String receivedFrom) {
     Instant now = clock.instant();
-    rules.check(batch, now, trust::parses);
+    rules.check(batch, now, Admission::parsesAsCertificate);
     if (!memberCountries.contains(batch.getOrigin())) {
       throw new RuleViolation(
           Rule.ORIGIN_NOT_A_MEMBER,
           "origin " + batch.getOrigin() + " is not a member country of the agreement");
     }
-    SignerTrust.Signer signer = trust.signer(batch.getSignerCertificate(), now);
-    if (!memberNames.contains(signer.name())) {
+    TrustedSigner signer = signer(batch, now);
+    if (!members.contains(signer.identity())) {
       throw new RuleViolation(
-          Rule.SIGNER_NOT_A_MEMBER, "signer " + signer.name() + " is not a member");
+          Rule.SIGNER_NOT_A_MEMBER, "signer " + signer.identity() + " is not a member");
     }
-    if (!signer.country().equals(batch.getOrigin())) {
+    String signerCountry = signer.identity().country();
+    if (!signerCountry.equals(batch.getOrigin())) {
       throw new RuleViolation(
           Rule.ORIGIN_IS_NOT_SIGNER_COUNTRY,
-          "origin " + batch.getOrigin() + " does not match signer country " + signer.country());
+          "origin " + batch.getOrigin() + " does not match signer country " + signerCountry);
     }
     byte[] encoding = CanonicalEncoding.batch(batch);
     try {
@@ -82,6 +96,41 @@ public final class Admission {
         now.getEpochSecond(),
         oldestKeyEnd(batch),
         payload);
+  }
+
+  /** R8.14–R8.17: the signer certificate, in the spec's order. */
+  private TrustedSigner signer(DiagnosisKeyBatch batch, Instant now) {
+    try {
+      return validator.validateBatchSigner(batch.getSignerCertificate().toByteArray(), now);
+    } catch (CertificateRejectedException e) {
+      switch (e.reason()) {
+        case UNTRUSTED_ISSUER:
+          throw new RuleViolation(
+              Rule.SIGNER_CERTIFICATE_UNTRUSTED,
+              "the signer certificate was not issued by the federation authority");
+        case NO_IDENTITY:
+          throw RuleViolation.field(
+              Rule.SIGNER_NO_IDENTITY, "batch.signer_certificate", "names no valid operator");
+        case EXPIRED:
+        case NOT_YET_VALID:
+          throw new RuleViolation(
+              Rule.SIGNER_CERTIFICATE_NOT_VALID_NOW, "the signer certificate is not valid now");
+        default:
+          throw new RuleViolation(
+              Rule.SIGNER_CERTIFICATE_WRONG_PURPOSE,
+              "the signer certificate is not a batch-signing certificate");
+      }
+    }
+  }
+
+  /** R8.11: one DER X.509 certificate. */
+  static boolean parsesAsCertificate(ByteString der) {
+    try {
+      CertificateKeys.certificateFromDer(der.toByteArray());
+      return true;
+    } catch (CertificateException e) {
+      return false;
+    }
   }
 
   /** The smallest rolling_start + rolling_period among the batch's keys. */

@@ -26,7 +26,8 @@ import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         services.metrics(),
         observer,
         () -> {
-          Peer peer = Peer.current();
+          OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
           if (!request.hasBatch()) {
             throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
@@ -90,7 +91,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         services.metrics(),
         observer,
         () -> {
-          Peer peer = Peer.current();
+          OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
           Store store = services.store();
           int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
@@ -101,7 +102,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                 "must be at most 1000, got " + Integer.toUnsignedString(max));
           }
           long position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
-          Store.Page page = store.batchesAfter(position, max, peer.country(), peer.name());
+          Store.Page page = store.batchesAfter(position, max, peer.country(), peer.toString());
           PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
           for (StoredBatch b : page.batches()) {
             out.addBatches(services.sent(b, peer));
@@ -118,7 +119,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
     ServerCallStreamObserver<SubscribeBatchesResponse> call =
         (ServerCallStreamObserver<SubscribeBatchesResponse>) observer;
     try {
-      Peer peer = Peer.current();
+      OperatorIdentity peer = Caller.current();
       services.lifecycle().checkExchange();
       long position =
           Cursor.decode(
@@ -140,7 +141,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         services.metrics(),
         observer,
         () -> {
-          Peer peer = Peer.current();
+          OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
           if (!Countries.hasCodeSyntax(request.getOrigin())) {
             throw RuleViolation.field(Rule.GET_BATCH_ORIGIN, "origin", "must be two letters A..Z");

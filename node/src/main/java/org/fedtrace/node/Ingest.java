@@ -5,7 +5,8 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,13 @@ final class Ingest {
    * @param cursorUpdate the sync cursor to commit with it when it was pulled, or null
    * @throws RuleViolation when the batch is refused
    */
-  Result accept(DiagnosisKeyBatch batch, byte[] payload, Peer from, Store.PeerCursor cursorUpdate) {
+  Result accept(DiagnosisKeyBatch batch, byte[] payload, OperatorIdentity from, Store.PeerCursor cursorUpdate) {
     NewBatch admitted;
     try {
-      admitted = admission.admit(batch, payload, from.name());
+      admitted = admission.admit(batch, payload, from.toString());
       Store.Insert outcome = store.insertBatch(admitted, cursorUpdate);
       if (outcome == Store.Insert.DUPLICATE) {
-        metrics.batch(from.name(), "in", "duplicate", "", batch.getKeysCount());
+        metrics.batch(from.toString(), "in", "duplicate", "", batch.getKeysCount());
         return new Result(true, -1);
       }
     } catch (RuleViolation v) {
@@ -66,36 +67,36 @@ final class Ingest {
             ExchangeLog.Event.BATCH_RECEIVED,
             admitted.contentSha256(),
             admitted.origin(),
-            from.name(),
+            from.toString(),
             admitted.keyCount(),
             "");
-    metrics.batch(from.name(), "in", "accepted", "", admitted.keyCount());
+    metrics.batch(from.toString(), "in", "accepted", "", admitted.keyCount());
     LOG.info(
         "event=batch_received origin={} sequence={} keys={} peer={}",
         admitted.origin(),
         Long.toUnsignedString(admitted.sequence()),
         admitted.keyCount(),
-        from.name());
+        from.toString());
     return new Result(false, index);
   }
 
-  private void refused(DiagnosisKeyBatch batch, Peer from, RuleViolation v) {
+  private void refused(DiagnosisKeyBatch batch, OperatorIdentity from, RuleViolation v) {
     String rule = v.rule().id();
     String origin = Countries.hasCodeSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
     log.record(
         ExchangeLog.Event.BATCH_REFUSED,
         BatchExchange.subjectHash(batch),
         origin,
-        from.name(),
+        from.toString(),
         batch.getKeysCount(),
         rule);
-    metrics.batch(from.name(), "in", "refused", rule, batch.getKeysCount());
+    metrics.batch(from.toString(), "in", "refused", rule, batch.getKeysCount());
     LOG.warn(
         "event=batch_refused rule={} origin={} keys={} peer={} reason=\"{}\"",
         rule,
         origin,
         batch.getKeysCount(),
-        from.name(),
+        from.toString(),
         v.getMessage());
   }
 }

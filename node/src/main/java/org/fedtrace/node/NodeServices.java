@@ -5,7 +5,8 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 
 /** What the node's RPC handlers share. */
 final class NodeServices {
@@ -73,17 +74,17 @@ final class NodeServices {
   }
 
   /** A stored batch about to be delivered to {@code peer}: parsed, logged and counted. */
-  DiagnosisKeyBatch sent(StoredBatch stored, Peer peer) {
+  DiagnosisKeyBatch sent(StoredBatch stored, OperatorIdentity peer) {
     DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
     boolean own = stored.receivedFrom() == null;
     log.record(
         own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
         BatchExchange.subjectHash(batch),
         stored.origin(),
-        peer.name(),
+        peer.toString(),
         batch.getKeysCount(),
         "");
-    metrics.batch(peer.name(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
+    metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
     return batch;
   }
 }

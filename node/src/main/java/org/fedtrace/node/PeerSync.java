@@ -16,7 +16,8 @@ import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class PeerSync {
   /** Deadline of one subscription stream; the stream is resumed when it expires. */
   static final long STREAM_DEADLINE_SECONDS = 600;
 
-  private final Peer peer;
+  private final OperatorIdentity peer;
   private final ManagedChannel channel;
   private final Store store;
   private final Ingest ingest;
@@ -48,7 +49,7 @@ final class PeerSync {
   private volatile long batchesReceived;
 
   PeerSync(
-      Peer peer,
+      OperatorIdentity peer,
       ManagedChannel channel,
       Store store,
       Ingest ingest,
@@ -82,7 +83,7 @@ final class PeerSync {
   }
 
   /** The peer this sync follows. */
-  Peer peer() {
+  OperatorIdentity peer() {
     return peer;
   }
 
@@ -110,7 +111,7 @@ final class PeerSync {
                   LOG.error(
                       "event=agreement_mismatch peer={} their_federation=\"{}\" their_retention={}"
                           + " their_sunset={}",
-                      peer.name(),
+                      peer.toString(),
                       info.getFederation(),
                       info.getRetentionDays(),
                       info.getSunsetDate());
@@ -122,7 +123,7 @@ final class PeerSync {
 
               @Override
               public void onError(Throwable t) {
-                LOG.warn("event=peer_unreachable peer={} status={}", peer.name(), describe(t));
+                LOG.warn("event=peer_unreachable peer={} status={}", peer.toString(), describe(t));
                 retryLater();
               }
 
@@ -137,9 +138,9 @@ final class PeerSync {
     }
     ByteString cursor;
     try {
-      cursor = ByteString.copyFrom(store.cursor(peer.name()).orElse(new byte[0]));
+      cursor = ByteString.copyFrom(store.cursor(peer.toString()).orElse(new byte[0]));
     } catch (StoreException e) {
-      LOG.error("event=store_failure peer={} error=\"{}\"", peer.name(), e.getMessage());
+      LOG.error("event=store_failure peer={} error=\"{}\"", peer.toString(), e.getMessage());
       retryLater();
       return;
     }
@@ -157,7 +158,7 @@ final class PeerSync {
                   batchesReceived++;
                   receive(r);
                 } else if (!r.getCursor().equals(last)) {
-                  store.putCursor(new Store.PeerCursor(peer.name(), r.getCursor().toByteArray()));
+                  store.putCursor(new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
                 }
                 last = r.getCursor();
               }
@@ -170,7 +171,7 @@ final class PeerSync {
                   return;
                 }
                 if (!stopped) {
-                  LOG.warn("event=subscription_broken peer={} status={}", peer.name(), describe(t));
+                  LOG.warn("event=subscription_broken peer={} status={}", peer.toString(), describe(t));
                 }
                 retryLater();
               }
@@ -185,7 +186,7 @@ final class PeerSync {
   }
 
   private void receive(SubscribeBatchesResponse r) {
-    Store.PeerCursor next = new Store.PeerCursor(peer.name(), r.getCursor().toByteArray());
+    Store.PeerCursor next = new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray());
     try {
       ingest.accept(r.getBatch(), r.getBatch().toByteArray(), peer, next);
     } catch (RuleViolation v) {

@@ -9,7 +9,8 @@ import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ final class Subscription {
   private static final int PAGE = 64;
 
   private final NodeServices services;
-  private final Peer peer;
+  private final OperatorIdentity peer;
   private final ServerCallStreamObserver<SubscribeBatchesResponse> call;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable wake = this::schedule;
@@ -35,7 +36,7 @@ final class Subscription {
 
   private Subscription(
       NodeServices services,
-      Peer peer,
+      OperatorIdentity peer,
       long position,
       ServerCallStreamObserver<SubscribeBatchesResponse> call) {
     this.services = services;
@@ -46,7 +47,7 @@ final class Subscription {
 
   static void start(
       NodeServices services,
-      Peer peer,
+      OperatorIdentity peer,
       long position,
       ServerCallStreamObserver<SubscribeBatchesResponse> call) {
     Subscription s = new Subscription(services, peer, position, call);
@@ -72,7 +73,7 @@ final class Subscription {
       services.lifecycle().checkExchange();
       Store store = services.store();
       while (!done && call.isReady()) {
-        Store.Page page = store.batchesAfter(position, PAGE, peer.country(), peer.name());
+        Store.Page page = store.batchesAfter(position, PAGE, peer.country(), peer.toString());
         position = page.lastPosition();
         for (StoredBatch b : page.batches()) {
           send(
@@ -97,7 +98,7 @@ final class Subscription {
     } catch (RuleViolation v) {
       fail(v);
     } catch (RuntimeException e) {
-      LOG.error("event=subscription_failure peer={} error=\"{}\"", peer.name(), e.getMessage(), e);
+      LOG.error("event=subscription_failure peer={} error=\"{}\"", peer.toString(), e.getMessage(), e);
       if (!done) {
         finish();
         call.onError(

@@ -19,7 +19,8 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Store;
-import org.fedtrace.transport.Peer;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.transport.Caller;
 import org.fedtrace.upload.Authorizations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
   }
 
   private UploadDiagnosisKeysResponse upload(UploadDiagnosisKeysRequest request) {
-    Peer peer = Peer.current();
+    OperatorIdentity peer = Caller.current();
     lifecycle.checkExchange();
     if (!peer.country().equals(country)) {
       throw new RuleViolation(
@@ -130,12 +131,12 @@ final class Uploads extends UploadGrpc.UploadImplBase {
             "",
             keys.size(),
             "");
-    metrics.batch(peer.name(), "upload", "accepted", "", keys.size());
+    metrics.batch(peer.toString(), "upload", "accepted", "", keys.size());
     LOG.info(
         "event=upload_accepted keys={} authority=\"{}\" caller={}",
         keys.size(),
         authority.name(),
-        peer.name());
+        peer.toString());
     keysPending.run();
     return UploadDiagnosisKeysResponse.newBuilder()
         .setAcceptedKeys(keys.size())

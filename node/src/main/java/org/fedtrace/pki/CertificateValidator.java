@@ -33,8 +33,10 @@ import org.fedtrace.crypto.VerifyingKey;
  * <p>A certificate is accepted when it is signed by the authority, both are valid at the given
  * instant, it is an end-entity certificate whose key usage, extended key usage and key type fit the
  * purpose, and it names exactly one operator identity consistently (the URI subjectAltName equals
- * the subject's C and O). The first failing check, in that order, is the {@link
- * CertificateRejectedException.Reason reason} of the rejection.
+ * the subject's C and O). The first failing check decides the {@link
+ * CertificateRejectedException.Reason reason} of the rejection; checks run in the spec's order:
+ * for TLS (spec §6.4) issuer, validity, identity, purpose; for batch signing (R8.14–R8.17)
+ * issuer, identity, purpose, validity.
  */
 public final class CertificateValidator {
   private static final Set<String> KNOWN_CRITICAL_EXTENSIONS =
@@ -139,11 +141,19 @@ public final class CertificateValidator {
       X509Certificate certificate, CertificatePurpose purpose, Instant at)
       throws CertificateRejectedException {
     checkIssuer(certificate);
-    checkValidity(authority, at, "the federation authority certificate");
-    checkValidity(certificate, at, "the certificate");
+    boolean tls = purpose != CertificatePurpose.BATCH_SIGNING;
+    if (tls) {
+      checkValidity(authority, at, "the federation authority certificate");
+      checkValidity(certificate, at, "the certificate");
+    }
+    OperatorIdentity identity = identity(certificate);
     checkWellFormed(certificate);
     checkPurpose(certificate, purpose);
-    return identity(certificate);
+    if (!tls) {
+      checkValidity(authority, at, "the federation authority certificate");
+      checkValidity(certificate, at, "the certificate");
+    }
+    return identity;
   }
 
   /**
