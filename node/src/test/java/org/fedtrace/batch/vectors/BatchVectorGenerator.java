@@ -3,6 +3,7 @@ package org.fedtrace.batch.vectors;
 import static org.fedtrace.batch.vectors.BatchJson.HEX;
 import static org.fedtrace.batch.vectors.KeyEdits.descending;
 import static org.fedtrace.batch.vectors.KeyEdits.dsos;
+import static org.fedtrace.batch.vectors.KeyEdits.keyData;
 import static org.fedtrace.batch.vectors.KeyEdits.visited;
 import static org.fedtrace.batch.vectors.KeyEdits.withKeys;
 
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -118,6 +118,11 @@ public final class BatchVectorGenerator {
   private final SigningKey france = signingKey();
   private final VectorFile file = new VectorFile(NOTES);
 
+  /** The batch that the invalid tests change, and its valid signature. */
+  private final DiagnosisKeyBatch base = tamperBase();
+
+  private final byte[] baseSignature = sign(germany, base);
+
   private BatchVectorGenerator() {}
 
   /** The vector file's text. */
@@ -130,23 +135,17 @@ public final class BatchVectorGenerator {
    * spec/testvectors/} when no argument is given.
    */
   public static void main(String[] args) throws IOException {
-    Path dir =
-        args.length > 0
-            ? Path.of(args[0])
-            : TestVectorFiles.repositoryRoot().resolve(TestVectorFiles.DIRECTORY);
-    TestVectorFiles.write(dir, FILE_NAME, generate());
+    TestVectorFiles.write(args, FILE_NAME, generate());
   }
 
   private String build() {
     ObjectNode de = group(germany);
     validBatches(de);
-    DiagnosisKeyBatch base = tamperBase();
-    byte[] sig = sign(germany, base);
-    add(de, "the base batch of the tests that follow", List.of(), base, sig, true);
-    tamperedKeys(de, base, sig);
-    tamperedBatchFields(de, base, sig);
-    badSignatures(de, base, sig);
-    wrongEncodings(de, base);
+    add(de, "the base batch of the tests that follow", List.of(), base, baseSignature, true);
+    tamperedKeys(de);
+    tamperedBatchFields(de);
+    badSignatures(de);
+    wrongEncodings(de);
 
     ObjectNode fr = group(france);
     DiagnosisKeyBatch own =
@@ -158,13 +157,7 @@ public final class BatchVectorGenerator {
         own,
         sign(france, own),
         true);
-    add(
-        fr,
-        "a batch signed by another signer (origin DE)",
-        List.of("WrongSigner"),
-        base,
-        sig,
-        false);
+    invalid(fr, "a batch signed by another signer (origin DE)", List.of("WrongSigner"), base);
 
     return file.format(
         "fedtrace batch signature v1, Ed25519",
@@ -271,217 +264,128 @@ public final class BatchVectorGenerator {
             dsos(key(5, 144, ReportType.REPORT_TYPE_CONFIRMED_CLINICAL_DIAGNOSIS, 4, "AT"), 0)));
   }
 
-  private void tamperedKeys(ObjectNode g, DiagnosisKeyBatch base, byte[] sig) {
+  private void tamperedKeys(ObjectNode g) {
     byte[] flipped = base.getKeys(1).getKeyData().toByteArray();
     flipped[15] ^= 1;
-    tampered(
-        g,
-        base,
-        sig,
-        1,
-        "key_data: last bit flipped",
-        "TamperedKeyData",
-        k -> k.toBuilder().setKeyData(ByteString.copyFrom(flipped)).build());
-    tampered(
-        g,
-        base,
-        sig,
-        0,
-        "key_data: replaced",
-        "TamperedKeyData",
-        k -> k.toBuilder().setKeyData(ByteString.copyFrom(drbg.bytes(16))).build());
+    String data = "TamperedKeyData";
+    tampered(g, 1, "key_data: last bit flipped", k -> keyData(k, flipped), data);
+    tampered(g, 0, "key_data: replaced", k -> keyData(k, drbg.bytes(16)), data);
     String meta = "TamperedKeyMetadata";
     tampered(
         g,
-        base,
-        sig,
         0,
         "rolling_start_interval_number + 1",
-        meta,
         k ->
             k.toBuilder()
                 .setRollingStartIntervalNumber(k.getRollingStartIntervalNumber() + 1)
-                .build());
+                .build(),
+        meta);
+    tampered(
+        g, 0, "rolling_period 144 -> 143", k -> k.toBuilder().setRollingPeriod(143).build(), meta);
     tampered(
         g,
-        base,
-        sig,
-        0,
-        "rolling_period 144 -> 143",
-        meta,
-        k -> k.toBuilder().setRollingPeriod(143).build());
-    tampered(
-        g,
-        base,
-        sig,
         0,
         "report_type CONFIRMED_TEST -> SELF_REPORT",
-        meta,
-        k -> k.toBuilder().setReportType(ReportType.REPORT_TYPE_SELF_REPORT).build());
-    tampered(g, base, sig, 0, "days_since_onset_of_symptoms 2 -> 3", meta, k -> dsos(k, 3));
+        k -> k.toBuilder().setReportType(ReportType.REPORT_TYPE_SELF_REPORT).build(),
+        meta);
+    tampered(g, 0, "days_since_onset_of_symptoms 2 -> 3", k -> dsos(k, 3), meta);
+    tampered(g, 0, "days_since_onset_of_symptoms 2 -> absent", KeyEdits::noDsos, meta);
     tampered(
         g,
-        base,
-        sig,
-        0,
-        "days_since_onset_of_symptoms 2 -> absent",
-        meta,
-        k -> k.toBuilder().clearDaysSinceOnsetOfSymptoms().build());
-    tampered(
-        g,
-        base,
-        sig,
         1,
         "days_since_onset_of_symptoms absent -> present 0",
-        meta,
         k -> dsos(k, 0),
+        meta,
         "DsosPresence");
     tampered(
         g,
-        base,
-        sig,
         2,
         "days_since_onset_of_symptoms present 0 -> absent",
+        KeyEdits::noDsos,
         meta,
-        k -> k.toBuilder().clearDaysSinceOnsetOfSymptoms().build(),
         "DsosPresence");
     tampered(
         g,
-        base,
-        sig,
         0,
         "transmission_risk_level 5 -> 6",
-        meta,
-        k -> k.toBuilder().setTransmissionRiskLevel(6).build());
+        k -> k.toBuilder().setTransmissionRiskLevel(6).build(),
+        meta);
+    String countries = "VisitedCountries";
     tampered(
         g,
-        base,
-        sig,
         0,
         "visited_countries FR,NL -> BE,FR,NL",
-        meta,
         k -> visited(k, "BE", "FR", "NL"),
-        "VisitedCountries");
-    tampered(
-        g,
-        base,
-        sig,
-        0,
-        "visited_countries FR,NL -> FR",
         meta,
-        k -> visited(k, "FR"),
-        "VisitedCountries");
+        countries);
+    tampered(g, 0, "visited_countries FR,NL -> FR", k -> visited(k, "FR"), meta, countries);
     tampered(
-        g,
-        base,
-        sig,
-        0,
-        "visited_countries FR,NL -> FR,NO",
-        meta,
-        k -> visited(k, "FR", "NO"),
-        "VisitedCountries");
-    add(
+        g, 0, "visited_countries FR,NL -> FR,NO", k -> visited(k, "FR", "NO"), meta, countries);
+    invalid(
         g,
         "visited country NL moved from the first key to the second",
-        List.of(meta, "VisitedCountries"),
+        List.of(meta, countries),
         base.toBuilder()
             .setKeys(0, visited(base.getKeys(0), "FR"))
             .setKeys(1, visited(base.getKeys(1), "NL"))
-            .build(),
-        sig,
-        false);
-    add(
-        g,
-        "a new key added",
-        List.of("AddedKey"),
-        base.toBuilder().addKeys(key(6, 144, ReportType.REPORT_TYPE_CONFIRMED_TEST, 1)).build(),
-        sig,
-        false);
-    add(
+            .build());
+    DiagnosisKey added = key(6, 144, ReportType.REPORT_TYPE_CONFIRMED_TEST, 1);
+    invalid(g, "a new key added", List.of("AddedKey"), base.toBuilder().addKeys(added).build());
+    invalid(
         g,
         "a copy of the first key added",
         List.of("AddedKey"),
-        base.toBuilder().addKeys(base.getKeys(0)).build(),
-        sig,
-        false);
-    add(
-        g,
-        "the last key removed",
-        List.of("RemovedKey"),
-        base.toBuilder().removeKeys(2).build(),
-        sig,
-        false);
+        base.toBuilder().addKeys(base.getKeys(0)).build());
+    invalid(
+        g, "the last key removed", List.of("RemovedKey"), base.toBuilder().removeKeys(2).build());
   }
 
-  private void tamperedBatchFields(ObjectNode g, DiagnosisKeyBatch base, byte[] sig) {
+  private void tamperedBatchFields(ObjectNode g) {
     byte[] id = base.getBatchId().toByteArray();
     id[0] ^= (byte) 0x80;
     List<String> f = List.of("TamperedBatchField");
-    add(
+    invalid(
         g,
         "batch_id: first bit flipped",
         f,
-        base.toBuilder().setBatchId(ByteString.copyFrom(id)).build(),
-        sig,
-        false);
-    add(g, "sequence 7 -> 8", f, base.toBuilder().setSequence(8).build(), sig, false);
-    add(
+        base.toBuilder().setBatchId(ByteString.copyFrom(id)).build());
+    invalid(g, "sequence 7 -> 8", f, base.toBuilder().setSequence(8).build());
+    invalid(
         g,
         "created_unix_seconds + 1",
         f,
-        base.toBuilder().setCreatedUnixSeconds(CREATED_UNIX_SECONDS + 1).build(),
-        sig,
-        false);
-    add(g, "format_version 1 -> 2", f, base.toBuilder().setFormatVersion(2).build(), sig, false);
-    add(
-        g,
-        "origin DE -> FR",
-        List.of("WrongOrigin"),
-        base.toBuilder().setOrigin("FR").build(),
-        sig,
-        false);
+        base.toBuilder().setCreatedUnixSeconds(CREATED_UNIX_SECONDS + 1).build());
+    invalid(g, "format_version 1 -> 2", f, base.toBuilder().setFormatVersion(2).build());
+    invalid(g, "origin DE -> FR", List.of("WrongOrigin"), base.toBuilder().setOrigin("FR").build());
   }
 
-  private void badSignatures(ObjectNode g, DiagnosisKeyBatch base, byte[] sig) {
-    add(
-        g,
-        "signature truncated to 63 bytes",
-        List.of("TruncatedSignature"),
-        base,
-        Arrays.copyOf(sig, 63),
-        false);
-    add(
+  private void badSignatures(ObjectNode g) {
+    byte[] sig = baseSignature;
+    badSignature(
+        g, "signature truncated to 63 bytes", "TruncatedSignature", Arrays.copyOf(sig, 63));
+    badSignature(
         g,
         "signature truncated to 32 bytes (R only)",
-        List.of("TruncatedSignature"),
-        base,
-        Arrays.copyOf(sig, 32),
-        false);
-    add(g, "empty signature", List.of("TruncatedSignature"), base, new byte[0], false);
-    add(
-        g,
-        "signature with a zero byte appended",
-        List.of("ExtendedSignature"),
-        base,
-        Arrays.copyOf(sig, 65),
-        false);
-    add(g, "64 zero bytes", List.of("ZeroSignature"), base, new byte[64], false);
+        "TruncatedSignature",
+        Arrays.copyOf(sig, 32));
+    badSignature(g, "empty signature", "TruncatedSignature", new byte[0]);
+    badSignature(
+        g, "signature with a zero byte appended", "ExtendedSignature", Arrays.copyOf(sig, 65));
+    badSignature(g, "64 zero bytes", "ZeroSignature", new byte[64]);
     DiagnosisKeyBatch other =
         base.toBuilder().setSequence(6).setBatchId(ByteString.copyFrom(drbg.bytes(16))).build();
-    add(
+    badSignature(
         g,
         "the signature of another batch of the same signer",
-        List.of("SignatureOfOtherBatch"),
-        base,
-        sign(germany, other),
-        false);
-    add(g, "S replaced by S + L", List.of("NonCanonicalS"), base, plusGroupOrder(sig), false);
-    add(g, "lowest bit of R flipped", List.of("ModifiedSignature"), base, flipBit(sig, 0), false);
-    add(g, "lowest bit of S flipped", List.of("ModifiedSignature"), base, flipBit(sig, 32), false);
+        "SignatureOfOtherBatch",
+        sign(germany, other));
+    badSignature(g, "S replaced by S + L", "NonCanonicalS", plusGroupOrder(sig));
+    badSignature(g, "lowest bit of R flipped", "ModifiedSignature", flipBit(sig, 0));
+    badSignature(g, "lowest bit of S flipped", "ModifiedSignature", flipBit(sig, 32));
   }
 
   /** Signatures over near misses of the canonical encoding, as careless signers would make. */
-  private void wrongEncodings(ObjectNode g, DiagnosisKeyBatch base) {
+  private void wrongEncodings(ObjectNode g) {
     byte[] canonical = CanonicalEncoding.batch(base);
     List<DiagnosisKey> descendingKeys = descending(base.getKeysList());
     int headerLength = canonical.length;
@@ -492,36 +396,31 @@ public final class BatchVectorGenerator {
     for (DiagnosisKey k : descendingKeys) {
       descending = concat(descending, CanonicalEncoding.keyRecord(k));
     }
-    List<String> f = List.of("WrongEncodingSigned");
+    String f = "WrongEncodingSigned";
     add(
         g,
         "signed with the key records in descending order (keys listed in that order)",
-        f,
+        List.of(f),
         withKeys(base, descendingKeys),
         germany.sign(descending),
         false);
-    add(
+    badSignature(
         g,
         "signed over the protobuf serialization of the batch",
         f,
-        base,
-        germany.sign(base.toByteArray()),
-        false);
-    add(
+        germany.sign(base.toByteArray()));
+    badSignature(
         g,
         "signed over SHA-256 of the canonical encoding",
         f,
-        base,
-        germany.sign(Sha256.hash(canonical)),
-        false);
-    add(
+        germany.sign(Sha256.hash(canonical)));
+    badSignature(
         g,
         "signed over the canonical encoding without its domain separator",
         f,
-        base,
         germany.sign(
-            Arrays.copyOfRange(canonical, CanonicalEncoding.BATCH_DOMAIN.length, canonical.length)),
-        false);
+            Arrays.copyOfRange(
+                canonical, CanonicalEncoding.BATCH_DOMAIN.length, canonical.length)));
   }
 
   private ObjectNode group(SigningKey signer) {
@@ -534,20 +433,26 @@ public final class BatchVectorGenerator {
     return group;
   }
 
+  /** Adds an invalid test: the base batch with key {@code index} changed, its signature. */
   private void tampered(
       ObjectNode g,
-      DiagnosisKeyBatch base,
-      byte[] sig,
       int index,
       String comment,
-      String flag,
       UnaryOperator<DiagnosisKey> change,
-      String... moreFlags) {
-    List<String> f = new ArrayList<>(List.of(flag));
-    f.addAll(Arrays.asList(moreFlags));
+      String... flags) {
     DiagnosisKeyBatch changed =
         base.toBuilder().setKeys(index, change.apply(base.getKeys(index))).build();
-    add(g, "key " + index + ": " + comment, f, changed, sig, false);
+    invalid(g, "key " + index + ": " + comment, List.of(flags), changed);
+  }
+
+  /** Adds an invalid test: {@code batch}, changed from the base batch, with its signature. */
+  private void invalid(ObjectNode g, String comment, List<String> flags, DiagnosisKeyBatch batch) {
+    add(g, comment, flags, batch, baseSignature, false);
+  }
+
+  /** Adds an invalid test: the base batch with {@code sig} in place of its signature. */
+  private void badSignature(ObjectNode g, String comment, String flag, byte[] sig) {
+    add(g, comment, List.of(flag), base, sig, false);
   }
 
   /** Adds a valid test of {@code b} signed by the German key; returns the signature. */

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,11 +97,7 @@ public final class CanonicalEncodingVectorGenerator {
    * spec/testvectors/} when no argument is given.
    */
   public static void main(String[] args) throws IOException {
-    Path dir =
-        args.length > 0
-            ? Path.of(args[0])
-            : TestVectorFiles.repositoryRoot().resolve(TestVectorFiles.DIRECTORY);
-    TestVectorFiles.write(dir, FILE_NAME, generate());
+    TestVectorFiles.write(args, FILE_NAME, generate());
   }
 
   private String build() {

@@ -1,5 +1,6 @@
 package org.fedtrace.batch.vectors;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,14 @@ final class KeyEdits {
 
   static DiagnosisKey dsos(DiagnosisKey k, int days) {
     return k.toBuilder().setDaysSinceOnsetOfSymptoms(days).build();
+  }
+
+  static DiagnosisKey noDsos(DiagnosisKey k) {
+    return k.toBuilder().clearDaysSinceOnsetOfSymptoms().build();
+  }
+
+  static DiagnosisKey keyData(DiagnosisKey k, byte[] data) {
+    return k.toBuilder().setKeyData(ByteString.copyFrom(data)).build();
   }
 
   static DiagnosisKey visited(DiagnosisKey k, String... countries) {

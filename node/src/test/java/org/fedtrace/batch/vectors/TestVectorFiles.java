@@ -72,8 +72,13 @@ public final class TestVectorFiles {
     }
   }
 
-  /** Writes {@code text} as UTF-8 to {@code dir/name} and says so on standard output. */
-  static void write(Path dir, String name, String text) throws IOException {
+  /**
+   * Writes {@code text} as UTF-8 to the file {@code name} in the folder {@code args[0]}, or in the
+   * repository's {@code spec/testvectors/} when {@code args} is empty, and says so: the {@code
+   * main} of every generator.
+   */
+  static void write(String[] args, String name, String text) throws IOException {
+    Path dir = args.length > 0 ? Path.of(args[0]) : repositoryRoot().resolve(DIRECTORY);
     Files.createDirectories(dir);
     Path out = dir.resolve(name);
     Files.writeString(out, text, StandardCharsets.UTF_8);
