@@ -23,10 +23,10 @@ import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.NewBatch;
 
 /**
- * Decides whether a batch may enter the store, in the order of spec §8.1 steps 7–11: format,
- * size, fields and keys, the origin's membership, the signer certificate, the signature. Used for
- * every batch, whether pushed by a peer, pulled from one, or forwarded through several hops, so
- * the origin's signature is checked at every hop. Thread-safe.
+ * Decides whether a batch may enter the store, in the order of spec §8.1 steps 7–11: format, size,
+ * fields and keys, the origin's membership, the signer certificate, the signature. Used for every
+ * batch, whether pushed by a peer, pulled from one, or forwarded through several hops, so the
+ * origin's signature is checked at every hop. Thread-safe.
  */
 public final class Admission {
   private final BatchRules rules;

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Sha256;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetBatchRequest;
@@ -26,7 +27,6 @@ import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,7 +148,9 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
           }
           if (request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
             throw RuleViolation.field(
-                Rule.GET_BATCH_ID, "batch_id", "must be 16 bytes, got " + request.getBatchId().size());
+                Rule.GET_BATCH_ID,
+                "batch_id",
+                "must be 16 bytes, got " + request.getBatchId().size());
           }
           StoredBatch b =
               services

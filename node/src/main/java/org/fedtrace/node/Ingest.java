@@ -1,12 +1,11 @@
 package org.fedtrace.node;
 
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
-import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,11 @@ final class Ingest {
    * @param cursorUpdate the sync cursor to commit with it when it was pulled, or null
    * @throws RuleViolation when the batch is refused
    */
-  Result accept(DiagnosisKeyBatch batch, byte[] payload, OperatorIdentity from, Store.PeerCursor cursorUpdate) {
+  Result accept(
+      DiagnosisKeyBatch batch,
+      byte[] payload,
+      OperatorIdentity from,
+      Store.PeerCursor cursorUpdate) {
     NewBatch admitted;
     try {
       admitted = admission.admit(batch, payload, from.toString());

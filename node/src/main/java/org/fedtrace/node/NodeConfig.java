@@ -65,18 +65,11 @@ public record NodeConfig(
               "gRPC listener; TLS 1.3 with client certificates required"),
           new Setting("dataDir", "data", "path", "folder of the SQLite store"),
           new Setting(
-              "identity.tlsCertificate",
-              "tls.crt",
+              "credentials",
+              ".",
               "path",
-              "this operator's TLS certificate (PEM), from 'fedtrace pki issue'"),
-          new Setting("identity.tlsPrivateKey", "tls.key", "path", "its private key (PKCS#8 PEM)"),
-          new Setting(
-              "identity.signingCertificate",
-              "signing.crt",
-              "path",
-              "this operator's batch-signing certificate (PEM)"),
-          new Setting(
-              "identity.signingPrivateKey", "signing.key", "path", "its private key (PKCS#8 PEM)"),
+              "folder written by 'fedtrace pki issue': tls.crt, tls.key, signing.crt,"
+                  + " signing.key"),
           new Setting(
               "federation.caCertificate",
               "ca.crt",

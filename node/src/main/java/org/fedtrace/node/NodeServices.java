@@ -1,12 +1,11 @@
 package org.fedtrace.node;
 
 import java.util.concurrent.ScheduledExecutorService;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.transport.Caller;
 
 /** What the node's RPC handlers share. */
 final class NodeServices {

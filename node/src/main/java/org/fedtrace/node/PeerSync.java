@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
@@ -16,8 +17,6 @@ import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
-import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,7 +157,8 @@ final class PeerSync {
                   batchesReceived++;
                   receive(r);
                 } else if (!r.getCursor().equals(last)) {
-                  store.putCursor(new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
+                  store.putCursor(
+                      new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
                 }
                 last = r.getCursor();
               }
@@ -171,7 +171,8 @@ final class PeerSync {
                   return;
                 }
                 if (!stopped) {
-                  LOG.warn("event=subscription_broken peer={} status={}", peer.toString(), describe(t));
+                  LOG.warn(
+                      "event=subscription_broken peer={} status={}", peer.toString(), describe(t));
                 }
                 retryLater();
               }

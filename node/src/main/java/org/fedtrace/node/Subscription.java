@@ -4,13 +4,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +97,8 @@ final class Subscription {
     } catch (RuleViolation v) {
       fail(v);
     } catch (RuntimeException e) {
-      LOG.error("event=subscription_failure peer={} error=\"{}\"", peer.toString(), e.getMessage(), e);
+      LOG.error(
+          "event=subscription_failure peer={} error=\"{}\"", peer.toString(), e.getMessage(), e);
       if (!done) {
         finish();
         call.onError(

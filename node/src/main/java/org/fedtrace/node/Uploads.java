@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.proto.v1.UploadAuthorization;
@@ -19,7 +20,6 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Store;
-import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.transport.Caller;
 import org.fedtrace.upload.Authorizations;
 import org.slf4j.Logger;
@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Uploads extends UploadGrpc.UploadImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
+
+  /** Most keys one upload may hold (R12.3). */
+  static final int MAX_KEYS = 64;
 
   private final String country;
   private final BatchRules rules;
@@ -93,19 +96,24 @@ final class Uploads extends UploadGrpc.UploadImplBase {
     UploadAuthorization a = request.getAuthorization();
     List<RuleViolation.FieldViolation> bad = new ArrayList<>();
     if (keys.isEmpty() || keys.size() > maxKeys) {
-      bad.add(new RuleViolation.FieldViolation(
-          "keys", Rule.UPLOAD_KEY_COUNT, "must hold 1.." + maxKeys + " keys, got " + keys.size()));
+      bad.add(
+          new RuleViolation.FieldViolation(
+              "keys",
+              Rule.UPLOAD_KEY_COUNT,
+              "must hold 1.." + maxKeys + " keys, got " + keys.size()));
     } else {
       rules.checkKeys(keys, "keys", now, bad);
     }
     checkAuthorizationFields(a, bad);
     if (!request.getNoticeCommitment().isEmpty() && request.getNoticeCommitment().size() != 32) {
-      bad.add(new RuleViolation.FieldViolation(
-          "notice_commitment", Rule.NOTICE_COMMITMENT_LENGTH, "must be empty or 32 bytes"));
+      bad.add(
+          new RuleViolation.FieldViolation(
+              "notice_commitment", Rule.NOTICE_COMMITMENT_LENGTH, "must be empty or 32 bytes"));
     }
     if (BatchRules.hasUnknownFields(request)) {
-      bad.add(new RuleViolation.FieldViolation(
-          "", Rule.UPLOAD_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
+      bad.add(
+          new RuleViolation.FieldViolation(
+              "", Rule.UPLOAD_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
     }
     BatchRules.throwIfAny(bad);
     HealthAuthorities.Authority authority = authorize(a, keys, now);
@@ -147,30 +155,38 @@ final class Uploads extends UploadGrpc.UploadImplBase {
   private static void checkAuthorizationFields(
       UploadAuthorization a, List<RuleViolation.FieldViolation> out) {
     if (a.getAuthorizationId().size() != 16) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization.authorization_id", Rule.AUTHORIZATION_ID_LENGTH, "must be 16 bytes"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization.authorization_id", Rule.AUTHORIZATION_ID_LENGTH, "must be 16 bytes"));
     }
     if (!Countries.hasCodeSyntax(a.getCountry())) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization.country", Rule.AUTHORIZATION_COUNTRY_SYNTAX,
-          "must be two letters A..Z"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization.country",
+              Rule.AUTHORIZATION_COUNTRY_SYNTAX,
+              "must be two letters A..Z"));
     }
     if (a.getHealthAuthorityKeyId().size() != 32) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization.health_authority_key_id", Rule.AUTHORIZATION_KEY_ID_LENGTH,
-          "must be 32 bytes"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization.health_authority_key_id",
+              Rule.AUTHORIZATION_KEY_ID_LENGTH,
+              "must be 32 bytes"));
     }
     if (a.getKeysDigest().size() != 32) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization.keys_digest", Rule.AUTHORIZATION_DIGEST_LENGTH, "must be 32 bytes"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization.keys_digest", Rule.AUTHORIZATION_DIGEST_LENGTH, "must be 32 bytes"));
     }
     if (a.getSignature().size() != 64) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization.signature", Rule.AUTHORIZATION_SIGNATURE_LENGTH, "must be 64 bytes"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization.signature", Rule.AUTHORIZATION_SIGNATURE_LENGTH, "must be 64 bytes"));
     }
     if (BatchRules.hasUnknownFields(a)) {
-      out.add(new RuleViolation.FieldViolation(
-          "authorization", Rule.UPLOAD_UNKNOWN_FIELDS, "carries fields unknown to v1"));
+      out.add(
+          new RuleViolation.FieldViolation(
+              "authorization", Rule.UPLOAD_UNKNOWN_FIELDS, "carries fields unknown to v1"));
     }
   }
 

@@ -34,9 +34,9 @@ import org.fedtrace.crypto.VerifyingKey;
  * instant, it is an end-entity certificate whose key usage, extended key usage and key type fit the
  * purpose, and it names exactly one operator identity consistently (the URI subjectAltName equals
  * the subject's C and O). The first failing check decides the {@link
- * CertificateRejectedException.Reason reason} of the rejection; checks run in the spec's order:
- * for TLS (spec §6.4) issuer, validity, identity, purpose; for batch signing (R8.14–R8.17)
- * issuer, identity, purpose, validity.
+ * CertificateRejectedException.Reason reason} of the rejection; checks run in the spec's order: for
+ * TLS (spec §6.4) issuer, validity, identity, purpose; for batch signing (R8.14–R8.17) issuer,
+ * identity, purpose, validity.
  */
 public final class CertificateValidator {
   private static final Set<String> KNOWN_CRITICAL_EXTENSIONS =

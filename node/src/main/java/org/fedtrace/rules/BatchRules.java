@@ -14,13 +14,13 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 
 /**
- * The rules of a batch and of each key that need neither trust anchors nor stored state: spec
- * §4 (R4.1–R4.12) and §8.1 steps 7–9 (R8.2–R8.12).
+ * The rules of a batch and of each key that need neither trust anchors nor stored state: spec §4
+ * (R4.1–R4.12) and §8.1 steps 7–9 (R8.2–R8.12).
  *
  * <p>Violations are collected in the spec's order (R20.6: depth-first by field number, list
- * elements by index, a message's own violation after those of its fields, one per field path),
- * so that one response tells the sender about every bad key, and two implementations name the
- * same fields in the same order.
+ * elements by index, a message's own violation after those of its fields, one per field path), so
+ * that one response tells the sender about every bad key, and two implementations name the same
+ * fields in the same order.
  */
 public final class BatchRules {
   /** Allowed clock skew between nodes. */
@@ -59,19 +59,25 @@ public final class BatchRules {
     if (batch.getFormatVersion() != CanonicalEncoding.FORMAT_VERSION) {
       throw new RuleViolation(
           Rule.FORMAT_VERSION,
-          "format_version " + Integer.toUnsignedString(batch.getFormatVersion())
+          "format_version "
+              + Integer.toUnsignedString(batch.getFormatVersion())
               + " is not supported; this node speaks 1");
     }
     if (batch.getKeysCount() > maxKeysPerBatch) {
       throw new RuleViolation(
           Rule.TOO_MANY_KEYS,
-          "the batch holds " + batch.getKeysCount() + " keys; this node accepts at most "
+          "the batch holds "
+              + batch.getKeysCount()
+              + " keys; this node accepts at most "
               + maxKeysPerBatch);
     }
     List<RuleViolation.FieldViolation> v = new ArrayList<>();
     if (batch.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
-      v.add(violation("batch.batch_id", Rule.BATCH_ID_LENGTH,
-          "must be 16 bytes, got " + batch.getBatchId().size()));
+      v.add(
+          violation(
+              "batch.batch_id",
+              Rule.BATCH_ID_LENGTH,
+              "must be 16 bytes, got " + batch.getBatchId().size()));
     }
     if (!Countries.hasCodeSyntax(batch.getOrigin())) {
       v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be two letters A..Z"));
@@ -83,8 +89,11 @@ public final class BatchRules {
     if (created > now.getEpochSecond() + CLOCK_SKEW.getSeconds()) {
       v.add(violation("batch.created_unix_seconds", Rule.CREATED_IN_FUTURE, "is in the future"));
     } else if (created < now.getEpochSecond() - retentionDays * 86_400L) {
-      v.add(violation("batch.created_unix_seconds", Rule.CREATED_BEFORE_RETENTION,
-          "is before the retention window"));
+      v.add(
+          violation(
+              "batch.created_unix_seconds",
+              Rule.CREATED_BEFORE_RETENTION,
+              "is before the retention window"));
     }
     if (batch.getKeysCount() == 0) {
       v.add(violation("batch.keys", Rule.NO_KEYS, "a batch holds at least one key"));
@@ -92,12 +101,18 @@ public final class BatchRules {
       checkKeys(batch.getKeysList(), "batch.keys", now, v);
     }
     if (!certificateParses.test(batch.getSignerCertificate())) {
-      v.add(violation("batch.signer_certificate", Rule.SIGNER_CERTIFICATE_MALFORMED,
-          "must be one DER X.509 certificate"));
+      v.add(
+          violation(
+              "batch.signer_certificate",
+              Rule.SIGNER_CERTIFICATE_MALFORMED,
+              "must be one DER X.509 certificate"));
     }
     if (batch.getSignature().size() != 64) {
-      v.add(violation("batch.signature", Rule.SIGNATURE_LENGTH,
-          "must be 64 bytes, got " + batch.getSignature().size()));
+      v.add(
+          violation(
+              "batch.signature",
+              Rule.SIGNATURE_LENGTH,
+              "must be 64 bytes, got " + batch.getSignature().size()));
     }
     if (hasUnknownFields(batch)) {
       v.add(violation("batch", Rule.BATCH_UNKNOWN_FIELDS, "carries fields unknown to v1"));
@@ -121,36 +136,54 @@ public final class BatchRules {
       DiagnosisKey k = keys.get(i);
       String f = prefix + "[" + i + "]";
       if (k.getKeyData().size() != 16) {
-        out.add(violation(f + ".key_data", Rule.KEY_DATA_LENGTH,
-            "must be 16 bytes, got " + k.getKeyData().size()));
+        out.add(
+            violation(
+                f + ".key_data",
+                Rule.KEY_DATA_LENGTH,
+                "must be 16 bytes, got " + k.getKeyData().size()));
       } else if (!seen.add(k.getKeyData())) {
         out.add(violation(f + ".key_data", Rule.DUPLICATE_KEY, "repeats an earlier key"));
       }
       long start = Integer.toUnsignedLong(k.getRollingStartIntervalNumber());
       long period = Integer.toUnsignedLong(k.getRollingPeriod());
       if (start > skewedInterval) {
-        out.add(violation(f + ".rolling_start_interval_number", Rule.ROLLING_START_IN_FUTURE,
-            "is in the future"));
+        out.add(
+            violation(
+                f + ".rolling_start_interval_number",
+                Rule.ROLLING_START_IN_FUTURE,
+                "is in the future"));
       } else if (start + period < windowStart) {
-        out.add(violation(f + ".rolling_start_interval_number", Rule.KEY_PAST_RETENTION,
-            "the key is past retention"));
+        out.add(
+            violation(
+                f + ".rolling_start_interval_number",
+                Rule.KEY_PAST_RETENTION,
+                "the key is past retention"));
       }
       if (period < 1 || period > INTERVALS_PER_DAY) {
-        out.add(violation(f + ".rolling_period", Rule.ROLLING_PERIOD_RANGE,
-            "must be in 1..144, got " + period));
+        out.add(
+            violation(
+                f + ".rolling_period",
+                Rule.ROLLING_PERIOD_RANGE,
+                "must be in 1..144, got " + period));
       }
       int type = k.getReportTypeValue();
       if (type < 1 || type > 5) {
         out.add(violation(f + ".report_type", Rule.REPORT_TYPE, "must be in 1..5, got " + type));
       }
       if (k.hasDaysSinceOnsetOfSymptoms() && Math.abs(k.getDaysSinceOnsetOfSymptoms()) > 14) {
-        out.add(violation(f + ".days_since_onset_of_symptoms", Rule.DAYS_SINCE_ONSET_RANGE,
-            "must be in -14..14, got " + k.getDaysSinceOnsetOfSymptoms()));
+        out.add(
+            violation(
+                f + ".days_since_onset_of_symptoms",
+                Rule.DAYS_SINCE_ONSET_RANGE,
+                "must be in -14..14, got " + k.getDaysSinceOnsetOfSymptoms()));
       }
       long risk = Integer.toUnsignedLong(k.getTransmissionRiskLevel());
       if (risk > 8) {
-        out.add(violation(f + ".transmission_risk_level", Rule.TRANSMISSION_RISK_RANGE,
-            "must be in 0..8, got " + risk));
+        out.add(
+            violation(
+                f + ".transmission_risk_level",
+                Rule.TRANSMISSION_RISK_RANGE,
+                "must be in 0..8, got " + risk));
       }
       checkVisited(k.getVisitedCountriesList(), f + ".visited_countries", out);
       if (hasUnknownFields(k)) {
@@ -173,8 +206,11 @@ public final class BatchRules {
     }
     for (int i = 1; i < visited.size(); i++) {
       if (visited.get(i - 1).compareTo(visited.get(i)) >= 0) {
-        out.add(violation(field, Rule.VISITED_COUNTRIES_ORDER,
-            "must be strictly ascending, without repeats"));
+        out.add(
+            violation(
+                field,
+                Rule.VISITED_COUNTRIES_ORDER,
+                "must be strictly ascending, without repeats"));
         return;
       }
     }

@@ -3,9 +3,9 @@ package org.fedtrace.rules;
 import io.grpc.Status;
 
 /**
- * The numbered rules of spec/protocol.md that a node enforces with a status code, each with the
- * one code it produces. The ids are the spec's; the conformance suite names its tests after
- * them. Within an RPC, the declaration order here is the spec's check order.
+ * The numbered rules of spec/protocol.md that a node enforces with a status code, each with the one
+ * code it produces. The ids are the spec's; the conformance suite names its tests after them.
+ * Within an RPC, the declaration order here is the spec's check order.
  */
 public enum Rule {
   // §6 transport and identity

@@ -3,9 +3,9 @@ package org.fedtrace.rules;
 import java.util.List;
 
 /**
- * A request broke a numbered rule of the spec. The only exception the node's domain code throws
- * for bad input; {@link Statuses} maps it to a gRPC status. Messages are short, stable and hold
- * no key material or other submitted bytes (R20.5).
+ * A request broke a numbered rule of the spec. The only exception the node's domain code throws for
+ * bad input; {@link Statuses} maps it to a gRPC status. Messages are short, stable and hold no key
+ * material or other submitted bytes (R20.5).
  */
 public final class RuleViolation extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -18,14 +18,25 @@ public final class Statuses {
    * were named, a google.rpc.BadRequest with one field violation per bad field.
    */
   public static StatusRuntimeException toStatus(RuleViolation violation) {
+    return StatusProto.toStatusRuntimeException(proto(violation));
+  }
+
+  /** Trailers carrying the status details of {@code violation}, for closing a call directly. */
+  public static io.grpc.Metadata trailers(RuleViolation violation) {
+    io.grpc.Metadata trailers = toStatus(violation).getTrailers();
+    return trailers == null ? new io.grpc.Metadata() : trailers;
+  }
+
+  private static com.google.rpc.Status proto(RuleViolation violation) {
     Status.Code code = violation.rule().code();
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(violation.getMessage());
     if (!violation.fieldViolations().isEmpty()) {
       BadRequest.Builder badRequest = BadRequest.newBuilder();
       for (RuleViolation.FieldViolation f :
-          violation.fieldViolations().subList(
-              0, Math.min(MAX_DETAILS, violation.fieldViolations().size()))) {
+          violation
+              .fieldViolations()
+              .subList(0, Math.min(MAX_DETAILS, violation.fieldViolations().size()))) {
         badRequest.addFieldViolations(
             BadRequest.FieldViolation.newBuilder()
                 .setField(f.field())
@@ -33,6 +44,6 @@ public final class Statuses {
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
-    return StatusProto.toStatusRuntimeException(status.build());
+    return status.build();
   }
 }

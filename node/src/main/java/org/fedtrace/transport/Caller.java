@@ -6,8 +6,8 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 
 /**
- * The authenticated caller of the current RPC: the operator named by the federation certificate
- * it presented in the TLS handshake. {@link PeerIdentityInterceptor} puts it in the gRPC {@link
+ * The authenticated caller of the current RPC: the operator named by the federation certificate it
+ * presented in the TLS handshake. {@link PeerIdentityInterceptor} puts it in the gRPC {@link
  * Context}; nothing else does, and nothing reads identity from headers.
  */
 public final class Caller {

@@ -22,7 +22,7 @@ class BatchRulesTest {
   }
 
   private RuleViolation refuse(DiagnosisKeyBatch b) {
-    return assertThrows(RuleViolation.class, () -> rules.check(b, NOW));
+    return assertThrows(RuleViolation.class, () -> rules.check(b, NOW, c -> true));
   }
 
   private DiagnosisKeyBatch withKey(int i, DiagnosisKey.Builder k) {
@@ -32,7 +32,7 @@ class BatchRulesTest {
 
   @Test
   void acceptsAValidBatch() {
-    rules.check(valid(), NOW);
+    rules.check(valid(), NOW, c -> true);
   }
 
   @Test
@@ -52,14 +52,14 @@ class BatchRulesTest {
             .setKeys(9, b.getKeys(9).toBuilder().setDaysSinceOnsetOfSymptoms(15))
             .build();
     RuleViolation v = refuse(bad);
-    assertEquals(Rule.KEY_DATA_LENGTH, v.rule());
+    assertEquals(Rule.ROLLING_PERIOD_RANGE, v.rule());
     assertEquals(
         List.of(
-            "batch.keys[3].rolling_period R8.11: must be in 1..144, got 145",
-            "batch.keys[7].key_data R8.10: must be 16 bytes, got 15",
-            "batch.keys[9].days_since_onset_of_symptoms R8.15: must be in -14..14, got 15"),
+            "batch.keys[3].rolling_period R4.2: must be in 1..144, got 145",
+            "batch.keys[7].key_data R4.1: must be 16 bytes, got 15",
+            "batch.keys[9].days_since_onset_of_symptoms R4.6: must be in -14..14, got 15"),
         v.fieldViolations().stream().map(f -> f.field() + " " + f.wireDescription()).toList());
-    assertEquals("R8.10: 3 fields break the spec's rules; see the details", v.getMessage());
+    assertEquals("R4.2: 3 violations; see the details", v.getMessage());
   }
 
   @Test
@@ -73,13 +73,17 @@ class BatchRulesTest {
         refuse(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) nowInterval + 1)))
             .rule());
     // the last interval within the allowed clock skew is not in the future
-    rules.check(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) nowInterval)), NOW);
-    long expiredStart = nowInterval - 14 * 144 - 144;
+    rules.check(
+        withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) nowInterval)), NOW, c -> true);
+    // past retention: start + period < now_interval - 14 * 144
+    long expiredStart = nowInterval - 14 * 144 - 144 - 1;
     assertEquals(
         Rule.KEY_PAST_RETENTION,
         refuse(withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) expiredStart))).rule());
     rules.check(
-        withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) expiredStart + 1)), NOW);
+        withKey(0, k.toBuilder().setRollingStartIntervalNumber((int) expiredStart + 1)),
+        NOW,
+        c -> true);
     assertEquals(
         Rule.REPORT_TYPE,
         refuse(withKey(0, k.toBuilder().setReportType(ReportType.REPORT_TYPE_UNSPECIFIED))).rule());
@@ -88,14 +92,20 @@ class BatchRulesTest {
         Rule.TRANSMISSION_RISK_RANGE,
         refuse(withKey(0, k.toBuilder().setTransmissionRiskLevel(9))).rule());
     assertEquals(
-        Rule.VISITED_COUNTRIES,
+        Rule.VISITED_COUNTRIES_ORDER,
         refuse(withKey(0, k.toBuilder().addVisitedCountries("FR").addVisitedCountries("BE")))
             .rule());
     assertEquals(
-        Rule.VISITED_COUNTRIES, refuse(withKey(0, k.toBuilder().addVisitedCountries("XX"))).rule());
-    rules.check(withKey(0, k.toBuilder().addVisitedCountries("BE").addVisitedCountries("FR")), NOW);
-    rules.check(withKey(0, k.toBuilder().setDaysSinceOnsetOfSymptoms(0)), NOW);
-    rules.check(withKey(0, k.toBuilder().clearDaysSinceOnsetOfSymptoms()), NOW);
+        Rule.VISITED_COUNTRY_SYNTAX,
+        refuse(withKey(0, k.toBuilder().addVisitedCountries("fr"))).rule());
+    // syntax only: whether a code is assigned is not the node's business
+    rules.check(withKey(0, k.toBuilder().addVisitedCountries("XX")), NOW, c -> true);
+    rules.check(
+        withKey(0, k.toBuilder().addVisitedCountries("BE").addVisitedCountries("FR")),
+        NOW,
+        c -> true);
+    rules.check(withKey(0, k.toBuilder().setDaysSinceOnsetOfSymptoms(0)), NOW, c -> true);
+    rules.check(withKey(0, k.toBuilder().clearDaysSinceOnsetOfSymptoms()), NOW, c -> true);
   }
 
   @Test
@@ -116,7 +126,10 @@ class BatchRulesTest {
         Rule.BATCH_ID_LENGTH,
         refuse(valid().toBuilder().setBatchId(ByteString.copyFrom(new byte[15])).build()).rule());
     assertEquals(Rule.ORIGIN_SYNTAX, refuse(valid().toBuilder().setOrigin("de").build()).rule());
-    assertEquals(Rule.ORIGIN_SYNTAX, refuse(valid().toBuilder().setOrigin("XX").build()).rule());
+    assertEquals(Rule.ORIGIN_SYNTAX, refuse(valid().toBuilder().setOrigin("D").build()).rule());
+    assertEquals(
+        Rule.SIGNER_CERTIFICATE_MALFORMED,
+        assertThrows(RuleViolation.class, () -> rules.check(valid(), NOW, c -> false)).rule());
     assertEquals(Rule.SEQUENCE_ZERO, refuse(valid().toBuilder().setSequence(0).build()).rule());
     assertEquals(
         Rule.CREATED_IN_FUTURE,
@@ -140,6 +153,6 @@ class BatchRulesTest {
     RuleViolation v = refuse(t.batch("DE", 1, t.keys(101, 13)));
     assertEquals(Rule.TOO_MANY_KEYS, v.rule());
     assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, v.rule().code());
-    assertEquals("R8.8: the batch holds 101 keys; this node accepts at most 100", v.getMessage());
+    assertEquals("R8.3: the batch holds 101 keys; this node accepts at most 100", v.getMessage());
   }
 }

@@ -52,7 +52,7 @@ class StoreTest {
           assertThrows(RuleViolation.class, () -> s.insertBatch(batch("DE", 2, 5, 9, null), null));
       assertEquals(Rule.SEQUENCE_CONFLICT, v.rule());
       assertEquals(
-          "R8.26: sequence 5 of origin DE is already used by another batch", v.getMessage());
+          "R8.23: sequence 5 of origin DE is already used by another batch", v.getMessage());
       // the same sequence number of another origin is fine
       assertEquals(Store.Insert.STORED, s.insertBatch(batch("FR", 2, 5, 9, null), null));
     }

@@ -1,0 +1,452 @@
+package org.fedtrace.node;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.crypto.CertificateKeys;
+import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.AgreementException;
+import org.fedtrace.pki.CertificateRejectedException;
+import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.HealthAuthority;
+import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
+import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.rules.BatchRules;
+import org.fedtrace.store.Store;
+import org.fedtrace.transport.MutualTls;
+import org.fedtrace.transport.PeerIdentityInterceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A federation node: loads and checks its configuration, credentials and agreement, opens its
+ * store, serves the Federation and Upload services (plus health and reflection) behind the peer
+ * identity interceptor over mutual TLS, follows its peers, publishes its own batches, purges past
+ * retention and enforces the sunset.
+ *
+ * <p>Lifecycle: {@link #start}, then {@link #stop} (drains: new calls get UNAVAILABLE, in-flight
+ * commits finish, within a bounded wait) and {@link #blockUntilShutdown}.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  /** Protocol package this node speaks. */
+  public static final String PROTOCOL_VERSION = "fedtrace.v1";
+
+  private final NodeConfig config;
+  private final Clock clock;
+  private final OperatorIdentity identity;
+  private final OperatorCredentials credentials;
+  private final CertificateValidator validator;
+  private final Agreement agreement;
+  private final Store store;
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final Lifecycle lifecycle;
+  private final BatchNotifier notifier = new BatchNotifier();
+  private final ScheduledExecutorService scheduler;
+  private final NodeServices services;
+  private final Batcher batcher;
+  private final Housekeeping housekeeping;
+  private final Uploads uploads;
+  private final Ingest ingest;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Random jitter = new Random();
+  private Server server;
+  private HTTPServer metricsServer;
+
+  private Node(NodeConfig config, Clock clock, Loaded loaded) {
+    this.config = config;
+    this.clock = clock;
+    this.credentials = loaded.credentials();
+    this.identity = credentials.identity();
+    this.validator = loaded.validator();
+    this.agreement = loaded.agreement();
+    this.store = Store.open(config.dataDir());
+    this.lifecycle = new Lifecycle(agreement.sunsetDate(), clock);
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "fedtrace-node-" + identity.country());
+              t.setDaemon(true);
+              return t;
+            });
+    ExchangeLog log = new LoggingExchangeLog(identity.toString());
+    BatchRules rules = new BatchRules(agreement.retentionDays(), config.maxKeysPerBatch());
+    this.ingest =
+        new Ingest(
+            new Admission(rules, agreement.members(), validator, clock),
+            store,
+            log,
+            metrics,
+            notifier);
+    this.services =
+        new NodeServices(
+            store,
+            ingest,
+            lifecycle,
+            metrics,
+            log,
+            notifier,
+            scheduler,
+            nodeInfo(),
+            config.heartbeatMillis());
+    SecureRandom random = new SecureRandom();
+    this.batcher =
+        new Batcher(
+            identity.country(),
+            new BatchSigner(
+                SigningKey.fromPrivateKey(credentials.signing().privateKey()),
+                encoded(credentials.signing().certificate())),
+            store,
+            log,
+            metrics,
+            notifier,
+            clock,
+            random,
+            config.batchMaxKeys(),
+            config.batchMaxAgeSeconds(),
+            config.batchMinKeys());
+    this.housekeeping =
+        new Housekeeping(
+            identity.country(), agreement.retentionDays(), store, log, lifecycle, clock);
+    this.uploads =
+        new Uploads(
+            identity.country(),
+            rules,
+            loaded.healthAuthorities(),
+            config.maxAuthorizationLifetimeSeconds(),
+            Uploads.MAX_KEYS,
+            store,
+            log,
+            metrics,
+            lifecycle,
+            clock,
+            () -> scheduler.execute(this::publishDueQuietly));
+  }
+
+  /** What a node needs from files before it can start. */
+  private record Loaded(
+      CertificateValidator validator,
+      Agreement agreement,
+      OperatorCredentials credentials,
+      HealthAuthorities healthAuthorities) {}
+
+  /**
+   * Loads the node's files and checks them (spec R2.2, R2.7): the federation authority, the signed
+   * agreement, the credentials (valid for their purposes, same operator, a member), the national
+   * trust list; opens the store.
+   *
+   * @throws NodeStartException naming the file or setting at fault
+   */
+  public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
+    CertificateValidator validator = loadValidator(config.caCertificate());
+    Agreement agreement = loadAgreement(config.agreement(), validator.authority());
+    OperatorCredentials credentials;
+    try {
+      credentials = OperatorCredentials.load(config.credentials(), validator, clock.instant());
+    } catch (IOException | CertificateRejectedException | IllegalArgumentException e) {
+      throw new NodeStartException(
+          "credentials: cannot use " + config.credentials() + ": " + e.getMessage());
+    }
+    if (!agreement.isMember(credentials.identity())) {
+      throw new NodeStartException(
+          "credentials: "
+              + credentials.identity()
+              + " is not a member of the agreement "
+              + agreement.federation()
+              + " version "
+              + agreement.version());
+    }
+    HealthAuthorities authorities =
+        healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
+    return new Node(config, clock, new Loaded(validator, agreement, credentials, authorities));
+  }
+
+  private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {
+    try {
+      return CertificateValidator.trusting(Pem.readCertificate(caFile));
+    } catch (IOException | CertificateException e) {
+      throw new NodeStartException(
+          "federation.caCertificate: cannot use " + caFile + ": " + e.getMessage());
+    }
+  }
+
+  private static Agreement loadAgreement(Path file, X509Certificate ca) throws NodeStartException {
+    Path sig = file.resolveSibling(file.getFileName() + ".sig");
+    try {
+      return Agreement.verify(Files.readAllBytes(file), Files.readAllBytes(sig), ca);
+    } catch (IOException | AgreementException e) {
+      throw new NodeStartException(
+          "federation.agreement: cannot use " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static HealthAuthorities healthAuthorities(
+      Agreement agreement, List<Path> nationalKeys, OperatorIdentity self)
+      throws NodeStartException {
+    HealthAuthorities.Builder b = HealthAuthorities.builder();
+    for (HealthAuthority h : agreement.healthAuthorities()) {
+      b.add(h.country(), h.name(), h.publicKey());
+    }
+    for (Path p : nationalKeys) {
+      try {
+        String pem = Files.readString(p);
+        String body =
+            pem.replace("-----BEGIN PUBLIC KEY-----", "")
+                .replace("-----END PUBLIC KEY-----", "")
+                .replaceAll("\\s", "");
+        b.add(
+            self.country(),
+            p.getFileName().toString(),
+            CertificateKeys.verifyingKeyFromSpki(Base64.getDecoder().decode(body)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new NodeStartException(
+            "uploads.healthAuthorityKeys: cannot use "
+                + p
+                + " (an Ed25519 PUBLIC KEY in PEM): "
+                + e.getMessage());
+      }
+    }
+    return b.build();
+  }
+
+  private GetNodeInfoResponse nodeInfo() {
+    return GetNodeInfoResponse.newBuilder()
+        .setProtocolVersion(PROTOCOL_VERSION)
+        .setNode(
+            org.fedtrace.proto.v1.OperatorIdentity.newBuilder()
+                .setCountry(identity.country())
+                .setOperatorId(identity.operatorId()))
+        .setAgreementSha256(ByteString.copyFrom(agreement.sha256()))
+        .setFederation(agreement.federation())
+        .setRetentionDays(agreement.retentionDays())
+        .setSunsetDate(agreement.sunsetDate().toString())
+        .setMaxKeysPerBatch(config.maxKeysPerBatch())
+        .setMaxMessageBytes(config.maxMessageBytes())
+        .addFeatures("subscribe")
+        .addFeatures("upload")
+        .build();
+  }
+
+  /** A Netty server builder listening on the configured address with mutual TLS. */
+  public ServerBuilder<?> defaultServerBuilder() throws IOException {
+    return NettyServerBuilder.forAddress(
+            new InetSocketAddress(config.listenHost(), config.listenPort()))
+        .sslContext(MutualTls.server(credentials.tls(), validator, Clock.systemUTC()));
+  }
+
+  /** Starts serving on the configured address, following peers and running the background work. */
+  public Node start() throws IOException {
+    return start(defaultServerBuilder());
+  }
+
+  /**
+   * Starts serving through {@code builder} (tests and the simulator inject theirs), then follows
+   * the configured peers and schedules batching, purging and the sunset check.
+   */
+  public Node start(ServerBuilder<?> builder) throws IOException {
+    housekeeping.enforceSunset();
+    housekeeping.purge();
+    PeerIdentityInterceptor identityCheck =
+        new PeerIdentityInterceptor(validator, Clock.systemUTC(), agreement::isMember);
+    server =
+        builder
+            .maxInboundMessageSize(config.maxMessageBytes())
+            .addService(ServerInterceptors.intercept(new BatchExchange(services), identityCheck))
+            .addService(ServerInterceptors.intercept(uploads, identityCheck))
+            .addService(ServerInterceptors.intercept(health.getHealthService(), identityCheck))
+            .addService(
+                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), identityCheck))
+            .build()
+            .start();
+    lifecycle.moveTo(Lifecycle.State.SERVING);
+    if (!lifecycle.pastSunset()) {
+      startSyncs();
+    }
+    scheduler.scheduleWithFixedDelay(this::publishDueQuietly, 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::housekeepingQuietly,
+        config.purgeIntervalSeconds(),
+        config.purgeIntervalSeconds(),
+        TimeUnit.SECONDS);
+    if (config.metricsPort() > 0) {
+      metricsServer =
+          HTTPServer.builder()
+              .hostname("127.0.0.1")
+              .port(config.metricsPort())
+              .registry(metrics.registry())
+              .buildAndStart();
+    }
+    LOG.info(
+        "event=node_started identity={} port={} federation={} agreement_version={}"
+            + " retention_days={} sunset={} peers={} tls={}",
+        identity,
+        server.getPort(),
+        agreement.federation(),
+        agreement.version(),
+        agreement.retentionDays(),
+        agreement.sunsetDate(),
+        config.peers().size(),
+        MutualTls.provider());
+    return this;
+  }
+
+  private void startSyncs() throws IOException {
+    for (NodeConfig.PeerConfig p : config.peers()) {
+      follow(p);
+    }
+  }
+
+  /**
+   * Subscribes to one more peer (besides those configured), over mutual TLS, expecting its
+   * certificate to name {@code p}'s identity.
+   */
+  public synchronized void follow(NodeConfig.PeerConfig p) throws IOException {
+    OperatorIdentity peer = new OperatorIdentity(p.country(), p.operatorId());
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(p.host(), p.port())
+            .sslContext(MutualTls.client(credentials.tls(), validator, Clock.systemUTC(), peer))
+            .maxInboundMessageSize(Math.max(config.maxMessageBytes(), 4 << 20))
+            .build();
+    PeerSync sync =
+        new PeerSync(
+            peer,
+            channel,
+            store,
+            ingest,
+            agreement.sha256(),
+            config.deadlineMillis(),
+            config.retryInitialMillis(),
+            config.retryMaxMillis(),
+            scheduler,
+            jitter);
+    syncs.add(sync);
+    sync.start();
+  }
+
+  private void publishDueQuietly() {
+    try {
+      if (lifecycle.state() == Lifecycle.State.SERVING && !lifecycle.pastSunset()) {
+        batcher.publishDue(false);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("event=batching_failed error=\"{}\"", e.getMessage(), e);
+    }
+  }
+
+  private void housekeepingQuietly() {
+    try {
+      if (housekeeping.enforceSunset()) {
+        syncs.forEach(PeerSync::stop);
+        notifier.batchStored();
+      }
+      housekeeping.purge();
+    } catch (RuntimeException e) {
+      LOG.error("event=housekeeping_failed error=\"{}\"", e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Drains and stops: new calls are refused with UNAVAILABLE, open streams end, in-flight calls
+   * (and their commits) finish within {@code grace}, then the store closes.
+   */
+  public void stop(Duration grace) throws InterruptedException {
+    lifecycle.moveTo(Lifecycle.State.DRAINING);
+    health.enterTerminalState();
+    notifier.batchStored();
+    syncs.forEach(PeerSync::stop);
+    if (server != null) {
+      server.shutdown();
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(1, TimeUnit.SECONDS);
+      }
+    }
+    scheduler.shutdown();
+    scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    store.close();
+    lifecycle.moveTo(Lifecycle.State.STOPPED);
+    LOG.info("event=node_stopped identity={}", identity);
+  }
+
+  /** Waits until the server has terminated. */
+  public void blockUntilShutdown() throws InterruptedException {
+    if (server != null) {
+      server.awaitTermination();
+    }
+  }
+
+  /** The port the server listens on (useful with port 0). */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The node's identity. */
+  public OperatorIdentity identity() {
+    return identity;
+  }
+
+  /** The node's store (read access for tools and tests). */
+  public Store store() {
+    return store;
+  }
+
+  /** The node's metrics. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The agreement the node enforces. */
+  public Agreement agreement() {
+    return agreement;
+  }
+
+  /** Publishes due own batches now (the simulator drives batching on simulated time). */
+  public int publishDue(boolean flush) {
+    return batcher.publishDue(flush);
+  }
+
+  /** Runs the sunset check and the retention purge now. */
+  public void housekeeping() {
+    housekeepingQuietly();
+  }
+
+  private static byte[] encoded(X509Certificate c) {
+    try {
+      return c.getEncoded();
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException("a loaded certificate cannot be encoded", e);
+    }
+  }
+}

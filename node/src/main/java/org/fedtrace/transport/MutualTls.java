@@ -1,0 +1,104 @@
+package org.fedtrace.transport;
+
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Arrays;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509TrustManager;
+import org.fedtrace.pki.CertificatePurpose;
+import org.fedtrace.pki.CertificateRejectedException;
+import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.Credential;
+import org.fedtrace.pki.FederationTrustManager;
+import org.fedtrace.pki.OperatorIdentity;
+
+/**
+ * Builds every TLS context fedtrace uses, in one place: TLS 1.3 only, client certificates required
+ * by servers, trust anchored in the federation authority alone. Uses BoringSSL through
+ * netty-tcnative when it is available (cheaper handshakes), the JDK's TLS otherwise.
+ */
+public final class MutualTls {
+  private static final String TLS_1_3 = "TLSv1.3";
+
+  private MutualTls() {}
+
+  /** The provider in use: OpenSSL (BoringSSL) when its native library loads, else the JDK. */
+  public static SslProvider provider() {
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
+  /**
+   * The server context of a node: presents {@code tls}, requires a client certificate that the
+   * federation authority issued for client authentication.
+   */
+  public static SslContext server(Credential tls, CertificateValidator validator, Clock clock)
+      throws SSLException {
+    return GrpcSslContexts.configure(
+            SslContextBuilder.forServer(tls.privateKey(), tls.certificate()), provider())
+        .trustManager(new FederationTrustManager(validator, clock))
+        .clientAuth(ClientAuth.REQUIRE)
+        .protocols(TLS_1_3)
+        .build();
+  }
+
+  /**
+   * The client context for calling the peer {@code expected}: presents {@code tls} and accepts only
+   * a server certificate issued by the federation authority for server authentication that names
+   * exactly {@code expected} (R6.9).
+   */
+  public static SslContext client(
+      Credential tls, CertificateValidator validator, Clock clock, OperatorIdentity expected)
+      throws SSLException {
+    return GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
+        .keyManager(tls.privateKey(), tls.certificate())
+        .trustManager(new ExpectedServer(validator, clock, expected))
+        .protocols(TLS_1_3)
+        .build();
+  }
+
+  /** Accepts a server certificate only when it names the peer the client meant to call. */
+  private static final class ExpectedServer implements X509TrustManager {
+    private final CertificateValidator validator;
+    private final Clock clock;
+    private final OperatorIdentity expected;
+
+    ExpectedServer(CertificateValidator validator, Clock clock, OperatorIdentity expected) {
+      this.validator = validator;
+      this.clock = clock;
+      this.expected = expected;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      OperatorIdentity actual =
+          validator.validate(
+              chain == null ? java.util.List.of() : Arrays.asList(chain),
+              CertificatePurpose.TLS_SERVER,
+              clock.instant());
+      if (!actual.equals(expected)) {
+        throw new CertificateRejectedException(
+            CertificateRejectedException.Reason.NO_IDENTITY,
+            "the server is " + actual + ", not the expected peer " + expected);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a client context does not authenticate clients");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[] {validator.authority()};
+    }
+  }
+}

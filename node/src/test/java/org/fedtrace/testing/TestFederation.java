@@ -1,0 +1,222 @@
+package org.fedtrace.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.NodeStartException;
+import org.fedtrace.pki.AgreementTerms;
+import org.fedtrace.pki.Credential;
+import org.fedtrace.pki.HealthAuthority;
+import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.TestPki;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.FederationGrpc;
+import org.fedtrace.proto.v1.UploadDiagnosisKeysRequest;
+import org.fedtrace.proto.v1.UploadDiagnosisKeysResponse;
+import org.fedtrace.proto.v1.UploadGrpc;
+import org.fedtrace.transport.MutualTls;
+import org.fedtrace.upload.Authorizations;
+
+/**
+ * Real federation nodes for integration tests: a test PKI, one health authority and one node per
+ * country, each serving mutual TLS on a loopback port, with their data under a temporary folder.
+ */
+public final class TestFederation implements AutoCloseable {
+  private final TestPki pki;
+  private final Path root;
+  private final Clock clock;
+  private final Map<String, OperatorCredentials> credentials = new LinkedHashMap<>();
+  private final Map<String, SigningKey> healthAuthorities = new LinkedHashMap<>();
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final SecureRandom random = new SecureRandom();
+  private String extraYaml = "";
+
+  private TestFederation(TestPki pki, Path root, Clock clock) {
+    this.pki = pki;
+    this.root = root;
+    this.clock = clock;
+  }
+
+  /**
+   * Members for {@code countries} (operator ids "op-cc"), each with a health authority listed in
+   * the agreement. Nothing runs until {@link #startNode}.
+   */
+  public static TestFederation create(Path root, Clock clock, String... countries) {
+    TestPki pki = TestPki.create(clock.instant(), 14);
+    TestFederation f = new TestFederation(pki, root, clock);
+    List<HealthAuthority> has = new ArrayList<>();
+    for (String c : countries) {
+      f.credentials.put(c, pki.member(c, "op-" + c.toLowerCase(java.util.Locale.ROOT)));
+      SigningKey ha = SigningKey.generate(f.random);
+      f.healthAuthorities.put(c, ha);
+      has.add(new HealthAuthority(c, "Health authority " + c, ha.verifyingKey()));
+    }
+    AgreementTerms t = pki.terms();
+    pki.setTerms(
+        new AgreementTerms(
+            t.federation(), t.version(), t.retentionDays(), t.sunsetDate(), t.members(), has));
+    return f;
+  }
+
+  /** Extra YAML appended to every node's configuration (e.g. batching settings). */
+  public TestFederation withConfig(String yaml) {
+    this.extraYaml = yaml;
+    return this;
+  }
+
+  /** The test PKI (for deliberately bad certificates). */
+  public TestPki pki() {
+    return pki;
+  }
+
+  /** The credentials of the member of {@code country}. */
+  public OperatorCredentials credentials(String country) {
+    return credentials.get(country);
+  }
+
+  /** The folder of {@code country}'s node (credentials, config, data). */
+  public Path dir(String country) {
+    return root.resolve(country);
+  }
+
+  /** Writes {@code country}'s operator folder and configuration, if not done yet. */
+  public Path configure(String country) throws IOException {
+    Path dir = dir(country);
+    Path config = dir.resolve("node.yaml");
+    if (!Files.exists(dir)) {
+      pki.writeOperatorDirectory(dir, credentials.get(country));
+    }
+    Files.writeString(
+        config,
+        "listen: 127.0.0.1:7443\ndataDir: data\nmetrics:\n  port: 0\n"
+            + "batching:\n  maxAgeSeconds: 1\n  minKeys: 64\n"
+            + extraYaml);
+    return config;
+  }
+
+  /** Starts (or restarts) {@code country}'s node on a free loopback port. */
+  public Node startNode(String country) throws IOException, NodeStartException {
+    NodeConfig config;
+    try {
+      config = NodeConfig.load(configure(country));
+    } catch (NodeConfig.InvalidConfigException e) {
+      throw new IllegalStateException(e);
+    }
+    Node node = Node.create(config, clock);
+    OperatorCredentials c = credentials.get(country);
+    node.start(
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(MutualTls.server(c.tls(), pki.validator(), Clock.systemUTC())));
+    nodes.put(country, node);
+    return node;
+  }
+
+  /** The running node of {@code country}. */
+  public Node node(String country) {
+    return nodes.get(country);
+  }
+
+  /** Makes {@code follower} subscribe to {@code followed}. */
+  public void follow(String follower, String followed) throws IOException {
+    OperatorIdentity id = credentials.get(followed).identity();
+    nodes
+        .get(follower)
+        .follow(
+            new NodeConfig.PeerConfig(
+                id.country(), id.operatorId(), "127.0.0.1", nodes.get(followed).port()));
+  }
+
+  /** Stops {@code country}'s node. */
+  public void stopNode(String country) throws InterruptedException {
+    Node n = nodes.remove(country);
+    if (n != null) {
+      n.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  /** A channel to {@code country}'s node presenting {@code client} as the TLS credential. */
+  public ManagedChannel channel(String country, Credential client) throws IOException {
+    OperatorIdentity server = credentials.get(country).identity();
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("127.0.0.1", nodes.get(country).port())
+            .sslContext(MutualTls.client(client, pki.validator(), Clock.systemUTC(), server))
+            .build();
+    channels.add(ch);
+    return ch;
+  }
+
+  /** A Federation stub to {@code country}'s node, calling as the member of {@code caller}. */
+  public FederationGrpc.FederationBlockingStub federation(String country, String caller)
+      throws IOException {
+    return FederationGrpc.newBlockingStub(channel(country, credentials.get(caller).tls()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** An upload request for {@code keys} authorized by {@code country}'s health authority. */
+  public UploadDiagnosisKeysRequest authorizedUpload(String country, List<DiagnosisKey> keys) {
+    return UploadDiagnosisKeysRequest.newBuilder()
+        .addAllKeys(keys)
+        .setAuthorization(
+            Authorizations.issue(
+                healthAuthorities.get(country),
+                country,
+                keys,
+                clock.instant(),
+                Duration.ofMinutes(30),
+                random))
+        .build();
+  }
+
+  /** Uploads {@code keys} at {@code country}'s node as its own backend, authorized. */
+  public UploadDiagnosisKeysResponse upload(String country, List<DiagnosisKey> keys)
+      throws IOException {
+    return UploadGrpc.newBlockingStub(channel(country, credentials.get(country).tls()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .uploadDiagnosisKeys(authorizedUpload(country, keys));
+  }
+
+  /** The health authority key of {@code country}. */
+  public SigningKey healthAuthority(String country) {
+    return healthAuthorities.get(country);
+  }
+
+  /** Waits (polling, at most {@code timeout}) until {@code condition} holds. */
+  public static void await(Duration timeout, BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (ManagedChannel ch : channels) {
+      ch.shutdownNow();
+    }
+    for (String c : new ArrayList<>(nodes.keySet())) {
+      stopNode(c);
+    }
+  }
+}
