@@ -195,9 +195,10 @@ class CertificateValidatorTest {
         WRONG_PURPOSE,
         "a CA certificate cannot be an operator certificate",
         () -> validator.validate(pki.tlsMarkedCa(DE).certificate(), TLS_CLIENT, now));
+    // the authority's own certificate names no operator; identity is checked before purpose
     assertRejected(
-        WRONG_PURPOSE,
-        "a CA certificate cannot be an operator certificate",
+        NO_IDENTITY,
+        "no operator identity URI in subjectAltName",
         () -> validator.validate(pki.caCertificate(), TLS_SERVER, now));
   }
 
