@@ -73,7 +73,8 @@ class NodeConfigTest {
     assertEquals(
         "peers[1].identity: FR/a is listed twice",
         refuse(
-            "peers:\n  - {identity: FR/a, address: 'a:1'}\n  - {identity: FR/a, address: 'b:2'}\n"));
+            "peers:\n  - {identity: FR/a, address: 'a:1'}\n"
+                + "  - {identity: FR/a, address: 'b:2'}\n"));
     assertEquals(
         "batching.minKeys: 20000 exceeds limits.maxKeysPerBatch 10000",
         refuse("batching:\n  minKeys: 20000\n"));
