@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SimulateCommand.class,
       PkiCommand.class,
+      NodeCommand.class,
       KeysCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -42,6 +43,11 @@ public final class Fedtrace implements Runnable {
    */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new Fedtrace());
+    cl.getSubcommands()
+        .get("node")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(NodeCommand.settingsHelp());
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();

@@ -102,7 +102,9 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                 "must be at most 1000, got " + Integer.toUnsignedString(max));
           }
           long position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
-          Store.Page page = store.batchesAfter(position, max, peer.country(), peer.toString());
+          Store.Page page =
+              store.batchesAfter(
+                  position, max, peer.country(), peer.toString(), !services.forward());
           PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
           for (StoredBatch b : page.batches()) {
             out.addBatches(services.sent(b, peer));

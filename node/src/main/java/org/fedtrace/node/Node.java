@@ -117,7 +117,8 @@ public final class Node {
             notifier,
             scheduler,
             nodeInfo(),
-            config.heartbeatMillis());
+            config.heartbeatMillis(),
+            config.forward());
     SecureRandom random = new SecureRandom();
     this.batcher =
         new Batcher(

@@ -18,6 +18,7 @@ final class NodeServices {
   private final ScheduledExecutorService scheduler;
   private final GetNodeInfoResponse nodeInfo;
   private final long heartbeatMillis;
+  private final boolean forward;
 
   NodeServices(
       Store store,
@@ -28,7 +29,8 @@ final class NodeServices {
       BatchNotifier notifier,
       ScheduledExecutorService scheduler,
       GetNodeInfoResponse nodeInfo,
-      long heartbeatMillis) {
+      long heartbeatMillis,
+      boolean forward) {
     this.store = store;
     this.ingest = ingest;
     this.lifecycle = lifecycle;
@@ -38,6 +40,12 @@ final class NodeServices {
     this.scheduler = scheduler;
     this.nodeInfo = nodeInfo;
     this.heartbeatMillis = heartbeatMillis;
+    this.forward = forward;
+  }
+
+  /** Whether batches received from peers are served to other peers too. */
+  boolean forward() {
+    return forward;
   }
 
   Store store() {

@@ -72,7 +72,9 @@ final class Subscription {
       services.lifecycle().checkExchange();
       Store store = services.store();
       while (!done && call.isReady()) {
-        Store.Page page = store.batchesAfter(position, PAGE, peer.country(), peer.toString());
+        Store.Page page =
+            store.batchesAfter(
+                position, PAGE, peer.country(), peer.toString(), !services.forward());
         position = page.lastPosition();
         for (StoredBatch b : page.batches()) {
           send(

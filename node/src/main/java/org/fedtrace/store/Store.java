@@ -209,7 +209,8 @@ public final class Store implements AutoCloseable {
    *
    * @return the batches found and the position to continue after (the last position examined)
    */
-  public Page batchesAfter(long position, int max, String excludeOrigin, String excludePeer) {
+  public Page batchesAfter(
+      long position, int max, String excludeOrigin, String excludePeer, boolean ownOnly) {
     return read(
         c -> {
           List<StoredBatch> out = new ArrayList<>();
@@ -229,7 +230,7 @@ public final class Store implements AutoCloseable {
                 boolean servable = rs.getInt(5) == 1 && payload != null;
                 if (servable
                     && !origin.equals(excludeOrigin)
-                    && (from == null || !from.equals(excludePeer))) {
+                    && (from == null || (!ownOnly && !from.equals(excludePeer)))) {
                   out.add(new StoredBatch(last, origin, from, payload));
                 }
               }

@@ -92,10 +92,12 @@ class StoreTest {
       s.insertBatch(batch("FR", 2, 1, 2, "FR/x"), null);
       s.insertBatch(batch("IT", 3, 1, 3, "FR/x"), null);
       s.insertBatch(batch("IT", 4, 2, 4, "IT/y"), null);
-      Store.Page page = s.batchesAfter(0, 10, "FR", "FR/x");
+      Store.Page page = s.batchesAfter(0, 10, "FR", "FR/x", false);
       assertEquals(List.of(1L, 4L), page.batches().stream().map(StoredBatch::position).toList());
       assertEquals(4, page.lastPosition());
-      Store.Page first = s.batchesAfter(0, 1, "FR", "FR/x");
+      Store.Page own = s.batchesAfter(0, 10, "FR", "FR/x", true);
+      assertEquals(List.of(1L), own.batches().stream().map(StoredBatch::position).toList());
+      Store.Page first = s.batchesAfter(0, 1, "FR", "FR/x", false);
       assertEquals(1, first.batches().size());
       assertEquals(1, first.lastPosition());
     }
@@ -133,7 +135,7 @@ class StoreTest {
       assertEquals(1, s.batchesWithKeysEndingBefore(501).size());
       assertEquals(0, s.batchesWithKeysEndingBefore(500).size());
       s.replacePayload(1, null, 0, Long.MAX_VALUE);
-      assertTrue(s.batchesAfter(0, 10, "", "").batches().isEmpty());
+      assertTrue(s.batchesAfter(0, 10, "", "", false).batches().isEmpty());
       assertEquals(Store.Insert.DUPLICATE, s.insertBatch(batch("DE", 1, 1, 7, null), null));
       assertEquals(1, s.forgetBefore(1001));
       assertEquals(0, s.batchRecordCount());
