@@ -1,8 +1,10 @@
 package org.fedtrace.node;
 
+import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.Countries;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
@@ -25,13 +27,16 @@ final class Ingest {
   private final ExchangeLog log;
   private final NodeMetrics metrics;
   private final BatchNotifier notifier;
+  private final Set<Fault> faults;
 
   Ingest(
       Admission admission,
       Store store,
       ExchangeLog log,
       NodeMetrics metrics,
-      BatchNotifier notifier) {
+      BatchNotifier notifier,
+      Set<Fault> faults) {
+    this.faults = Set.copyOf(faults);
     this.admission = admission;
     this.store = store;
     this.log = log;
@@ -55,7 +60,10 @@ final class Ingest {
     NewBatch admitted;
     try {
       admitted = admission.admit(batch, payload, from.toString());
-      Store.Insert outcome = store.insertBatch(admitted, cursorUpdate);
+      Store.Insert outcome = insert(admitted, cursorUpdate);
+      if (outcome == Store.Insert.DUPLICATE && faults.contains(Fault.STORE_DUPLICATE)) {
+        outcome = store.insertBatch(disguised(admitted, true), cursorUpdate);
+      }
       if (outcome == Store.Insert.DUPLICATE) {
         metrics.batch(from.toString(), "in", "duplicate", "", batch.getKeysCount());
         return new Result(true, -1);
@@ -81,6 +89,39 @@ final class Ingest {
         admitted.keyCount(),
         from.toString());
     return new Result(false, index);
+  }
+
+  private Store.Insert insert(NewBatch admitted, Store.PeerCursor cursorUpdate) {
+    try {
+      return store.insertBatch(admitted, cursorUpdate);
+    } catch (RuleViolation v) {
+      if (v.rule() == Rule.SEQUENCE_CONFLICT && faults.contains(Fault.ACCEPT_REPLAY)) {
+        return store.insertBatch(disguised(admitted, false), cursorUpdate);
+      }
+      throw v;
+    }
+  }
+
+  /**
+   * For the fault switches only: the same payload under a record the store's uniqueness constraints
+   * do not recognize, so a defective node can be shown to store it.
+   */
+  private static NewBatch disguised(NewBatch b, boolean newId) {
+    byte[] id = b.batchId().clone();
+    if (newId) {
+      id[0] ^= (byte) 0xff;
+    }
+    return new NewBatch(
+        b.origin(),
+        id,
+        b.sequence() ^ (1L << 62),
+        b.createdUnixSeconds(),
+        b.contentSha256(),
+        b.keyCount(),
+        b.receivedFrom(),
+        b.receivedUnixSeconds(),
+        b.oldestKeyEndInterval(),
+        b.payload());
   }
 
   private void refused(DiagnosisKeyBatch batch, OperatorIdentity from, RuleViolation v) {

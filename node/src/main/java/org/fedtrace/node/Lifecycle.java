@@ -21,14 +21,20 @@ public final class Lifecycle {
 
   private final LocalDate sunsetDate;
   private final Clock clock;
+  private final boolean enforceSunset;
   private volatile State state = State.STARTING;
 
   /**
    * @param sunsetDate the agreement's last day of exchange (UTC)
    */
   public Lifecycle(LocalDate sunsetDate, Clock clock) {
+    this(sunsetDate, clock, true);
+  }
+
+  Lifecycle(LocalDate sunsetDate, Clock clock, boolean enforceSunset) {
     this.sunsetDate = sunsetDate;
     this.clock = clock;
+    this.enforceSunset = enforceSunset;
   }
 
   /** Current state. */
@@ -42,7 +48,8 @@ public final class Lifecycle {
 
   /** True once the UTC date is after the agreement's sunset date. */
   public boolean pastSunset() {
-    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(sunsetDate);
+    return enforceSunset
+        && LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(sunsetDate);
   }
 
   /** The agreement's sunset date. */

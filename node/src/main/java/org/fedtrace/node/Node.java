@@ -9,6 +9,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,9 +24,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.crypto.SigningKey;
@@ -76,12 +80,14 @@ public final class Node {
   private final Uploads uploads;
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final Set<Fault> faults;
   private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Random jitter = new Random();
   private Server server;
   private HTTPServer metricsServer;
 
-  private Node(NodeConfig config, Clock clock, Loaded loaded) {
+  private Node(NodeConfig config, Clock clock, Loaded loaded, Set<Fault> faults) {
+    this.faults = Set.copyOf(faults);
     this.config = config;
     this.clock = clock;
     this.credentials = loaded.credentials();
@@ -89,7 +95,8 @@ public final class Node {
     this.validator = loaded.validator();
     this.agreement = loaded.agreement();
     this.store = Store.open(config.dataDir());
-    this.lifecycle = new Lifecycle(agreement.sunsetDate(), clock);
+    this.lifecycle =
+        new Lifecycle(agreement.sunsetDate(), clock, !faults.contains(Fault.IGNORE_SUNSET));
     this.scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -99,14 +106,19 @@ public final class Node {
               return t;
             });
     ExchangeLog log = new LoggingExchangeLog(identity.toString());
-    BatchRules rules = new BatchRules(agreement.retentionDays(), config.maxKeysPerBatch());
+    BatchRules rules =
+        new BatchRules(
+            agreement.retentionDays(),
+            config.maxKeysPerBatch(),
+            !faults.contains(Fault.IGNORE_RETENTION));
     this.ingest =
         new Ingest(
-            new Admission(rules, agreement.members(), validator, clock),
+            new Admission(rules, agreement.members(), validator, clock, faults),
             store,
             log,
             metrics,
-            notifier);
+            notifier,
+            faults);
     this.services =
         new NodeServices(
             store,
@@ -168,6 +180,15 @@ public final class Node {
    * @throws NodeStartException naming the file or setting at fault
    */
   public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
+    return createWithFaults(config, clock, Set.of());
+  }
+
+  /**
+   * A node with deliberate defects ({@link Fault}), for the test that proves the conformance suite
+   * catches broken nodes. No configuration setting or command reaches this.
+   */
+  public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
+      throws NodeStartException {
     CertificateValidator validator = loadValidator(config.caCertificate());
     Agreement agreement = loadAgreement(config.agreement(), validator.authority());
     OperatorCredentials credentials;
@@ -188,7 +209,8 @@ public final class Node {
     }
     HealthAuthorities authorities =
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
-    return new Node(config, clock, new Loaded(validator, agreement, credentials, authorities));
+    return new Node(
+        config, clock, new Loaded(validator, agreement, credentials, authorities), faults);
   }
 
   private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {
@@ -261,7 +283,16 @@ public final class Node {
   public ServerBuilder<?> defaultServerBuilder() throws IOException {
     return NettyServerBuilder.forAddress(
             new InetSocketAddress(config.listenHost(), config.listenPort()))
-        .sslContext(MutualTls.server(credentials.tls(), validator, Clock.systemUTC()));
+        .sslContext(serverTls());
+  }
+
+  /** The node's server TLS context: TLS 1.3, client certificate required. */
+  public SslContext serverTls() throws SSLException {
+    ClientAuth auth =
+        faults.contains(Fault.ACCEPT_NO_CLIENT_CERTIFICATE)
+            ? ClientAuth.OPTIONAL
+            : ClientAuth.REQUIRE;
+    return MutualTls.server(credentials.tls(), validator, Clock.systemUTC(), auth);
   }
 
   /** Starts serving on the configured address, following peers and running the background work. */
@@ -277,7 +308,11 @@ public final class Node {
     housekeeping.enforceSunset();
     housekeeping.purge();
     PeerIdentityInterceptor identityCheck =
-        new PeerIdentityInterceptor(validator, Clock.systemUTC(), agreement::isMember);
+        new PeerIdentityInterceptor(
+            validator,
+            Clock.systemUTC(),
+            agreement::isMember,
+            faults.contains(Fault.ACCEPT_NO_CLIENT_CERTIFICATE) ? identity : null);
     server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())

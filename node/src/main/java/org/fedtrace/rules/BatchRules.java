@@ -34,14 +34,24 @@ public final class BatchRules {
 
   private final int retentionDays;
   private final int maxKeysPerBatch;
+  private final boolean enforceRetention;
 
   /**
    * @param retentionDays the agreement's retention window
    * @param maxKeysPerBatch the node's limit on keys per batch (R8.3)
    */
   public BatchRules(int retentionDays, int maxKeysPerBatch) {
+    this(retentionDays, maxKeysPerBatch, true);
+  }
+
+  /**
+   * Rules that skip R4.4 and R8.8 when {@code enforceRetention} is false: only for the test that
+   * proves the conformance suite catches a node ignoring retention.
+   */
+  public BatchRules(int retentionDays, int maxKeysPerBatch, boolean enforceRetention) {
     this.retentionDays = retentionDays;
     this.maxKeysPerBatch = maxKeysPerBatch;
+    this.enforceRetention = enforceRetention;
   }
 
   /** The agreement's retention in days. */
@@ -88,7 +98,7 @@ public final class BatchRules {
     long created = batch.getCreatedUnixSeconds();
     if (created > now.getEpochSecond() + CLOCK_SKEW.getSeconds()) {
       v.add(violation("batch.created_unix_seconds", Rule.CREATED_IN_FUTURE, "is in the future"));
-    } else if (created < now.getEpochSecond() - retentionDays * 86_400L) {
+    } else if (enforceRetention && created < now.getEpochSecond() - retentionDays * 86_400L) {
       v.add(
           violation(
               "batch.created_unix_seconds",
@@ -152,7 +162,7 @@ public final class BatchRules {
                 f + ".rolling_start_interval_number",
                 Rule.ROLLING_START_IN_FUTURE,
                 "is in the future"));
-      } else if (start + period < windowStart) {
+      } else if (enforceRetention && start + period < windowStart) {
         out.add(
             violation(
                 f + ".rolling_start_interval_number",

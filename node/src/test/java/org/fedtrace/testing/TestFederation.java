@@ -48,6 +48,7 @@ public final class TestFederation implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private String extraYaml = "";
+  private java.util.Set<org.fedtrace.node.Fault> faults = java.util.Set.of();
 
   private TestFederation(TestPki pki, Path root, Clock clock) {
     this.pki = pki;
@@ -79,6 +80,12 @@ public final class TestFederation implements AutoCloseable {
   /** Extra YAML appended to every node's configuration (e.g. batching settings). */
   public TestFederation withConfig(String yaml) {
     this.extraYaml = yaml;
+    return this;
+  }
+
+  /** Deliberate defects for nodes started from now on (conformance fault-switch tests). */
+  public TestFederation withFaults(java.util.Set<org.fedtrace.node.Fault> faults) {
+    this.faults = java.util.Set.copyOf(faults);
     return this;
   }
 
@@ -120,11 +127,10 @@ public final class TestFederation implements AutoCloseable {
     } catch (NodeConfig.InvalidConfigException e) {
       throw new IllegalStateException(e);
     }
-    Node node = Node.create(config, clock);
-    OperatorCredentials c = credentials.get(country);
+    Node node = Node.createWithFaults(config, clock, faults);
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .sslContext(MutualTls.server(c.tls(), pki.validator(), Clock.systemUTC())));
+            .sslContext(node.serverTls()));
     nodes.put(country, node);
     return node;
   }
