@@ -43,6 +43,7 @@ import org.fedtrace.pki.Pem;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
+import org.fedtrace.store.StoreException;
 import org.fedtrace.transport.MutualTls;
 import org.fedtrace.transport.PeerIdentityInterceptor;
 import org.slf4j.Logger;
@@ -86,7 +87,7 @@ public final class Node {
   private Server server;
   private HTTPServer metricsServer;
 
-  private Node(NodeConfig config, Clock clock, Loaded loaded, Set<Fault> faults) {
+  private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Set<Fault> faults) {
     this.faults = Set.copyOf(faults);
     this.config = config;
     this.clock = clock;
@@ -94,7 +95,7 @@ public final class Node {
     this.identity = credentials.identity();
     this.validator = loaded.validator();
     this.agreement = loaded.agreement();
-    this.store = Store.open(config.dataDir());
+    this.store = store;
     this.lifecycle =
         new Lifecycle(agreement.sunsetDate(), clock, !faults.contains(Fault.IGNORE_SUNSET));
     this.scheduler =
@@ -209,8 +210,25 @@ public final class Node {
     }
     HealthAuthorities authorities =
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
+    Store store = openStore(config.dataDir(), agreement);
     return new Node(
-        config, clock, new Loaded(validator, agreement, credentials, authorities), faults);
+        config, clock, new Loaded(validator, agreement, credentials, authorities), store, faults);
+  }
+
+  private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
+    Store store;
+    try {
+      store = Store.open(dataDir);
+    } catch (StoreException e) {
+      throw new NodeStartException("dataDir: " + e.getMessage());
+    }
+    try {
+      store.recordAgreement(agreement.version(), agreement.sha256());
+    } catch (StoreException e) {
+      store.close();
+      throw new NodeStartException("federation.agreement: " + e.getMessage());
+    }
+    return store;
   }
 
   private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {

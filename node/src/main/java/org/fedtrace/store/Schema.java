@@ -28,6 +28,7 @@ final class Schema {
         + " UNIQUE (origin, sequence))",
     "CREATE INDEX batch_oldest_key ON batch (oldest_key_end_interval) WHERE payload IS NOT NULL",
     "CREATE TABLE peer_cursor (peer TEXT PRIMARY KEY, cursor BLOB NOT NULL)",
+    "CREATE TABLE agreement_seen (version INTEGER PRIMARY KEY, sha256 BLOB NOT NULL)",
     "CREATE TABLE used_authorization ("
         + " authorization_id BLOB PRIMARY KEY,"
         + " expires_unix_seconds INTEGER NOT NULL,"

@@ -326,6 +326,61 @@ public final class Store implements AutoCloseable {
         });
   }
 
+  // ---- agreement versions ------------------------------------------------------------------
+
+  /**
+   * Records that the node runs agreement {@code version} with file hash {@code sha256}, refusing a
+   * rollback (spec R2.5): a version lower than one loaded before, or the same version with other
+   * bytes.
+   *
+   * @throws StoreException naming the conflict
+   */
+  public void recordAgreement(long version, byte[] sha256) {
+    write(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM agreement_seen")) {
+            rs.next();
+            long highest = rs.getLong(1);
+            if (version < highest) {
+              throw new StoreException(
+                  "agreement version "
+                      + version
+                      + " is older than version "
+                      + highest
+                      + " this node ran before; refusing to roll back",
+                  null);
+            }
+          }
+          try (PreparedStatement q =
+              c.prepareStatement("SELECT sha256 FROM agreement_seen WHERE version = ?")) {
+            q.setLong(1, version);
+            try (ResultSet rs = q.executeQuery()) {
+              if (rs.next()) {
+                if (!Arrays.equals(rs.getBytes(1), sha256)) {
+                  throw new StoreException(
+                      "agreement version "
+                          + version
+                          + " differs from the version "
+                          + version
+                          + " this node ran before",
+                      null);
+                }
+                return null;
+              }
+            }
+          }
+          try (PreparedStatement ins =
+              c.prepareStatement("INSERT INTO agreement_seen (version, sha256) VALUES (?, ?)")) {
+            ins.setLong(1, version);
+            ins.setBytes(2, sha256);
+            ins.executeUpdate();
+          }
+          return null;
+        });
+  }
+
   // ---- sync cursors -------------------------------------------------------------------------
 
   /** The stored sync cursor for {@code peer}, if any. */

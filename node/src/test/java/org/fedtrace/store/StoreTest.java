@@ -152,4 +152,24 @@ class StoreTest {
       assertTrue(s.cursor("FR/x").isEmpty());
     }
   }
+
+  @Test
+  void refusesToRollTheAgreementBack() {
+    try (Store s = Store.open(dir)) {
+      s.recordAgreement(2, new byte[] {2});
+      s.recordAgreement(2, new byte[] {2});
+      s.recordAgreement(3, new byte[] {3});
+      StoreException older =
+          assertThrows(StoreException.class, () -> s.recordAgreement(2, new byte[] {2}));
+      assertEquals(
+          "agreement version 2 is older than version 3 this node ran before; refusing to roll"
+              + " back",
+          older.getMessage());
+      StoreException changed =
+          assertThrows(StoreException.class, () -> s.recordAgreement(3, new byte[] {9}));
+      assertEquals(
+          "agreement version 3 differs from the version 3 this node ran before",
+          changed.getMessage());
+    }
+  }
 }
