@@ -16,10 +16,5 @@ public record Progress(String phase, int day, int days, double daysPerSecond, do
   public interface Listener {
     /** A new progress report. */
     void update(Progress progress);
-
-    /** A listener that ignores everything. */
-    static Listener none() {
-      return p -> {};
-    }
   }
 }

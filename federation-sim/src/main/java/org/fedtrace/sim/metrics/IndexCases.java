@@ -34,11 +34,6 @@ public final class IndexCases {
     return firstDay[agent] <= day && day <= lastDay[agent];
   }
 
-  /** Whether {@code agent} is an index case. */
-  public boolean contains(int agent) {
-    return firstDay[agent] != Epidemic.NEVER;
-  }
-
   /** First covered day of an index case. */
   public int firstDay(int agent) {
     return firstDay[agent];
