@@ -87,7 +87,13 @@ public final class Node {
   private Server server;
   private HTTPServer metricsServer;
 
-  private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Set<Fault> faults) {
+  private Node(
+      NodeConfig config,
+      Clock clock,
+      Loaded loaded,
+      Store store,
+      Random random,
+      Set<Fault> faults) {
     this.faults = Set.copyOf(faults);
     this.config = config;
     this.clock = clock;
@@ -132,7 +138,6 @@ public final class Node {
             nodeInfo(),
             config.heartbeatMillis(),
             config.forward());
-    SecureRandom random = new SecureRandom();
     this.batcher =
         new Batcher(
             identity.country(),
@@ -181,7 +186,7 @@ public final class Node {
    * @throws NodeStartException naming the file or setting at fault
    */
   public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
-    return createWithFaults(config, clock, Set.of());
+    return create(config, clock, new SecureRandom(), Set.of());
   }
 
   /**
@@ -189,6 +194,15 @@ public final class Node {
    * catches broken nodes. No configuration setting or command reaches this.
    */
   public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
+      throws NodeStartException {
+    return create(config, clock, new SecureRandom(), faults);
+  }
+
+  /**
+   * A node whose batch ids and padding keys come from {@code random}: a {@link SecureRandom} in
+   * production (R8.26); the simulator passes a seeded generator so runs repeat exactly.
+   */
+  public static Node create(NodeConfig config, Clock clock, Random random, Set<Fault> faults)
       throws NodeStartException {
     CertificateValidator validator = loadValidator(config.caCertificate());
     Agreement agreement = loadAgreement(config.agreement(), validator.authority());
@@ -212,7 +226,12 @@ public final class Node {
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
     Store store = openStore(config.dataDir(), agreement);
     return new Node(
-        config, clock, new Loaded(validator, agreement, credentials, authorities), store, faults);
+        config,
+        clock,
+        new Loaded(validator, agreement, credentials, authorities),
+        store,
+        random,
+        faults);
   }
 
   private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
