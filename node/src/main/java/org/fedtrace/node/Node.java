@@ -190,15 +190,6 @@ public final class Node {
   }
 
   /**
-   * A node with deliberate defects ({@link Fault}), for the test that proves the conformance suite
-   * catches broken nodes. No configuration setting or command reaches this.
-   */
-  public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
-      throws NodeStartException {
-    return create(config, clock, new SecureRandom(), faults);
-  }
-
-  /**
    * A node whose batch ids and padding keys come from {@code random}: a {@link SecureRandom} in
    * production (R8.26); the simulator passes a seeded generator so runs repeat exactly.
    */
@@ -248,6 +239,15 @@ public final class Node {
       throw new NodeStartException("federation.agreement: " + e.getMessage());
     }
     return store;
+  }
+
+  /**
+   * A node with deliberate defects ({@link Fault}), for the test that proves the conformance suite
+   * catches broken nodes. No configuration setting or command reaches this.
+   */
+  public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
+      throws NodeStartException {
+    return create(config, clock, new SecureRandom(), faults);
   }
 
   private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {
