@@ -12,7 +12,7 @@ import org.fedtrace.sim.Outcome;
 import org.fedtrace.sim.ProgressLine;
 import org.fedtrace.sim.Simulator;
 import org.fedtrace.sim.federation.FederationFactory;
-import org.fedtrace.sim.federation.InMemoryFederation;
+import org.fedtrace.sim.federation.NodeFederation;
 import org.fedtrace.sim.federation.Topology;
 import org.fedtrace.sim.matching.ExposureMatcher;
 import org.fedtrace.sim.matching.ReferenceMatcher;
@@ -53,7 +53,7 @@ public final class SimulateCommand implements Callable<Integer> {
    * How a run's federation is made: the one line to change to run real nodes (gRPC and mTLS on
    * loopback) instead of the in-memory stand-in.
    */
-  static final FederationFactory FEDERATION = InMemoryFederation::new;
+  static final FederationFactory FEDERATION = NodeFederation::new;
 
   /** How a run's matcher is made: the one line to change to use the matching engine. */
   static final Supplier<ExposureMatcher> MATCHER = ReferenceMatcher::new;
@@ -107,6 +107,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // the nodes' own logs would drown the progress line; warnings and errors still show
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Scenario s = scenario();
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UserError("--out " + out + " exists and is not a folder", Fedtrace.EXIT_USAGE);

@@ -82,19 +82,16 @@ public final class Node {
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
+  private final boolean backgroundWork;
   private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Random jitter = new Random();
   private Server server;
   private HTTPServer metricsServer;
 
-  private Node(
-      NodeConfig config,
-      Clock clock,
-      Loaded loaded,
-      Store store,
-      Random random,
-      Set<Fault> faults) {
-    this.faults = Set.copyOf(faults);
+  private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Options options) {
+    this.faults = Set.copyOf(options.faults());
+    this.backgroundWork = options.backgroundWork();
+    Random random = options.random();
     this.config = config;
     this.clock = clock;
     this.credentials = loaded.credentials();
@@ -186,14 +183,28 @@ public final class Node {
    * @throws NodeStartException naming the file or setting at fault
    */
   public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
-    return create(config, clock, new SecureRandom(), Set.of());
+    return create(config, clock, Options.defaults());
   }
 
   /**
-   * A node whose batch ids and padding keys come from {@code random}: a {@link SecureRandom} in
-   * production (R8.26); the simulator passes a seeded generator so runs repeat exactly.
+   * How a node is built beyond its configuration.
+   *
+   * @param random source of batch ids and padding keys: a {@link SecureRandom} in production
+   *     (R8.26); the simulator passes a seeded generator so its runs repeat exactly
+   * @param faults deliberate defects, only for the conformance fault-switch test
+   * @param backgroundWork whether the node batches, purges and checks the sunset on its own
+   *     schedule; the simulator turns it off and drives {@link #publishDue} and {@link
+   *     #housekeeping} on simulated time
    */
-  public static Node create(NodeConfig config, Clock clock, Random random, Set<Fault> faults)
+  public record Options(Random random, Set<Fault> faults, boolean backgroundWork) {
+    /** Production options: a secure random source, no faults, background work on. */
+    public static Options defaults() {
+      return new Options(new SecureRandom(), Set.of(), true);
+    }
+  }
+
+  /** A node built with {@code options}. */
+  public static Node create(NodeConfig config, Clock clock, Options options)
       throws NodeStartException {
     CertificateValidator validator = loadValidator(config.caCertificate());
     Agreement agreement = loadAgreement(config.agreement(), validator.authority());
@@ -217,12 +228,7 @@ public final class Node {
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
     Store store = openStore(config.dataDir(), agreement);
     return new Node(
-        config,
-        clock,
-        new Loaded(validator, agreement, credentials, authorities),
-        store,
-        random,
-        faults);
+        config, clock, new Loaded(validator, agreement, credentials, authorities), store, options);
   }
 
   private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
@@ -247,7 +253,7 @@ public final class Node {
    */
   public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
       throws NodeStartException {
-    return create(config, clock, new SecureRandom(), faults);
+    return create(config, clock, new Options(new SecureRandom(), faults, true));
   }
 
   private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {
@@ -364,12 +370,14 @@ public final class Node {
     if (!lifecycle.pastSunset()) {
       startSyncs();
     }
-    scheduler.scheduleWithFixedDelay(this::publishDueQuietly, 1, 1, TimeUnit.SECONDS);
-    scheduler.scheduleWithFixedDelay(
-        this::housekeepingQuietly,
-        config.purgeIntervalSeconds(),
-        config.purgeIntervalSeconds(),
-        TimeUnit.SECONDS);
+    if (backgroundWork) {
+      scheduler.scheduleWithFixedDelay(this::publishDueQuietly, 1, 1, TimeUnit.SECONDS);
+      scheduler.scheduleWithFixedDelay(
+          this::housekeepingQuietly,
+          config.purgeIntervalSeconds(),
+          config.purgeIntervalSeconds(),
+          TimeUnit.SECONDS);
+    }
     if (config.metricsPort() > 0) {
       metricsServer =
           HTTPServer.builder()
@@ -423,6 +431,11 @@ public final class Node {
             jitter);
     syncs.add(sync);
     sync.start();
+  }
+
+  /** Stops following every peer (the simulator does this on all nodes before stopping any). */
+  public void unfollowAll() {
+    syncs.forEach(PeerSync::stop);
   }
 
   private void publishDueQuietly() {

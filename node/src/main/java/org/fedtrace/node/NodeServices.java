@@ -92,6 +92,7 @@ final class NodeServices {
         batch.getKeysCount(),
         "");
     metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
+    metrics.batchBytes("out", stored.payload().length);
     return batch;
   }
 }
