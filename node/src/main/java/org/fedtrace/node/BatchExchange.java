@@ -67,6 +67,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, request.getBatch().getKeysCount());
           if (!request.hasBatch()) {
             throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
           }
@@ -93,6 +94,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, 0);
           Store store = services.store();
           int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
           if (max < 0 || max > MAX_PAGE) {
@@ -123,6 +125,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
     try {
       OperatorIdentity peer = Caller.current();
       services.lifecycle().checkExchange();
+      services.rateLimits().admit(peer, 0);
       long position =
           Cursor.decode(
               request.getCursor(), services.store().epoch(), Rule.SUBSCRIBE_CURSOR_MALFORMED);
@@ -145,6 +148,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, 0);
           if (!Countries.hasCodeSyntax(request.getOrigin())) {
             throw RuleViolation.field(Rule.GET_BATCH_ORIGIN, "origin", "must be two letters A..Z");
           }

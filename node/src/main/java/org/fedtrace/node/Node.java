@@ -106,6 +106,8 @@ public final class Node {
               return t;
             });
     ExchangeLog log = new LoggingExchangeLog(identity.toString());
+    RateLimits rateLimits =
+        new RateLimits(config.requestsPerSecondPerPeer(), config.keysPerSecondPerPeer(), clock);
     BatchRules rules =
         new BatchRules(
             agreement.retentionDays(),
@@ -124,6 +126,7 @@ public final class Node {
             store,
             ingest,
             lifecycle,
+            rateLimits,
             metrics,
             log,
             notifier,
@@ -161,6 +164,7 @@ public final class Node {
             log,
             metrics,
             lifecycle,
+            rateLimits,
             clock,
             () -> scheduler.execute(this::publishDueQuietly));
   }
