@@ -57,7 +57,15 @@ public final class RuleViolation extends RuntimeException {
   /** A violation of one field: the status message and the single detail both name it. */
   public static RuleViolation field(Rule rule, String field, String description) {
     return new RuleViolation(
-        rule, field + " " + description, List.of(new FieldViolation(field, rule, description)));
+        rule, message(field, description), List.of(new FieldViolation(field, rule, description)));
+  }
+
+  /**
+   * The status message of a single field violation: the field path, then the description; the
+   * request itself has the empty path and is not named.
+   */
+  static String message(String field, String description) {
+    return field.isEmpty() ? description : field + " " + description;
   }
 
   /** The first rule broken, which decides the status code. */
