@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.batch.CanonicalEncoding;
@@ -99,6 +101,8 @@ final class Batcher {
     while (keys.size() < minKeys) {
       keys.add(padding(keys.get(random.nextInt(real))));
     }
+    // R8.32: the order of the sorted key records, so neither upload order nor padding shows
+    keys.sort(Comparator.comparing(CanonicalEncoding::keyRecord, Arrays::compareUnsigned));
     byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
     random.nextBytes(id);
     long now = clock.instant().getEpochSecond();
