@@ -26,6 +26,7 @@ import org.fedtrace.proto.v1.FederationProto;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,70 +42,76 @@ class ForeignClientTest {
 
   @TempDir Path dir;
 
+  private TestFederation f;
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (f != null) {
+      f.close();
+    }
+  }
+
   @Test
   void aPythonGrpcClientGetsNodeInfoPublishesAndPullsOverMutualTls() throws Exception {
     assumePythonGrpc();
     Clock clock = Clock.systemUTC();
-    try (TestFederation f =
-        TestFederation.create(dir.resolve("federation"), clock, "DE", "FR", "BE")) {
-      Node de = f.startNode("DE");
-      TestBatches batches = new TestBatches(41, clock.instant());
-      f.upload("DE", batches.keys(3, 3));
-      de.publishDue(true); // DE's own batch, for the pull
-      // FR forwards a batch of BE, signed by BE
-      DiagnosisKeyBatch fromBe =
-          Signatures.sign(
-              batches.batch("BE", 1, batches.keys(5, 5)), f.credentials("BE").signing());
+    f = TestFederation.create(dir.resolve("federation"), clock, "DE", "FR", "BE");
+    Node de = f.startNode("DE");
+    TestBatches batches = new TestBatches(41, clock.instant());
+    f.upload("DE", batches.keys(3, 3));
+    de.publishDue(true); // DE's own batch, for the pull
+    // FR forwards a batch of BE, signed by BE
+    DiagnosisKeyBatch fromBe =
+        Signatures.sign(batches.batch("BE", 1, batches.keys(5, 5)), f.credentials("BE").signing());
 
-      Path files = Files.createDirectories(dir.resolve("client"));
-      Files.write(files.resolve("fedtrace.pb"), descriptorSet());
-      Files.write(files.resolve("batch.bin"), fromBe.toByteArray());
-      Files.write(files.resolve("forged.bin"), Signatures.altered(fromBe).toByteArray());
-      Credential fr = f.credentials("FR").tls();
-      Pem.writeCertificates(files.resolve("ca.crt"), f.pki().caCertificate());
-      Pem.writeCertificates(files.resolve("tls.crt"), fr.certificate());
-      Pem.writePrivateKey(files.resolve("tls.key"), fr.privateKey());
+    Path files = Files.createDirectories(dir.resolve("client"));
+    Files.write(files.resolve("fedtrace.pb"), descriptorSet());
+    Files.write(files.resolve("batch.bin"), fromBe.toByteArray());
+    Files.write(files.resolve("forged.bin"), Signatures.altered(fromBe).toByteArray());
+    Credential fr = f.credentials("FR").tls();
+    Pem.writeCertificates(files.resolve("ca.crt"), f.pki().caCertificate());
+    Pem.writeCertificates(files.resolve("tls.crt"), fr.certificate());
+    Pem.writePrivateKey(files.resolve("tls.key"), fr.privateKey());
 
-      Map<String, List<String>> out =
-          run(
-              script().toString(),
-              "--target",
-              "localhost:" + de.port(),
-              "--descriptors",
-              files.resolve("fedtrace.pb").toString(),
-              "--ca",
-              files.resolve("ca.crt").toString(),
-              "--cert",
-              files.resolve("tls.crt").toString(),
-              "--key",
-              files.resolve("tls.key").toString(),
-              "--batch",
-              files.resolve("batch.bin").toString(),
-              "--forged",
-              files.resolve("forged.bin").toString());
+    Map<String, List<String>> out =
+        run(
+            script().toString(),
+            "--target",
+            "localhost:" + de.port(),
+            "--descriptors",
+            files.resolve("fedtrace.pb").toString(),
+            "--ca",
+            files.resolve("ca.crt").toString(),
+            "--cert",
+            files.resolve("tls.crt").toString(),
+            "--key",
+            files.resolve("tls.key").toString(),
+            "--batch",
+            files.resolve("batch.bin").toString(),
+            "--forged",
+            files.resolve("forged.bin").toString());
 
-      assertEquals(List.of("fedtrace.v1"), out.get("protocol_version"));
-      assertEquals(List.of("DE/op-de"), out.get("node"));
-      assertEquals(
-          List.of(HexFormat.of().formatHex(de.agreement().sha256())), out.get("agreement_sha256"));
-      assertEquals(List.of("subscribe,upload"), out.get("features"));
-      assertEquals(List.of("False"), out.get("publish_1_duplicate"));
-      assertEquals(List.of("True"), out.get("publish_2_duplicate"));
-      assertEquals(List.of("INVALID_ARGUMENT"), out.get("forged_code"));
-      assertEquals(
-          List.of("R8.20: batch.signature does not verify under the signer's key"),
-          out.get("forged_message"));
-      assertEquals(
-          List.of("batch.signature | R8.20: does not verify under the signer's key"),
-          out.get("forged_violation"));
-      assertEquals(List.of("1"), out.get("pulled_batches"));
-      assertEquals(List.of("DE/1 keys=64"), out.get("pulled"));
-      assertEquals(List.of("True"), out.get("caught_up"));
+    assertEquals(List.of("fedtrace.v1"), out.get("protocol_version"));
+    assertEquals(List.of("DE/op-de"), out.get("node"));
+    assertEquals(
+        List.of(HexFormat.of().formatHex(de.agreement().sha256())), out.get("agreement_sha256"));
+    assertEquals(List.of("subscribe,upload"), out.get("features"));
+    assertEquals(List.of("False"), out.get("publish_1_duplicate"));
+    assertEquals(List.of("True"), out.get("publish_2_duplicate"));
+    assertEquals(List.of("INVALID_ARGUMENT"), out.get("forged_code"));
+    assertEquals(
+        List.of("R8.20: batch.signature does not verify under the signer's key"),
+        out.get("forged_message"));
+    assertEquals(
+        List.of("batch.signature | R8.20: does not verify under the signer's key"),
+        out.get("forged_violation"));
+    assertEquals(List.of("1"), out.get("pulled_batches"));
+    assertEquals(List.of("DE/1 keys=64"), out.get("pulled"));
+    assertEquals(List.of("True"), out.get("caught_up"));
 
-      assertEquals(1, de.store().batchesOf("BE").size(), "stored once");
-      assertArrayEquals(fromBe.toByteArray(), de.store().batchesOf("BE").get(0).payload());
-      assertEquals("FR/op-fr", de.store().batchesOf("BE").get(0).receivedFrom());
-    }
+    assertEquals(1, de.store().batchesOf("BE").size(), "stored once");
+    assertArrayEquals(fromBe.toByteArray(), de.store().batchesOf("BE").get(0).payload());
+    assertEquals("FR/op-fr", de.store().batchesOf("BE").get(0).receivedFrom());
   }
 
   /** The compiled fedtrace.v1 protos and google.rpc status details, dependencies first. */

@@ -24,6 +24,7 @@ import org.fedtrace.testing.MutableClock;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,15 @@ class RateLimitsTest {
   private static final OperatorIdentity BE = new OperatorIdentity("BE", "op-be");
 
   @TempDir Path dir;
+
+  private TestFederation f;
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (f != null) {
+      f.close();
+    }
+  }
 
   private final MutableClock clock = MutableClock.atSystemTime();
 
@@ -101,54 +111,50 @@ class RateLimitsTest {
   }
 
   @Test
-  void R6_16_theNodeRefusesACallerOverItsLimitWithRetryInfo() throws Exception {
-    try (TestFederation f =
+  void r6_16_theNodeRefusesACallerOverItsLimitWithRetryInfo() throws Exception {
+    f =
         TestFederation.create(dir, clock, "DE", "FR", "BE")
-            .withConfig("limits:\n  requestsPerSecondPerPeer: 3\n  keysPerSecondPerPeer: 100\n")) {
-      f.startNode("DE");
-      FederationGrpc.FederationBlockingStub fr = f.federation("DE", "FR");
-      GetBatchRequest unknown =
-          GetBatchRequest.newBuilder()
-              .setOrigin("FR")
-              .setBatchId(ByteString.copyFrom(new byte[16]))
-              .build();
-      for (int i = 0; i < 3; i++) {
-        refused(Status.Code.NOT_FOUND, () -> fr.getBatch(unknown));
-      }
-
-      var e =
-          refused(
-              Status.Code.RESOURCE_EXHAUSTED,
-              "R6.16: FR/op-fr exceeds 3 requests per second; retry later",
-              () -> fr.pullBatches(PullBatchesRequest.getDefaultInstance()));
-      assertEquals(Optional.of(Duration.ofNanos(333_333_334)), retryDelay(e));
-      // GetNodeInfo is not an exchange RPC, and every caller has its own buckets
-      assertFalse(
-          fr.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getFederation().isEmpty());
-      f.federation("DE", "BE").pullBatches(PullBatchesRequest.getDefaultInstance());
-
-      clock.advance(Duration.ofMillis(334));
-      fr.pullBatches(PullBatchesRequest.getDefaultInstance());
-
-      // keys: BE pushes two batches of 64 keys within the same instant
-      TestBatches batches = new TestBatches(5, clock.instant());
-      FederationGrpc.FederationBlockingStub be = f.federation("DE", "BE");
-      DiagnosisKeyBatch first =
-          Signatures.sign(
-              batches.batch("BE", 1, batches.keys(64, 5)), f.credentials("BE").signing());
-      DiagnosisKeyBatch second =
-          Signatures.sign(
-              batches.batch("BE", 2, batches.keys(64, 5)), f.credentials("BE").signing());
-      be.publishBatch(PublishBatchRequest.newBuilder().setBatch(first).build());
-      var k =
-          refused(
-              Status.Code.RESOURCE_EXHAUSTED,
-              "R6.16: BE/op-be exceeds 100 pushed keys per second; retry later",
-              () -> be.publishBatch(PublishBatchRequest.newBuilder().setBatch(second).build()));
-      assertEquals(Optional.of(Duration.ofMillis(280)), retryDelay(k));
-      assertEquals(1, f.node("DE").store().batchesOf("BE").size(), "the refused batch is not held");
-      assertEquals(
-          1.0, f.node("DE").metrics().batchCount("BE/op-be", "in", "accepted", ""), "counted once");
+            .withConfig("limits:\n  requestsPerSecondPerPeer: 3\n  keysPerSecondPerPeer: 100\n");
+    f.startNode("DE");
+    FederationGrpc.FederationBlockingStub fr = f.federation("DE", "FR");
+    GetBatchRequest unknown =
+        GetBatchRequest.newBuilder()
+            .setOrigin("FR")
+            .setBatchId(ByteString.copyFrom(new byte[16]))
+            .build();
+    for (int i = 0; i < 3; i++) {
+      refused(Status.Code.NOT_FOUND, () -> fr.getBatch(unknown));
     }
+
+    var e =
+        refused(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "R6.16: FR/op-fr exceeds 3 requests per second; retry later",
+            () -> fr.pullBatches(PullBatchesRequest.getDefaultInstance()));
+    assertEquals(Optional.of(Duration.ofNanos(333_333_334)), retryDelay(e));
+    // GetNodeInfo is not an exchange RPC, and every caller has its own buckets
+    assertFalse(fr.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getFederation().isEmpty());
+    f.federation("DE", "BE").pullBatches(PullBatchesRequest.getDefaultInstance());
+
+    clock.advance(Duration.ofMillis(334));
+    fr.pullBatches(PullBatchesRequest.getDefaultInstance());
+
+    // keys: BE pushes two batches of 64 keys within the same instant
+    TestBatches batches = new TestBatches(5, clock.instant());
+    FederationGrpc.FederationBlockingStub be = f.federation("DE", "BE");
+    DiagnosisKeyBatch first =
+        Signatures.sign(batches.batch("BE", 1, batches.keys(64, 5)), f.credentials("BE").signing());
+    DiagnosisKeyBatch second =
+        Signatures.sign(batches.batch("BE", 2, batches.keys(64, 5)), f.credentials("BE").signing());
+    be.publishBatch(PublishBatchRequest.newBuilder().setBatch(first).build());
+    var k =
+        refused(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "R6.16: BE/op-be exceeds 100 pushed keys per second; retry later",
+            () -> be.publishBatch(PublishBatchRequest.newBuilder().setBatch(second).build()));
+    assertEquals(Optional.of(Duration.ofMillis(280)), retryDelay(k));
+    assertEquals(1, f.node("DE").store().batchesOf("BE").size(), "the refused batch is not held");
+    assertEquals(
+        1.0, f.node("DE").metrics().batchCount("BE/op-be", "in", "accepted", ""), "counted once");
   }
 }

@@ -115,7 +115,7 @@ class StatusCodesTest {
   // ---- INVALID_ARGUMENT -------------------------------------------------------------------
 
   @Test
-  void R20_3_everyBadFieldIsNamedInSpecOrder() {
+  void r20_3_everyBadFieldIsNamedInSpecOrder() {
     List<DiagnosisKey> keys = new ArrayList<>(batches.keys(4, 3));
     keys.set(0, keys.get(0).toBuilder().setRollingPeriod(0).build());
     keys.set(
@@ -157,7 +157,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R20_6_moreThan32ViolationsAreCappedAndCounted() {
+  void r20_6_moreThan32ViolationsAreCappedAndCounted() {
     List<DiagnosisKey> keys = new ArrayList<>();
     for (DiagnosisKey k : batches.keys(40, 5)) {
       keys.add(k.toBuilder().setRollingPeriod(0).build());
@@ -179,7 +179,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R4_12_R8_12_unknownFieldsOfAKeyAndOfTheBatchAreNamed() {
+  void r4_12_R8_12_unknownFieldsOfAKeyAndOfTheBatchAreNamed() {
     List<DiagnosisKey> keys = new ArrayList<>(batches.keys(3, 3));
     keys.set(1, keys.get(1).toBuilder().setUnknownFields(UNKNOWN).build());
     DiagnosisKeyBatch bad =
@@ -202,7 +202,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_12_unknownFieldsOfTheRequestAreRefused() {
+  void r8_12_unknownFieldsOfTheRequestAreRefused() {
     PublishBatchRequest request =
         PublishBatchRequest.newBuilder().setBatch(frBatch(3)).setUnknownFields(UNKNOWN).build();
 
@@ -216,7 +216,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R9_1_R9_2_pullViolationsAreCollected() {
+  void r9_1_R9_2_pullViolationsAreCollected() {
     var e =
         refused(
             Status.Code.INVALID_ARGUMENT,
@@ -237,7 +237,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R11_1_R11_2_getBatchViolationsAreCollected() {
+  void r11_1_R11_2_getBatchViolationsAreCollected() {
     var e =
         refused(
             Status.Code.INVALID_ARGUMENT,
@@ -258,7 +258,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_20_aSignatureThatDoesNotVerify() {
+  void r8_20_aSignatureThatDoesNotVerify() {
     DiagnosisKeyBatch forged = Signatures.altered(frBatch(3));
     long before = stored();
 
@@ -276,7 +276,7 @@ class StatusCodesTest {
   // ---- UNAUTHENTICATED ----------------------------------------------------------------------
 
   @Test
-  void R6_6_aCallThatDidNotComeOverTlsHasNoIdentity() throws Exception {
+  void r6_6_aCallThatDidNotComeOverTlsHasNoIdentity() throws Exception {
     Node node = Node.create(NodeConfig.load(f.configure("NL")), Clock.systemUTC());
     String name = InProcessServerBuilder.generateName();
     node.start(InProcessServerBuilder.forName(name).directExecutor());
@@ -301,7 +301,7 @@ class StatusCodesTest {
   // ---- PERMISSION_DENIED --------------------------------------------------------------------
 
   @Test
-  void R6_8_aCallerThatIsNotAMember() throws Exception {
+  void r6_8_aCallerThatIsNotAMember() throws Exception {
     var stranger = f.pki().nonMember("IT", "op-it");
     var stub =
         FederationGrpc.newBlockingStub(f.channel("DE", stranger.tls()))
@@ -316,7 +316,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_13_anOriginThatIsNotAMemberCountry() {
+  void r8_13_anOriginThatIsNotAMemberCountry() {
     DiagnosisKeyBatch italian = signedByFr(batches.batch("IT", 1, batches.keys(2, 2)));
 
     refused(
@@ -326,7 +326,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_14_aSignerCertificateOfAForeignAuthority() {
+  void r8_14_aSignerCertificateOfAForeignAuthority() {
     var foreign = TestPki.create().member("FR", "op-fr").signing();
     DiagnosisKeyBatch b =
         Signatures.sign(
@@ -339,7 +339,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_16_aTlsCertificateUsedToSign() throws Exception {
+  void r8_16_aTlsCertificateUsedToSign() throws Exception {
     DiagnosisKeyBatch b =
         frBatch(2).toBuilder()
             .setSignerCertificate(
@@ -353,7 +353,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_17_anExpiredSignerCertificate() {
+  void r8_17_anExpiredSignerCertificate() {
     OperatorIdentity fr = f.credentials("FR").identity();
     DiagnosisKeyBatch b =
         Signatures.sign(
@@ -367,7 +367,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_19_anOriginThatIsNotTheSignersCountry() {
+  void r8_19_anOriginThatIsNotTheSignersCountry() {
     DiagnosisKeyBatch b =
         Signatures.sign(
             batches.batch("FR", FR_SEQUENCE.incrementAndGet(), batches.keys(2, 2)),
@@ -380,7 +380,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R12_1_anUploadFromAnotherCountry() throws Exception {
+  void r12_1_anUploadFromAnotherCountry() throws Exception {
     UploadDiagnosisKeysRequest upload = f.authorizedUpload("DE", batches.keys(2, 2));
     var stub =
         UploadGrpc.newBlockingStub(f.channel("DE", f.credentials("FR").tls()))
@@ -395,7 +395,7 @@ class StatusCodesTest {
   // ---- OK (duplicate) and ALREADY_EXISTS -----------------------------------------------------
 
   @Test
-  void R8_21_anIdenticalRetryIsADuplicateAndStoredOnce() throws Exception {
+  void r8_21_anIdenticalRetryIsADuplicateAndStoredOnce() throws Exception {
     DiagnosisKeyBatch b = frBatch(5);
     long before = stored();
 
@@ -413,7 +413,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_22_theSameBatchIdWithOtherContent() throws Exception {
+  void r8_22_theSameBatchIdWithOtherContent() throws Exception {
     DiagnosisKeyBatch first = frBatch(3);
     publish("FR", first);
     DiagnosisKeyBatch other =
@@ -426,7 +426,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R8_23_aSequenceNumberUsedByAnotherBatch() throws Exception {
+  void r8_23_aSequenceNumberUsedByAnotherBatch() throws Exception {
     DiagnosisKeyBatch first = frBatch(3);
     publish("FR", first);
     DiagnosisKeyBatch replay =
@@ -441,7 +441,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R12_18_anAuthorizationUsedTwice() throws Exception {
+  void r12_18_anAuthorizationUsedTwice() throws Exception {
     UploadDiagnosisKeysRequest upload = f.authorizedUpload("DE", batches.keys(2, 2));
     var stub =
         UploadGrpc.newBlockingStub(f.channel("DE", f.credentials("DE").tls()))
@@ -457,7 +457,7 @@ class StatusCodesTest {
   // ---- RESOURCE_EXHAUSTED -----------------------------------------------------------------
 
   @Test
-  void R8_3_moreKeysThanTheNodeAccepts() {
+  void r8_3_moreKeysThanTheNodeAccepts() {
     DiagnosisKey k = batches.key(1);
     DiagnosisKeyBatch big =
         batches.batch("FR", FR_SEQUENCE.incrementAndGet(), Collections.nCopies(10_001, k));
@@ -469,7 +469,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R6_13_aMessageLargerThanMaxMessageBytes() {
+  void r6_13_aMessageLargerThanMaxMessageBytes() {
     DiagnosisKeyBatch huge =
         frBatch(2).toBuilder()
             .setSignerCertificate(ByteString.copyFrom(new byte[4 * 1024 * 1024]))
@@ -488,7 +488,7 @@ class StatusCodesTest {
   // ---- FAILED_PRECONDITION -----------------------------------------------------------------
 
   @Test
-  void R8_2_aFormatVersionThisNodeDoesNotSpeak() {
+  void r8_2_aFormatVersionThisNodeDoesNotSpeak() {
     DiagnosisKeyBatch v2 =
         signedByFr(
             batches.batch("FR", FR_SEQUENCE.incrementAndGet(), batches.keys(2, 2)).toBuilder()
@@ -504,7 +504,7 @@ class StatusCodesTest {
   // ---- NOT_FOUND and UNIMPLEMENTED ---------------------------------------------------------
 
   @Test
-  void R11_3_getBatchOfABatchNotHeld() {
+  void r11_3_getBatchOfABatchNotHeld() {
     refused(
         Status.Code.NOT_FOUND,
         "R11.3: no such batch is served",
@@ -518,7 +518,7 @@ class StatusCodesTest {
   }
 
   @Test
-  void R6_17_anRpcOfAFeatureNotOffered() throws Exception {
+  void r6_17_anRpcOfAFeatureNotOffered() throws Exception {
     var log =
         TransparencyLogGrpc.newBlockingStub(f.channel("DE", f.credentials("FR").tls()))
             .withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -532,7 +532,7 @@ class StatusCodesTest {
   // ---- UNAVAILABLE ---------------------------------------------------------------------------
 
   @Test
-  void R21_2_R21_3_drainingEndsOpenStreamsWithUnavailable() throws Exception {
+  void r21_2_R21_3_drainingEndsOpenStreamsWithUnavailable() throws Exception {
     f.startNode("BE");
     CompletableFuture<SubscribeBatchesResponse> first = new CompletableFuture<>();
     CompletableFuture<Status> end = new CompletableFuture<>();

@@ -110,7 +110,7 @@ class TransportIdentityTest {
   }
 
   @Test
-  void R6_2_aClientWithoutCertificateFailsTheHandshake() throws Exception {
+  void r6_2_aClientWithoutCertificateFailsTheHandshake() throws Exception {
     SslContext noCertificate =
         GrpcSslContexts.configure(SslContextBuilder.forClient(), MutualTls.provider())
             .trustManager(new FederationTrustManager(f.pki().validator(), Clock.systemUTC()))
@@ -129,17 +129,17 @@ class TransportIdentityTest {
   }
 
   @Test
-  void R6_3_aCertificateOfAForeignAuthorityFailsTheHandshake() throws Exception {
+  void r6_3_aCertificateOfAForeignAuthorityFailsTheHandshake() throws Exception {
     assertHandshakeRefused(f.channel("DE", f.pki().foreignCaTls(fr)), "rejected UNTRUSTED_ISSUER");
   }
 
   @Test
-  void R6_3_anExpiredCertificateFailsTheHandshake() throws Exception {
+  void r6_3_anExpiredCertificateFailsTheHandshake() throws Exception {
     assertHandshakeRefused(f.channel("DE", f.pki().expiredTls(fr)), "rejected EXPIRED");
   }
 
   @Test
-  void R6_7_aSigningCertificateUsedForTlsFailsTheHandshake() throws Exception {
+  void r6_7_aSigningCertificateUsedForTlsFailsTheHandshake() throws Exception {
     // An Ed25519 certificate fits none of the signature algorithms the node's TLS stack asks a
     // client for, so the client's TLS stack does not send it and the node sees no certificate;
     // the refusal by purpose (WRONG_PURPOSE) itself is shown with the JDK engine in MutualTlsTest.
@@ -148,18 +148,18 @@ class TransportIdentityTest {
   }
 
   @Test
-  void R6_7_aTlsCertificateWithoutClientAuthFailsTheHandshake() throws Exception {
+  void r6_7_aTlsCertificateWithoutClientAuthFailsTheHandshake() throws Exception {
     assertHandshakeRefused(
         f.channel("DE", f.pki().tlsWithoutClientAuth(fr)), "rejected WRONG_PURPOSE");
   }
 
   @Test
-  void R6_6_aCertificateWithoutOperatorIdentityFailsTheHandshake() throws Exception {
+  void r6_6_aCertificateWithoutOperatorIdentityFailsTheHandshake() throws Exception {
     assertHandshakeRefused(f.channel("DE", f.pki().tlsWithoutIdentity(fr)), "rejected NO_IDENTITY");
   }
 
   @Test
-  void R6_8_aValidCertificateOfANonMemberIsRefusedOnEveryService() throws Exception {
+  void r6_8_aValidCertificateOfANonMemberIsRefusedOnEveryService() throws Exception {
     ManagedChannel channel = f.channel("DE", f.pki().nonMember("IT", "op-it").tls());
     String message = "R6.8: IT/op-it is not a member of the federation agreement";
 
@@ -180,7 +180,7 @@ class TransportIdentityTest {
   }
 
   @Test
-  void R6_1_aTls12HandshakeIsRefusedAndTls13Accepted() throws Exception {
+  void r6_1_aTls12HandshakeIsRefusedAndTls13Accepted() throws Exception {
     Credential member = f.credentials("FR").tls();
     try (SSLSocket s = socket(member, "TLSv1.2")) {
       SSLHandshakeException e = assertThrows(SSLHandshakeException.class, s::startHandshake);
@@ -193,7 +193,7 @@ class TransportIdentityTest {
   }
 
   @Test
-  void R6_1_opensslSClientWithTls12IsRefused() throws Exception {
+  void r6_1_opensslSClientWithTls12IsRefused() throws Exception {
     Assumptions.assumeTrue(
         Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed at /usr/bin");
     Path files = Files.createDirectories(dir.resolve("openssl"));
