@@ -113,8 +113,7 @@ class SimulationTest {
   @BeforeAll
   static void runTheSmallScenario() throws ScenarioException {
     small = scenario("", "");
-    outcome =
-        new Simulator(small, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
+    outcome = new Simulator(small, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
     report = Measurement.measure(outcome, "small.yaml");
   }
 

@@ -91,7 +91,6 @@ public final class Node {
   private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Options options) {
     this.faults = Set.copyOf(options.faults());
     this.backgroundWork = options.backgroundWork();
-    Random random = options.random();
     this.config = config;
     this.clock = clock;
     this.credentials = loaded.credentials();
@@ -110,6 +109,8 @@ public final class Node {
               return t;
             });
     ExchangeLog log = new LoggingExchangeLog(identity.toString());
+    RateLimits rateLimits =
+        new RateLimits(config.requestsPerSecondPerPeer(), config.keysPerSecondPerPeer(), clock);
     BatchRules rules =
         new BatchRules(
             agreement.retentionDays(),
@@ -128,6 +129,7 @@ public final class Node {
             store,
             ingest,
             lifecycle,
+            rateLimits,
             metrics,
             log,
             notifier,
@@ -146,7 +148,7 @@ public final class Node {
             metrics,
             notifier,
             clock,
-            random,
+            options.random(),
             config.batchMaxKeys(),
             config.batchMaxAgeSeconds(),
             config.batchMinKeys());
@@ -164,6 +166,7 @@ public final class Node {
             log,
             metrics,
             lifecycle,
+            rateLimits,
             clock,
             () -> scheduler.execute(this::publishDueQuietly));
   }
@@ -174,17 +177,6 @@ public final class Node {
       Agreement agreement,
       OperatorCredentials credentials,
       HealthAuthorities healthAuthorities) {}
-
-  /**
-   * Loads the node's files and checks them (spec R2.2, R2.7): the federation authority, the signed
-   * agreement, the credentials (valid for their purposes, same operator, a member), the national
-   * trust list; opens the store.
-   *
-   * @throws NodeStartException naming the file or setting at fault
-   */
-  public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
-    return create(config, clock, Options.defaults());
-  }
 
   /**
    * How a node is built beyond its configuration.
@@ -201,6 +193,17 @@ public final class Node {
     public static Options defaults() {
       return new Options(new SecureRandom(), Set.of(), true);
     }
+  }
+
+  /**
+   * Loads the node's files and checks them (spec R2.2, R2.7): the federation authority, the signed
+   * agreement, the credentials (valid for their purposes, same operator, a member), the national
+   * trust list; opens the store.
+   *
+   * @throws NodeStartException naming the file or setting at fault
+   */
+  public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
+    return create(config, clock, Options.defaults());
   }
 
   /** A node built with {@code options}. */

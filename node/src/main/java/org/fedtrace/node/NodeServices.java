@@ -12,6 +12,7 @@ final class NodeServices {
   private final Store store;
   private final Ingest ingest;
   private final Lifecycle lifecycle;
+  private final RateLimits rateLimits;
   private final NodeMetrics metrics;
   private final ExchangeLog log;
   private final BatchNotifier notifier;
@@ -24,6 +25,7 @@ final class NodeServices {
       Store store,
       Ingest ingest,
       Lifecycle lifecycle,
+      RateLimits rateLimits,
       NodeMetrics metrics,
       ExchangeLog log,
       BatchNotifier notifier,
@@ -34,6 +36,7 @@ final class NodeServices {
     this.store = store;
     this.ingest = ingest;
     this.lifecycle = lifecycle;
+    this.rateLimits = rateLimits;
     this.metrics = metrics;
     this.log = log;
     this.notifier = notifier;
@@ -58,6 +61,11 @@ final class NodeServices {
 
   Lifecycle lifecycle() {
     return lifecycle;
+  }
+
+  /** The per-caller rate limits (R6.16), checked right after {@link #lifecycle}. */
+  RateLimits rateLimits() {
+    return rateLimits;
   }
 
   NodeMetrics metrics() {

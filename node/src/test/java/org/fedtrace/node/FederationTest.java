@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two and three real nodes over mutual TLS on loopback. */
-class FederationIT {
+class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
