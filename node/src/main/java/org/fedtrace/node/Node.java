@@ -83,6 +83,7 @@ public final class Node {
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
   private final boolean backgroundWork;
+  private final List<PeerPush> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Random jitter = new Random();
   private Server server;
@@ -419,7 +420,23 @@ public final class Node {
         NettyChannelBuilder.forAddress(p.host(), p.port())
             .sslContext(MutualTls.client(credentials.tls(), validator, Clock.systemUTC(), peer))
             .maxInboundMessageSize(Math.max(config.maxMessageBytes(), 4 << 20))
+            .idleTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
             .build();
+    if (p.mode() == NodeConfig.SyncMode.PUSH) {
+      PeerPush push =
+          new PeerPush(
+              peer,
+              channel,
+              services,
+              agreement.sha256(),
+              config.deadlineMillis(),
+              config.retryInitialMillis(),
+              config.retryMaxMillis(),
+              jitter);
+      pushes.add(push);
+      push.start();
+      return;
+    }
     PeerSync sync =
         new PeerSync(
             peer,
@@ -439,6 +456,7 @@ public final class Node {
   /** Stops following every peer (the simulator does this on all nodes before stopping any). */
   public void unfollowAll() {
     syncs.forEach(PeerSync::stop);
+    pushes.forEach(PeerPush::stop);
   }
 
   private void publishDueQuietly() {
@@ -454,7 +472,7 @@ public final class Node {
   private void housekeepingQuietly() {
     try {
       if (housekeeping.enforceSunset()) {
-        syncs.forEach(PeerSync::stop);
+        unfollowAll();
         notifier.batchStored();
       }
       housekeeping.purge();
@@ -471,7 +489,7 @@ public final class Node {
     lifecycle.moveTo(Lifecycle.State.DRAINING);
     health.enterTerminalState();
     notifier.batchStored();
-    syncs.forEach(PeerSync::stop);
+    unfollowAll();
     if (server != null) {
       server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -91,6 +91,12 @@ final class NodeServices {
   /** A stored batch about to be delivered to {@code peer}: parsed, logged and counted. */
   DiagnosisKeyBatch sent(StoredBatch stored, OperatorIdentity peer) {
     DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
+    delivered(stored, batch, peer);
+    return batch;
+  }
+
+  /** Logs and counts a batch delivered to {@code peer} (served, or pushed and acknowledged). */
+  void delivered(StoredBatch stored, DiagnosisKeyBatch batch, OperatorIdentity peer) {
     boolean own = stored.receivedFrom() == null;
     log.record(
         own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
@@ -101,6 +107,5 @@ final class NodeServices {
         "");
     metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
     metrics.batchBytes("out", stored.payload().length);
-    return batch;
   }
 }
