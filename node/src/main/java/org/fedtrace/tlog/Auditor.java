@@ -147,7 +147,7 @@ public final class Auditor {
         return Optional.empty();
       }
       Instant now = clock.instant();
-      String what = "the checkpoint of " + origin + " (" + cp.getTreeSize() + " entries)";
+      String what = "the checkpoint of " + origin + " (" + entries(cp.getTreeSize()) + ")";
       if (!cp.getLogOrigin().equals(origin)) {
         failed(what + " names the log " + cp.getLogOrigin());
         return Optional.empty();
@@ -201,13 +201,13 @@ public final class Auditor {
         return;
       }
       AuditState.Seen old = kept.get();
-      String versus = "the checkpoint of " + old.treeSize() + " entries kept from the last audit";
+      String versus = "the checkpoint of " + entries(old.treeSize()) + " kept from the last audit";
       if (t.size() < old.treeSize()) {
         failed(
             t.origin()
                 + " rolled back: its checkpoint has "
-                + t.size()
-                + " entries, fewer than "
+                + entries(t.size())
+                + ", fewer than "
                 + versus);
         return;
       }
@@ -225,8 +225,8 @@ public final class Auditor {
         failed(
             t.origin()
                 + " forked: its checkpoint of "
-                + t.size()
-                + " entries is not consistent with "
+                + entries(t.size())
+                + " is not consistent with "
                 + versus
                 + ": "
                 + e.getMessage());
@@ -286,7 +286,7 @@ public final class Auditor {
         failed("cannot get the inclusion proof of " + what + ": " + describe(e));
         return false;
       }
-      verified(what + ": included in the tree of " + t.size() + " entries");
+      verified(what + ": included in the tree of " + entries(t.size()));
       return true;
     }
 
@@ -361,8 +361,8 @@ public final class Auditor {
                 + ": the log of "
                 + peer
                 + " ("
-                + log.get().trusted().size()
-                + " entries) has no record of batch "
+                + entries(log.get().trusted().size())
+                + ") has no record of batch "
                 + shortHex(e.getSubjectSha256())
                 + " (a delivery lost in transit is sent again; audit again to confirm)");
       } else {
@@ -371,8 +371,8 @@ public final class Auditor {
                 + ": the log of "
                 + peer
                 + " ("
-                + log.get().trusted().size()
-                + " entries) records no delivery of batch "
+                + entries(log.get().trusted().size())
+                + ") records no delivery of batch "
                 + shortHex(e.getSubjectSha256())
                 + " to "
                 + t.identity()
@@ -423,14 +423,14 @@ public final class Auditor {
       if (entries.size() != t.size()
           || !MessageDigest.isEqual(MerkleVerifier.rootOf(leafHashes), t.root())) {
         failed(
-            "the "
-                + entries.size()
-                + " entries of "
-                + t.origin()
-                + " do not make the tree of its checkpoint");
+            t.origin()
+                + ": the tree rebuilt from the "
+                + entries(entries.size())
+                + " it served is not the tree of its checkpoint");
         return Optional.empty();
       }
-      verified("all " + t.size() + " entries of " + t.origin() + " make its signed tree");
+      verified(
+          t.origin() + ": its signed tree rebuilt from the " + entries(t.size()) + " it served");
       return Optional.of(new PeerLog(t, bySubject));
     }
 
@@ -498,6 +498,11 @@ public final class Auditor {
       return st.getCode() + (st.getDescription() == null ? "" : " \"" + st.getDescription() + "\"");
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /** "1 entry", "2 entries". */
+  static String entries(long n) {
+    return n == 1 ? "1 entry" : n + " entries";
   }
 
   /** The first 8 bytes of a hash in hex: enough to tell batches apart in a report. */

@@ -102,7 +102,9 @@ class AuditorTest {
                 + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
                 + " from DE/op-de)"),
         verified.toString());
-    assertTrue(verified.contains("all 4 entries of fedtrace.v1/FR/op-fr make its signed tree"));
+    assertTrue(
+        verified.contains(
+            "fedtrace.v1/FR/op-fr: its signed tree rebuilt from the 4 entries it served"));
     assertEquals(
         List.of(
             "no earlier checkpoint of fedtrace.v1/DE/op-de is kept; this one is now",
@@ -347,7 +349,8 @@ class AuditorTest {
     assertTrue(
         r.texts(AuditReport.Kind.FAILED)
             .contains(
-                "the 4 entries of fedtrace.v1/FR/op-fr do not make the tree of its checkpoint"),
+                "fedtrace.v1/FR/op-fr: the tree rebuilt from the 4 entries it served is not the tree of its"
+                    + " checkpoint"),
         r.texts(AuditReport.Kind.FAILED).toString());
   }
 
