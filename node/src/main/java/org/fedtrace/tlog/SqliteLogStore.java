@@ -148,7 +148,7 @@ public final class SqliteLogStore implements LogStore {
                 + " ORDER BY leaf_index")) {
       q.setLong(1, start);
       q.setLong(2, end);
-      return leaves(q);
+      return readLeaves(q);
     }
   }
 
@@ -159,11 +159,11 @@ public final class SqliteLogStore implements LogStore {
             "SELECT leaf_index, leaf FROM log_entry WHERE subject_sha256 = ?"
                 + " ORDER BY leaf_index")) {
       q.setBytes(1, subjectSha256);
-      return leaves(q);
+      return readLeaves(q);
     }
   }
 
-  private static List<Leaf> leaves(PreparedStatement q) throws SQLException {
+  private static List<Leaf> readLeaves(PreparedStatement q) throws SQLException {
     List<Leaf> out = new ArrayList<>();
     try (ResultSet rs = q.executeQuery()) {
       while (rs.next()) {

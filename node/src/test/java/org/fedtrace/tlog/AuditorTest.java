@@ -236,7 +236,8 @@ class AuditorTest {
             p -> Optional.empty());
     assertEquals(
         List.of(
-            "the checkpoint of fedtrace.v1/DE/op-de (4 entries) names the log fedtrace.v1/FR/op-fr"),
+            "the checkpoint of fedtrace.v1/DE/op-de (4 entries) names the log"
+                + " fedtrace.v1/FR/op-fr"),
         r.texts(AuditReport.Kind.FAILED));
   }
 
@@ -349,8 +350,8 @@ class AuditorTest {
     assertTrue(
         r.texts(AuditReport.Kind.FAILED)
             .contains(
-                "fedtrace.v1/FR/op-fr: the tree rebuilt from the 4 entries it served is not the tree of its"
-                    + " checkpoint"),
+                "fedtrace.v1/FR/op-fr: the tree rebuilt from the 4 entries it served is not the"
+                    + " tree of its checkpoint"),
         r.texts(AuditReport.Kind.FAILED).toString());
   }
 

@@ -108,7 +108,7 @@ class NoticeServiceTest {
   }
 
   @Test
-  void R14_1_refusesACallerOfAnotherCountry() {
+  void r14_1_refusesACallerOfAnotherCountry() {
     assertStatus(
         Status.Code.PERMISSION_DENIED,
         "R14.1: notice queries are answered only to this node's own country DE",
@@ -116,7 +116,7 @@ class NoticeServiceTest {
   }
 
   @Test
-  void R14_2_refusesASecretThatIsNot32Bytes() throws Exception {
+  void r14_2_refusesASecretThatIsNot32Bytes() throws Exception {
     StatusRuntimeException e =
         assertStatus(
             Status.Code.INVALID_ARGUMENT,
@@ -126,7 +126,7 @@ class NoticeServiceTest {
   }
 
   @Test
-  void R14_3_refusesAQueryWithoutProofOfPossession() {
+  void r14_3_refusesAQueryWithoutProofOfPossession() {
     assertStatus(
         Status.Code.PERMISSION_DENIED,
         "R14.3: the node holds no upload with this secret's commitment",

@@ -65,14 +65,14 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_15_checkpointCoversEveryEntryAppendedBeforeTheCall() {
+  void r13_15_checkpointCoversEveryEntryAppendedBeforeTheCall() {
     assertEquals(11, checkpoint().getTreeSize());
     de.record(Event.BATCH_CREATED, batch("new"), "DE", "", 1, "");
     assertEquals(12, checkpoint().getTreeSize());
   }
 
   @Test
-  void R13_17_refusesAnEmptyRangeOfEntries() throws Exception {
+  void r13_17_refusesAnEmptyRangeOfEntries() throws Exception {
     checkpoint();
     StatusRuntimeException e =
         assertStatus(
@@ -83,7 +83,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_18_refusesEntriesBeyondTheCheckpoint() throws Exception {
+  void r13_18_refusesEntriesBeyondTheCheckpoint() throws Exception {
     StatusRuntimeException e =
         assertStatus(
             Status.Code.INVALID_ARGUMENT,
@@ -103,7 +103,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_19_returnsEntriesInOrderFromStart() {
+  void r13_19_returnsEntriesInOrderFromStart() {
     checkpoint();
     List<LogEntry> got = entries(3, 11);
     assertEquals(8, got.size());
@@ -114,7 +114,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_21_refusesAnInclusionProofOfATreeTheLogDidNotSign() {
+  void r13_21_refusesAnInclusionProofOfATreeTheLogDidNotSign() {
     checkpoint();
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
@@ -127,7 +127,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_22_refusesALeafOutsideTheTree() throws Exception {
+  void r13_22_refusesALeafOutsideTheTree() throws Exception {
     checkpoint();
     StatusRuntimeException e =
         assertStatus(
@@ -142,7 +142,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_23_answersTheAuditPath() throws Exception {
+  void r13_23_answersTheAuditPath() throws Exception {
     Checkpoint cp = checkpoint();
     for (long size = 1; size <= 11; size++) {
       for (long i = 0; i < size; i++) {
@@ -161,7 +161,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_24_to_R13_26_refuseConsistencyProofsOutsideTheSignedTrees() throws Exception {
+  void r13_24_to_26_refuseConsistencyProofsOutsideTheSignedTrees() throws Exception {
     checkpoint();
     StatusRuntimeException e =
         assertStatus(
@@ -180,7 +180,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R13_27_answersTheConsistencyProof() throws Exception {
+  void r13_27_answersTheConsistencyProof() throws Exception {
     Checkpoint first = checkpoint();
     de.record(Event.BATCH_CREATED, batch("more"), "DE", "", 1, "");
     Checkpoint second = checkpoint();
@@ -194,7 +194,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R21_2_refusesCallsWhileDraining() {
+  void r21_2_refusesCallsWhileDraining() {
     draining.set(true);
     assertStatus(
         Status.Code.UNAVAILABLE,
@@ -203,7 +203,7 @@ class TransparencyLogServiceTest {
   }
 
   @Test
-  void R6_6_refusesACallWithoutIdentity() throws InterruptedException {
+  void r6_6_refusesACallWithoutIdentity() throws InterruptedException {
     try (InProcessLogServer anonymous =
         new InProcessLogServer(
             null, new TransparencyLogService(de, () -> false, new NodeMetrics()))) {

@@ -200,8 +200,6 @@ public final class LogVectorGenerator {
       t.put("result", "valid");
       log.add(e);
     }
-    LogEntry sent = (LogEntry) valid.get(2)[1];
-    LogEntry refused = (LogEntry) valid.get(5)[1];
     invalid(v, g, "event type unspecified", "BadEventType", created, b -> b.setEventTypeValue(0));
     invalid(v, g, "event type 9", "BadEventType", created, b -> b.setEventTypeValue(9));
     invalid(
@@ -213,6 +211,7 @@ public final class LogVectorGenerator {
         b -> b.setSubjectSha256(b.getSubjectSha256().substring(1)));
     invalid(v, g, "origin in lower case", "BadOrigin", created, b -> b.setOrigin("de"));
     invalid(v, g, "origin of three letters", "BadOrigin", created, b -> b.setOrigin("DEU"));
+    LogEntry sent = (LogEntry) valid.get(2)[1];
     invalid(v, g, "no origin outside a refusal", "BadOrigin", sent, b -> b.setOrigin(""));
     invalid(v, g, "peer without a slash", "BadPeer", sent, b -> b.setPeer("FR-op-fr"));
     invalid(v, g, "peer country in lower case", "BadPeer", sent, b -> b.setPeer("fr/op-fr"));
@@ -220,6 +219,7 @@ public final class LogVectorGenerator {
         v, g, "peer id of 33 characters", "BadPeer", sent, b -> b.setPeer("FR/" + "a".repeat(33)));
     invalid(v, g, "a sent batch without a peer", "BadPeer", sent, b -> b.setPeer(""));
     invalid(v, g, "a created batch with a peer", "BadPeer", created, b -> b.setPeer("FR/op-fr"));
+    LogEntry refused = (LogEntry) valid.get(5)[1];
     invalid(v, g, "a refusal without a reason", "BadReason", refused, b -> b.setReason(""));
     invalid(v, g, "a reason on a sent batch", "BadReason", sent, b -> b.setReason("R8.20"));
     invalid(v, g, "reason without R", "BadReason", refused, b -> b.setReason("8.20"));
@@ -277,7 +277,6 @@ public final class LogVectorGenerator {
 
   private static void checkpoints(Vectors v, List<LogEntry> log) {
     SigningKey key = SigningKey.fromSeed(SecretBytes.copyOf(Vectors.drbg("checkpoint key", 32)));
-    SigningKey other = SigningKey.fromSeed(SecretBytes.copyOf(Vectors.drbg("other key", 32)));
     byte[] cert = Vectors.drbg("certificate placeholder", 8);
     ObjectNode g = v.group("CheckpointSignature");
     g.put("keyName", LOG_ORIGIN);
@@ -343,6 +342,7 @@ public final class LogVectorGenerator {
             .build(),
         key,
         false);
+    SigningKey other = SigningKey.fromSeed(SecretBytes.copyOf(Vectors.drbg("other key", 32)));
     checkpointTest(
         v.test(g, "signed by another key", "WrongKey"),
         Checkpoints.sign(LOG_ORIGIN, 5, root(log, 5), millis, other, cert),
