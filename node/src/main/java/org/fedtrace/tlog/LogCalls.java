@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the unary calls of the log and notice services: the caller's identity (set by the node's
  * identity interceptor), the draining check (R21.2; the log stays readable past the sunset, so
- * R21.6 does not apply), then the handler; maps its failure to the one status the spec names.
+ * R21.6 does not apply), then the handler; maps its failure to the one status the spec names, and a
+ * defect to INTERNAL, never UNKNOWN.
  */
 final class LogCalls {
   private static final Logger LOG = LoggerFactory.getLogger(LogCalls.class);
@@ -56,6 +57,10 @@ final class LogCalls {
           Status.INTERNAL
               .withDescription("the node's log failed its integrity check")
               .asException());
+    } catch (RuntimeException e) {
+      LOG.error("event=log_call_failed method={} error=\"{}\"", method, e.getMessage(), e);
+      code = Status.Code.INTERNAL;
+      observer.onError(Status.INTERNAL.withDescription("the node failed").asException());
     } finally {
       metrics.rpc(method, code.name(), (System.nanoTime() - start) / 1e9);
     }

@@ -132,7 +132,10 @@ public final class TransparencyLog implements ExchangeLog {
         .build();
   }
 
-  /** Appends one event in a transaction of its own and returns its receipt. */
+  /**
+   * Appends one event in a transaction of its own and returns its receipt. Never call it inside a
+   * transaction of the same database: use {@link #append} there.
+   */
   public LogReceipt log(
       Event event, byte[] subjectSha256, String origin, String peer, long keyCount, String reason) {
     return db.write(s -> append(s, event, subjectSha256, origin, peer, keyCount, reason));
@@ -184,14 +187,20 @@ public final class TransparencyLog implements ExchangeLog {
    * Entries {@code [start, min(end, start + MAX_ENTRIES))}, in order.
    *
    * @throws IllegalArgumentException unless {@code 0 <= start < end}
-   * @throws LogIntegrityException if a stored leaf is not a valid entry encoding
+   * @throws LogIntegrityException if a stored leaf is not a valid entry encoding, or an entry below
+   *     the latest checkpoint is missing
    */
   public List<LogEntry> entries(long start, long end) {
     if (start < 0 || end <= start) {
       throw new IllegalArgumentException("no entries in [" + start + ", " + end + ")");
     }
     long last = Math.min(end, start + MAX_ENTRIES);
-    return db.read(s -> decode(s.leaves(start, last)));
+    List<LogEntry> out = db.read(s -> decode(s.leaves(start, last)));
+    if (out.size() != last - start && start + out.size() < checkpointSize()) {
+      throw new LogIntegrityException(
+          "the log lacks entries of [" + start + ", " + last + ") below its checkpoint");
+    }
+    return out;
   }
 
   /**

@@ -196,6 +196,17 @@ class TransparencyLogTest {
   }
 
   @Test
+  void aMissingEntryBelowTheCheckpointIsAnIntegrityFailure() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+    }
+    de.checkpoint();
+    sql("DELETE FROM log_entry WHERE leaf_index = 2");
+    LogIntegrityException e = assertThrows(LogIntegrityException.class, () -> de.entries(0, 5));
+    assertEquals("the log lacks entries of [0, 5) below its checkpoint", e.getMessage());
+  }
+
+  @Test
   void entriesAreCappedPerCall() {
     SqliteLogDatabase db = logs.database("FR");
     TransparencyLog fr = logs.log("FR", db);
