@@ -156,26 +156,44 @@ public final class TransparencyLog implements ExchangeLog {
    *     not reproduce its root; the log then signs nothing
    */
   public Checkpoint checkpoint() {
+    Optional<Checkpoint> current = db.read(s -> current(s, clock.millis()));
+    if (current.isPresent()) {
+      return current.get();
+    }
     return db.write(
         s -> {
-          long size = s.size();
           long now = clock.millis();
-          Optional<Checkpoint> latest = s.latestCheckpoint();
+          Optional<Checkpoint> latest = current(s, now);
           if (latest.isPresent()) {
-            Checkpoint last = latest.get();
-            requireReproduces(s, last, size);
-            if (last.getTreeSize() == size
-                && last.getSignerCertificate().equals(certificate)
-                && now - last.getTimeUnixMillis() < REFRESH.toMillis()) {
-              return last;
-            }
-            now = Math.max(now, last.getTimeUnixMillis());
+            return latest.get();
           }
+          long time =
+              s.latestCheckpoint().map(c -> Math.max(now, c.getTimeUnixMillis())).orElse(now);
+          long size = s.size();
           Checkpoint next =
-              Checkpoints.sign(origin, size, root(s, size), now, key, certificate.toByteArray());
+              Checkpoints.sign(origin, size, root(s, size), time, key, certificate.toByteArray());
           s.putLatestCheckpoint(next);
           return next;
         });
+  }
+
+  /**
+   * The latest checkpoint if it still answers GetCheckpoint: it covers the whole tree, carries the
+   * current certificate and is younger than {@link #REFRESH}. Checks it against the stored tree.
+   */
+  private Optional<Checkpoint> current(LogStore s, long now) throws SQLException {
+    Optional<Checkpoint> latest = s.latestCheckpoint();
+    if (latest.isEmpty()) {
+      return Optional.empty();
+    }
+    Checkpoint last = latest.get();
+    long size = s.size();
+    requireReproduces(s, last, size);
+    boolean fresh =
+        last.getTreeSize() == size
+            && last.getSignerCertificate().equals(certificate)
+            && now - last.getTimeUnixMillis() < REFRESH.toMillis();
+    return fresh ? latest : Optional.empty();
   }
 
   /** The tree size of the latest signed checkpoint, 0 when none was signed. */
