@@ -90,7 +90,7 @@ public final class TransparencyLog implements ExchangeLog {
 
   /**
    * Appends one event in the caller's transaction on {@code store} and returns its receipt. The key
-   * count of an upload is recorded as 0 (spec R13.5).
+   * count of an upload is recorded as 0 (spec R13.6).
    *
    * @throws IllegalArgumentException if the event does not fit the spec's event table
    */
@@ -150,7 +150,7 @@ public final class TransparencyLog implements ExchangeLog {
   /**
    * The latest checkpoint, covering every entry appended before the call: signed now if the tree
    * grew since the latest one, the signing certificate changed, or the latest is older than {@link
-   * #REFRESH}. Never smaller than a checkpoint signed before (spec R13.8).
+   * #REFRESH}. Never smaller than a checkpoint signed before (spec R13.10).
    *
    * @throws LogIntegrityException if the stored tree is smaller than the latest checkpoint or does
    *     not reproduce its root; the log then signs nothing
