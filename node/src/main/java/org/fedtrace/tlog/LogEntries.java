@@ -1,0 +1,195 @@
+package org.fedtrace.tlog;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.fedtrace.node.ExchangeLog;
+import org.fedtrace.proto.v1.EventType;
+import org.fedtrace.proto.v1.LogEntry;
+
+/**
+ * The log-entry encoding (spec/transparency.md section 5.1): the leaf bytes of the log, whose RFC
+ * 6962 leaf hash the tree holds. {@code leaf_index} is not encoded; a leaf is identified by its
+ * position.
+ *
+ * <pre>
+ * "fedtrace.v1.log-entry" 0x00 | u8 event_type | i64 time_unix_seconds | 32 subject_sha256
+ * | 2 origin (or 00 00) | u8 length | peer | u32 key_count | u8 length | reason
+ * </pre>
+ *
+ * <p>The encoding is defined only for entries of the shapes the spec's event table allows; {@link
+ * #encode} refuses any other, and {@link #decode} refuses bytes that are not exactly the encoding
+ * of such an entry, so encoding and decoding are inverse.
+ */
+public final class LogEntries {
+  /** Domain label of the log-entry encoding, with its 0x00 terminator (22 bytes). */
+  public static final byte[] DOMAIN = domain("fedtrace.v1.log-entry");
+
+  /** Longest peer string: two letters, a slash and a 32-character operator id. */
+  public static final int MAX_PEER = 35;
+
+  /** Longest reason string. */
+  public static final int MAX_REASON = 16;
+
+  private static final Pattern PEER = Pattern.compile("[A-Z]{2}/[a-z0-9-]{1,32}");
+  private static final Pattern REASON = Pattern.compile("R[1-9][0-9]*\\.[1-9][0-9]*");
+  private static final int FIXED = DOMAIN.length + 1 + 8 + 32 + 2 + 1 + 4 + 1;
+
+  private LogEntries() {}
+
+  /** The proto event type of a node exchange event. */
+  public static EventType eventType(ExchangeLog.Event event) {
+    return EventType.valueOf("EVENT_TYPE_" + event.name());
+  }
+
+  /**
+   * The leaf bytes of {@code entry}.
+   *
+   * @throws IllegalArgumentException naming the first field that breaks the spec's table
+   */
+  public static byte[] encode(LogEntry entry) {
+    checkShape(entry);
+    byte[] peer = entry.getPeer().getBytes(StandardCharsets.US_ASCII);
+    byte[] reason = entry.getReason().getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(FIXED + peer.length + reason.length);
+    b.put(DOMAIN)
+        .put((byte) entry.getEventTypeValue())
+        .putLong(entry.getTimeUnixSeconds())
+        .put(entry.getSubjectSha256().toByteArray())
+        .put(
+            entry.getOrigin().isEmpty()
+                ? new byte[2]
+                : entry.getOrigin().getBytes(StandardCharsets.US_ASCII))
+        .put((byte) peer.length)
+        .put(peer)
+        .putInt(entry.getKeyCount())
+        .put((byte) reason.length)
+        .put(reason);
+    return b.array();
+  }
+
+  /** The RFC 6962 leaf hash of {@code entry}: {@code SHA-256(0x00 || encode(entry))}. */
+  public static byte[] leafHash(LogEntry entry) {
+    return MerkleHashes.leafHash(encode(entry));
+  }
+
+  /**
+   * The entry whose encoding is {@code leaf}, with {@code leaf_index} set to {@code index}.
+   *
+   * @throws IllegalArgumentException if {@code leaf} is not exactly the encoding of a valid entry
+   */
+  public static LogEntry decode(byte[] leaf, long index) {
+    if (leaf.length < FIXED || !Arrays.equals(leaf, 0, DOMAIN.length, DOMAIN, 0, DOMAIN.length)) {
+      throw new IllegalArgumentException("not a log-entry encoding");
+    }
+    ByteBuffer b = ByteBuffer.wrap(leaf, DOMAIN.length, leaf.length - DOMAIN.length);
+    LogEntry.Builder e = LogEntry.newBuilder().setLeafIndex(index);
+    e.setEventTypeValue(Byte.toUnsignedInt(b.get()));
+    e.setTimeUnixSeconds(b.getLong());
+    byte[] subject = new byte[32];
+    b.get(subject);
+    e.setSubjectSha256(ByteString.copyFrom(subject));
+    byte[] origin = new byte[2];
+    b.get(origin);
+    e.setOrigin(
+        origin[0] == 0 && origin[1] == 0 ? "" : new String(origin, StandardCharsets.US_ASCII));
+    e.setPeer(ascii(b, Byte.toUnsignedInt(b.get()), "peer"));
+    if (b.remaining() < 5) {
+      throw new IllegalArgumentException("the log-entry encoding is truncated");
+    }
+    e.setKeyCount(b.getInt());
+    e.setReason(ascii(b, Byte.toUnsignedInt(b.get()), "reason"));
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("the log-entry encoding has trailing bytes");
+    }
+    LogEntry entry = e.build();
+    if (!Arrays.equals(encode(entry), leaf)) {
+      throw new IllegalArgumentException("the log-entry encoding is not canonical");
+    }
+    return entry;
+  }
+
+  /**
+   * Checks that {@code entry} has one of the shapes of the spec's event table.
+   *
+   * @throws IllegalArgumentException naming the first field that breaks it
+   */
+  public static void checkShape(LogEntry entry) {
+    EventType type = entry.getEventType();
+    if (type == EventType.EVENT_TYPE_UNSPECIFIED || type == EventType.UNRECOGNIZED) {
+      throw new IllegalArgumentException(
+          "event_type " + entry.getEventTypeValue() + " is not an event of the log");
+    }
+    if (entry.getSubjectSha256().size() != 32) {
+      throw new IllegalArgumentException(
+          "subject_sha256 must be 32 bytes, got " + entry.getSubjectSha256().size());
+    }
+    String origin = entry.getOrigin();
+    if (!origin.isEmpty() && !isCountrySyntax(origin)) {
+      throw new IllegalArgumentException("origin must be two letters A..Z or empty");
+    }
+    if (origin.isEmpty() && type != EventType.EVENT_TYPE_BATCH_REFUSED) {
+      throw new IllegalArgumentException("origin may be empty only in a refusal");
+    }
+    String peer = entry.getPeer();
+    if (!peer.isEmpty() && !PEER.matcher(peer).matches()) {
+      throw new IllegalArgumentException("peer must be CC/operator-id or empty");
+    }
+    if (peer.isEmpty() == namesPeer(type)) {
+      throw new IllegalArgumentException(
+          namesPeer(type) ? type + " must name a peer" : type + " must not name a peer");
+    }
+    String reason = entry.getReason();
+    boolean refusal = type == EventType.EVENT_TYPE_BATCH_REFUSED;
+    if (!reason.isEmpty() && (reason.length() > MAX_REASON || !REASON.matcher(reason).matches())) {
+      throw new IllegalArgumentException("reason must be a rule id such as R8.19");
+    }
+    if (reason.isEmpty() == refusal) {
+      throw new IllegalArgumentException(
+          refusal ? "a refusal must give its rule id" : "only a refusal has a reason");
+    }
+    if (type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED && entry.getKeyCount() != 0) {
+      throw new IllegalArgumentException("the key count of an upload is never logged");
+    }
+  }
+
+  /** Whether events of {@code type} name the peer they concern. */
+  public static boolean namesPeer(EventType type) {
+    return switch (type) {
+      case EVENT_TYPE_BATCH_RECEIVED,
+          EVENT_TYPE_BATCH_SENT,
+          EVENT_TYPE_BATCH_FORWARDED,
+          EVENT_TYPE_BATCH_REFUSED ->
+          true;
+      default -> false;
+    };
+  }
+
+  private static boolean isCountrySyntax(String s) {
+    return s.length() == 2 && s.chars().allMatch(c -> c >= 'A' && c <= 'Z');
+  }
+
+  private static String ascii(ByteBuffer b, int length, String field) {
+    if (b.remaining() < length) {
+      throw new IllegalArgumentException("the " + field + " of the log-entry encoding is cut off");
+    }
+    byte[] out = new byte[length];
+    b.get(out);
+    for (byte c : out) {
+      if (c < 0x21 || c > 0x7e) {
+        throw new IllegalArgumentException("the " + field + " is not printable ASCII");
+      }
+    }
+    return new String(out, StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] domain(String label) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
+    out.write(0);
+    return out.toByteArray();
+  }
+}
