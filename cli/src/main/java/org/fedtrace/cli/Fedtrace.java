@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PkiCommand.class,
       NodeCommand.class,
       KeysCommand.class,
+      AuditCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
