@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param method the case method
  * @param needs what the case needs (from {@link Needs})
  * @param slow whether the case is marked {@link Slow}
+ * @param covers further rules the case checks ({@link Covers})
  */
-public record CaseInfo(String rule, Method method, List<Need> needs, boolean slow) {
+public record CaseInfo(
+    String rule, Method method, List<Need> needs, boolean slow, List<String> covers) {
   /** The name pattern of case methods. */
   public static final Pattern NAME = Pattern.compile("^R(\\d+)_(\\d+)_[a-z][A-Za-z0-9]*$");
 
@@ -25,11 +27,13 @@ public record CaseInfo(String rule, Method method, List<Need> needs, boolean slo
       throw new IllegalArgumentException("not a case name: " + method.getName());
     }
     Needs needs = method.getAnnotation(Needs.class);
+    Covers covers = method.getAnnotation(Covers.class);
     return new CaseInfo(
         "R" + m.group(1) + "." + m.group(2),
         method,
         needs == null ? List.of() : List.of(needs.value()),
-        method.isAnnotationPresent(Slow.class));
+        method.isAnnotationPresent(Slow.class),
+        covers == null ? List.of() : List.of(covers.value()));
   }
 
   /** The method name: the case's name in reports. */

@@ -10,6 +10,7 @@ import org.fedtrace.conformance.cases.IdempotencyCases;
 import org.fedtrace.conformance.cases.KeyCases;
 import org.fedtrace.conformance.cases.LifecycleCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
+import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.SignatureCases;
@@ -37,6 +38,7 @@ public final class Catalogue {
           SubscribeCases.class,
           GetBatchCases.class,
           UploadCases.class,
+          OriginCases.class,
           StatusCases.class,
           LifecycleCases.class);
 

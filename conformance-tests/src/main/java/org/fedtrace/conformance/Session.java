@@ -28,6 +28,7 @@ public final class Session implements AutoCloseable {
   private final Target target;
   private final Connections connections;
   private final Map<String, ByteString> heads = new ConcurrentHashMap<>();
+  private final Map<String, Object> shared = new ConcurrentHashMap<>();
   private volatile GetNodeInfoResponse info;
   private volatile Batches batches;
 
@@ -127,6 +128,19 @@ public final class Session implements AutoCloseable {
 
   private static PullBatchesRequest request(ByteString cursor, int max) {
     return PullBatchesRequest.newBuilder().setCursor(cursor).setMaxBatches(max).build();
+  }
+
+  /**
+   * A value cases of a run share (an observation that is costly to repeat), computed once per key.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T shared(String key, java.util.function.Supplier<T> compute) {
+    Object v = shared.get(key);
+    if (v == null) {
+      v = compute.get();
+      shared.put(key, v);
+    }
+    return (T) v;
   }
 
   @Override

@@ -16,12 +16,12 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 
 /** Reads the spec's Wycheproof-style vector files (shipped with the suite) into messages. */
-final class VectorJson {
+public final class VectorJson {
   private static final HexFormat HEX = HexFormat.of();
 
   private VectorJson() {}
 
-  static JsonObject file(String name) throws IOException {
+  public static JsonObject file(String name) throws IOException {
     String resource = "/org/fedtrace/conformance/spec/testvectors/" + name;
     try (InputStream in = VectorJson.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -32,7 +32,7 @@ final class VectorJson {
     }
   }
 
-  static List<JsonObject> tests(JsonObject file, String groupType) {
+  public static List<JsonObject> tests(JsonObject file, String groupType) {
     List<JsonObject> out = new ArrayList<>();
     for (JsonElement g : file.getAsJsonArray("testGroups")) {
       JsonObject group = g.getAsJsonObject();

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.fedtrace.conformance.ControlledNodes;
+import org.fedtrace.conformance.Covers;
 import org.fedtrace.conformance.Expect;
 import org.fedtrace.conformance.Need;
 import org.fedtrace.conformance.Needs;
@@ -135,6 +136,7 @@ public final class PullCases extends CaseBase {
    * fails: the node fills pages by count only.
    */
   @Slow
+  @Covers("R6.14")
   public void R9_4_keepsPagesWithin4MiB() {
     ByteString before = s.head(b().tls());
     DiagnosisKeyBatch one = valid(a(), 1);

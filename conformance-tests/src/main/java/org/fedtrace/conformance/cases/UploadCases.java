@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.fedtrace.conformance.ControlledNodes;
 import org.fedtrace.conformance.Expect;
 import org.fedtrace.conformance.Need;
 import org.fedtrace.conformance.Needs;
@@ -295,6 +296,33 @@ public final class UploadCases extends CaseBase {
     UploadDiagnosisKeysRequest r = upload(a -> a);
     Expect.succeeds("a valid upload", () -> s.upload(backend()).uploadDiagnosisKeys(r));
     refused(Status.Code.ALREADY_EXISTS, "R12.18", r);
+  }
+
+  /**
+   * R12.20: an authorization used once and expiring a minute later is still refused as used
+   * (ALREADY_EXISTS) three minutes after the upload: inside the 300 s after its expiry where R12.16
+   * does not refuse it yet, the node must still remember it. Needs a controlled node. When it
+   * fails: the node forgets used authorization ids at expiry, so a replay in the skew window
+   * succeeds.
+   */
+  @Needs({Need.UPLOAD, Need.CONTROLLED_NODE})
+  public void R12_20_remembersUsedAuthorizationPastExpiry() throws Exception {
+    try (ControlledNodes.ControlledNode node = s.target().controlledNodes().orElseThrow().start();
+        Session cs = new Session(node.target())) {
+      UploadCases c = new UploadCases(cs);
+      long now = cs.batches().now();
+      List<DiagnosisKey> keys = cs.batches().keys(2);
+      UploadDiagnosisKeysRequest r =
+          UploadDiagnosisKeysRequest.newBuilder()
+              .addAllKeys(keys)
+              .setAuthorization(
+                  c.authorization(
+                      keys, a -> a.setIssuedUnixSeconds(now - 60).setExpiresUnixSeconds(now + 60)))
+              .build();
+      Expect.succeeds("a valid upload", () -> cs.upload(c.backend()).uploadDiagnosisKeys(r));
+      node.advanceClock(java.time.Duration.ofMinutes(3));
+      c.refused(Status.Code.ALREADY_EXISTS, "R12.18", r);
+    }
   }
 
   /**
