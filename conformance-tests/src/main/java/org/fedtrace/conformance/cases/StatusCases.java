@@ -165,30 +165,44 @@ public final class StatusCases extends CaseBase {
    * no details.
    */
   public void R20_3_attachesOneViolationPerViolation() {
-    Expect.Refusal get =
-        Expect.refusedByAny(
-            Status.Code.INVALID_ARGUMENT,
-            List.of("R11.1", "R11.2"),
-            () ->
-                s.federation(b().tls())
-                    .getBatch(
-                        GetBatchRequest.newBuilder()
-                            .setOrigin("x")
-                            .setBatchId(batches().randomBytes(3))
-                            .build()));
-    Expect.equal(List.of("origin", "batch_id"), get.fields(), "R20.3 GetBatch violations");
-    Expect.Refusal pull =
-        Expect.refusedByAny(
-            Status.Code.INVALID_ARGUMENT,
-            List.of("R9.1", "R9.2"),
-            () ->
-                s.federation(b().tls())
-                    .pullBatches(
-                        PullBatchesRequest.newBuilder()
-                            .setMaxBatches(5000)
-                            .setCursor(batches().randomBytes(65))
-                            .build()));
-    Expect.equal(List.of("cursor", "max_batches"), pull.fields(), "R20.3 PullBatches violations");
+    List<String> failures = new ArrayList<>();
+    row(
+        failures,
+        "GetBatch",
+        () -> {
+          Expect.Refusal get =
+              Expect.refusedByAny(
+                  Status.Code.INVALID_ARGUMENT,
+                  List.of("R11.1", "R11.2"),
+                  () ->
+                      s.federation(b().tls())
+                          .getBatch(
+                              GetBatchRequest.newBuilder()
+                                  .setOrigin("x")
+                                  .setBatchId(batches().randomBytes(3))
+                                  .build()));
+          Expect.equal(List.of("origin", "batch_id"), get.fields(), "violations");
+        });
+    row(
+        failures,
+        "PullBatches",
+        () -> {
+          Expect.Refusal pull =
+              Expect.refusedByAny(
+                  Status.Code.INVALID_ARGUMENT,
+                  List.of("R9.1", "R9.2"),
+                  () ->
+                      s.federation(b().tls())
+                          .pullBatches(
+                              PullBatchesRequest.newBuilder()
+                                  .setMaxBatches(5000)
+                                  .setCursor(batches().randomBytes(65))
+                                  .build()));
+          Expect.equal(List.of("cursor", "max_batches"), pull.fields(), "violations");
+        });
+    if (!failures.isEmpty()) {
+      throw new AssertionError("R20.3: " + failures);
+    }
   }
 
   /**
