@@ -3,6 +3,8 @@ package org.fedtrace.node;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.pki.OperatorIdentity;
@@ -67,6 +69,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, request.getBatch().getKeysCount());
           if (!request.hasBatch()) {
             throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
           }
@@ -93,15 +96,24 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, 0);
           Store store = services.store();
           int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
+          List<RuleViolation.FieldViolation> bad = new ArrayList<>();
           if (max < 0 || max > MAX_PAGE) {
-            throw RuleViolation.field(
-                Rule.MAX_BATCHES_RANGE,
-                "max_batches",
-                "must be at most 1000, got " + Integer.toUnsignedString(max));
+            bad.add(
+                new RuleViolation.FieldViolation(
+                    "max_batches",
+                    Rule.MAX_BATCHES_RANGE,
+                    "must be at most 1000, got " + Integer.toUnsignedString(max)));
           }
-          long position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
+          long position = 0;
+          try {
+            position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
+          } catch (RuleViolation v) {
+            bad.addAll(v.fieldViolations());
+          }
+          BatchRules.throwIfAny(bad);
           Store.Page page =
               store.batchesAfter(
                   position, max, peer.country(), peer.toString(), !services.forward());
@@ -123,6 +135,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
     try {
       OperatorIdentity peer = Caller.current();
       services.lifecycle().checkExchange();
+      services.rateLimits().admit(peer, 0);
       long position =
           Cursor.decode(
               request.getCursor(), services.store().epoch(), Rule.SUBSCRIBE_CURSOR_MALFORMED);
@@ -145,15 +158,21 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         () -> {
           OperatorIdentity peer = Caller.current();
           services.lifecycle().checkExchange();
+          services.rateLimits().admit(peer, 0);
+          List<RuleViolation.FieldViolation> bad = new ArrayList<>();
           if (!Countries.hasCodeSyntax(request.getOrigin())) {
-            throw RuleViolation.field(Rule.GET_BATCH_ORIGIN, "origin", "must be two letters A..Z");
+            bad.add(
+                new RuleViolation.FieldViolation(
+                    "origin", Rule.GET_BATCH_ORIGIN, "must be two letters A..Z"));
           }
           if (request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
-            throw RuleViolation.field(
-                Rule.GET_BATCH_ID,
-                "batch_id",
-                "must be 16 bytes, got " + request.getBatchId().size());
+            bad.add(
+                new RuleViolation.FieldViolation(
+                    "batch_id",
+                    Rule.GET_BATCH_ID,
+                    "must be 16 bytes, got " + request.getBatchId().size()));
           }
+          BatchRules.throwIfAny(bad);
           StoredBatch b =
               services
                   .store()

@@ -2,10 +2,12 @@ package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Sha256;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * waited {@code maxAgeSeconds}. Every batch is padded to at least {@code minKeys} keys with random
  * keys whose metadata is copied from the batch's real keys, so padding is indistinguishable on the
  * wire; a random key matches an observed identifier only with probability 2^-128 per comparison.
- * Runs on one thread at a time.
+ * Keys are sent sorted (R8.32), so their position on the wire reveals nothing. Runs on one thread
+ * at a time.
  */
 final class Batcher {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -34,7 +37,7 @@ final class Batcher {
   private final NodeMetrics metrics;
   private final BatchNotifier notifier;
   private final Clock clock;
-  private final SecureRandom random;
+  private final Random random;
   private final int maxKeys;
   private final int maxAgeSeconds;
   private final int minKeys;
@@ -47,7 +50,7 @@ final class Batcher {
       NodeMetrics metrics,
       BatchNotifier notifier,
       Clock clock,
-      SecureRandom random,
+      Random random,
       int maxKeys,
       int maxAgeSeconds,
       int minKeys) {
@@ -91,14 +94,21 @@ final class Batcher {
   private void publish(List<Store.PendingKey> pending) {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), minKeys));
     long[] ids = new long[pending.size()];
+    java.util.Set<ByteString> seen = new java.util.HashSet<>();
     for (int i = 0; i < pending.size(); i++) {
       ids[i] = pending.get(i).id();
-      keys.add(parse(pending.get(i).key()));
+      DiagnosisKey k = parse(pending.get(i).key());
+      if (seen.add(k.getKeyData())) {
+        keys.add(k); // R8.31: a key uploaded twice goes out once
+      }
     }
     int real = keys.size();
     while (keys.size() < minKeys) {
       keys.add(padding(keys.get(random.nextInt(real))));
     }
+    // R8.32: keys go out in the order of their sorted key records, so the position of a key
+    // tells nothing (not which keys are padding, nor which came from the same upload)
+    keys.sort(Comparator.comparing(CanonicalEncoding::keyRecord, Arrays::compareUnsigned));
     byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
     random.nextBytes(id);
     long now = clock.instant().getEpochSecond();

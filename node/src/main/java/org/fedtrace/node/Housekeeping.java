@@ -45,19 +45,22 @@ final class Housekeeping {
   /** Outcome of one purge. */
   record Purge(int batchesTouched, long keysDeleted, int recordsForgotten) {}
 
-  /** Deletes keys past retention; returns what it did. */
+  /**
+   * Deletes keys past retention (spec §1.3: rolling start + period before the window start W = now
+   * interval - retention days x 144; a key ending exactly at W is still kept); returns what it did.
+   */
   synchronized Purge purge() {
     long now = clock.instant().getEpochSecond();
     long cutoff = now / BatchRules.INTERVAL_SECONDS - (long) retentionDays * 144;
     int touched = 0;
     long deleted = 0;
-    for (StoredBatch stored : store.batchesWithKeysEndingBefore(cutoff + 1)) {
+    for (StoredBatch stored : store.batchesWithKeysEndingBefore(cutoff)) {
       DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
       List<DiagnosisKey> kept = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
       for (DiagnosisKey k : batch.getKeysList()) {
         long end = Integer.toUnsignedLong(k.getRollingStartIntervalNumber()) + k.getRollingPeriod();
-        if (end > cutoff) {
+        if (end >= cutoff) {
           kept.add(k);
           oldest = Math.min(oldest, end);
         }

@@ -57,6 +57,7 @@ final class Ingest {
       byte[] payload,
       OperatorIdentity from,
       Store.PeerCursor cursorUpdate) {
+    metrics.batchBytes("in", payload.length);
     NewBatch admitted;
     try {
       admitted = admission.admit(batch, payload, from.toString());

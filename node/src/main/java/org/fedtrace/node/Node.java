@@ -82,13 +82,16 @@ public final class Node {
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
+  private final boolean backgroundWork;
+  private final List<PeerPush> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Random jitter = new Random();
   private Server server;
   private HTTPServer metricsServer;
 
-  private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Set<Fault> faults) {
-    this.faults = Set.copyOf(faults);
+  private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Options options) {
+    this.faults = Set.copyOf(options.faults());
+    this.backgroundWork = options.backgroundWork();
     this.config = config;
     this.clock = clock;
     this.credentials = loaded.credentials();
@@ -107,6 +110,8 @@ public final class Node {
               return t;
             });
     ExchangeLog log = new LoggingExchangeLog(identity.toString());
+    RateLimits rateLimits =
+        new RateLimits(config.requestsPerSecondPerPeer(), config.keysPerSecondPerPeer(), clock);
     BatchRules rules =
         new BatchRules(
             agreement.retentionDays(),
@@ -125,6 +130,7 @@ public final class Node {
             store,
             ingest,
             lifecycle,
+            rateLimits,
             metrics,
             log,
             notifier,
@@ -132,7 +138,6 @@ public final class Node {
             nodeInfo(),
             config.heartbeatMillis(),
             config.forward());
-    SecureRandom random = new SecureRandom();
     this.batcher =
         new Batcher(
             identity.country(),
@@ -144,7 +149,7 @@ public final class Node {
             metrics,
             notifier,
             clock,
-            random,
+            options.random(),
             config.batchMaxKeys(),
             config.batchMaxAgeSeconds(),
             config.batchMinKeys());
@@ -162,6 +167,7 @@ public final class Node {
             log,
             metrics,
             lifecycle,
+            rateLimits,
             clock,
             () -> scheduler.execute(this::publishDueQuietly));
   }
@@ -174,6 +180,23 @@ public final class Node {
       HealthAuthorities healthAuthorities) {}
 
   /**
+   * How a node is built beyond its configuration.
+   *
+   * @param random source of batch ids and padding keys: a {@link SecureRandom} in production
+   *     (R8.26); the simulator passes a seeded generator so its runs repeat exactly
+   * @param faults deliberate defects, only for the conformance fault-switch test
+   * @param backgroundWork whether the node batches, purges and checks the sunset on its own
+   *     schedule; the simulator turns it off and drives {@link #publishDue} and {@link
+   *     #housekeeping} on simulated time
+   */
+  public record Options(Random random, Set<Fault> faults, boolean backgroundWork) {
+    /** Production options: a secure random source, no faults, background work on. */
+    public static Options defaults() {
+      return new Options(new SecureRandom(), Set.of(), true);
+    }
+  }
+
+  /**
    * Loads the node's files and checks them (spec R2.2, R2.7): the federation authority, the signed
    * agreement, the credentials (valid for their purposes, same operator, a member), the national
    * trust list; opens the store.
@@ -181,14 +204,11 @@ public final class Node {
    * @throws NodeStartException naming the file or setting at fault
    */
   public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
-    return createWithFaults(config, clock, Set.of());
+    return create(config, clock, Options.defaults());
   }
 
-  /**
-   * A node with deliberate defects ({@link Fault}), for the test that proves the conformance suite
-   * catches broken nodes. No configuration setting or command reaches this.
-   */
-  public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
+  /** A node built with {@code options}. */
+  public static Node create(NodeConfig config, Clock clock, Options options)
       throws NodeStartException {
     CertificateValidator validator = loadValidator(config.caCertificate());
     Agreement agreement = loadAgreement(config.agreement(), validator.authority());
@@ -212,7 +232,7 @@ public final class Node {
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
     Store store = openStore(config.dataDir(), agreement);
     return new Node(
-        config, clock, new Loaded(validator, agreement, credentials, authorities), store, faults);
+        config, clock, new Loaded(validator, agreement, credentials, authorities), store, options);
   }
 
   private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
@@ -229,6 +249,15 @@ public final class Node {
       throw new NodeStartException("federation.agreement: " + e.getMessage());
     }
     return store;
+  }
+
+  /**
+   * A node with deliberate defects ({@link Fault}), for the test that proves the conformance suite
+   * catches broken nodes. No configuration setting or command reaches this.
+   */
+  public static Node createWithFaults(NodeConfig config, Clock clock, Set<Fault> faults)
+      throws NodeStartException {
+    return create(config, clock, new Options(new SecureRandom(), faults, true));
   }
 
   private static CertificateValidator loadValidator(Path caFile) throws NodeStartException {
@@ -345,12 +374,14 @@ public final class Node {
     if (!lifecycle.pastSunset()) {
       startSyncs();
     }
-    scheduler.scheduleWithFixedDelay(this::publishDueQuietly, 1, 1, TimeUnit.SECONDS);
-    scheduler.scheduleWithFixedDelay(
-        this::housekeepingQuietly,
-        config.purgeIntervalSeconds(),
-        config.purgeIntervalSeconds(),
-        TimeUnit.SECONDS);
+    if (backgroundWork) {
+      scheduler.scheduleWithFixedDelay(this::publishDueQuietly, 1, 1, TimeUnit.SECONDS);
+      scheduler.scheduleWithFixedDelay(
+          this::housekeepingQuietly,
+          config.purgeIntervalSeconds(),
+          config.purgeIntervalSeconds(),
+          TimeUnit.SECONDS);
+    }
     if (config.metricsPort() > 0) {
       metricsServer =
           HTTPServer.builder()
@@ -389,7 +420,23 @@ public final class Node {
         NettyChannelBuilder.forAddress(p.host(), p.port())
             .sslContext(MutualTls.client(credentials.tls(), validator, Clock.systemUTC(), peer))
             .maxInboundMessageSize(Math.max(config.maxMessageBytes(), 4 << 20))
+            .idleTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
             .build();
+    if (p.mode() == NodeConfig.SyncMode.PUSH) {
+      PeerPush push =
+          new PeerPush(
+              peer,
+              channel,
+              services,
+              agreement.sha256(),
+              config.deadlineMillis(),
+              config.retryInitialMillis(),
+              config.retryMaxMillis(),
+              jitter);
+      pushes.add(push);
+      push.start();
+      return;
+    }
     PeerSync sync =
         new PeerSync(
             peer,
@@ -406,6 +453,12 @@ public final class Node {
     sync.start();
   }
 
+  /** Stops following every peer (the simulator does this on all nodes before stopping any). */
+  public void unfollowAll() {
+    syncs.forEach(PeerSync::stop);
+    pushes.forEach(PeerPush::stop);
+  }
+
   private void publishDueQuietly() {
     try {
       if (lifecycle.state() == Lifecycle.State.SERVING && !lifecycle.pastSunset()) {
@@ -419,7 +472,7 @@ public final class Node {
   private void housekeepingQuietly() {
     try {
       if (housekeeping.enforceSunset()) {
-        syncs.forEach(PeerSync::stop);
+        unfollowAll();
         notifier.batchStored();
       }
       housekeeping.purge();
@@ -436,7 +489,7 @@ public final class Node {
     lifecycle.moveTo(Lifecycle.State.DRAINING);
     health.enterTerminalState();
     notifier.batchStored();
-    syncs.forEach(PeerSync::stop);
+    unfollowAll();
     if (server != null) {
       server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -39,13 +39,28 @@ public record NodeConfig(
     long heartbeatMillis,
     long retryInitialMillis,
     long retryMaxMillis,
+    long idleTimeoutSeconds,
     List<Path> healthAuthorityKeys,
     long maxAuthorizationLifetimeSeconds,
     long purgeIntervalSeconds,
     int metricsPort) {
 
-  /** A peer this node subscribes to. */
-  public record PeerConfig(String country, String operatorId, String host, int port) {
+  /** How this node exchanges with a peer. */
+  public enum SyncMode {
+    /** This node subscribes to the peer's batches (pull, with the live tail). */
+    SUBSCRIBE,
+    /** This node pushes its batches to the peer with PublishBatch. */
+    PUSH
+  }
+
+  /** A peer this node exchanges with. */
+  public record PeerConfig(
+      String country, String operatorId, String host, int port, SyncMode mode) {
+    /** A peer this node subscribes to. */
+    public PeerConfig(String country, String operatorId, String host, int port) {
+      this(country, operatorId, host, port, SyncMode.SUBSCRIBE);
+    }
+
     /** "CC/operator-id". */
     public String name() {
       return country + "/" + operatorId;
@@ -91,7 +106,13 @@ public record NodeConfig(
               "peers",
               "[]",
               "list",
-              "peers to subscribe to: entries {identity: CC/operator-id, address: host:port}"),
+              "peers: entries {identity: CC/operator-id, address: host:port, mode: subscribe"
+                  + " (pull the peer's batches; default) or push (push ours to it)}"),
+          new Setting(
+              "sync.idleTimeoutSeconds",
+              "300",
+              "seconds",
+              "close a connection to a peer after this long without calls (push peers)"),
           new Setting(
               "batching.maxKeys",
               "1000",
@@ -238,6 +259,7 @@ public record NodeConfig(
           longInt("sync.heartbeatSeconds", 1, 3_600) * 1000,
           retryInitial,
           retryMax,
+          longInt("sync.idleTimeoutSeconds", 1, 86_400),
           paths("uploads.healthAuthorityKeys"),
           longInt("uploads.maxAuthorizationLifetimeSeconds", 1, 3_600),
           longInt("retention.purgeIntervalSeconds", 1, 86_400),
@@ -383,7 +405,7 @@ public record NodeConfig(
         }
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
           String f = it.next();
-          if (!f.equals("identity") && !f.equals("address")) {
+          if (!f.equals("identity") && !f.equals("address") && !f.equals("mode")) {
             throw new InvalidConfigException(where + "." + f + ": unknown setting");
           }
         }
@@ -397,7 +419,18 @@ public record NodeConfig(
           throw new InvalidConfigException(where + ".identity: " + id + " is listed twice");
         }
         String[] hp = hostPort(where + ".address", p.path("address").asText(""));
-        out.add(new PeerConfig(m.group(1), m.group(2), hp[0], Integer.parseInt(hp[1])));
+        String mode = p.path("mode").asText("subscribe");
+        if (!mode.equals("subscribe") && !mode.equals("push")) {
+          throw new InvalidConfigException(
+              where + ".mode: expected subscribe or push, got '" + mode + "'");
+        }
+        out.add(
+            new PeerConfig(
+                m.group(1),
+                m.group(2),
+                hp[0],
+                Integer.parseInt(hp[1]),
+                mode.equals("push") ? SyncMode.PUSH : SyncMode.SUBSCRIBE));
       }
       return out;
     }

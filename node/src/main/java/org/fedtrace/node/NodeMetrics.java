@@ -23,6 +23,12 @@ public final class NodeMetrics {
           .help("Diagnosis keys handled, by peer, direction, outcome and refusal rule")
           .labelNames("peer", "direction", "outcome", "rule")
           .register(registry);
+  private final Counter batchBytes =
+      Counter.builder()
+          .name("fedtrace_batch_bytes_total")
+          .help("Serialized bytes of batches received from and delivered to peers")
+          .labelNames("direction")
+          .register(registry);
   private final Histogram rpcSeconds =
       Histogram.builder()
           .name("fedtrace_rpc_duration_seconds")
@@ -44,6 +50,16 @@ public final class NodeMetrics {
   public void batch(String peer, String direction, String outcome, String rule, long keyCount) {
     batches.labelValues(peer, direction, outcome, rule).inc();
     keys.labelValues(peer, direction, outcome, rule).inc(keyCount);
+  }
+
+  /** Counts the serialized size of a batch received ("in") or delivered ("out"). */
+  public void batchBytes(String direction, long bytes) {
+    batchBytes.labelValues(direction).inc(bytes);
+  }
+
+  /** Batch bytes received plus delivered so far. */
+  public long batchBytesTotal() {
+    return (long) (batchBytes.labelValues("in").get() + batchBytes.labelValues("out").get());
   }
 
   /** Records the latency of one RPC. */

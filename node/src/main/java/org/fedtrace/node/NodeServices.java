@@ -12,6 +12,7 @@ final class NodeServices {
   private final Store store;
   private final Ingest ingest;
   private final Lifecycle lifecycle;
+  private final RateLimits rateLimits;
   private final NodeMetrics metrics;
   private final ExchangeLog log;
   private final BatchNotifier notifier;
@@ -24,6 +25,7 @@ final class NodeServices {
       Store store,
       Ingest ingest,
       Lifecycle lifecycle,
+      RateLimits rateLimits,
       NodeMetrics metrics,
       ExchangeLog log,
       BatchNotifier notifier,
@@ -34,6 +36,7 @@ final class NodeServices {
     this.store = store;
     this.ingest = ingest;
     this.lifecycle = lifecycle;
+    this.rateLimits = rateLimits;
     this.metrics = metrics;
     this.log = log;
     this.notifier = notifier;
@@ -60,6 +63,11 @@ final class NodeServices {
     return lifecycle;
   }
 
+  /** The per-caller rate limits (R6.16), checked right after {@link #lifecycle}. */
+  RateLimits rateLimits() {
+    return rateLimits;
+  }
+
   NodeMetrics metrics() {
     return metrics;
   }
@@ -83,6 +91,12 @@ final class NodeServices {
   /** A stored batch about to be delivered to {@code peer}: parsed, logged and counted. */
   DiagnosisKeyBatch sent(StoredBatch stored, OperatorIdentity peer) {
     DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
+    delivered(stored, batch, peer);
+    return batch;
+  }
+
+  /** Logs and counts a batch delivered to {@code peer} (served, or pushed and acknowledged). */
+  void delivered(StoredBatch stored, DiagnosisKeyBatch batch, OperatorIdentity peer) {
     boolean own = stored.receivedFrom() == null;
     log.record(
         own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
@@ -92,6 +106,6 @@ final class NodeServices {
         batch.getKeysCount(),
         "");
     metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
-    return batch;
+    metrics.batchBytes("out", stored.payload().length);
   }
 }

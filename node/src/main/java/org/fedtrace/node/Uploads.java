@@ -46,6 +46,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
   private final ExchangeLog log;
   private final NodeMetrics metrics;
   private final Lifecycle lifecycle;
+  private final RateLimits rateLimits;
   private final Clock clock;
   private final Runnable keysPending;
 
@@ -59,6 +60,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
       ExchangeLog log,
       NodeMetrics metrics,
       Lifecycle lifecycle,
+      RateLimits rateLimits,
       Clock clock,
       Runnable keysPending) {
     this.country = country;
@@ -70,6 +72,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
     this.log = log;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
+    this.rateLimits = rateLimits;
     this.clock = clock;
     this.keysPending = keysPending;
   }
@@ -83,6 +86,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
   private UploadDiagnosisKeysResponse upload(UploadDiagnosisKeysRequest request) {
     OperatorIdentity peer = Caller.current();
     lifecycle.checkExchange();
+    rateLimits.admit(peer, 0);
     if (!peer.country().equals(country)) {
       throw new RuleViolation(
           Rule.UPLOAD_CALLER_COUNTRY,

@@ -244,7 +244,7 @@ public final class BatchRules {
         violations.stream().filter(f -> f.rule().code() == first.code()).toList();
     String message;
     if (same.size() == 1) {
-      message = same.get(0).field() + " " + same.get(0).description();
+      message = RuleViolation.message(same.get(0).field(), same.get(0).description());
     } else if (same.size() <= Statuses.MAX_DETAILS) {
       message = same.size() + " violations; see the details";
     } else {

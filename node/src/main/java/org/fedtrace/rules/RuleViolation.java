@@ -1,6 +1,8 @@
 package org.fedtrace.rules;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A request broke a numbered rule of the spec. The only exception the node's domain code throws for
@@ -24,6 +26,7 @@ public final class RuleViolation extends RuntimeException {
 
   private final Rule rule;
   private final transient List<FieldViolation> fieldViolations;
+  private final Duration retryDelay;
 
   /** A violation of {@code rule} with no per-field details (not for INVALID_ARGUMENT rules). */
   public RuleViolation(Rule rule, String message) {
@@ -32,15 +35,37 @@ public final class RuleViolation extends RuntimeException {
 
   /** A violation of {@code rule} whose details name each bad field. */
   public RuleViolation(Rule rule, String message, List<FieldViolation> fieldViolations) {
+    this(rule, message, fieldViolations, Duration.ZERO);
+  }
+
+  /**
+   * A violation that the caller may retry after {@code retryDelay} (a rate limit, R20.7); the
+   * status then carries a google.rpc.RetryInfo.
+   */
+  public RuleViolation(Rule rule, String message, Duration retryDelay) {
+    this(rule, message, List.of(), retryDelay);
+  }
+
+  private RuleViolation(
+      Rule rule, String message, List<FieldViolation> fieldViolations, Duration retryDelay) {
     super(rule.id() + ": " + message);
     this.rule = rule;
     this.fieldViolations = List.copyOf(fieldViolations);
+    this.retryDelay = retryDelay;
   }
 
   /** A violation of one field: the status message and the single detail both name it. */
   public static RuleViolation field(Rule rule, String field, String description) {
     return new RuleViolation(
-        rule, field + " " + description, List.of(new FieldViolation(field, rule, description)));
+        rule, message(field, description), List.of(new FieldViolation(field, rule, description)));
+  }
+
+  /**
+   * The status message of a single field violation: the field path, then the description; the
+   * request itself has the empty path and is not named.
+   */
+  static String message(String field, String description) {
+    return field.isEmpty() ? description : field + " " + description;
   }
 
   /** The first rule broken, which decides the status code. */
@@ -51,5 +76,10 @@ public final class RuleViolation extends RuntimeException {
   /** Every bad field found, possibly of several rules with the same status code. */
   public List<FieldViolation> fieldViolations() {
     return fieldViolations;
+  }
+
+  /** How long the caller should wait before retrying, when the rule says it may. */
+  public Optional<Duration> retryDelay() {
+    return retryDelay.isZero() ? Optional.empty() : Optional.of(retryDelay);
   }
 }

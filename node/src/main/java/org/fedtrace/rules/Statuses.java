@@ -2,6 +2,7 @@ package org.fedtrace.rules;
 
 import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -15,7 +16,8 @@ public final class Statuses {
 
   /**
    * The status for {@code violation}: the rule's code, the violation's message and, when fields
-   * were named, a google.rpc.BadRequest with one field violation per bad field.
+   * were named, a google.rpc.BadRequest with one field violation per bad field; when the caller may
+   * retry after a delay, a google.rpc.RetryInfo (R20.7).
    */
   public static StatusRuntimeException toStatus(RuleViolation violation) {
     return StatusProto.toStatusRuntimeException(proto(violation));
@@ -44,6 +46,18 @@ public final class Statuses {
       }
       status.addDetails(Any.pack(badRequest.build()));
     }
+    violation
+        .retryDelay()
+        .ifPresent(
+            d ->
+                status.addDetails(
+                    Any.pack(
+                        RetryInfo.newBuilder()
+                            .setRetryDelay(
+                                com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(d.getSeconds())
+                                    .setNanos(d.getNano()))
+                            .build())));
     return status.build();
   }
 }

@@ -150,6 +150,20 @@ public final class TestFederation implements AutoCloseable {
                 id.country(), id.operatorId(), "127.0.0.1", nodes.get(followed).port()));
   }
 
+  /** Makes {@code from} push its batches to {@code to}. */
+  public void push(String from, String to) throws IOException {
+    OperatorIdentity id = credentials.get(to).identity();
+    nodes
+        .get(from)
+        .follow(
+            new NodeConfig.PeerConfig(
+                id.country(),
+                id.operatorId(),
+                "127.0.0.1",
+                nodes.get(to).port(),
+                NodeConfig.SyncMode.PUSH));
+  }
+
   /** Stops {@code country}'s node. */
   public void stopNode(String country) throws InterruptedException {
     Node n = nodes.remove(country);

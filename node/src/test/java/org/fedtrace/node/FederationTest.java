@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two and three real nodes over mutual TLS on loopback. */
-class FederationIT {
+class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir Path dir;
@@ -99,6 +99,34 @@ class FederationIT {
           f.federation("DE", "DE").pullBatches(PullBatchesRequest.getDefaultInstance());
       assertEquals(0, fromDe.getBatchesCount());
       assertFalse(fromDe.getNextCursor().isEmpty());
+    }
+  }
+
+  @Test
+  void pushedBatchesReachAHubThatPushesThemOnAndProgressSurvivesARestart() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "BE")) {
+      for (String c : List.of("FR", "DE", "BE")) {
+        f.startNode(c);
+      }
+      f.push("DE", "FR");
+      f.push("FR", "BE");
+      f.push("FR", "DE");
+      TestBatches t = new TestBatches(5, clock.instant());
+      f.upload("DE", t.keys(3, 3));
+      f.node("DE").publishDue(true);
+      TestFederation.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
+      assertEquals("FR/op-fr", f.node("BE").store().batchesOf("DE").get(0).receivedFrom());
+      // FR does not push DE's batch back to DE, and DE remembers what it pushed to FR
+      assertEquals(1, f.node("DE").store().batchesOf("DE").size());
+      f.stopNode("DE");
+      f.startNode("DE");
+      f.push("DE", "FR");
+      f.upload("DE", t.keys(2, 2));
+      f.node("DE").publishDue(true);
+      TestFederation.await(
+          WAIT, () -> f.node("BE").store().batchesOf("DE").size() == 2, "BE holds both");
+      assertEquals(0.0, f.node("FR").metrics().batchCount("DE/op-de", "in", "duplicate", ""));
     }
   }
 }

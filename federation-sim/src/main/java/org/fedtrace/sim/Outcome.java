@@ -1,0 +1,35 @@
+package org.fedtrace.sim;
+
+import java.util.List;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.epidemic.Epidemic;
+import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.Scenario;
+import org.fedtrace.sim.truth.GroundTruth;
+
+/**
+ * Everything a finished run leaves for measurement.
+ *
+ * @param scenario the scenario (with overrides applied)
+ * @param population the people and places
+ * @param epidemic everybody's disease course
+ * @param truth visits, contacts and uploads
+ * @param notifications who was notified when, because of whom
+ * @param published every batch the federation published (empty for the central scheme)
+ * @param samples per-day counters; the last entry is the drain after the last day
+ * @param trafficByDay cumulative traffic bytes by node at the end of each day (last row: after the
+ *     drain), indexed [day][country]
+ * @param dayZeroEnin interval number of midnight starting day 0
+ * @param simulateNanos wall time of the run
+ */
+public record Outcome(
+    Scenario scenario,
+    Population population,
+    Epidemic epidemic,
+    GroundTruth truth,
+    Notifications notifications,
+    List<DiagnosisKeyBatch> published,
+    List<DaySample> samples,
+    long[][] trafficByDay,
+    int dayZeroEnin,
+    long simulateNanos) {}

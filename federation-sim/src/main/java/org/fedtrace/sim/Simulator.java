@@ -1,0 +1,369 @@
+package org.fedtrace.sim;
+
+import com.google.protobuf.ByteString;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.devices.Devices;
+import org.fedtrace.sim.devices.Teks;
+import org.fedtrace.sim.epidemic.Epidemic;
+import org.fedtrace.sim.federation.Federation;
+import org.fedtrace.sim.federation.FederationFactory;
+import org.fedtrace.sim.federation.FederationSpec;
+import org.fedtrace.sim.matching.Exposure;
+import org.fedtrace.sim.matching.ExposureMatcher;
+import org.fedtrace.sim.matching.ObservationIndex;
+import org.fedtrace.sim.matching.Observations;
+import org.fedtrace.sim.population.DayContacts;
+import org.fedtrace.sim.population.DayVisits;
+import org.fedtrace.sim.population.Draws;
+import org.fedtrace.sim.population.Encounters;
+import org.fedtrace.sim.population.Mobility;
+import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.MatchingMode;
+import org.fedtrace.sim.scenario.Scenario;
+import org.fedtrace.sim.scenario.TokenScheme;
+import org.fedtrace.sim.truth.GroundTruth;
+
+/**
+ * Runs one scenario: day by day it plans visits, generates contacts, spreads the epidemic and
+ * records what phones hear; hour by hour it makes the due uploads, lets the federation exchange,
+ * and matches what arrived at each node. After the last day the federation drains (no new contacts
+ * or uploads) until every upload has been published, exchanged, matched and, in device mode,
+ * fetched by the phones. The central scheme runs no federation: it is measured from the ground
+ * truth afterwards.
+ */
+public final class Simulator {
+  private static final long POLL = 60;
+
+  private final Scenario scenario;
+  private final FederationFactory federations;
+  private final ExposureMatcher matcher;
+  private final Progress.Listener progress;
+  private final int threads;
+
+  /**
+   * A simulator.
+   *
+   * @param threads threads for RPI derivation and matching (results do not depend on it)
+   */
+  public Simulator(
+      Scenario scenario,
+      FederationFactory federations,
+      ExposureMatcher matcher,
+      Progress.Listener progress,
+      int threads) {
+    this.scenario = scenario;
+    this.federations = federations;
+    this.matcher = matcher;
+    this.progress = progress;
+    this.threads = Math.max(1, threads);
+  }
+
+  /** Hours the federation keeps running after the last day. */
+  public static int drainHours(Scenario s) {
+    int batching = (s.federation().batchMaxAgeMinutes() + 59) / 60;
+    int polling = s.matching().mode() == MatchingMode.DEVICE ? s.matching().devicePollHours() : 0;
+    return batching + polling + 1;
+  }
+
+  /** Runs the scenario. */
+  public Outcome run() {
+    long started = System.nanoTime();
+    progress.update(new Progress("setup", 0, scenario.days(), 0, -1));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, Simulator::daemon);
+    try {
+      Run run = new Run(pool);
+      return run.execute(started);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "fedtrace-sim");
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** The state of one run. */
+  private final class Run {
+    final ExecutorService pool;
+    final Instant start = scenario.startDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+    final int dayZeroEnin = (int) (start.getEpochSecond() / 600);
+    final SimClock clock = new SimClock(start);
+    final Population population = Population.create(scenario);
+    final Epidemic epidemic = new Epidemic(scenario, population);
+    final GroundTruth truth = new GroundTruth();
+    final Teks teks = new Teks(scenario.seed());
+    final boolean federated = scenario.tokenScheme() == TokenScheme.FEDERATED;
+    final Notifications notifications = new Notifications(population.size());
+    final List<DaySample> samples = new ArrayList<>();
+    final List<List<Integer>> uploadsByHour = new ArrayList<>();
+    final Uploads uploads =
+        new Uploads(
+            population, epidemic, teks, truth, dayZeroEnin, scenario.federation().retentionDays());
+    final Federation federation;
+    final List<ObservationIndex> indexes = new ArrayList<>();
+    final long[] markers = new long[population.countries()];
+    final long[][] trafficByDay;
+    Counters today;
+
+    Run(ExecutorService pool) {
+      this.pool = pool;
+      for (int h = 0; h < scenario.days() * 24; h++) {
+        uploadsByHour.add(new ArrayList<>());
+      }
+      epidemic.seedInfections(scenario.countries());
+      for (int a = 0; a < population.size(); a++) {
+        schedule(a);
+      }
+      federation = federated ? federations.create(spec(), clock) : null;
+      if (federated) {
+        population.codes().forEach(c -> indexes.add(matcher.newIndex(c)));
+      }
+      trafficByDay = new long[scenario.days() + 1][population.countries()];
+    }
+
+    FederationSpec spec() {
+      Scenario.FederationPolicy f = scenario.federation();
+      return new FederationSpec(
+          population.codes(),
+          f.topology(),
+          scenario.hubCountry(),
+          f.batchMaxKeys(),
+          f.batchMaxAgeMinutes() * 60L,
+          f.paddingMinKeys(),
+          f.retentionDays(),
+          start,
+          scenario.seed());
+    }
+
+    void schedule(int a) {
+      int hour = epidemic.reportHour(a);
+      if (federated && hour < uploadsByHour.size() && population.hasApp(a)) {
+        uploadsByHour.get(Math.max(0, hour)).add(a);
+      }
+    }
+
+    Outcome execute(long started) {
+      Devices devices =
+          new Devices(
+              population,
+              teks,
+              scenario.seed(),
+              scenario.contacts().measurementNoiseDb(),
+              dayZeroEnin,
+              pool,
+              threads);
+      Mobility mobility = new Mobility(scenario, population);
+      Encounters encounters = new Encounters(scenario, population);
+      long loopStart = System.nanoTime();
+      for (int day = 0; day < scenario.days(); day++) {
+        today = new Counters(population.countries());
+        DayVisits visits = mobility.plan(day, epidemic::isolatedFromHour);
+        DayContacts contacts = encounters.meet(visits);
+        truth.addDay(visits, contacts);
+        today.contacts = contacts.size();
+        for (int a : epidemic.transmit(contacts)) {
+          today.infections[population.home(a)]++;
+          schedule(a);
+        }
+        if (federated) {
+          hear(devices, contacts, day);
+        }
+        for (int h = 0; h < 24; h++) {
+          tick(day * 24 + h);
+        }
+        sampleTraffic(day);
+        samples.add(today.sample());
+        report("simulate", day + 1, loopStart);
+      }
+      today = new Counters(population.countries());
+      progress.update(new Progress("drain", scenario.days(), scenario.days(), 0, -1));
+      for (int h = 0; h < drainHours(scenario); h++) {
+        tick(scenario.days() * 24 + h);
+      }
+      sampleTraffic(scenario.days());
+      samples.add(today.sample());
+      List<DiagnosisKeyBatch> published = federated ? federation.published() : List.of();
+      if (federated) {
+        federation.close();
+      }
+      return new Outcome(
+          scenario,
+          population,
+          epidemic,
+          truth,
+          notifications,
+          published,
+          samples,
+          trafficByDay,
+          dayZeroEnin,
+          System.nanoTime() - started);
+    }
+
+    void report(String phase, int done, long loopStart) {
+      double seconds = (System.nanoTime() - loopStart) / 1e9;
+      double rate = done / Math.max(seconds, 1e-9);
+      progress.update(
+          new Progress(phase, done, scenario.days(), rate, (scenario.days() - done) / rate));
+    }
+
+    void hear(Devices devices, DayContacts contacts, int day) {
+      List<Observations> heard = devices.hear(contacts);
+      int keep = dayZeroEnin + (day - scenario.federation().retentionDays()) * 144;
+      for (int c = 0; c < heard.size(); c++) {
+        today.observations += heard.get(c).size();
+        indexes.get(c).add(heard.get(c));
+        indexes.get(c).dropBefore(keep - ExposureMatcher.TOLERANCE_INTERVALS);
+      }
+    }
+
+    void sampleTraffic(int day) {
+      for (int c = 0; c < population.countries(); c++) {
+        trafficByDay[day][c] = federated ? federation.trafficBytes(population.code(c)) : 0;
+      }
+    }
+
+    void tick(int hour) {
+      Instant now = start.plus(Duration.ofHours(hour));
+      clock.advanceTo(now);
+      if (!federated) {
+        return;
+      }
+      if (hour < uploadsByHour.size()) {
+        for (int a : uploadsByHour.get(hour)) {
+          upload(a, hour, now);
+        }
+      }
+      long t0 = System.nanoTime();
+      federation.exchange(now);
+      List<List<DiagnosisKey>> arrived = new ArrayList<>();
+      for (int c = 0; c < population.countries(); c++) {
+        Federation.Received r = federation.receivedSince(population.code(c), markers[c]);
+        markers[c] = r.nextMarker();
+        List<DiagnosisKey> keys = new ArrayList<>();
+        for (DiagnosisKeyBatch b : r.batches()) {
+          keys.addAll(b.getKeysList());
+          if (!b.getOrigin().equals(population.code(c))) {
+            today.keysExchanged += b.getKeysCount();
+          }
+        }
+        arrived.add(keys);
+      }
+      today.exchangeNanos += System.nanoTime() - t0;
+      match(arrived, hour);
+    }
+
+    void upload(int agent, int hour, Instant now) {
+      Map<Integer, DiagnosisKey> keys = uploads.keys(agent, hour);
+      if (keys.isEmpty()) {
+        return;
+      }
+      Map<Integer, ByteString> data = new LinkedHashMap<>();
+      keys.forEach((day, k) -> data.put(day, k.getKeyData()));
+      truth.addUpload(agent, hour, data);
+      federation.upload(
+          population.code(population.home(agent)), List.copyOf(keys.values()), agent, now);
+      today.uploads++;
+    }
+
+    void match(List<List<DiagnosisKey>> arrived, int hour) {
+      long t0 = System.nanoTime();
+      List<Callable<List<Exposure>>> tasks = new ArrayList<>();
+      for (int c = 0; c < arrived.size(); c++) {
+        List<DiagnosisKey> keys = arrived.get(c);
+        ObservationIndex index = indexes.get(c);
+        for (DiagnosisKey k : keys) {
+          today.rpisMatched += k.getRollingPeriod();
+        }
+        tasks.add(() -> keys.isEmpty() ? List.of() : matcher.match(index, keys));
+      }
+      List<List<Exposure>> found = runAll(tasks);
+      today.matchNanos += System.nanoTime() - t0;
+      for (List<Exposure> exposures : found) {
+        for (Exposure e : exposures) {
+          notice(e, hour);
+        }
+      }
+    }
+
+    void notice(Exposure e, int hour) {
+      GroundTruth.KeyOwner owner = truth.owner(e.key().getKeyData());
+      notifications.recordMatch(e.agent());
+      if (owner == null) {
+        notifications.recordPaddingMatch();
+        return;
+      }
+      if (e.riskScore() < scenario.matching().notifyMinRiskScore()) {
+        return;
+      }
+      notifications.recordNotification(e.agent(), owner.agent(), notificationHour(e.agent(), hour));
+    }
+
+    /** Operator mode: now. Device mode: the phone's next poll (each phone has its own phase). */
+    int notificationHour(int agent, int hour) {
+      if (scenario.matching().mode() == MatchingMode.OPERATOR) {
+        return hour;
+      }
+      int every = scenario.matching().devicePollHours();
+      int phase = (int) Long.remainderUnsigned(Draws.hash(scenario.seed(), POLL, agent, 0), every);
+      return hour + Math.floorMod(phase - hour, every);
+    }
+
+    <T> List<T> runAll(List<Callable<T>> tasks) {
+      try {
+        List<T> out = new ArrayList<>(tasks.size());
+        for (Future<T> f : pool.invokeAll(tasks)) {
+          out.add(f.get());
+        }
+        return out;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while matching", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("matching failed: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
+  /** Mutable counters of the current day. */
+  private static final class Counters {
+    final int[] infections;
+    long contacts;
+    long observations;
+    int uploads;
+    long keysExchanged;
+    long exchangeNanos;
+    long rpisMatched;
+    long matchNanos;
+
+    Counters(int countries) {
+      infections = new int[countries];
+    }
+
+    DaySample sample() {
+      return new DaySample(
+          contacts,
+          observations,
+          infections.clone(),
+          uploads,
+          keysExchanged,
+          exchangeNanos,
+          rpisMatched,
+          matchNanos);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package org.fedtrace.sim.federation;
+
+import java.time.Instant;
+import java.util.List;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+
+/**
+ * The federation of one simulation run: one node per country, seen from the simulator.
+ *
+ * <p>The simulator talks to the federation only through this interface, and only with what a real
+ * deployment would carry: diagnosis keys and time. Keys reach other countries only by being
+ * published in batches and exchanged between nodes; matching works on what {@link #receivedSince}
+ * returns, never on the simulator's own copies. Who a key belongs to is the simulator's ground
+ * truth and never comes back from here.
+ *
+ * <p>All methods are called from one thread, in simulated-time order.
+ */
+public interface Federation extends AutoCloseable {
+  /**
+   * A diagnosed person's upload at their home node: in a real federation this is the node's Upload
+   * RPC with a health-authority authorization covering exactly {@code keys}.
+   *
+   * @param country the home node's country
+   * @param keys the person's diagnosis keys with their metadata
+   * @param uploaderId the simulator's id of the person, for simulator-side bookkeeping only (for
+   *     example one authorization per person, or error messages): an implementation MUST NOT send
+   *     it to a node or let it influence any byte on the wire
+   * @param simTime the simulated time of the upload
+   * @throws IllegalArgumentException if the node refuses the upload
+   */
+  void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime);
+
+  /**
+   * Lets every node publish the batches its batching policy says are due at {@code simTime} and
+   * propagates them along the topology; returns when every node holds every published batch.
+   */
+  void exchange(Instant simTime);
+
+  /**
+   * The batches that arrived at {@code country}'s node (its own included) after {@code marker}, in
+   * arrival order, and the marker to pass next time. Start with marker 0.
+   */
+  Received receivedSince(String country, long marker);
+
+  /** Bytes {@code country}'s node has sent plus received in federation exchange so far. */
+  long trafficBytes(String country);
+
+  /**
+   * Every batch published so far by any node, in publication order: the batch membership (batch id,
+   * origin and keys, padding included) that the privacy metrics are computed from.
+   */
+  List<DiagnosisKeyBatch> published();
+
+  /** Stops the nodes and releases their resources. */
+  @Override
+  void close();
+
+  /**
+   * Batches that arrived at a node.
+   *
+   * @param batches the batches, in arrival order
+   * @param nextMarker the marker to pass to the next {@link #receivedSince} call
+   */
+  record Received(List<DiagnosisKeyBatch> batches, long nextMarker) {
+    /** Copies the list. */
+    public Received {
+      batches = List.copyOf(batches);
+    }
+  }
+}

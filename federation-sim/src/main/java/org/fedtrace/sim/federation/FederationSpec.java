@@ -1,0 +1,47 @@
+package org.fedtrace.sim.federation;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a {@link FederationFactory} needs to set up the nodes of one simulation run.
+ *
+ * @param countries the member countries, ISO 3166-1 alpha-2, one node each, in scenario order (the
+ *     order of a chain)
+ * @param topology how the nodes are connected
+ * @param hub the hub's country when {@code topology} is {@link Topology#HUB}; one of {@code
+ *     countries}
+ * @param batchMaxKeys a node publishes a batch as soon as this many own keys are pending
+ * @param batchMaxAgeSeconds a node publishes pending own keys at the latest this long after the
+ *     oldest arrived
+ * @param paddingMinKeys every published batch holds at least this many keys (random padding keys
+ *     make up the difference)
+ * @param retentionDays the agreement's retention of keys, in days
+ * @param start the simulated time at which the run starts
+ * @param seed the run's seed; an implementation may derive its randomness (padding, batch ids) from
+ *     it so that runs repeat exactly
+ */
+public record FederationSpec(
+    List<String> countries,
+    Topology topology,
+    String hub,
+    int batchMaxKeys,
+    long batchMaxAgeSeconds,
+    int paddingMinKeys,
+    int retentionDays,
+    Instant start,
+    long seed) {
+  /** Validates the spec and copies the country list. */
+  public FederationSpec {
+    countries = List.copyOf(countries);
+    if (countries.isEmpty()) {
+      throw new IllegalArgumentException("a federation needs at least one country");
+    }
+    if (topology == Topology.HUB && !countries.contains(hub)) {
+      throw new IllegalArgumentException("the hub " + hub + " is not a member country");
+    }
+    if (batchMaxKeys < 1 || batchMaxAgeSeconds < 1 || paddingMinKeys < 0 || retentionDays < 1) {
+      throw new IllegalArgumentException("batching, padding and retention must be positive");
+    }
+  }
+}

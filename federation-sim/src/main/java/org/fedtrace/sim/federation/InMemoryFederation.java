@@ -1,0 +1,217 @@
+package org.fedtrace.sim.federation;
+
+import com.google.protobuf.ByteString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.sim.SimClock;
+
+/**
+ * A federation in one process without network, store or signatures: the development stand-in for
+ * the real nodes and the federation of the simulator's unit tests. It follows the node's policies
+ * where they shape the measurements: the upload checks that matter to a simulation (one upload per
+ * person, key lengths, rolling periods, no future keys, retention), batching by size and age,
+ * padding of every batch to the minimum with random keys whose metadata is copied from the batch's
+ * real keys, keys in canonical order (sorted on their bytes, so position tells nothing), and
+ * forwarding along the topology. Traffic is the serialized size of every batch a node sends plus
+ * every batch it receives (a 64-byte signature is included; certificates, gRPC and TLS framing are
+ * not). Its randomness (padding, batch ids) comes from the spec's seed, so runs repeat exactly.
+ */
+public final class InMemoryFederation implements Federation {
+  private static final Comparator<DiagnosisKey> CANONICAL =
+      Comparator.comparing(
+          DiagnosisKey::getKeyData, ByteString.unsignedLexicographicalComparator());
+  private static final int SIGNATURE_BYTES = 64;
+
+  private final FederationSpec spec;
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<DiagnosisKeyBatch> published = new ArrayList<>();
+  private final Set<Integer> uploaders = new HashSet<>();
+  private final Random random;
+
+  /** Starts the nodes of {@code spec}; the clock is not needed, time comes with each call. */
+  public InMemoryFederation(FederationSpec spec, SimClock clock) {
+    this.spec = spec;
+    this.random = new Random(spec.seed() ^ 0x5eed_fed0L);
+    for (String c : spec.countries()) {
+      nodes.put(c, new Node(c));
+    }
+  }
+
+  @Override
+  public void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
+    Node node = node(country);
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("an upload needs at least one key");
+    }
+    long now = simTime.getEpochSecond();
+    for (int i = 0; i < keys.size(); i++) {
+      check(keys.get(i), now / 600, "keys[" + i + "]");
+    }
+    if (!uploaders.add(uploaderId)) {
+      throw new IllegalArgumentException(
+          "person " + uploaderId + " uploaded twice; an upload authorization is single use");
+    }
+    for (DiagnosisKey k : keys) {
+      node.pending.add(new Pending(k, now));
+    }
+  }
+
+  private void check(DiagnosisKey k, long nowEnin, String at) {
+    long start = Integer.toUnsignedLong(k.getRollingStartIntervalNumber());
+    int period = k.getRollingPeriod();
+    if (k.getKeyData().size() != 16) {
+      throw new IllegalArgumentException(at + ".key_data: must be 16 bytes");
+    }
+    if (period < 1 || period > 144) {
+      throw new IllegalArgumentException(at + ".rolling_period: must be in 1..144, got " + period);
+    }
+    if (start > nowEnin) {
+      throw new IllegalArgumentException(at + ".rolling_start_interval_number: in the future");
+    }
+    if (start + period < nowEnin - spec.retentionDays() * 144L) {
+      throw new IllegalArgumentException(at + ".rolling_start_interval_number: past retention");
+    }
+    if (k.getReportType() == ReportType.REPORT_TYPE_UNSPECIFIED
+        || k.getReportType() == ReportType.UNRECOGNIZED) {
+      throw new IllegalArgumentException(at + ".report_type: must be a known report type");
+    }
+  }
+
+  @Override
+  public void exchange(Instant simTime) {
+    long now = simTime.getEpochSecond();
+    for (Node origin : nodes.values()) {
+      while (!origin.pending.isEmpty()) {
+        int n = Math.min(spec.batchMaxKeys(), origin.pending.size());
+        boolean full = n == spec.batchMaxKeys();
+        boolean old = now - origin.pending.get(0).acceptedSeconds >= spec.batchMaxAgeSeconds();
+        if (!full && !old) {
+          break;
+        }
+        List<Pending> due = origin.pending.subList(0, n);
+        DiagnosisKeyBatch batch = batch(origin, due, now);
+        due.clear();
+        published.add(batch);
+        route(origin, batch);
+      }
+    }
+  }
+
+  private DiagnosisKeyBatch batch(Node origin, List<Pending> due, long now) {
+    List<DiagnosisKey> keys = new ArrayList<>(Math.max(due.size(), spec.paddingMinKeys()));
+    due.forEach(p -> keys.add(p.key));
+    int real = keys.size();
+    while (keys.size() < spec.paddingMinKeys()) {
+      DiagnosisKey template = keys.get(random.nextInt(real));
+      keys.add(template.toBuilder().setKeyData(ByteString.copyFrom(bytes(16))).build());
+    }
+    keys.sort(CANONICAL);
+    origin.sequence++;
+    return DiagnosisKeyBatch.newBuilder()
+        .setFormatVersion(1)
+        .setBatchId(ByteString.copyFrom(bytes(16)))
+        .setOrigin(origin.country)
+        .setSequence(origin.sequence)
+        .setCreatedUnixSeconds(now)
+        .addAllKeys(keys)
+        .setSignature(ByteString.copyFrom(bytes(SIGNATURE_BYTES)))
+        .build();
+  }
+
+  private byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private void route(Node origin, DiagnosisKeyBatch batch) {
+    origin.held.add(batch);
+    List<String> order = spec.countries();
+    switch (spec.topology()) {
+      case MESH ->
+          nodes.values().stream().filter(n -> n != origin).forEach(n -> hop(origin, n, batch));
+      case HUB -> {
+        Node hub = node(spec.hub());
+        if (hub != origin) {
+          hop(origin, hub, batch);
+        }
+        nodes.values().stream()
+            .filter(n -> n != origin && n != hub)
+            .forEach(n -> hop(hub, n, batch));
+      }
+      case CHAIN -> {
+        int at = order.indexOf(origin.country);
+        for (int i = at - 1; i >= 0; i--) {
+          hop(node(order.get(i + 1)), node(order.get(i)), batch);
+        }
+        for (int i = at + 1; i < order.size(); i++) {
+          hop(node(order.get(i - 1)), node(order.get(i)), batch);
+        }
+      }
+      default -> throw new IllegalStateException("unknown topology " + spec.topology());
+    }
+  }
+
+  private static void hop(Node from, Node to, DiagnosisKeyBatch batch) {
+    long size = batch.getSerializedSize();
+    from.bytes += size;
+    to.bytes += size;
+    to.held.add(batch);
+  }
+
+  @Override
+  public Received receivedSince(String country, long marker) {
+    List<DiagnosisKeyBatch> held = node(country).held;
+    if (marker < 0 || marker > held.size()) {
+      throw new IllegalArgumentException("marker " + marker + " is not one this node gave out");
+    }
+    return new Received(held.subList((int) marker, held.size()), held.size());
+  }
+
+  @Override
+  public long trafficBytes(String country) {
+    return node(country).bytes;
+  }
+
+  @Override
+  public List<DiagnosisKeyBatch> published() {
+    return List.copyOf(published);
+  }
+
+  @Override
+  public void close() {
+    nodes.clear();
+  }
+
+  private Node node(String country) {
+    Node n = nodes.get(country);
+    if (n == null) {
+      throw new IllegalArgumentException("no node for country " + country);
+    }
+    return n;
+  }
+
+  private record Pending(DiagnosisKey key, long acceptedSeconds) {}
+
+  private static final class Node {
+    final String country;
+    final List<Pending> pending = new ArrayList<>();
+    final List<DiagnosisKeyBatch> held = new ArrayList<>();
+    long sequence;
+    long bytes;
+
+    Node(String country) {
+      this.country = country;
+    }
+  }
+}

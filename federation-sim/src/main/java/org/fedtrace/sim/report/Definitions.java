@@ -1,0 +1,128 @@
+package org.fedtrace.sim.report;
+
+import java.util.List;
+
+/**
+ * The definition of every reported figure, as written into report.md and federation-sim/README.md
+ * (a test checks that the README carries each one verbatim).
+ */
+public final class Definitions {
+  /** A figure's name (its report.json field) and definition (Markdown). */
+  public record Definition(String name, String text) {}
+
+  /** The definitions, in report order. */
+  public static final List<Definition> ALL =
+      List.of(
+          new Definition(
+              "index case",
+              "federated: a person who uploaded diagnosis keys during the run; their report"
+                  + " covers the days of the uploaded keys (at most `retention_days`, not before"
+                  + " day 0). central: a diagnosed person who reports (`report_share`, app or"
+                  + " not), at the same hour an app user would upload; their report covers the"
+                  + " `retention_days` days up to the report day."),
+          new Definition(
+              "true_exposures",
+              "people who, on a day covered by an index case's report, spent at least"
+                  + " `close_minutes` minutes in close contact (true attenuation at most"
+                  + " `close_attenuation_db`) with that index case, summed over the pair's"
+                  + " contacts that day. federated: app users only (others cannot be notified);"
+                  + " central: everybody."),
+          new Definition(
+              "notified",
+              "people notified at least once by the end of the run (the drain included)."
+                  + " federated: a diagnosis key that reached the person's home node matched"
+                  + " their phone's observations with a risk score of at least"
+                  + " `notify_min_risk_score`. central: the person was at the same place in the"
+                  + " same hour as an index case on a covered day."),
+          new Definition("true_positives", "notified people who are in `true_exposures`."),
+          new Definition(
+              "precision", "`true_positives / notified`; null when nobody was notified."),
+          new Definition(
+              "recall",
+              "`true_positives / true_exposures`; null when there are no true exposures."),
+          new Definition(
+              "cross_border_notification_p50_hours, cross_border_notification_p99_hours",
+              "for every pair of a notified person and an index case whose keys notified them,"
+                  + " the simulated hours from the index case's diagnosis to the person's first"
+                  + " notification because of that index case; nearest-rank 50th and 99th"
+                  + " percentiles over the pairs whose two people live in different countries"
+                  + " (`domestic_notification_p50_hours`: the same country). Device mode: the"
+                  + " phone's first poll after the batch reached its home node (phones poll every"
+                  + " `device_poll_hours`, each with its own phase); operator mode: the hour the"
+                  + " batch reached the node; central: the report hour. Hour resolution."),
+          new Definition(
+              "bytes_per_node_per_day",
+              "bytes a node sent plus bytes it received in federation exchange (every hop of"
+                  + " every batch counts at both ends) over the whole run including the drain,"
+                  + " divided by the simulated days, averaged over the nodes"
+                  + " (`max_bytes_per_node_per_day`: the busiest node). The in-memory federation"
+                  + " counts each batch's protobuf size with a 64-byte signature and no"
+                  + " certificate, gRPC or TLS framing."),
+          new Definition(
+              "rpis_matched_per_second",
+              "RPIs matched divided by the wall-clock seconds spent matching. RPIs matched: for"
+                  + " every node and every diagnosis key that arrived at it (its own and foreign"
+                  + " ones, padding included), the key's `rolling_period`, the RPIs derived from"
+                  + " it and looked up among the country's observations."),
+          new Definition(
+              "keys_exchanged_per_second",
+              "keys exchanged divided by the wall-clock seconds spent in federation exchange"
+                  + " (publishing, propagating and fetching received batches). Keys exchanged:"
+                  + " for every node, the keys (padding included) in batches that arrived from"
+                  + " another origin."),
+          new Definition(
+              "wall_seconds",
+              "wall-clock seconds of the run from setup to the end of measurement, report"
+                  + " writing excluded. The only figures that differ between runs of one seed are"
+                  + " these timings and the rates computed from them."),
+          new Definition(
+              "non_diagnosed_keys_shared",
+              "federated: distinct keys in published batches (which reach every other node)"
+                  + " whose owner was never diagnosed during the run; padding keys belong to"
+                  + " nobody and do not count; 0 when the federation has one node. central: the"
+                  + " network records (one per visit) of people never diagnosed during the run"
+                  + " that operators shipped to the tracker."),
+          new Definition(
+              "uploader_anonymity_set_min",
+              "for each published batch with at least one real key, the number of distinct"
+                  + " people whose keys it carries (padding adds nobody); the smallest over all"
+                  + " batches (`uploader_anonymity_set_median`: the lower median). 1 means a"
+                  + " batch carried one person's keys only, so whoever learns by other means that"
+                  + " this person uploaded in that window can attribute all of its real keys to"
+                  + " them. central: each report names one stable pseudonym, so 1."),
+          new Definition(
+              "tek_linkage_advantage",
+              "a curious node receives every batch. For every real key of a person for day d"
+                  + " whose key for day d-1 was published by the same origin, it guesses that"
+                  + " predecessor uniformly among the keys of day d-1 in the same batch whose"
+                  + " metadata is consistent (same report type, days since onset one less):"
+                  + " success 1/|candidates| if the true predecessor is among them, else 0. Chance:"
+                  + " 1/(number of keys of day d-1 the origin published in all batches). The"
+                  + " figure is mean success minus mean chance over those keys"
+                  + " (`tek_linkage_success`, `tek_linkage_chance`: the two means); 0 when no key"
+                  + " is linkable. central: units are reports, and a stable pseudonym links every"
+                  + " day, so success is 1."),
+          new Definition(
+              "sniffer_tracking_success",
+              "an adversary has Bluetooth receivers at `sniffer_place_share` of the places"
+                  + " (chosen by the seed). Once an index case's keys are published it derives"
+                  + " their RPIs and finds every visit a receiver heard. The figure is the share"
+                  + " of index cases (with at least one visit on their covered days) of whom the"
+                  + " receivers heard at least `sniffer_reconstruct_share` of those visits; an"
+                  + " upper bound that assumes the adversary links the person's daily keys."
+                  + " central: the tracker holds every visit of everybody, so every place counts"
+                  + " as observed."),
+          new Definition(
+              "operator_learns_exposures",
+              "people of whom an operator or the tracker learns that they were exposed. device"
+                  + " mode: 0, phones match locally. operator mode: everybody with at least one"
+                  + " match at their home node, notified or not. central: everybody the tracker"
+                  + " notified."),
+          new Definition(
+              "people_whose_data_left_home",
+              "federated: uploaders, when the federation has at least two nodes (their keys"
+                  + " reach every node). central: everybody with at least one network record,"
+                  + " since operators ship all of them."));
+
+  private Definitions() {}
+}

@@ -1,0 +1,231 @@
+package org.fedtrace.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.federation.NodeFederation;
+import org.fedtrace.sim.matching.ReferenceMatcher;
+import org.fedtrace.sim.metrics.Measurement;
+import org.fedtrace.sim.report.Charts;
+import org.fedtrace.sim.report.Report;
+import org.fedtrace.sim.report.ReportJson;
+import org.fedtrace.sim.report.ReportWriter;
+import org.fedtrace.sim.scenario.Scenario;
+import org.fedtrace.sim.scenario.ScenarioException;
+import org.fedtrace.sim.scenario.ScenarioLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end runs of a small scenario through real nodes (gRPC over mutual TLS on loopback, SQLite
+ * stores, uploads with health-authority authorizations), checked for the report's fields, their
+ * sanity and their repeatability.
+ */
+class SimulationTest {
+  static final String SMALL =
+      String.join(
+          "\n",
+          "seed: 11",
+          "agents: 6000",
+          "days: 8",
+          "countries:",
+          "  - {code: BE, population: 1, app_adoption: 0.7}",
+          "  - {code: NL, population: 1, app_adoption: 0.7}",
+          "  - {code: LU, population: 1, app_adoption: 0.7}",
+          "travel:",
+          "  pairs:",
+          "    - {from: BE, to: NL, commuter_share: 0.2, trip_rate_per_day: 0.01, both_ways: true}",
+          "    - {from: LU, to: BE, commuter_share: 0.3, trip_rate_per_day: 0.01}",
+          "epidemic:",
+          "  initial_infections: 150",
+          "  transmission_per_minute: 0.01",
+          "  testing_probability: 0.8",
+          "  report_share: 0.9",
+          "");
+
+  private static final String FEDERATION = "padding_min_keys: 30, batch_max_age_minutes: 120";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> REQUIRED =
+      List.of(
+          "/seed",
+          "/agents",
+          "/days",
+          "/countries",
+          "/topology",
+          "/matching",
+          "/throughput/rpis_matched_per_second",
+          "/throughput/keys_exchanged_per_second",
+          "/throughput/wall_seconds",
+          "/accuracy/true_exposures",
+          "/accuracy/notified",
+          "/accuracy/true_positives",
+          "/accuracy/precision",
+          "/accuracy/recall",
+          "/latency/cross_border_notification_p50_hours",
+          "/latency/cross_border_notification_p99_hours",
+          "/traffic/bytes_per_node_per_day",
+          "/privacy/non_diagnosed_keys_shared",
+          "/privacy/uploader_anonymity_set_min",
+          "/privacy/tek_linkage_advantage",
+          "/privacy/sniffer_tracking_success",
+          "/privacy/operator_learns_exposures");
+
+  private static Scenario small;
+  private static Outcome outcome;
+  private static Report report;
+
+  /** The small scenario with more federation settings and more fields. */
+  static Scenario scenario(String federation, String extra) throws ScenarioException {
+    String yaml = SMALL + "federation: {" + FEDERATION + federation + "}\n" + extra;
+    return ScenarioLoader.parse(yaml, "small.yaml");
+  }
+
+  static Report run(Scenario s) {
+    Outcome o = new Simulator(s, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
+    return Measurement.measure(o, "small.yaml");
+  }
+
+  /**
+   * The report as JSON without the wall-clock figures, which differ between runs, and without the
+   * traffic, which over real connections includes the odd re-delivery after a reconnect.
+   */
+  static JsonNode figures(Report r, Scenario s) throws IOException {
+    ObjectNode n = (ObjectNode) JSON.readTree(ReportJson.write(r, s));
+    n.remove("throughput");
+    n.remove("traffic");
+    ((ObjectNode) n.get("per_day")).remove("rpis_matched_per_second");
+    ((ObjectNode) n.get("per_day")).remove("keys_exchanged_per_second");
+    return n;
+  }
+
+  @BeforeAll
+  static void runTheSmallScenario() throws ScenarioException {
+    small = scenario("", "");
+    outcome = new Simulator(small, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
+    report = Measurement.measure(outcome, "small.yaml");
+  }
+
+  @Test
+  void theReportHasEveryRequiredFieldAndTheFiles(@TempDir Path dir) throws Exception {
+    Path md = ReportWriter.write(report, small, dir);
+
+    JsonNode json = JSON.readTree(dir.resolve("report.json").toFile());
+    for (String field : REQUIRED) {
+      assertTrue(!json.at(field).isMissingNode(), "report.json lacks " + field);
+      if (field.matches("/(accuracy|privacy)/.*")) {
+        assertTrue(
+            !json.at("/baseline_central" + field).isMissingNode(),
+            "baseline_central lacks " + field);
+      }
+    }
+    assertEquals(11, json.at("/seed").asLong());
+    assertEquals(List.of("BE", "NL", "LU"), JSON.convertValue(json.at("/countries"), List.class));
+    assertTrue(Files.readString(md).contains("## Definitions"));
+    assertEquals(ScenarioLoader.parse(Files.readString(dir.resolve("scenario.yaml")), "s"), small);
+    byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
+    for (String chart : Charts.FILES) {
+      byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve(chart)), 4);
+      assertArrayEquals(png, head, chart);
+    }
+  }
+
+  @Test
+  void accuracyIsSane() {
+    for (Report.Scheme s : List.of(report.main(), report.central())) {
+      double precision = s.accuracy().precision();
+      double recall = s.accuracy().recall();
+      assertTrue(precision > 0 && precision <= 1, "precision " + precision);
+      assertTrue(recall > 0 && recall <= 1, "recall " + recall);
+    }
+    assertTrue(report.main().latency().crossBorderNotifications() > 0);
+    assertTrue(report.main().latency().crossBorderP50Hours() >= 0);
+    assertTrue(
+        report.main().latency().crossBorderP99Hours()
+            >= report.main().latency().crossBorderP50Hours());
+    assertTrue(report.central().accuracy().precision() < report.main().accuracy().precision());
+  }
+
+  @Test
+  void onlyDiagnosedPeoplesKeysLeaveHomeButTheCentralSchemeShipsEverybodys() {
+    assertEquals(0, report.main().privacy().nonDiagnosedKeysShared());
+    assertTrue(report.central().privacy().nonDiagnosedKeysShared() > 5 * small.agents());
+    assertEquals(report.truth().uploaders(), report.main().privacy().peopleWhoseDataLeftHome());
+    assertEquals(1.0, report.central().privacy().snifferTrackingSuccess());
+    assertEquals(1, report.central().privacy().uploaderAnonymitySetMin());
+    assertTrue(report.main().privacy().uploaderAnonymitySetMin() >= 1);
+    assertEquals(0, report.main().privacy().operatorLearnsExposures());
+    assertTrue(
+        report.central().privacy().tekLinkageAdvantage()
+            > report.main().privacy().tekLinkageAdvantage());
+  }
+
+  @Test
+  void noPublishedBatchIsSmallerThanThePaddingMinimumAndPaddingNeverMatches() {
+    assertTrue(outcome.published().size() > 0);
+    for (DiagnosisKeyBatch b : outcome.published()) {
+      assertTrue(b.getKeysCount() >= 30, "a batch of " + b.getKeysCount() + " keys");
+    }
+    assertEquals(30, report.truth().smallestBatchKeys());
+    assertTrue(report.truth().paddingKeys() > 0);
+    assertEquals(0, report.truth().falseMatchesOnPadding());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameFigures() throws IOException {
+    Report again = run(small);
+
+    assertEquals(figures(report, small), figures(again, small));
+  }
+
+  @Test
+  void anotherSeedGivesOtherFigures() throws Exception {
+    Scenario other =
+        ScenarioLoader.parse(
+            SMALL.replace("seed: 11", "seed: 12") + "federation: {" + FEDERATION + "}\n", "s.yaml");
+
+    assertNotEquals(figures(report, small), figures(run(other), other));
+  }
+
+  @Test
+  void theTopologyChangesTrafficOnly() throws Exception {
+    Scenario hub = scenario(", topology: hub, hub: LU", "");
+    Report r = run(hub);
+
+    assertEquals(report.main(), r.main());
+    assertNotEquals(report.traffic(), r.traffic());
+  }
+
+  @Test
+  void operatorMatchingTellsTheOperator() throws Exception {
+    Scenario operator = scenario("", "matching: {mode: operator}\n");
+    Report r = run(operator);
+
+    assertTrue(r.main().privacy().operatorLearnsExposures() >= r.main().accuracy().notified());
+    assertTrue(r.main().accuracy().notified() > 0);
+    assertTrue(
+        r.main().latency().crossBorderP50Hours() <= report.main().latency().crossBorderP50Hours());
+  }
+
+  @Test
+  void theCentralSchemeRunsNoFederation() throws Exception {
+    Scenario central = scenario("", "token_scheme: central\n");
+    Report r = run(central);
+
+    assertEquals(0, r.truth().batchesPublished());
+    assertEquals(r.central(), r.main());
+    assertEquals(report.central(), r.central());
+    assertEquals(0, r.throughput().rpisMatched());
+  }
+}

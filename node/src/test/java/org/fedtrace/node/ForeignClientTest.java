@@ -1,0 +1,188 @@
+package org.fedtrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.pki.Credential;
+import org.fedtrace.pki.Pem;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.FederationProto;
+import org.fedtrace.testing.Signatures;
+import org.fedtrace.testing.TestBatches;
+import org.fedtrace.testing.TestFederation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives a node from a client that is not ours: {@code src/test/python/foreign_client.py} on
+ * Debian's python3-grpcio and python3-protobuf, which builds the messages from the compiled .proto
+ * descriptors and connects with gRPC's own TLS stack and a member's PEM files. Skipped only when
+ * /usr/bin/python3 cannot import grpc (CI installs it, see .ci/run).
+ */
+class ForeignClientTest {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  @TempDir Path dir;
+
+  private TestFederation f;
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  @Test
+  void aPythonGrpcClientGetsNodeInfoPublishesAndPullsOverMutualTls() throws Exception {
+    assumePythonGrpc();
+    Clock clock = Clock.systemUTC();
+    f = TestFederation.create(dir.resolve("federation"), clock, "DE", "FR", "BE");
+    Node de = f.startNode("DE");
+    TestBatches batches = new TestBatches(41, clock.instant());
+    f.upload("DE", batches.keys(3, 3));
+    de.publishDue(true); // DE's own batch, for the pull
+    // FR forwards a batch of BE, signed by BE
+    DiagnosisKeyBatch fromBe =
+        Signatures.sign(batches.batch("BE", 1, batches.keys(5, 5)), f.credentials("BE").signing());
+
+    Path files = Files.createDirectories(dir.resolve("client"));
+    Files.write(files.resolve("fedtrace.pb"), descriptorSet());
+    Files.write(files.resolve("batch.bin"), fromBe.toByteArray());
+    Files.write(files.resolve("forged.bin"), Signatures.altered(fromBe).toByteArray());
+    Credential fr = f.credentials("FR").tls();
+    Pem.writeCertificates(files.resolve("ca.crt"), f.pki().caCertificate());
+    Pem.writeCertificates(files.resolve("tls.crt"), fr.certificate());
+    Pem.writePrivateKey(files.resolve("tls.key"), fr.privateKey());
+
+    Map<String, List<String>> out =
+        run(
+            script().toString(),
+            "--target",
+            "localhost:" + de.port(),
+            "--descriptors",
+            files.resolve("fedtrace.pb").toString(),
+            "--ca",
+            files.resolve("ca.crt").toString(),
+            "--cert",
+            files.resolve("tls.crt").toString(),
+            "--key",
+            files.resolve("tls.key").toString(),
+            "--batch",
+            files.resolve("batch.bin").toString(),
+            "--forged",
+            files.resolve("forged.bin").toString());
+
+    assertEquals(List.of("fedtrace.v1"), out.get("protocol_version"));
+    assertEquals(List.of("DE/op-de"), out.get("node"));
+    assertEquals(
+        List.of(HexFormat.of().formatHex(de.agreement().sha256())), out.get("agreement_sha256"));
+    assertEquals(List.of("subscribe,upload"), out.get("features"));
+    assertEquals(List.of("False"), out.get("publish_1_duplicate"));
+    assertEquals(List.of("True"), out.get("publish_2_duplicate"));
+    assertEquals(List.of("INVALID_ARGUMENT"), out.get("forged_code"));
+    assertEquals(
+        List.of("R8.20: batch.signature does not verify under the signer's key"),
+        out.get("forged_message"));
+    assertEquals(
+        List.of("batch.signature | R8.20: does not verify under the signer's key"),
+        out.get("forged_violation"));
+    assertEquals(List.of("1"), out.get("pulled_batches"));
+    assertEquals(List.of("DE/1 keys=64"), out.get("pulled"));
+    assertEquals(List.of("True"), out.get("caught_up"));
+
+    assertEquals(1, de.store().batchesOf("BE").size(), "stored once");
+    assertArrayEquals(fromBe.toByteArray(), de.store().batchesOf("BE").get(0).payload());
+    assertEquals("FR/op-fr", de.store().batchesOf("BE").get(0).receivedFrom());
+  }
+
+  /** The compiled fedtrace.v1 protos and google.rpc status details, dependencies first. */
+  static byte[] descriptorSet() {
+    Set<FileDescriptor> ordered = new LinkedHashSet<>();
+    for (FileDescriptor root :
+        List.of(
+            FederationProto.getDescriptor(),
+            com.google.rpc.StatusProto.getDescriptor(),
+            com.google.rpc.ErrorDetailsProto.getDescriptor())) {
+      addWithDependencies(root, ordered);
+    }
+    FileDescriptorSet.Builder set = FileDescriptorSet.newBuilder();
+    ordered.forEach(d -> set.addFile(d.toProto()));
+    return set.build().toByteArray();
+  }
+
+  private static void addWithDependencies(FileDescriptor d, Set<FileDescriptor> out) {
+    for (FileDescriptor dependency : d.getDependencies()) {
+      addWithDependencies(dependency, out);
+    }
+    out.add(d);
+  }
+
+  private static Path script() {
+    return Path.of(System.getProperty("basedir", "."))
+        .resolve("src/test/python/foreign_client.py")
+        .toAbsolutePath();
+  }
+
+  private static void assumePythonGrpc() throws IOException, InterruptedException {
+    boolean importable = false;
+    if (Files.isExecutable(PYTHON)) {
+      Process p =
+          new ProcessBuilder(PYTHON.toString(), "-c", "import grpc, google.protobuf")
+              .redirectErrorStream(true)
+              .start();
+      p.getInputStream().readAllBytes();
+      importable = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+    Assumptions.assumeTrue(
+        importable,
+        "python3-grpcio is not importable by /usr/bin/python3;"
+            + " install it with: apt-get install -y python3-grpcio python3-protobuf");
+  }
+
+  /** Runs the script; its key=value lines, by key, in order. */
+  private static Map<String, List<String>> run(String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(PYTHON.toString()));
+    command.addAll(List.of(args));
+    Path err = Files.createTempFile("foreign-client", ".err");
+    Process p =
+        new ProcessBuilder(command)
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+    String stderr = Files.readString(err);
+    Files.delete(err);
+    assertTrue(ended, "the Python client ended");
+    assertEquals(0, p.exitValue(), "stdout:\n" + stdout + "\nstderr:\n" + stderr);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String line : stdout.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        out.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
+            .add(line.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+}
