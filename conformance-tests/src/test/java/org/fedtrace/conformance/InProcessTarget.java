@@ -35,7 +35,11 @@ final class InProcessTarget implements Target, AutoCloseable {
   /** The node's country and operator id (TestFederation names operators "op-cc"). */
   static final String COUNTRY = "DE";
 
-  private static final String CONFIG = "sync:\n  heartbeatSeconds: 1\n";
+  /** The per-peer rate limit the node is configured with, and declares to the suite. */
+  private static final double REQUESTS_PER_SECOND = 200;
+
+  private static final String CONFIG =
+      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n";
 
   private final Path root;
   private final Set<Fault> faults;
@@ -128,6 +132,11 @@ final class InProcessTarget implements Target, AutoCloseable {
   @Override
   public Kit kit() {
     return kit;
+  }
+
+  @Override
+  public Optional<Double> declaredRequestsPerSecond() {
+    return Optional.of(REQUESTS_PER_SECOND);
   }
 
   @Override

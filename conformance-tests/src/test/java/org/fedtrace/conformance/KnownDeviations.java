@@ -12,8 +12,6 @@ import java.util.Map;
 final class KnownDeviations {
   static final Map<String, String> CASES =
       Map.of(
-          "R8_32_sendsOwnKeysInSortedOrder",
-          "lists uploaded keys first in upload order, then padding: padding shows by position",
           "R6_6_refusesClientCertificateWithoutIdentity",
           "fails the TLS handshake (client sees UNAVAILABLE) instead of answering UNAUTHENTICATED",
           "R9_3_servesForwardedBatchToItsSender",

@@ -282,7 +282,7 @@ public final class StatusCases extends CaseBase {
    * When it fails: clients cannot tell when to retry.
    */
   @Needs(Need.RATE_LIMIT)
-  public void R20_7_attachesRetryInfoToRateLimit() {
+  public void R20_7_attachesRetryInfoToRateLimit() throws InterruptedException {
     Expect.Refusal r = new TransportCases(s).rateLimited();
     com.google.rpc.Status status = StatusProto.fromStatusAndTrailers(r.status(), r.trailers());
     Expect.check(status != null, "no status details");

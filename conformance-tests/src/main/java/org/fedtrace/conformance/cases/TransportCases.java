@@ -222,32 +222,61 @@ public final class TransportCases extends CaseBase {
   }
 
   /**
-   * R6.16: a burst of calls above the declared per-identity rate gets RESOURCE_EXHAUSTED by R6.16.
-   * Needs the operator to declare the limit. When it fails: the node does not enforce the rate it
-   * is configured with.
+   * R6.16: a concurrent burst of calls above the declared per-identity rate gets RESOURCE_EXHAUSTED
+   * by R6.16. Needs the operator to declare the limit. When it fails: the node does not enforce the
+   * rate it is configured with.
    */
   @Needs(Need.RATE_LIMIT)
-  public void R6_16_refusesCallsAboveRateLimit() {
+  public void R6_16_refusesCallsAboveRateLimit() throws InterruptedException {
     rateLimited();
   }
 
-  /** A refusal by the rate limit, after a burst of pulls as member B. */
-  Expect.Refusal rateLimited() {
+  /**
+   * A refusal by the rate limit: member B sends twice the declared rate plus 50 PullBatches at its
+   * head at once (concurrently, so a slow network cannot spread them out); afterwards the case
+   * waits, by calling, until member B is admitted again, so later cases are not throttled.
+   */
+  Expect.Refusal rateLimited() throws InterruptedException {
     double rps = s.target().declaredRequestsPerSecond().orElseThrow();
-    int burst = (int) Math.min(10_000, Math.ceil(rps * 3) + 20);
+    int burst = (int) Math.min(20_000, Math.ceil(rps * 2) + 50);
+    PullBatchesRequest atHead =
+        PullBatchesRequest.newBuilder().setCursor(s.head(b().tls())).build();
+    FederationGrpc.FederationFutureStub stub =
+        FederationGrpc.newFutureStub(s.connections().as(b().tls()))
+            .withDeadlineAfter(60, TimeUnit.SECONDS);
+    List<com.google.common.util.concurrent.ListenableFuture<?>> calls = new ArrayList<>();
     for (int i = 0; i < burst; i++) {
+      calls.add(stub.pullBatches(atHead));
+    }
+    StatusRuntimeException limited = null;
+    for (com.google.common.util.concurrent.ListenableFuture<?> f : calls) {
       try {
-        s.federation(b().tls()).pullBatches(PullBatchesRequest.getDefaultInstance());
-      } catch (StatusRuntimeException e) {
-        return Expect.refused(
-            Status.Code.RESOURCE_EXHAUSTED,
-            "R6.16",
-            () -> {
-              throw e;
-            });
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (limited == null && e.getCause() instanceof StatusRuntimeException sre) {
+          limited = sre;
+        }
       }
     }
-    throw new AssertionError("R6.16: " + burst + " calls in a burst were all answered");
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < until) {
+      try {
+        s.federation(b().tls()).pullBatches(atHead);
+        break;
+      } catch (StatusRuntimeException e) {
+        // still throttled: try again
+      }
+    }
+    if (limited == null) {
+      throw new AssertionError("R6.16: " + burst + " concurrent calls were all answered");
+    }
+    StatusRuntimeException first = limited;
+    return Expect.refused(
+        Status.Code.RESOURCE_EXHAUSTED,
+        "R6.16",
+        () -> {
+          throw first;
+        });
   }
 
   /**
