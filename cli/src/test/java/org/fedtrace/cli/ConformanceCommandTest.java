@@ -1,0 +1,148 @@
+package org.fedtrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.netty.NettyServerBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeConfig;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.HealthAuthority;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code fedtrace conformance kit} admits a kit to the agreement, and {@code fedtrace conformance}
+ * runs selected cases against a node started from files as an operator would, with a report.
+ */
+class ConformanceCommandTest {
+  private static final LocalDate SUNSET = LocalDate.now(ZoneOffset.UTC).plusYears(1);
+
+  @TempDir Path tmp;
+
+  @Test
+  void kitThenRunAgainstANodeStartedFromFiles() throws Exception {
+    Path ca = tmp.resolve("ca");
+    Path de = tmp.resolve("de");
+    Path kit = tmp.resolve("kit");
+    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
+    pki(
+        "pki",
+        "issue",
+        "--ca",
+        ca.toString(),
+        "--country",
+        "DE",
+        "--operator",
+        "op-de",
+        "--out",
+        de + "");
+
+    Run made = conformance("kit", "--ca", ca.toString(), "--node", "DE/op-de", "--out", kit + "");
+    assertEquals(0, made.status, made.err);
+    assertTrue(made.out.startsWith("wrote the conformance kit " + kit + "\n"), made.out);
+    Agreement agreement = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
+    assertEquals(
+        List.of(
+            new OperatorIdentity("AQ", "conformance-a"),
+            new OperatorIdentity("BV", "conformance-b"),
+            new OperatorIdentity("DE", "op-de")),
+        agreement.members());
+    assertEquals(
+        List.of("DE"),
+        agreement.healthAuthorities().stream().map(HealthAuthority::country).toList());
+    assertEquals(5, agreement.version());
+    assertArrayEquals(
+        Files.readAllBytes(ca.resolve("agreement.json")),
+        Files.readAllBytes(kit.resolve("agreement.json")));
+
+    for (String f : List.of("agreement.json", "agreement.json.sig")) {
+      Files.copy(kit.resolve(f), de.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.writeString(
+        de.resolve("node.yaml"),
+        "dataDir: data\nmetrics:\n  port: 0\nbatching:\n  maxAgeSeconds: 1\n  minKeys: 64\n");
+    Node node = Node.create(NodeConfig.load(de.resolve("node.yaml")), Clock.systemUTC());
+    node.start(
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(node.serverTls()));
+    try {
+      Path report = tmp.resolve("report");
+      Run run =
+          conformance(
+              "--target",
+              "127.0.0.1:" + node.port(),
+              "--tls",
+              kit.toString(),
+              "--report",
+              report.toString(),
+              "--only",
+              "R7.1,R8.19,R8.21,R12.19,R5_1_signsOwnBatchesOverTheEncoding");
+      assertEquals(0, run.status, run.out + run.err);
+      assertTrue(run.out.contains("RULE    LEVEL  RESULT     TIME  CASE\n"), run.out);
+      assertTrue(run.out.contains("R8.19   MUST   PASS"), run.out);
+      assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 0 skipped"), run.out);
+      String xml = Files.readString(report.resolve("TEST-fedtrace-conformance.xml"));
+      assertTrue(
+          xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"5\" failures=\"0\""), xml);
+      assertTrue(xml.contains("name=\"R8_19_rejectsOriginNotSignerCountry [R8.19 MUST]\""), xml);
+    } finally {
+      node.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void usageErrors() {
+    Run none = conformance("--tls", tmp.toString());
+    assertEquals(2, none.status);
+    assertTrue(none.err.contains("--target and --tls are required"), none.err);
+    Run kitMissing =
+        conformance("--target", "127.0.0.1:1", "--tls", tmp.resolve("nope").toString());
+    assertEquals(1, kitMissing.status);
+    Run badOnly =
+        conformance("--target", "127.0.0.1:1", "--tls", tmp.toString(), "--only", "R99.1");
+    assertEquals(2, badOnly.status);
+    assertTrue(badOnly.err.contains("'R99.1' selects no case"), badOnly.err);
+  }
+
+  private void pki(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Fedtrace.newCommandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(0, cl.execute(args), err.toString());
+  }
+
+  private static Run conformance(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Fedtrace.newCommandLine();
+    if (!cl.getSubcommands().containsKey("conformance")) {
+      cl.addSubcommand(new ConformanceCommand());
+    }
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "conformance";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int status = cl.execute(all);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  private record Run(int status, String out, String err) {}
+}

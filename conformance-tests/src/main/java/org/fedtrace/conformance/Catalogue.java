@@ -1,0 +1,66 @@
+package org.fedtrace.conformance;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.fedtrace.conformance.cases.GetBatchCases;
+import org.fedtrace.conformance.cases.IdempotencyCases;
+import org.fedtrace.conformance.cases.KeyCases;
+import org.fedtrace.conformance.cases.LifecycleCases;
+import org.fedtrace.conformance.cases.NodeInfoCases;
+import org.fedtrace.conformance.cases.OriginCases;
+import org.fedtrace.conformance.cases.PublishCases;
+import org.fedtrace.conformance.cases.PullCases;
+import org.fedtrace.conformance.cases.SignatureCases;
+import org.fedtrace.conformance.cases.StatusCases;
+import org.fedtrace.conformance.cases.SubscribeCases;
+import org.fedtrace.conformance.cases.TransportCases;
+import org.fedtrace.conformance.cases.UploadCases;
+
+/**
+ * The conformance catalogue: every case, one or more per testable rule of spec/protocol.md, grouped
+ * in one class per part of the spec. spec/conformance.md describes each case; the runners (the
+ * in-process test and {@code fedtrace conformance}) run them through {@link CatalogueRunner}.
+ */
+public final class Catalogue {
+  /** The case classes; each has a public constructor taking a {@link Session}. */
+  public static final List<Class<?>> CLASSES =
+      List.of(
+          TransportCases.class,
+          NodeInfoCases.class,
+          KeyCases.class,
+          PublishCases.class,
+          SignatureCases.class,
+          IdempotencyCases.class,
+          PullCases.class,
+          SubscribeCases.class,
+          GetBatchCases.class,
+          UploadCases.class,
+          OriginCases.class,
+          StatusCases.class,
+          LifecycleCases.class);
+
+  private Catalogue() {}
+
+  /** Every case, ordered by rule id, then name. */
+  public static List<CaseInfo> cases() {
+    List<CaseInfo> out = new ArrayList<>();
+    for (Class<?> type : CLASSES) {
+      for (Method m : type.getDeclaredMethods()) {
+        if (Modifier.isPublic(m.getModifiers())
+            && !Modifier.isStatic(m.getModifiers())
+            && m.getParameterCount() == 0
+            && CaseInfo.NAME.matcher(m.getName()).matches()) {
+          out.add(CaseInfo.of(m));
+        }
+      }
+    }
+    out.sort(
+        Comparator.comparingInt(CaseInfo::section)
+            .thenComparingInt(CaseInfo::number)
+            .thenComparing(CaseInfo::name));
+    return out;
+  }
+}

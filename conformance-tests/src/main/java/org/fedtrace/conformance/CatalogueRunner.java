@@ -1,0 +1,131 @@
+package org.fedtrace.conformance;
+
+import io.grpc.StatusRuntimeException;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Runs cases of the catalogue against one target: checks each case's needs (skipping it with the
+ * reason when one is unmet), times it, and classifies the outcome. Both runners use it.
+ */
+public final class CatalogueRunner {
+  private final SpecRules spec;
+
+  /** A runner judging levels by the spec shipped with the suite. */
+  public CatalogueRunner() {
+    this(SpecRules.bundled());
+  }
+
+  /** A runner judging levels by {@code spec}. */
+  public CatalogueRunner(SpecRules spec) {
+    this.spec = spec;
+  }
+
+  /** Runs the cases {@code filter} accepts, reporting each result as it is known. */
+  public List<Result> run(Session session, Predicate<CaseInfo> filter, Consumer<Result> listener) {
+    List<Result> out = new ArrayList<>();
+    for (CaseInfo c : Catalogue.cases()) {
+      if (filter.test(c)) {
+        Result r = run(session, c);
+        out.add(r);
+        listener.accept(r);
+      }
+    }
+    return out;
+  }
+
+  /** Runs one case. */
+  public Result run(Session session, CaseInfo c) {
+    SpecRules.Level level =
+        spec.rule(c.rule()).map(SpecRules.Rule::level).orElse(SpecRules.Level.MUST);
+    long start = System.nanoTime();
+    Result.Outcome outcome = Result.Outcome.PASSED;
+    String detail = "";
+    Throwable failure = null;
+    try {
+      String unmet = unmet(session, c);
+      if (unmet != null) {
+        throw new Skipped(unmet);
+      }
+      invoke(session, c);
+    } catch (Skipped s) {
+      outcome = Result.Outcome.SKIPPED;
+      detail = s.getMessage();
+    } catch (AssertionError e) {
+      outcome = Result.Outcome.FAILED;
+      detail = e.getMessage();
+      failure = e;
+    } catch (StatusRuntimeException e) {
+      outcome = Result.Outcome.FAILED;
+      detail = "unexpected " + Expect.describe(e.getStatus());
+      failure = e;
+    } catch (RuntimeException e) {
+      outcome = Result.Outcome.FAILED;
+      detail = "error: " + e;
+      failure = e;
+    }
+    return new Result(
+        c, level, outcome, detail, Duration.ofNanos(System.nanoTime() - start), failure);
+  }
+
+  /** Why a need of {@code c} is not met, or null when all are. */
+  private static String unmet(Session s, CaseInfo c) {
+    for (Need n : c.needs()) {
+      if (n.feature() != null && !s.hasFeature(n.feature())) {
+        return "the node does not list the optional feature '" + n.feature() + "'";
+      }
+      switch (n) {
+        case UPLOAD:
+          if (s.kit().backend().isEmpty() || s.kit().healthAuthority().isEmpty()) {
+            return "the test kit has no backend credential and health authority (kit --node)";
+          }
+          break;
+        case AGREEMENT:
+          if (s.kit().agreement().isEmpty()) {
+            return "the test kit holds no agreement.json";
+          }
+          break;
+        case CONTROLLED_NODE:
+          if (s.target().controlledNodes().isEmpty()) {
+            return "needs a node whose clock and lifecycle the runner controls (in-process only)";
+          }
+          break;
+        case RATE_LIMIT:
+          if (s.target().declaredRequestsPerSecond().isEmpty()) {
+            return "the node declares no rate limit (remote: --rate-limit)";
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return null;
+  }
+
+  private static void invoke(Session session, CaseInfo c) {
+    Object instance;
+    try {
+      instance = c.method().getDeclaringClass().getConstructor(Session.class).newInstance(session);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create " + c.method().getDeclaringClass(), e);
+    }
+    try {
+      c.method().invoke(instance);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof AssertionError ae) {
+        throw ae;
+      }
+      throw new IllegalStateException(cause.toString(), cause);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot call " + c.name(), e);
+    }
+  }
+}

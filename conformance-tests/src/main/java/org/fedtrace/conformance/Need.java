@@ -1,0 +1,33 @@
+package org.fedtrace.conformance;
+
+/**
+ * What a case needs beyond the core RPCs: an optional feature of the node (spec §6.3, as listed in
+ * GetNodeInfo.features), or something of the runner. A case whose needs are not met is skipped.
+ */
+public enum Need {
+  /** The node lists the {@code subscribe} feature. */
+  SUBSCRIBE("subscribe"),
+  /** The node lists {@code upload}, and the kit has the node's backend and a health authority. */
+  UPLOAD("upload"),
+  /** The node lists {@code transparency-log}. */
+  TRANSPARENCY_LOG("transparency-log"),
+  /** The node lists {@code notice}. */
+  NOTICE("notice"),
+  /** The kit holds the agreement the node runs. */
+  AGREEMENT(null),
+  /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
+  CONTROLLED_NODE(null),
+  /** The node's operator declared a rate limit. */
+  RATE_LIMIT(null);
+
+  private final String feature;
+
+  Need(String feature) {
+    this.feature = feature;
+  }
+
+  /** The GetNodeInfo feature name, or null when this is not a node feature. */
+  public String feature() {
+    return feature;
+  }
+}

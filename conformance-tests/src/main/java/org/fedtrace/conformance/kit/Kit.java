@@ -1,0 +1,208 @@
+package org.fedtrace.conformance.kit;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * A conformance test kit, as {@link KitWriter} writes it and {@code fedtrace conformance --tls DIR}
+ * reads it: the federation authority certificate, the agreement the node under test enforces, and
+ * the test operators' credentials.
+ */
+public final class Kit {
+  /** The kit's manifest: node identity, test members, health authority. */
+  public static final String MANIFEST = "kit.json";
+
+  /** The federation authority certificate. */
+  public static final String CA = "ca.crt";
+
+  /** The agreement the node under test must run (with {@code agreement.json.sig} beside it). */
+  public static final String AGREEMENT = "agreement.json";
+
+  /** The health authority's private key (PKCS#8 PEM). */
+  public static final String HA_KEY = "ha.key";
+
+  /** The health authority's public key (PEM SubjectPublicKeyInfo). */
+  public static final String HA_PUBLIC_KEY = "ha.pub";
+
+  /**
+   * A test operator: its identity and its two credentials.
+   *
+   * @param signing the batch-signing credential, or null where the kit has none
+   */
+  public record Operator(Identity identity, Credential tls, Credential signing) {}
+
+  /**
+   * The health authority trusted for the node's uploads.
+   *
+   * @param spki its public key's DER SubjectPublicKeyInfo, whose SHA-256 is the key id
+   */
+  public record HealthAuthority(String country, PrivateKey key, byte[] spki) {}
+
+  private final Path dir;
+  private final X509Certificate ca;
+  private final Optional<byte[]> agreement;
+  private final Optional<Identity> node;
+  private final Operator memberA;
+  private final Operator memberB;
+  private final Operator nonMember;
+  private final Operator expired;
+  private final Operator foreignCa;
+  private final Operator noIdentity;
+  private final Credential serverOnly;
+  private final Optional<Credential> backend;
+  private final Optional<HealthAuthority> healthAuthority;
+
+  private Kit(Path dir) throws IOException {
+    this.dir = dir;
+    JsonObject manifest = manifest(dir.resolve(MANIFEST));
+    this.ca = Pem.readCertificate(dir.resolve(CA));
+    Path agreementFile = dir.resolve(AGREEMENT);
+    this.agreement =
+        Files.exists(agreementFile)
+            ? Optional.of(Files.readAllBytes(agreementFile))
+            : Optional.empty();
+    this.node =
+        manifest.has("node")
+            ? Optional.of(
+                new Identity(
+                    manifest.getAsJsonObject("node").get("country").getAsString(),
+                    manifest.getAsJsonObject("node").get("operator_id").getAsString()))
+            : Optional.empty();
+    this.memberA = operator("member-a");
+    this.memberB = operator("member-b");
+    this.nonMember = operator("non-member");
+    this.expired = operator("expired");
+    this.foreignCa = operator("foreign-ca");
+    this.noIdentity = operator("no-identity");
+    this.serverOnly = credential("server-only", "tls");
+    this.backend =
+        Files.isDirectory(dir.resolve("backend"))
+            ? Optional.of(credential("backend", "tls"))
+            : Optional.empty();
+    if (manifest.has("health_authority")) {
+      JsonObject ha = manifest.getAsJsonObject("health_authority");
+      this.healthAuthority =
+          Optional.of(
+              new HealthAuthority(
+                  ha.get("country").getAsString(),
+                  Pem.readPrivateKey(dir.resolve("health-authority").resolve(HA_KEY)),
+                  Base64.getDecoder().decode(ha.get("public_key").getAsString())));
+    } else {
+      this.healthAuthority = Optional.empty();
+    }
+  }
+
+  /**
+   * Loads the kit in {@code dir}.
+   *
+   * @throws IOException naming the missing or malformed file
+   */
+  public static Kit load(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("test kit " + dir + " is not a folder");
+    }
+    return new Kit(dir);
+  }
+
+  private static JsonObject manifest(Path file) throws IOException {
+    try {
+      return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+          .getAsJsonObject();
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new IOException(file + ": not a kit manifest: " + e.getMessage(), e);
+    }
+  }
+
+  private Operator operator(String folder) throws IOException {
+    Credential tls = credential(folder, "tls");
+    Path signingCert = dir.resolve(folder).resolve("signing.crt");
+    Credential signing = Files.exists(signingCert) ? credential(folder, "signing") : null;
+    Identity identity =
+        Identity.of(tls.certificate())
+            .or(() -> signing == null ? Optional.empty() : Identity.of(signing.certificate()))
+            .orElse(null);
+    return new Operator(identity, tls, signing);
+  }
+
+  private Credential credential(String folder, String name) throws IOException {
+    Path f = dir.resolve(folder);
+    return new Credential(
+        folder + "/" + name,
+        Pem.readCertificate(f.resolve(name + ".crt")),
+        Pem.readPrivateKey(f.resolve(name + ".key")));
+  }
+
+  /** The kit's folder. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The federation authority certificate: the suite's only trust anchor for the node. */
+  public X509Certificate ca() {
+    return ca;
+  }
+
+  /** The exact bytes of the agreement the node under test is configured with, if the kit has it. */
+  public Optional<byte[]> agreement() {
+    return agreement.map(byte[]::clone);
+  }
+
+  /** The node's identity, when the kit was made for a given node. */
+  public Optional<Identity> node() {
+    return node;
+  }
+
+  /** The first test member (publishes most test batches). */
+  public Operator memberA() {
+    return memberA;
+  }
+
+  /** The second test member, of another country (pulls and forwards). */
+  public Operator memberB() {
+    return memberB;
+  }
+
+  /** Valid certificates of an identity that is not a member, of member A's country. */
+  public Operator nonMember() {
+    return nonMember;
+  }
+
+  /** Member A's identity with certificates that expired a day ago. */
+  public Operator expired() {
+    return expired;
+  }
+
+  /** Member A's identity with certificates from another authority of the same name. */
+  public Operator foreignCa() {
+    return foreignCa;
+  }
+
+  /** Certificates of the authority carrying no identity URI. */
+  public Operator noIdentity() {
+    return noIdentity;
+  }
+
+  /** A TLS certificate of member A's identity with serverAuth but without clientAuth. */
+  public Credential serverOnly() {
+    return serverOnly;
+  }
+
+  /** A TLS credential with the node's own identity: its backend, which may upload. */
+  public Optional<Credential> backend() {
+    return backend;
+  }
+
+  /** The health authority trusted for the node's country, if the kit has one. */
+  public Optional<HealthAuthority> healthAuthority() {
+    return healthAuthority;
+  }
+}

@@ -1,0 +1,399 @@
+package org.fedtrace.conformance.kit;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.fedtrace.conformance.wire.Canonical;
+
+/**
+ * Writes a conformance test kit: the test operators' credentials, minted from the certificate
+ * profiles of spec §2.2 with the federation authority's key, including deliberately bad ones. It
+ * does not touch the agreement: the caller adds {@link Plan#members()} and {@link
+ * Plan#healthAuthority()} to it with the authority's own tooling and writes it into the kit as
+ * {@value Kit#AGREEMENT} (with its {@code .sig}).
+ *
+ * <p>Kit layout: {@value Kit#MANIFEST}, {@value Kit#CA}, and folders {@code member-a}, {@code
+ * member-b}, {@code non-member}, {@code expired}, {@code foreign-ca}, {@code no-identity} (each
+ * {@code tls.crt tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), and when a
+ * node identity is given {@code backend} ({@code tls.*}: the node's own identity, for uploads) and
+ * {@code health-authority} ({@code ha.key ha.pub}).
+ */
+public final class KitWriter {
+  /** The fedtrace batch-signing extended key usage (spec §2.2). */
+  public static final String BATCH_SIGNING_OID = "2.25.300197075450569156069552589884815148638";
+
+  private static final Duration VALIDITY = Duration.ofDays(90);
+
+  private final X509Certificate ca;
+  private final PrivateKey caKey;
+  private final SecureRandom random = new SecureRandom();
+  private final Instant now;
+
+  /**
+   * What the caller must add to the agreement.
+   *
+   * @param members the test operators that must be members
+   * @param healthAuthority the health authority to trust for uploads, if a node identity was given
+   */
+  public record Plan(List<Identity> members, Optional<HealthAuthorityKey> healthAuthority) {}
+
+  /**
+   * A health authority's Ed25519 key.
+   *
+   * @param spki the DER SubjectPublicKeyInfo of its public key
+   */
+  public record HealthAuthorityKey(String country, byte[] spki) {
+    /** The key id: SHA-256 of the SubjectPublicKeyInfo, lower-case hex. */
+    public String keyIdHex() {
+      return HexFormat.of().formatHex(Canonical.sha256(spki));
+    }
+  }
+
+  /** A writer minting with the authority's certificate and key, valid around {@code now}. */
+  public KitWriter(X509Certificate ca, PrivateKey caKey, Instant now) {
+    this.ca = ca;
+    this.caKey = caKey;
+    this.now = now;
+  }
+
+  /**
+   * Writes a kit into the new folder {@code out}.
+   *
+   * @param node the identity of the node under test, for the upload cases; empty to leave them out
+   * @param countries the two member countries and operator ids' suffixes, e.g. XA and XB; neither
+   *     may be a member country yet, nor the node's
+   * @throws IOException if {@code out} exists or cannot be written
+   */
+  public Plan write(Path out, Optional<Identity> node, List<String> countries) throws IOException {
+    if (countries.size() != 2 || countries.get(0).equals(countries.get(1))) {
+      throw new IllegalArgumentException("a kit needs two different member countries");
+    }
+    final Identity a = new Identity(countries.get(0), "conformance-a");
+    final Identity b = new Identity(countries.get(1), "conformance-b");
+    if (node.isPresent() && countries.contains(node.get().country())) {
+      throw new IllegalArgumentException("the test operators need countries other than the node's");
+    }
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.createDirectory(
+        out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Pem.writeCertificate(out.resolve(Kit.CA), ca);
+    Instant notAfter = min(now.plus(VALIDITY), ca.getNotAfter().toInstant());
+    Instant notBefore = now.minus(Duration.ofHours(1));
+    operator(out.resolve("member-a"), a, notBefore, notAfter);
+    operator(out.resolve("member-b"), b, notBefore, notAfter);
+    operator(
+        out.resolve("non-member"), new Identity(a.country(), "conformance-x"), notBefore, notAfter);
+    operator(
+        out.resolve("expired"), a, now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)));
+    foreign(out.resolve("foreign-ca"), a, notBefore, notAfter);
+    noIdentity(out.resolve("no-identity"), a, notBefore, notAfter);
+    serverOnly(out.resolve("server-only"), a, notBefore, notAfter);
+    Optional<HealthAuthorityKey> ha = Optional.empty();
+    if (node.isPresent()) {
+      Path backend = dir(out.resolve("backend"));
+      KeyPair tls = generate("EC");
+      writeCredential(
+          backend,
+          "tls",
+          tls,
+          issue(tlsProfile(node.get(), true, true), tls.getPublic(), notBefore, notAfter));
+      ha = Optional.of(healthAuthority(out.resolve("health-authority"), node.get().country()));
+    }
+    manifest(out, node, List.of(a, b), ha);
+    return new Plan(List.of(a, b), ha);
+  }
+
+  private void operator(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    dir(dir);
+    KeyPair tls = generate("EC");
+    KeyPair signing = generate("Ed25519");
+    writeCredential(
+        dir, "tls", tls, issue(tlsProfile(id, true, true), tls.getPublic(), notBefore, notAfter));
+    writeCredential(
+        dir,
+        "signing",
+        signing,
+        issue(signingProfile(id, true), signing.getPublic(), notBefore, notAfter));
+  }
+
+  private void foreign(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    KeyPair foreignCa = generate("EC");
+    X500Name subject = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
+    Profile authority =
+        new Profile(subject, KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), List.of(), true);
+    X509Certificate foreignCert =
+        build(
+            authority,
+            foreignCa.getPublic(),
+            subject,
+            foreignCa.getPublic(),
+            foreignCa.getPrivate(),
+            notBefore,
+            notAfter);
+    dir(dir);
+    Pem.writeCertificate(dir.resolve(Kit.CA), foreignCert);
+    KeyPair tls = generate("EC");
+    KeyPair signing = generate("Ed25519");
+    writeCredential(
+        dir,
+        "tls",
+        tls,
+        build(
+            tlsProfile(id, true, true),
+            tls.getPublic(),
+            subject,
+            foreignCa.getPublic(),
+            foreignCa.getPrivate(),
+            notBefore,
+            notAfter));
+    writeCredential(
+        dir,
+        "signing",
+        signing,
+        build(
+            signingProfile(id, true),
+            signing.getPublic(),
+            subject,
+            foreignCa.getPublic(),
+            foreignCa.getPrivate(),
+            notBefore,
+            notAfter));
+  }
+
+  private void noIdentity(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    dir(dir);
+    KeyPair tls = generate("EC");
+    KeyPair signing = generate("Ed25519");
+    writeCredential(
+        dir, "tls", tls, issue(tlsProfile(id, true, false), tls.getPublic(), notBefore, notAfter));
+    writeCredential(
+        dir,
+        "signing",
+        signing,
+        issue(signingProfile(id, false), signing.getPublic(), notBefore, notAfter));
+  }
+
+  private void serverOnly(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    dir(dir);
+    KeyPair tls = generate("EC");
+    writeCredential(
+        dir, "tls", tls, issue(tlsProfile(id, false, true), tls.getPublic(), notBefore, notAfter));
+  }
+
+  private HealthAuthorityKey healthAuthority(Path dir, String country) throws IOException {
+    dir(dir);
+    KeyPair pair = generate("Ed25519");
+    Pem.writePrivateKey(dir.resolve(Kit.HA_KEY), pair.getPrivate());
+    Pem.writePublicKey(dir.resolve(Kit.HA_PUBLIC_KEY), pair.getPublic().getEncoded());
+    return new HealthAuthorityKey(country, pair.getPublic().getEncoded());
+  }
+
+  private static void manifest(
+      Path out, Optional<Identity> node, List<Identity> members, Optional<HealthAuthorityKey> ha)
+      throws IOException {
+    JsonObject m = new JsonObject();
+    m.addProperty("format", 1);
+    node.ifPresent(n -> m.add("node", identity(n)));
+    JsonArray list = new JsonArray();
+    members.forEach(i -> list.add(identity(i)));
+    m.add("members", list);
+    ha.ifPresent(
+        h -> {
+          JsonObject o = new JsonObject();
+          o.addProperty("country", h.country());
+          o.addProperty("key_id", h.keyIdHex());
+          o.addProperty("public_key", Base64.getEncoder().encodeToString(h.spki()));
+          m.add("health_authority", o);
+        });
+    Files.writeString(
+        out.resolve(Kit.MANIFEST),
+        new GsonBuilder().setPrettyPrinting().create().toJson(m) + "\n",
+        StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject identity(Identity i) {
+    JsonObject o = new JsonObject();
+    o.addProperty("country", i.country());
+    o.addProperty("operator_id", i.operatorId());
+    return o;
+  }
+
+  /** The certificate contents besides key, issuer and validity. */
+  private record Profile(
+      X500Name subject,
+      int keyUsage,
+      List<KeyPurposeId> extendedKeyUsages,
+      List<GeneralName> alternativeNames,
+      boolean ca) {}
+
+  private static Profile tlsProfile(Identity id, boolean clientAuth, boolean withIdentity) {
+    List<KeyPurposeId> eku = new ArrayList<>(List.of(KeyPurposeId.id_kp_serverAuth));
+    if (clientAuth) {
+      eku.add(KeyPurposeId.id_kp_clientAuth);
+    }
+    List<GeneralName> names = new ArrayList<>();
+    if (withIdentity) {
+      names.add(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri()));
+    }
+    names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+    names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    return new Profile(subject(id), KeyUsage.digitalSignature, eku, names, false);
+  }
+
+  private static Profile signingProfile(Identity id, boolean withIdentity) {
+    List<GeneralName> names =
+        withIdentity
+            ? List.of(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri()))
+            : List.of();
+    return new Profile(
+        subject(id),
+        KeyUsage.digitalSignature | KeyUsage.nonRepudiation,
+        List.of(KeyPurposeId.getInstance(new ASN1ObjectIdentifier(BATCH_SIGNING_OID))),
+        names,
+        false);
+  }
+
+  private static X500Name subject(Identity id) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.C, id.country())
+        .addRDN(BCStyle.O, id.operatorId())
+        .addRDN(BCStyle.CN, id.operatorId())
+        .build();
+  }
+
+  private X509Certificate issue(Profile p, PublicKey key, Instant notBefore, Instant notAfter) {
+    X500Name issuer = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
+    return build(p, key, issuer, ca.getPublicKey(), caKey, notBefore, notAfter);
+  }
+
+  private X509Certificate build(
+      Profile p,
+      PublicKey key,
+      X500Name issuer,
+      PublicKey issuerKey,
+      PrivateKey issuerPrivateKey,
+      Instant notBefore,
+      Instant notAfter) {
+    byte[] serial = new byte[16];
+    random.nextBytes(serial);
+    serial[0] = (byte) ((serial[0] & 0x7f) | 0x01);
+    SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+    X509v3CertificateBuilder b =
+        new X509v3CertificateBuilder(
+            issuer,
+            new BigInteger(1, serial),
+            Date.from(notBefore),
+            Date.from(notAfter),
+            p.subject(),
+            spki);
+    try {
+      b.addExtension(
+          Extension.basicConstraints,
+          true,
+          p.ca() ? new BasicConstraints(0) : new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(p.keyUsage()));
+      if (!p.extendedKeyUsages().isEmpty()) {
+        b.addExtension(
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(p.extendedKeyUsages().toArray(KeyPurposeId[]::new)));
+      }
+      if (!p.alternativeNames().isEmpty()) {
+        b.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(p.alternativeNames().toArray(GeneralName[]::new)));
+      }
+      b.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId(spki)));
+      b.addExtension(
+          Extension.authorityKeyIdentifier,
+          false,
+          new AuthorityKeyIdentifier(
+              keyId(SubjectPublicKeyInfo.getInstance(issuerKey.getEncoded()))));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerPrivateKey)));
+    } catch (CertIOException
+        | OperatorCreationException
+        | java.security.cert.CertificateException e) {
+      throw new IllegalStateException("cannot mint a test certificate", e);
+    }
+  }
+
+  private static byte[] keyId(SubjectPublicKeyInfo spki) {
+    return Arrays.copyOf(Canonical.sha256(spki.getPublicKeyData().getBytes()), 20);
+  }
+
+  private KeyPair generate(String algorithm) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+      if (algorithm.equals("EC")) {
+        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+      }
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot generate " + algorithm + " keys", e);
+    }
+  }
+
+  private static void writeCredential(
+      Path dir, String name, KeyPair pair, X509Certificate certificate) throws IOException {
+    Pem.writeCertificate(dir.resolve(name + ".crt"), certificate);
+    Pem.writePrivateKey(dir.resolve(name + ".key"), pair.getPrivate());
+  }
+
+  private static Path dir(Path dir) throws IOException {
+    return Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}

@@ -1,0 +1,79 @@
+package org.fedtrace.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The in-process runner: the whole catalogue against our node, started over mutual TLS on loopback,
+ * one dynamic test per case. Cases listed in {@link KnownDeviations} must fail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InProcessConformanceTest {
+  private InProcessTarget target;
+  private Session session;
+  private final CatalogueRunner runner = new CatalogueRunner();
+
+  @BeforeAll
+  void startNode(@TempDir Path root) {
+    target = InProcessTarget.start(root, Set.of());
+    session = new Session(target);
+  }
+
+  @AfterAll
+  void stopNode() {
+    session.close();
+    target.close();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> catalogue() {
+    return Catalogue.cases().stream()
+        .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(runner.run(session, c))));
+  }
+
+  private static void check(Result r) {
+    String deviation = KnownDeviations.CASES.get(r.info().name());
+    if (deviation != null) {
+      if (r.outcome() != Result.Outcome.FAILED) {
+        fail(
+            r.info().name()
+                + " is listed as a known deviation ("
+                + deviation
+                + ") but "
+                + r.outcome()
+                + ": the node was fixed; remove it from KnownDeviations");
+      }
+      return;
+    }
+    switch (r.outcome()) {
+      case PASSED:
+        return;
+      case SKIPPED:
+        throw new TestAbortedException(r.detail());
+      default:
+        AssertionError e = new AssertionError(r.info().rule() + ": " + r.detail(), r.failure());
+        throw e;
+    }
+  }
+
+  /** The catalogue is not empty and every case name is unique. */
+  @org.junit.jupiter.api.Test
+  void casesAreUniquelyNamed() {
+    List<String> names = new ArrayList<>();
+    Catalogue.cases().forEach(c -> names.add(c.name()));
+    assertEquals(Set.copyOf(names).size(), names.size());
+  }
+}
