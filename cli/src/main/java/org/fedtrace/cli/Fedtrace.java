@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       KeysCommand.class,
       AuditCommand.class,
+      ConformanceCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
