@@ -47,6 +47,12 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
 
   static final int MAX_PAGE = 1000;
 
+  /** Largest response a node sends (R6.14), less room for the cursor and framing. */
+  static final long MAX_RESPONSE_BYTES = 4_194_304 - 1024;
+
+  /** Protobuf framing of one batch in a response: tag and length. */
+  static final int PER_BATCH_FRAMING = 8;
+
   private final NodeServices services;
 
   BatchExchange(NodeServices services) {
@@ -99,7 +105,14 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
           services.rateLimits().admit(peer, 0);
           Store store = services.store();
           int max = request.getMaxBatches() == 0 ? DEFAULT_PAGE : request.getMaxBatches();
+          // R20.6: violations in field-number order: cursor (1), then max_batches (2)
           List<RuleViolation.FieldViolation> bad = new ArrayList<>();
+          long position = 0;
+          try {
+            position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
+          } catch (RuleViolation v) {
+            bad.addAll(v.fieldViolations());
+          }
           if (max < 0 || max > MAX_PAGE) {
             bad.add(
                 new RuleViolation.FieldViolation(
@@ -107,22 +120,24 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                     Rule.MAX_BATCHES_RANGE,
                     "must be at most 1000, got " + Integer.toUnsignedString(max)));
           }
-          long position = 0;
-          try {
-            position = Cursor.decode(request.getCursor(), store.epoch(), Rule.CURSOR_MALFORMED);
-          } catch (RuleViolation v) {
-            bad.addAll(v.fieldViolations());
-          }
           BatchRules.throwIfAny(bad);
           Store.Page page =
               store.batchesAfter(
                   position, max, peer.country(), peer.toString(), !services.forward());
           PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
+          long next = page.lastPosition();
+          long bytes = 0;
           for (StoredBatch b : page.batches()) {
+            bytes += b.payload().length + PER_BATCH_FRAMING;
+            if (out.getBatchesCount() > 0 && bytes > MAX_RESPONSE_BYTES) {
+              // R9.4, R6.14: at least one batch, and no more than fit the response limit
+              next = previous(page, b);
+              break;
+            }
             out.addBatches(services.sent(b, peer));
           }
-          return out.setNextCursor(Cursor.encode(store.epoch(), page.lastPosition()))
-              .setCaughtUp(page.lastPosition() >= store.lastPosition())
+          return out.setNextCursor(Cursor.encode(store.epoch(), next))
+              .setCaughtUp(next >= store.lastPosition())
               .build();
         });
   }
@@ -181,6 +196,12 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                       () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
           return GetBatchResponse.newBuilder().setBatch(services.sent(b, peer)).build();
         });
+  }
+
+  /** The position of the batch before {@code b} in {@code page}: where a cut-short page ends. */
+  private static long previous(Store.Page page, StoredBatch b) {
+    List<StoredBatch> batches = page.batches();
+    return batches.get(batches.indexOf(b) - 1).position();
   }
 
   /** Parses a stored payload; the store only holds payloads that parsed when they arrived. */

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.Store;
@@ -97,7 +98,7 @@ final class Subscription {
         }
       }
     } catch (RuleViolation v) {
-      fail(v);
+      fail(endOfStream(v));
     } catch (RuntimeException e) {
       LOG.error(
           "event=subscription_failure peer={} error=\"{}\"", peer.toString(), e.getMessage(), e);
@@ -109,6 +110,19 @@ final class Subscription {
                 .asException());
       }
     }
+  }
+
+  /** An open stream ends by R21.3 (draining) or R21.7 (sunset), not by the RPC's own rules. */
+  private static RuleViolation endOfStream(RuleViolation v) {
+    return switch (v.rule()) {
+      case DRAINING ->
+          new RuleViolation(
+              Rule.DRAINING_ENDS_STREAM, "the node is shutting down; resume from the last cursor");
+      case PAST_SUNSET ->
+          new RuleViolation(
+              Rule.SUNSET_ENDS_STREAM, "the federation agreement ended; exchange is closed");
+      default -> v;
+    };
   }
 
   private void send(SubscribeBatchesResponse.Builder response) {

@@ -98,8 +98,10 @@ public enum Rule {
 
   // §21 node state
   DRAINING("R21.2", Status.Code.UNAVAILABLE),
+  DRAINING_ENDS_STREAM("R21.3", Status.Code.UNAVAILABLE),
   COMMIT_FAILED("R21.5", Status.Code.UNAVAILABLE),
-  PAST_SUNSET("R21.6", Status.Code.FAILED_PRECONDITION);
+  PAST_SUNSET("R21.6", Status.Code.FAILED_PRECONDITION),
+  SUNSET_ENDS_STREAM("R21.7", Status.Code.FAILED_PRECONDITION);
 
   private final String id;
   private final Status.Code code;

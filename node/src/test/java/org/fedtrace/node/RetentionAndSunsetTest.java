@@ -196,7 +196,10 @@ class RetentionAndSunsetTest {
 
     Status end = streamEnd.get(20, TimeUnit.SECONDS);
     assertEquals(Status.Code.FAILED_PRECONDITION, end.getCode(), end.toString());
-    assertEquals(closed, end.getDescription(), "R21.7: an open stream ends at the sunset");
+    assertEquals(
+        "R21.7: the federation agreement ended; exchange is closed",
+        end.getDescription(),
+        "R21.7: an open stream ends at the sunset");
     assertEquals(List.of(), de.store().batchesOf("FR"), "foreign batches erased");
     assertTrue(de.store().cursor("FR/op-fr").isEmpty(), "sync progress erased");
     assertEquals(1, de.store().batchRecordCount(), "foreign seen-batch records erased");

@@ -220,7 +220,7 @@ class StatusCodesTest {
     var e =
         refused(
             Status.Code.INVALID_ARGUMENT,
-            "R9.1: 2 violations; see the details",
+            "R9.2: 2 violations; see the details",
             () ->
                 as("FR")
                     .pullBatches(
@@ -231,8 +231,8 @@ class StatusCodesTest {
 
     assertEquals(
         List.of(
-            "max_batches | R9.1: must be at most 1000, got 1001",
-            "cursor | R9.2: is not a cursor this node issued"),
+            "cursor | R9.2: is not a cursor this node issued",
+            "max_batches | R9.1: must be at most 1000, got 1001"),
         violations(e));
   }
 
@@ -562,6 +562,7 @@ class StatusCodesTest {
 
     Status s = end.get(20, TimeUnit.SECONDS);
     assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
-    assertEquals("R21.2: the node is shutting down; retry with backoff", s.getDescription());
+    assertEquals(
+        "R21.3: the node is shutting down; resume from the last cursor", s.getDescription());
   }
 }
