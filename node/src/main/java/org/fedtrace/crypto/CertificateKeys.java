@@ -3,6 +3,7 @@ package org.fedtrace.crypto;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SignatureException;
@@ -12,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
+import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
@@ -117,6 +119,26 @@ public final class CertificateKeys {
       throw new SignatureException("the certificate signature does not verify", e);
     } catch (GeneralSecurityException e) {
       throw new SignatureException("the certificate signature cannot be checked", e);
+    }
+  }
+
+  /**
+   * A key manager presenting {@code key} with {@code certificate}, built once and shared by every
+   * TLS context of a node. An in-memory JKS store protects nothing here (the key is in memory
+   * anyway) and, unlike a PKCS#12 store, costs no password-based key derivation per context.
+   */
+  public static KeyManagerFactory keyManagerFactory(PrivateKey key, X509Certificate certificate) {
+    try {
+      char[] password = new char[0];
+      KeyStore store = KeyStore.getInstance("JKS");
+      store.load(null, null);
+      store.setKeyEntry("tls", key, password, new X509Certificate[] {certificate});
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(store, password);
+      return factory;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot hold a TLS key in memory", e);
     }
   }
 }

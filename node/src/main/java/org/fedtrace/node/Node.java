@@ -82,6 +82,7 @@ public final class Node {
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
+  private final MutualTls.Clients clientTls;
   private final boolean backgroundWork;
   private final List<PeerPush> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<PeerSync> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -91,6 +92,8 @@ public final class Node {
 
   private Node(NodeConfig config, Clock clock, Loaded loaded, Store store, Options options) {
     this.faults = Set.copyOf(options.faults());
+    this.clientTls =
+        MutualTls.clients(loaded.credentials().tls(), loaded.validator(), Clock.systemUTC());
     this.backgroundWork = options.backgroundWork();
     this.config = config;
     this.clock = clock;
@@ -418,7 +421,7 @@ public final class Node {
     OperatorIdentity peer = new OperatorIdentity(p.country(), p.operatorId());
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(p.host(), p.port())
-            .sslContext(MutualTls.client(credentials.tls(), validator, Clock.systemUTC(), peer))
+            .sslContext(clientTls.forPeer(peer))
             .maxInboundMessageSize(Math.max(config.maxMessageBytes(), 4 << 20))
             .idleTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
             .build();

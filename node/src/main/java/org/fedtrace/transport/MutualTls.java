@@ -10,8 +10,10 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
+import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.pki.CertificatePurpose;
 import org.fedtrace.pki.CertificateRejectedException;
 import org.fedtrace.pki.CertificateValidator;
@@ -66,11 +68,38 @@ public final class MutualTls {
   public static SslContext client(
       Credential tls, CertificateValidator validator, Clock clock, OperatorIdentity expected)
       throws SSLException {
-    return GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
-        .keyManager(tls.privateKey(), tls.certificate())
-        .trustManager(new ExpectedServer(validator, clock, expected))
-        .protocols(TLS_1_3)
-        .build();
+    return clients(tls, validator, clock).forPeer(expected);
+  }
+
+  /**
+   * A maker of client contexts for one node: the node's key material is prepared once and shared by
+   * the contexts of all its peers (a node of a hundred-member federation needs a hundred).
+   */
+  public static Clients clients(Credential tls, CertificateValidator validator, Clock clock) {
+    return new Clients(
+        CertificateKeys.keyManagerFactory(tls.privateKey(), tls.certificate()), validator, clock);
+  }
+
+  /** Client contexts of one node, one per peer. Thread-safe. */
+  public static final class Clients {
+    private final KeyManagerFactory keys;
+    private final CertificateValidator validator;
+    private final Clock clock;
+
+    private Clients(KeyManagerFactory keys, CertificateValidator validator, Clock clock) {
+      this.keys = keys;
+      this.validator = validator;
+      this.clock = clock;
+    }
+
+    /** The client context for calling {@code expected}. */
+    public SslContext forPeer(OperatorIdentity expected) throws SSLException {
+      return GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
+          .keyManager(keys)
+          .trustManager(new ExpectedServer(validator, clock, expected))
+          .protocols(TLS_1_3)
+          .build();
+    }
   }
 
   /** Accepts a server certificate only when it names the peer the client meant to call. */
