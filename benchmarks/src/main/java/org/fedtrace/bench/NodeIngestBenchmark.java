@@ -42,7 +42,7 @@ import org.fedtrace.transport.MutualTls;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.fedtrace.bench.NodeIngestBenchmark \
  *     [--keys N] [--batch-size N] [--streams N] [--connections N] [--warmup-seconds N] \
- *     [--io-threads N] [--phases limit,ingest,pull,sync,stages] [--dir DIR]
+ *     [--io-threads N] [--phases limit,ingest,pull,sync,stages] [--unsorted] [--dir DIR]
  * </pre>
  *
  * <p>Phases, each printed with keys per second (wall clock), CPU seconds by thread group, and keys
@@ -79,6 +79,7 @@ public final class NodeIngestBenchmark {
   private int ioThreads = 2;
   private List<String> phases = List.of("limit", "ingest", "pull", "sync", "stages");
   private Path dir;
+  private boolean unsorted;
 
   /** Acknowledgement latencies of the last push, sorted; reported with its phase. */
   private long[] lastLatencies;
@@ -101,6 +102,10 @@ public final class NodeIngestBenchmark {
   private void parse(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
+      if (name.equals("--unsorted")) {
+        unsorted = true;
+        continue;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(name + " needs a value");
       }
@@ -137,7 +142,7 @@ public final class NodeIngestBenchmark {
       int measured = (keys + batchSize - 1) / batchSize;
       header(root, measured);
       SignedBatches origin =
-          new SignedBatches(ORIGIN, federation.signer(ORIGIN), Instant.now(), 42);
+          new SignedBatches(ORIGIN, federation.signer(ORIGIN), Instant.now(), 42, !unsorted);
       long t0 = System.nanoTime();
       List<byte[]> timed = origin.requests(measured, batchSize, 1);
       long wire = timed.stream().mapToLong(r -> r.length).sum();
@@ -248,11 +253,12 @@ public final class NodeIngestBenchmark {
         System.getProperty("java.version"),
         MutualTls.provider());
     out.printf(
-        "work: %,d keys in %d batches of %,d (after a %d s warm-up); %d PublishBatch calls in"
-            + " flight over %d connection(s); %d server I/O thread(s)%n",
+        "work: %,d keys in %d batches of %,d, keys %s (after a %d s warm-up); %d PublishBatch"
+            + " calls in flight over %d connection(s); %d server I/O thread(s)%n",
         (long) measured * batchSize,
         measured,
         batchSize,
+        unsorted ? "in random order" : "sorted (R8.32)",
         warmupSeconds,
         streams,
         connections,

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -41,11 +42,18 @@ final class SignedBatches {
   private final List<List<DiagnosisKey>> keySets = new ArrayList<>();
   private int keySetSize;
 
-  SignedBatches(String origin, BatchSigner signer, Instant now, long seed) {
+  private final boolean sorted;
+
+  /**
+   * @param sorted whether keys travel in the order of their sorted key records, as R8.32 asks of
+   *     an origin; otherwise in random order, as a careless origin would send them
+   */
+  SignedBatches(String origin, BatchSigner signer, Instant now, long seed, boolean sorted) {
     this.origin = origin;
     this.signer = signer;
     this.now = now;
     this.random = new SplittableRandom(seed);
+    this.sorted = sorted;
   }
 
   /**
@@ -67,7 +75,7 @@ final class SignedBatches {
       keySetSize = keysPerBatch;
     }
     if (keySets.size() < KEY_SETS) {
-      keySets.add(sortedKeys(keysPerBatch));
+      keySets.add(keySet(keysPerBatch));
     }
     List<DiagnosisKey> keys = keySets.get((int) (sequence % keySets.size()));
     DiagnosisKeyBatch b = signer.sign(unsigned(sequence, keys));
@@ -87,15 +95,21 @@ final class SignedBatches {
 
   /**
    * {@code n} random keys in the order of their sorted key records, as an origin sends them
-   * (R8.32).
+   * (R8.32), or shuffled.
    */
-  private List<DiagnosisKey> sortedKeys(int n) {
-    TreeMap<byte[], DiagnosisKey> sorted = new TreeMap<>(Arrays::compareUnsigned);
-    while (sorted.size() < n) {
+  private List<DiagnosisKey> keySet(int n) {
+    TreeMap<byte[], DiagnosisKey> byRecord = new TreeMap<>(Arrays::compareUnsigned);
+    while (byRecord.size() < n) {
       DiagnosisKey k = key();
-      sorted.put(CanonicalEncoding.keyRecord(k), k);
+      byRecord.put(CanonicalEncoding.keyRecord(k), k);
     }
-    return List.copyOf(sorted.values());
+    List<DiagnosisKey> keys = new ArrayList<>(byRecord.values());
+    if (!sorted) {
+      for (int i = keys.size() - 1; i > 0; i--) {
+        Collections.swap(keys, i, random.nextInt(i + 1));
+      }
+    }
+    return List.copyOf(keys);
   }
 
   private DiagnosisKey key() {
