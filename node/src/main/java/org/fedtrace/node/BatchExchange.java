@@ -6,6 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.pki.OperatorIdentity;
@@ -121,13 +122,16 @@ final class BatchExchange implements BindableService {
           Store.Page page =
               store.batchesAfter(
                   position, max, peer.country(), peer.toString(), !services.forward());
-          for (StoredBatch b : page.batches()) {
+          List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
+          long next =
+              batches.size() < page.batches().size()
+                  ? batches.get(batches.size() - 1).position()
+                  : page.lastPosition();
+          for (StoredBatch b : batches) {
             services.sent(b, peer);
           }
           return BatchWire.pull(
-              page.batches(),
-              Cursor.encode(store.epoch(), page.lastPosition()),
-              page.lastPosition() >= store.lastPosition());
+              batches, Cursor.encode(store.epoch(), next), next >= store.lastPosition());
         });
   }
 

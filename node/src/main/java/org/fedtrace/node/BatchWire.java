@@ -107,6 +107,27 @@ final class BatchWire {
 
   private BatchWire() {}
 
+  /** Largest response message a node sends (R6.14). */
+  static final int MAX_RESPONSE_BYTES = 4_194_304;
+
+  /** Room in a PullBatchesResponse for the next cursor (at most 64 bytes) and caught_up. */
+  private static final int PULL_TRAILER_BYTES = 2 + 64 + 2;
+
+  /**
+   * The first of {@code batches} that fit in one PullBatchesResponse of at most {@value
+   * #MAX_RESPONSE_BYTES} bytes, and at least one (R9.4).
+   */
+  static List<StoredBatch> withinResponseLimit(List<StoredBatch> batches) {
+    long size = PULL_TRAILER_BYTES;
+    for (int i = 0; i < batches.size(); i++) {
+      size += CodedOutputStream.computeByteArraySize(PULL_BATCHES_FIELD, batches.get(i).payload());
+      if (size > MAX_RESPONSE_BYTES) {
+        return batches.subList(0, Math.max(1, i));
+      }
+    }
+    return batches;
+  }
+
   /** A PullBatchesResponse. */
   static Encoded pull(List<StoredBatch> batches, ByteString nextCursor, boolean caughtUp) {
     int size = bytesSize(PULL_NEXT_CURSOR, nextCursor) + boolSize(PULL_CAUGHT_UP, caughtUp);

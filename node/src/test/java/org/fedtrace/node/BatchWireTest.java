@@ -53,6 +53,19 @@ class BatchWireTest {
   }
 
   @Test
+  void aPullResponseHoldsAsManyBatchesAsFitInFourMebibytes() {
+    StoredBatch mebibyte = new StoredBatch(1, "DE", null, new byte[1 << 20], new byte[32], 1);
+    StoredBatch small = new StoredBatch(2, "DE", null, new byte[100_000], new byte[32], 1);
+    assertEquals(
+        3, BatchWire.withinResponseLimit(List.of(mebibyte, mebibyte, mebibyte, mebibyte)).size());
+    assertEquals(
+        4, BatchWire.withinResponseLimit(List.of(mebibyte, mebibyte, mebibyte, small)).size());
+    StoredBatch huge = new StoredBatch(3, "DE", null, new byte[5 << 20], new byte[32], 1);
+    assertEquals(
+        List.of(huge), BatchWire.withinResponseLimit(List.of(huge, small)), "at least one batch");
+  }
+
+  @Test
   void subscribeResponsesAreWhatTheGeneratedClassesWrite() {
     assertArrayEquals(
         SubscribeBatchesResponse.newBuilder()
