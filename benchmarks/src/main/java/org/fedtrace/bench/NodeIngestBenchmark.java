@@ -84,6 +84,20 @@ public final class NodeIngestBenchmark {
   /** Acknowledgement latencies of the last push, sorted; reported with its phase. */
   private long[] lastLatencies;
 
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -cp benchmarks/target/benchmarks.jar org.fedtrace.bench.NodeIngestBenchmark",
+          "  --keys N            keys in the measured batches (default 5000000)",
+          "  --batch-size N      keys per batch, 1..10000 (default 10000)",
+          "  --streams N         PublishBatch calls in flight (default 4)",
+          "  --connections N     client connections they share (default 2)",
+          "  --warmup-seconds N  warm-up before measuring, batches signed on the fly (default 20)",
+          "  --io-threads N      server event-loop threads per node (default 2)",
+          "  --phases LIST       of limit,ingest,pull,sync,stages (default: all)",
+          "  --unsorted          keys in random order instead of sorted as R8.32 asks",
+          "  --dir DIR           keep the nodes' files in DIR (default: a temporary folder)");
+
   private NodeIngestBenchmark() {}
 
   /** Entry point; see the class comment for the options. */
@@ -92,7 +106,7 @@ public final class NodeIngestBenchmark {
     try {
       b.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("NodeIngestBenchmark: " + e.getMessage());
+      System.err.println("NodeIngestBenchmark: " + e.getMessage() + "\n" + USAGE);
       System.exit(2);
     }
     b.run();
@@ -102,6 +116,10 @@ public final class NodeIngestBenchmark {
   private void parse(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
+      if (name.equals("--help")) {
+        System.out.println(USAGE);
+        System.exit(0);
+      }
       if (name.equals("--unsorted")) {
         unsorted = true;
         continue;
