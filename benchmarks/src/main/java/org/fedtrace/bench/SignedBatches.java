@@ -45,8 +45,8 @@ final class SignedBatches {
   private final boolean sorted;
 
   /**
-   * @param sorted whether keys travel in the order of their sorted key records, as R8.32 asks of
-   *     an origin; otherwise in random order, as a careless origin would send them
+   * @param sorted whether keys travel in the order of their sorted key records, as R8.32 asks of an
+   *     origin; otherwise in random order, as a careless origin would send them
    */
   SignedBatches(String origin, BatchSigner signer, Instant now, long seed, boolean sorted) {
     this.origin = origin;
