@@ -22,7 +22,8 @@ class OwnBatchOrderTest {
   @Test
   void ownBatchKeysAreSortedSoThatPaddingKeysDoNotComeLast() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE")) {
+    TestFederation f = TestFederation.create(dir, clock, "DE");
+    try {
       f.startNode("DE");
       List<DiagnosisKey> uploaded = new TestBatches(11, clock.instant()).keys(14, 13);
       f.upload("DE", uploaded);
@@ -36,6 +37,8 @@ class OwnBatchOrderTest {
         byte[] next = CanonicalEncoding.keyRecord(own.getKeys(i));
         assertTrue(Arrays.compareUnsigned(previous, next) < 0, "key " + i + " out of order");
       }
+    } finally {
+      f.close();
     }
   }
 }

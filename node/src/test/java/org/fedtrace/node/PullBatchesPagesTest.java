@@ -31,7 +31,8 @@ class PullBatchesPagesTest {
   @Test
   void pagesOfLargeBatchesStayWithinFourMebibytesAndMissNothing() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "IT")) {
+    TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "IT");
+    try {
       f.startNode("FR");
       OperatorCredentials de = f.credentials("DE");
       BatchSigner signer =
@@ -65,6 +66,8 @@ class PullBatchesPagesTest {
       assertEquals(published, pulled);
       assertTrue(pageSizes.size() > 1, "16 batches of 10,000 keys need more than one page");
       assertTrue(pageSizes.stream().allMatch(n -> n > 0), pageSizes.toString());
+    } finally {
+      f.close();
     }
   }
 }
