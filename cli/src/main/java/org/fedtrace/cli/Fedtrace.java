@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       AuditCommand.class,
       ConformanceCommand.class,
+      PublishCommand.class,
+      PullCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

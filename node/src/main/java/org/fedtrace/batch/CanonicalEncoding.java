@@ -1,7 +1,9 @@
 package org.fedtrace.batch;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import com.google.protobuf.ByteString;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,31 +40,37 @@ public final class CanonicalEncoding {
   /** Most visited countries one key may list. */
   public static final int MAX_VISITED_COUNTRIES = 32;
 
+  /** Length of a key record without its visited countries. */
+  private static final int RECORD_FIXED_LENGTH = 26;
+
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private CanonicalEncoding() {}
 
   /** The bytes a batch signature covers: everything but the certificate and signature. */
   public static byte[] batch(DiagnosisKeyBatch batch) {
-    byte[] id = batch.getBatchId().toByteArray();
-    requireLength("batch_id", id, BATCH_ID_LENGTH);
+    ByteString id = batch.getBatchId();
+    requireLength("batch_id", id.size(), BATCH_ID_LENGTH);
     if (batch.getFormatVersion() < 0 || batch.getFormatVersion() > 255) {
       throw new IllegalArgumentException("format_version must fit in one byte");
     }
-    byte[][] records = sortedRecords(batch.getKeysList());
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + records.length * 32);
-    out.writeBytes(BATCH_DOMAIN);
-    out.write(batch.getFormatVersion());
-    out.writeBytes(id);
-    out.writeBytes(country("origin", batch.getOrigin()));
-    out.writeBytes(
-        ByteBuffer.allocate(20)
-            .putLong(batch.getSequence())
-            .putLong(batch.getCreatedUnixSeconds())
-            .putInt(records.length)
-            .array());
-    for (byte[] r : records) {
-      out.writeBytes(r);
-    }
-    return out.toByteArray();
+    List<DiagnosisKey> keys = batch.getKeysList();
+    int header = BATCH_DOMAIN.length + 1 + BATCH_ID_LENGTH + 2 + 8 + 8 + 4;
+    Records records = Records.encode(keys, header);
+    byte[] out = records.bytes;
+    System.arraycopy(BATCH_DOMAIN, 0, out, 0, BATCH_DOMAIN.length);
+    int p = BATCH_DOMAIN.length;
+    out[p++] = (byte) batch.getFormatVersion();
+    id.copyTo(out, p);
+    p += BATCH_ID_LENGTH;
+    p = putCountry(out, p, "origin", batch.getOrigin());
+    p = putLong(out, p, batch.getSequence());
+    p = putLong(out, p, batch.getCreatedUnixSeconds());
+    putInt(out, p, keys.size());
+    return records.sorted();
   }
 
   /** SHA-256 of {@link #batch}: the batch's content hash for idempotency and the log. */
@@ -72,14 +80,10 @@ public final class CanonicalEncoding {
 
   /** The key-set encoding: domain, key count, sorted key records. */
   public static byte[] keySet(List<DiagnosisKey> keys) {
-    byte[][] records = sortedRecords(keys);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32 + records.length * 32);
-    out.writeBytes(KEY_SET_DOMAIN);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(records.length).array());
-    for (byte[] r : records) {
-      out.writeBytes(r);
-    }
-    return out.toByteArray();
+    Records records = Records.encode(keys, KEY_SET_DOMAIN.length + 4);
+    System.arraycopy(KEY_SET_DOMAIN, 0, records.bytes, 0, KEY_SET_DOMAIN.length);
+    putInt(records.bytes, KEY_SET_DOMAIN.length, keys.size());
+    return records.sorted();
   }
 
   /** SHA-256 of {@link #keySet}: what an upload authorization's keys_digest must equal. */
@@ -97,42 +101,161 @@ public final class CanonicalEncoding {
    * </pre>
    */
   public static byte[] keyRecord(DiagnosisKey key) {
-    byte[] data = key.getKeyData().toByteArray();
-    requireLength("key_data", data, 16);
+    byte[] out = new byte[recordLength(key)];
+    putRecord(out, 0, key);
+    return out;
+  }
+
+  /**
+   * {@code keys} in the order of their sorted key records (§5.1): the order in which an origin
+   * sends them (R8.32).
+   */
+  public static List<DiagnosisKey> sortedKeys(List<DiagnosisKey> keys) {
+    Records records = Records.encode(keys, 0);
+    int[] order = records.order();
+    List<DiagnosisKey> out = new ArrayList<>(keys.size());
+    for (int i : order) {
+      out.add(keys.get(i));
+    }
+    return out;
+  }
+
+  /** Length of the record of {@code key}, after checking every width (§5.3). */
+  private static int recordLength(DiagnosisKey key) {
+    requireLength("key_data", key.getKeyData().size(), 16);
     requireRange("rolling_period", key.getRollingPeriod(), 0, 255);
     requireRange("report_type", key.getReportTypeValue(), 0, 255);
     requireRange("transmission_risk_level", key.getTransmissionRiskLevel(), 0, 255);
-    int dsos = key.getDaysSinceOnsetOfSymptoms();
     if (key.hasDaysSinceOnsetOfSymptoms()) {
-      requireRange("days_since_onset_of_symptoms", dsos, -128, 127);
+      requireRange("days_since_onset_of_symptoms", key.getDaysSinceOnsetOfSymptoms(), -128, 127);
     }
     int n = key.getVisitedCountriesCount();
     requireRange("visited_countries count", n, 0, MAX_VISITED_COUNTRIES);
-    ByteBuffer b = ByteBuffer.allocate(16 + 4 + 6 + 2 * n);
-    b.put(data);
-    b.putInt(key.getRollingStartIntervalNumber());
-    b.put((byte) key.getRollingPeriod());
-    b.put((byte) key.getReportTypeValue());
-    b.put((byte) (key.hasDaysSinceOnsetOfSymptoms() ? 1 : 0));
-    b.put((byte) (key.hasDaysSinceOnsetOfSymptoms() ? dsos : 0));
-    b.put((byte) key.getTransmissionRiskLevel());
-    b.put((byte) n);
-    for (String c : key.getVisitedCountriesList()) {
-      b.put(country("visited_countries", c));
-    }
-    return b.array();
+    return RECORD_FIXED_LENGTH + 2 * n;
   }
 
-  private static byte[][] sortedRecords(List<DiagnosisKey> keys) {
-    List<byte[]> records = new ArrayList<>(keys.size());
-    for (DiagnosisKey k : keys) {
-      records.add(keyRecord(k));
+  /** Writes the record of a checked {@code key} at {@code p}; returns the position after it. */
+  private static int putRecord(byte[] out, int p, DiagnosisKey key) {
+    key.getKeyData().copyTo(out, p);
+    p = putInt(out, p + 16, key.getRollingStartIntervalNumber());
+    out[p++] = (byte) key.getRollingPeriod();
+    out[p++] = (byte) key.getReportTypeValue();
+    boolean dsos = key.hasDaysSinceOnsetOfSymptoms();
+    out[p++] = (byte) (dsos ? 1 : 0);
+    out[p++] = (byte) (dsos ? key.getDaysSinceOnsetOfSymptoms() : 0);
+    out[p++] = (byte) key.getTransmissionRiskLevel();
+    int n = key.getVisitedCountriesCount();
+    out[p++] = (byte) n;
+    for (int i = 0; i < n; i++) {
+      p = putCountry(out, p, "visited_countries", key.getVisitedCountries(i));
     }
-    records.sort(Arrays::compareUnsigned);
-    return records.toArray(new byte[0][]);
+    return p;
   }
 
-  private static byte[] country(String field, String code) {
+  /**
+   * Key records written in message order behind a header, then put in sorted order. Keys usually
+   * arrive sorted already (R8.32), which one comparison per key confirms; otherwise they are sorted
+   * on a primitive array of 64-bit prefixes, with full comparisons only among records that share a
+   * prefix.
+   */
+  private static final class Records {
+    private final byte[] bytes;
+    private final int header;
+    private final int[] offsets;
+    private boolean inOrder = true;
+
+    private Records(byte[] bytes, int header, int[] offsets) {
+      this.bytes = bytes;
+      this.header = header;
+      this.offsets = offsets;
+    }
+
+    static Records encode(List<DiagnosisKey> keys, int header) {
+      int n = keys.size();
+      int[] offsets = new int[n + 1];
+      int p = header;
+      for (int i = 0; i < n; i++) {
+        offsets[i] = p;
+        p += recordLength(keys.get(i));
+      }
+      offsets[n] = p;
+      Records r = new Records(new byte[p], header, offsets);
+      for (int i = 0; i < n; i++) {
+        putRecord(r.bytes, offsets[i], keys.get(i));
+        if (i > 0 && r.inOrder && r.compare(i - 1, i) > 0) {
+          r.inOrder = false;
+        }
+      }
+      return r;
+    }
+
+    /** The header and the records in sorted order. */
+    byte[] sorted() {
+      if (inOrder) {
+        return bytes;
+      }
+      byte[] out = new byte[bytes.length];
+      System.arraycopy(bytes, 0, out, 0, header);
+      int p = header;
+      for (int i : order()) {
+        int length = offsets[i + 1] - offsets[i];
+        System.arraycopy(bytes, offsets[i], out, p, length);
+        p += length;
+      }
+      return out;
+    }
+
+    /** Indexes of the records in sorted order. */
+    int[] order() {
+      int n = offsets.length - 1;
+      int[] order = new int[n];
+      if (inOrder) {
+        Arrays.setAll(order, i -> i);
+        return order;
+      }
+      int indexBits = Math.max(1, 32 - Integer.numberOfLeadingZeros(n - 1));
+      long[] keyed = new long[n];
+      for (int i = 0; i < n; i++) {
+        long prefix = (long) LONG.get(bytes, offsets[i]);
+        keyed[i] = ((prefix >>> indexBits) << indexBits | i) ^ Long.MIN_VALUE;
+      }
+      Arrays.sort(keyed);
+      int mask = (1 << indexBits) - 1;
+      for (int i = 0; i < n; i++) {
+        order[i] = (int) (keyed[i] & mask);
+      }
+      for (int start = 0; start < n; ) {
+        int end = start + 1;
+        while (end < n && keyed[end] >>> indexBits == keyed[start] >>> indexBits) {
+          end++;
+        }
+        if (end - start > 1) {
+          sortRange(order, start, end);
+        }
+        start = end;
+      }
+      return order;
+    }
+
+    /** Sorts {@code order[from..to)} by full record comparison (records sharing a prefix). */
+    private void sortRange(int[] order, int from, int to) {
+      Integer[] range = new Integer[to - from];
+      for (int i = from; i < to; i++) {
+        range[i - from] = order[i];
+      }
+      Arrays.sort(range, this::compare);
+      for (int i = from; i < to; i++) {
+        order[i] = range[i - from];
+      }
+    }
+
+    private int compare(int a, int b) {
+      return Arrays.compareUnsigned(
+          bytes, offsets[a], offsets[a + 1], bytes, offsets[b], offsets[b + 1]);
+    }
+  }
+
+  private static int putCountry(byte[] out, int p, String field, String code) {
     if (code.length() != 2
         || code.charAt(0) < 'A'
         || code.charAt(0) > 'Z'
@@ -140,12 +263,24 @@ public final class CanonicalEncoding {
         || code.charAt(1) > 'Z') {
       throw new IllegalArgumentException(field + " must be two upper-case ASCII letters");
     }
-    return code.getBytes(StandardCharsets.US_ASCII);
+    out[p] = (byte) code.charAt(0);
+    out[p + 1] = (byte) code.charAt(1);
+    return p + 2;
   }
 
-  private static void requireLength(String field, byte[] b, int length) {
-    if (b.length != length) {
-      throw new IllegalArgumentException(field + " must be " + length + " bytes, got " + b.length);
+  private static int putInt(byte[] out, int p, int v) {
+    INT.set(out, p, v);
+    return p + 4;
+  }
+
+  private static int putLong(byte[] out, int p, long v) {
+    LONG.set(out, p, v);
+    return p + 8;
+  }
+
+  private static void requireLength(String field, int actual, int length) {
+    if (actual != length) {
+      throw new IllegalArgumentException(field + " must be " + length + " bytes, got " + actual);
     }
   }
 

@@ -1,7 +1,10 @@
 package org.fedtrace.node;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +14,13 @@ import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetBatchRequest;
-import org.fedtrace.proto.v1.GetBatchResponse;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PublishBatchResponse;
 import org.fedtrace.proto.v1.PullBatchesRequest;
-import org.fedtrace.proto.v1.PullBatchesResponse;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
-import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * every batch goes through {@link Admission} before it is stored, and is acknowledged only after
  * the store committed it.
  */
-final class BatchExchange extends FederationGrpc.FederationImplBase {
+final class BatchExchange implements BindableService {
   private static final Logger LOG = LoggerFactory.getLogger(BatchExchange.class);
 
   /** Default and largest page of PullBatches. */
@@ -47,27 +47,39 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
 
   static final int MAX_PAGE = 1000;
 
-  /** Largest response a node sends (R6.14), less room for the cursor and framing. */
-  static final long MAX_RESPONSE_BYTES = 4_194_304 - 1024;
-
-  /** Protobuf framing of one batch in a response: tag and length. */
-  static final int PER_BATCH_FRAMING = 8;
-
   private final NodeServices services;
 
   BatchExchange(NodeServices services) {
     this.services = services;
   }
 
+  /**
+   * The Federation service. PublishBatch stores a batch in the bytes it arrived in; PullBatches,
+   * SubscribeBatches and GetBatch answer with responses written around stored bytes ({@link
+   * BatchWire}).
+   */
   @Override
-  public void getNodeInfo(
-      GetNodeInfoRequest request, StreamObserver<GetNodeInfoResponse> observer) {
+  public ServerServiceDefinition bindService() {
+    return ServerServiceDefinition.builder(BatchWire.FEDERATION)
+        .addMethod(
+            FederationGrpc.getGetNodeInfoMethod(), ServerCalls.asyncUnaryCall(this::getNodeInfo))
+        .addMethod(BatchWire.PUBLISH_BATCH, ServerCalls.asyncUnaryCall(this::publishBatch))
+        .addMethod(BatchWire.PULL_BATCHES, ServerCalls.asyncUnaryCall(this::pullBatches))
+        .addMethod(
+            BatchWire.SUBSCRIBE_BATCHES,
+            ServerCalls.asyncServerStreamingCall(this::subscribeBatches))
+        .addMethod(BatchWire.GET_BATCH, ServerCalls.asyncUnaryCall(this::getBatch))
+        .build();
+  }
+
+  void getNodeInfo(GetNodeInfoRequest request, StreamObserver<GetNodeInfoResponse> observer) {
     Unary.run("GetNodeInfo", services.metrics(), observer, services::nodeInfo);
   }
 
-  @Override
-  public void publishBatch(
-      PublishBatchRequest request, StreamObserver<PublishBatchResponse> observer) {
+  void publishBatch(
+      BatchWire.Received<PublishBatchRequest> received,
+      StreamObserver<PublishBatchResponse> observer) {
+    PublishBatchRequest request = received.message();
     Unary.run(
         "PublishBatch",
         services.metrics(),
@@ -84,7 +96,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                 Rule.BATCH_UNKNOWN_FIELDS, "", "the request carries fields unknown to v1");
           }
           DiagnosisKeyBatch batch = request.getBatch();
-          Ingest.Result r = services.ingest().accept(batch, batch.toByteArray(), peer, null);
+          Ingest.Result r = services.ingest().accept(batch, received.batchBytes(), peer, null);
           return PublishBatchResponse.newBuilder()
               .setDuplicate(r.duplicate())
               .setReceipt(LogReceipt.newBuilder().setLeafIndex(Math.max(0, r.logIndex())))
@@ -92,9 +104,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
         });
   }
 
-  @Override
-  public void pullBatches(
-      PullBatchesRequest request, StreamObserver<PullBatchesResponse> observer) {
+  void pullBatches(PullBatchesRequest request, StreamObserver<BatchWire.Encoded> observer) {
     Unary.run(
         "PullBatches",
         services.metrics(),
@@ -124,29 +134,23 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
           Store.Page page =
               store.batchesAfter(
                   position, max, peer.country(), peer.toString(), !services.forward());
-          PullBatchesResponse.Builder out = PullBatchesResponse.newBuilder();
-          long next = page.lastPosition();
-          long bytes = 0;
-          for (StoredBatch b : page.batches()) {
-            bytes += b.payload().length + PER_BATCH_FRAMING;
-            if (out.getBatchesCount() > 0 && bytes > MAX_RESPONSE_BYTES) {
-              // R9.4, R6.14: at least one batch, and no more than fit the response limit
-              next = previous(page, b);
-              break;
-            }
-            out.addBatches(services.sent(b, peer));
+          List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
+          long next =
+              batches.size() < page.batches().size()
+                  ? batches.get(batches.size() - 1).position()
+                  : page.lastPosition();
+          for (StoredBatch b : batches) {
+            services.sent(b, peer);
           }
-          return out.setNextCursor(Cursor.encode(store.epoch(), next))
-              .setCaughtUp(next >= store.lastPosition())
-              .build();
+          return BatchWire.pull(
+              batches, Cursor.encode(store.epoch(), next), next >= store.lastPosition());
         });
   }
 
-  @Override
-  public void subscribeBatches(
-      SubscribeBatchesRequest request, StreamObserver<SubscribeBatchesResponse> observer) {
-    ServerCallStreamObserver<SubscribeBatchesResponse> call =
-        (ServerCallStreamObserver<SubscribeBatchesResponse>) observer;
+  void subscribeBatches(
+      SubscribeBatchesRequest request, StreamObserver<BatchWire.Encoded> observer) {
+    ServerCallStreamObserver<BatchWire.Encoded> call =
+        (ServerCallStreamObserver<BatchWire.Encoded>) observer;
     try {
       OperatorIdentity peer = Caller.current();
       services.lifecycle().checkExchange();
@@ -164,8 +168,7 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
     }
   }
 
-  @Override
-  public void getBatch(GetBatchRequest request, StreamObserver<GetBatchResponse> observer) {
+  void getBatch(GetBatchRequest request, StreamObserver<BatchWire.Encoded> observer) {
     Unary.run(
         "GetBatch",
         services.metrics(),
@@ -194,14 +197,9 @@ final class BatchExchange extends FederationGrpc.FederationImplBase {
                   .batch(request.getOrigin(), request.getBatchId().toByteArray())
                   .orElseThrow(
                       () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
-          return GetBatchResponse.newBuilder().setBatch(services.sent(b, peer)).build();
+          services.sent(b, peer);
+          return BatchWire.getBatch(b);
         });
-  }
-
-  /** The position of the batch before {@code b} in {@code page}: where a cut-short page ends. */
-  private static long previous(Store.Page page, StoredBatch b) {
-    List<StoredBatch> batches = page.batches();
-    return batches.get(batches.indexOf(b) - 1).position();
   }
 
   /** Parses a stored payload; the store only holds payloads that parsed when they arrived. */

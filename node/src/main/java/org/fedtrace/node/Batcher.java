@@ -120,7 +120,9 @@ final class Batcher {
                 .setOrigin(country)
                 .setSequence(store.highestSequence(country) + 1)
                 .setCreatedUnixSeconds(now)
-                .addAllKeys(keys)
+                // R8.32: in the order of the sorted key records, never in upload order, so
+                // that neither the upload order nor the padding keys added last show
+                .addAllKeys(CanonicalEncoding.sortedKeys(keys))
                 .build());
     byte[] digest = Sha256.hash(CanonicalEncoding.batch(batch));
     store.insertOwnBatch(

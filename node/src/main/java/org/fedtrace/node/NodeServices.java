@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
@@ -88,24 +87,17 @@ final class NodeServices {
     return nodeInfo;
   }
 
-  /** A stored batch about to be delivered to {@code peer}: parsed, logged and counted. */
-  DiagnosisKeyBatch sent(StoredBatch stored, OperatorIdentity peer) {
-    DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
-    delivered(stored, batch, peer);
-    return batch;
-  }
-
-  /** Logs and counts a batch delivered to {@code peer} (served, or pushed and acknowledged). */
-  void delivered(StoredBatch stored, DiagnosisKeyBatch batch, OperatorIdentity peer) {
+  /** Logs and counts a stored batch delivered to {@code peer} (served, or pushed and acked). */
+  void sent(StoredBatch stored, OperatorIdentity peer) {
     boolean own = stored.receivedFrom() == null;
     log.record(
         own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
-        BatchExchange.subjectHash(batch),
+        stored.contentSha256(),
         stored.origin(),
         peer.toString(),
-        batch.getKeysCount(),
+        stored.keyCount(),
         "");
-    metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", batch.getKeysCount());
+    metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", stored.keyCount());
     metrics.batchBytes("out", stored.payload().length);
   }
 }

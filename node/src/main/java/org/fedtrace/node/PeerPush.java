@@ -186,7 +186,7 @@ final class PeerPush {
 
               @Override
               public void onCompleted() {
-                services.delivered(stored, batch, peer);
+                services.sent(stored, peer);
                 done(stored.position());
               }
             });

@@ -1,8 +1,10 @@
 package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
 import java.util.Random;
@@ -143,53 +145,53 @@ final class PeerSync {
       retryLater();
       return;
     }
-    stub()
-        .withDeadlineAfter(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .subscribeBatches(
-            SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
-            new StreamObserver<>() {
-              private ByteString last = cursor;
+    ClientCalls.asyncServerStreamingCall(
+        channel.newCall(
+            BatchWire.SUBSCRIBE_BATCHES_RECEIVED,
+            CallOptions.DEFAULT.withDeadlineAfter(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)),
+        SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
+        new StreamObserver<BatchWire.Received<SubscribeBatchesResponse>>() {
+          private ByteString last = cursor;
 
-              @Override
-              public void onNext(SubscribeBatchesResponse r) {
-                failures = 0;
-                if (r.hasBatch()) {
-                  batchesReceived++;
-                  receive(r);
-                } else if (!r.getCursor().equals(last)) {
-                  store.putCursor(
-                      new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
-                }
-                last = r.getCursor();
-              }
+          @Override
+          public void onNext(BatchWire.Received<SubscribeBatchesResponse> received) {
+            failures = 0;
+            SubscribeBatchesResponse r = received.message();
+            if (r.hasBatch()) {
+              batchesReceived++;
+              receive(r, received.batchBytes());
+            } else if (!r.getCursor().equals(last)) {
+              store.putCursor(new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
+            }
+            last = r.getCursor();
+          }
 
-              @Override
-              public void onError(Throwable t) {
-                Status s = Status.fromThrowable(t);
-                if (s.getCode() == Status.Code.DEADLINE_EXCEEDED && !stopped) {
-                  scheduler.execute(PeerSync.this::subscribe);
-                  return;
-                }
-                if (!stopped) {
-                  LOG.warn(
-                      "event=subscription_broken peer={} status={}", peer.toString(), describe(t));
-                }
-                retryLater();
-              }
+          @Override
+          public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            if (s.getCode() == Status.Code.DEADLINE_EXCEEDED && !stopped) {
+              scheduler.execute(PeerSync.this::subscribe);
+              return;
+            }
+            if (!stopped) {
+              LOG.warn("event=subscription_broken peer={} status={}", peer.toString(), describe(t));
+            }
+            retryLater();
+          }
 
-              @Override
-              public void onCompleted() {
-                if (!stopped) {
-                  scheduler.execute(PeerSync.this::subscribe);
-                }
-              }
-            });
+          @Override
+          public void onCompleted() {
+            if (!stopped) {
+              scheduler.execute(PeerSync.this::subscribe);
+            }
+          }
+        });
   }
 
-  private void receive(SubscribeBatchesResponse r) {
+  private void receive(SubscribeBatchesResponse r, byte[] batchBytes) {
     Store.PeerCursor next = new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray());
     try {
-      ingest.accept(r.getBatch(), r.getBatch().toByteArray(), peer, next);
+      ingest.accept(r.getBatch(), batchBytes, peer, next);
     } catch (RuleViolation v) {
       // refused, logged and counted by Ingest; the cursor moves past it
       store.putCursor(next);

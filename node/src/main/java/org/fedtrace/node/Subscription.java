@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
@@ -25,7 +24,7 @@ final class Subscription {
 
   private final NodeServices services;
   private final OperatorIdentity peer;
-  private final ServerCallStreamObserver<SubscribeBatchesResponse> call;
+  private final ServerCallStreamObserver<BatchWire.Encoded> call;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable wake = this::schedule;
   private volatile boolean done;
@@ -38,7 +37,7 @@ final class Subscription {
       NodeServices services,
       OperatorIdentity peer,
       long position,
-      ServerCallStreamObserver<SubscribeBatchesResponse> call) {
+      ServerCallStreamObserver<BatchWire.Encoded> call) {
     this.services = services;
     this.peer = peer;
     this.position = position;
@@ -49,7 +48,7 @@ final class Subscription {
       NodeServices services,
       OperatorIdentity peer,
       long position,
-      ServerCallStreamObserver<SubscribeBatchesResponse> call) {
+      ServerCallStreamObserver<BatchWire.Encoded> call) {
     Subscription s = new Subscription(services, peer, position, call);
     call.setOnCancelHandler(s::finish);
     call.setOnReadyHandler(s::schedule);
@@ -78,21 +77,15 @@ final class Subscription {
                 position, PAGE, peer.country(), peer.toString(), !services.forward());
         position = page.lastPosition();
         for (StoredBatch b : page.batches()) {
-          send(
-              SubscribeBatchesResponse.newBuilder()
-                  .setBatch(services.sent(b, peer))
-                  .setCursor(Cursor.encode(store.epoch(), b.position()))
-                  .setCaughtUp(caughtUp));
+          services.sent(b, peer);
+          send(BatchWire.subscribe(b, Cursor.encode(store.epoch(), b.position()), caughtUp));
         }
         if (page.batches().isEmpty()) {
           boolean idle =
               System.nanoTime() - lastSentNanos >= services.heartbeatMillis() * 1_000_000L;
           if (!caughtUp || idle) {
             caughtUp = true;
-            send(
-                SubscribeBatchesResponse.newBuilder()
-                    .setCursor(Cursor.encode(store.epoch(), position))
-                    .setCaughtUp(true));
+            send(BatchWire.heartbeat(Cursor.encode(store.epoch(), position), true));
           }
           return;
         }
@@ -125,8 +118,8 @@ final class Subscription {
     };
   }
 
-  private void send(SubscribeBatchesResponse.Builder response) {
-    call.onNext(response.build());
+  private void send(BatchWire.Encoded response) {
+    call.onNext(response);
     lastSentNanos = System.nanoTime();
   }
 

@@ -5,9 +5,7 @@ import com.google.protobuf.Message;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.proto.v1.DiagnosisKey;
@@ -141,49 +139,51 @@ public final class BatchRules {
     long nowSeconds = now.getEpochSecond();
     long skewedInterval = (nowSeconds + CLOCK_SKEW.getSeconds()) / INTERVAL_SECONDS;
     long windowStart = nowSeconds / INTERVAL_SECONDS - (long) retentionDays * INTERVALS_PER_DAY;
-    Set<ByteString> seen = new HashSet<>(keys.size() * 2);
+    KeyDataSet seen = new KeyDataSet(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       DiagnosisKey k = keys.get(i);
-      String f = prefix + "[" + i + "]";
       if (k.getKeyData().size() != 16) {
         out.add(
             violation(
-                f + ".key_data",
+                path(prefix, i, ".key_data"),
                 Rule.KEY_DATA_LENGTH,
                 "must be 16 bytes, got " + k.getKeyData().size()));
       } else if (!seen.add(k.getKeyData())) {
-        out.add(violation(f + ".key_data", Rule.DUPLICATE_KEY, "repeats an earlier key"));
+        out.add(
+            violation(path(prefix, i, ".key_data"), Rule.DUPLICATE_KEY, "repeats an earlier key"));
       }
       long start = Integer.toUnsignedLong(k.getRollingStartIntervalNumber());
       long period = Integer.toUnsignedLong(k.getRollingPeriod());
       if (start > skewedInterval) {
         out.add(
             violation(
-                f + ".rolling_start_interval_number",
+                path(prefix, i, ".rolling_start_interval_number"),
                 Rule.ROLLING_START_IN_FUTURE,
                 "is in the future"));
       } else if (enforceRetention && start + period < windowStart) {
         out.add(
             violation(
-                f + ".rolling_start_interval_number",
+                path(prefix, i, ".rolling_start_interval_number"),
                 Rule.KEY_PAST_RETENTION,
                 "the key is past retention"));
       }
       if (period < 1 || period > INTERVALS_PER_DAY) {
         out.add(
             violation(
-                f + ".rolling_period",
+                path(prefix, i, ".rolling_period"),
                 Rule.ROLLING_PERIOD_RANGE,
                 "must be in 1..144, got " + period));
       }
       int type = k.getReportTypeValue();
       if (type < 1 || type > 5) {
-        out.add(violation(f + ".report_type", Rule.REPORT_TYPE, "must be in 1..5, got " + type));
+        out.add(
+            violation(
+                path(prefix, i, ".report_type"), Rule.REPORT_TYPE, "must be in 1..5, got " + type));
       }
       if (k.hasDaysSinceOnsetOfSymptoms() && Math.abs(k.getDaysSinceOnsetOfSymptoms()) > 14) {
         out.add(
             violation(
-                f + ".days_since_onset_of_symptoms",
+                path(prefix, i, ".days_since_onset_of_symptoms"),
                 Rule.DAYS_SINCE_ONSET_RANGE,
                 "must be in -14..14, got " + k.getDaysSinceOnsetOfSymptoms()));
       }
@@ -191,34 +191,49 @@ public final class BatchRules {
       if (risk > 8) {
         out.add(
             violation(
-                f + ".transmission_risk_level",
+                path(prefix, i, ".transmission_risk_level"),
                 Rule.TRANSMISSION_RISK_RANGE,
                 "must be in 0..8, got " + risk));
       }
-      checkVisited(k.getVisitedCountriesList(), f + ".visited_countries", out);
+      checkVisited(k.getVisitedCountriesList(), prefix, i, out);
       if (hasUnknownFields(k)) {
-        out.add(violation(f, Rule.KEY_UNKNOWN_FIELDS, "carries fields unknown to v1"));
+        out.add(
+            violation(
+                path(prefix, i, ""), Rule.KEY_UNKNOWN_FIELDS, "carries fields unknown to v1"));
       }
     }
   }
 
+  /** The field path of key {@code i}, built only for a violation. */
+  private static String path(String prefix, int i, String field) {
+    return prefix + "[" + i + "]" + field;
+  }
+
   private static void checkVisited(
-      List<String> visited, String field, List<RuleViolation.FieldViolation> out) {
+      List<String> visited, String prefix, int i, List<RuleViolation.FieldViolation> out) {
     if (visited.size() > CanonicalEncoding.MAX_VISITED_COUNTRIES) {
-      out.add(violation(field, Rule.TOO_MANY_VISITED_COUNTRIES, "at most 32 countries"));
+      out.add(
+          violation(
+              path(prefix, i, ".visited_countries"),
+              Rule.TOO_MANY_VISITED_COUNTRIES,
+              "at most 32 countries"));
       return;
     }
-    for (String c : visited) {
-      if (!Countries.hasCodeSyntax(c)) {
-        out.add(violation(field, Rule.VISITED_COUNTRY_SYNTAX, "entries are two letters A..Z"));
+    for (int j = 0; j < visited.size(); j++) {
+      if (!Countries.hasCodeSyntax(visited.get(j))) {
+        out.add(
+            violation(
+                path(prefix, i, ".visited_countries"),
+                Rule.VISITED_COUNTRY_SYNTAX,
+                "entries are two letters A..Z"));
         return;
       }
     }
-    for (int i = 1; i < visited.size(); i++) {
-      if (visited.get(i - 1).compareTo(visited.get(i)) >= 0) {
+    for (int j = 1; j < visited.size(); j++) {
+      if (visited.get(j - 1).compareTo(visited.get(j)) >= 0) {
         out.add(
             violation(
-                field,
+                path(prefix, i, ".visited_countries"),
                 Rule.VISITED_COUNTRIES_ORDER,
                 "must be strictly ascending, without repeats"));
         return;

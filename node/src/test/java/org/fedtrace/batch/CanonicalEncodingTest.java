@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
@@ -108,6 +112,44 @@ class CanonicalEncodingTest {
     assertEquals(
         HEX.formatHex(Sha256.hash(CanonicalEncoding.keySet(List.of(KEY)))),
         HEX.formatHex(CanonicalEncoding.keySetDigest(List.of(KEY))));
+  }
+
+  @Test
+  void recordsSharingLongPrefixesSortOnTheirWholeBytes() {
+    List<DiagnosisKey> keys = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] data = HEX.parseHex("0a0b0c0d0e0f1011" + "0000000000000000");
+      data[15] = (byte) (i % 10); // ten key_data values sharing their first 15 bytes
+      keys.add(
+          KEY.toBuilder()
+              .setKeyData(ByteString.copyFrom(data))
+              .setTransmissionRiskLevel(i / 10) // four records per key_data, differing later
+              .build());
+    }
+    keys.add(KEY.toBuilder().setKeyData(ByteString.fromHex("ff" + "00".repeat(15))).build());
+    keys.add(KEY.toBuilder().setKeyData(ByteString.fromHex("00".repeat(16))).build());
+    List<byte[]> records = new ArrayList<>();
+    for (DiagnosisKey k : keys) {
+      records.add(CanonicalEncoding.keyRecord(k));
+    }
+    records.sort(Arrays::compareUnsigned);
+    ByteArrayOutputStream sorted = new ByteArrayOutputStream();
+    records.forEach(sorted::writeBytes);
+    String expected = HEX.formatHex(sorted.toByteArray());
+    Random random = new Random(5);
+    for (int round = 0; round < 5; round++) {
+      Collections.shuffle(keys, random);
+      String encoding =
+          HEX.formatHex(
+              CanonicalEncoding.batch(BATCH.toBuilder().clearKeys().addAllKeys(keys).build()));
+      assertEquals(expected, encoding.substring(encoding.length() - expected.length()));
+      List<DiagnosisKey> inOrder = CanonicalEncoding.sortedKeys(keys);
+      for (int i = 0; i < records.size(); i++) {
+        assertEquals(
+            HEX.formatHex(records.get(i)),
+            HEX.formatHex(CanonicalEncoding.keyRecord(inOrder.get(i))));
+      }
+    }
   }
 
   @Test

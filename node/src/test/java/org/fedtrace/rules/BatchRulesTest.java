@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
@@ -118,6 +119,27 @@ class BatchRulesTest {
                 .build());
     assertEquals(Rule.DUPLICATE_KEY, v.rule());
     assertEquals("batch.keys[5].key_data", v.fieldViolations().get(0).field());
+  }
+
+  @Test
+  void keyDataDifferingOnlyInTheLastByteAreNotDuplicates() {
+    BatchRules many = new BatchRules(14, 10_000);
+    DiagnosisKey template = t.key(1);
+    List<DiagnosisKey> keys = new ArrayList<>();
+    for (int i = 0; i < 256; i++) {
+      byte[] data = template.getKeyData().toByteArray();
+      data[15] = (byte) i;
+      keys.add(template.toBuilder().setKeyData(ByteString.copyFrom(data)).build());
+    }
+    many.check(t.batch("DE", 1, keys), NOW, c -> true);
+
+    keys.add(keys.get(200));
+    keys.add(keys.get(3));
+    RuleViolation v =
+        assertThrows(RuleViolation.class, () -> many.check(t.batch("DE", 1, keys), NOW, c -> true));
+    assertEquals(
+        List.of("batch.keys[256].key_data R4.11", "batch.keys[257].key_data R4.11"),
+        v.fieldViolations().stream().map(f -> f.field() + " " + f.rule().id()).toList());
   }
 
   @Test

@@ -172,4 +172,81 @@ class StoreTest {
           changed.getMessage());
     }
   }
+
+  @Test
+  void batchesQueuedTogetherCommitInOneGroupEachWithItsOwnOutcome() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null);
+      Store.PendingInsert fresh = s.enqueue(batch("DE", 2, 2, 8, "DE/a"), null);
+      Store.PendingInsert conflict = s.enqueue(batch("DE", 1, 3, 9, "DE/a"), null);
+      Store.PendingInsert withCursor =
+          s.enqueue(batch("FR", 3, 1, 1, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {4}));
+      Store.PendingInsert replay =
+          s.enqueue(batch("FR", 4, 1, 2, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {5}));
+      Store.PendingInsert retry = s.enqueue(batch("DE", 1, 1, 7, "FR/x"), null);
+
+      // the first caller to wait commits the whole group; the others find their outcome
+      assertEquals(Store.Insert.STORED, s.awaitCommit(fresh));
+      assertEquals(
+          Rule.BATCH_ID_CONFLICT,
+          assertThrows(RuleViolation.class, () -> s.awaitCommit(conflict)).rule());
+      assertEquals(Store.Insert.STORED, s.awaitCommit(withCursor));
+      assertEquals(
+          Rule.SEQUENCE_CONFLICT,
+          assertThrows(RuleViolation.class, () -> s.awaitCommit(replay)).rule());
+      assertEquals(Store.Insert.DUPLICATE, s.awaitCommit(retry));
+
+      // a refused batch of the group left neither a record nor its cursor behind
+      assertEquals(3, s.batchRecordCount());
+      assertArrayEquals(new byte[] {4}, s.cursor("FR/x").orElseThrow());
+      assertEquals(List.of(1L, 2L), s.batchesOf("DE").stream().map(StoredBatch::position).toList());
+    }
+  }
+
+  @Test
+  void aGroupLargerThanOneTransactionIsCommittedInSeveral() {
+    try (Store s = Store.open(dir)) {
+      List<Store.PendingInsert> queued = new java.util.ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        queued.add(s.enqueue(batch("DE", i, i + 1, i, null), null));
+      }
+      assertEquals(Store.Insert.STORED, s.awaitCommit(queued.get(149)));
+      for (Store.PendingInsert p : queued) {
+        assertEquals(Store.Insert.STORED, s.awaitCommit(p));
+      }
+      assertEquals(150, s.batchRecordCount());
+    }
+  }
+
+  @Test
+  void storedBatchesCarryTheirContentHashAndKeyCount() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null);
+      StoredBatch b = s.batch("DE", batch("DE", 1, 1, 7, null).batchId()).orElseThrow();
+      assertEquals(7, b.contentSha256()[0]);
+      assertEquals(3, b.keyCount());
+      assertArrayEquals(new byte[] {1}, b.payload());
+    }
+  }
+
+  @Test
+  void aNewStoreUsesLargePagesInWalModeWithFullSync() {
+    try (Store s = Store.open(dir)) {
+      assertEquals(List.of(16_384L, "wal", 2L), s.write(c -> pragmas(c)));
+    }
+  }
+
+  private static List<Object> pragmas(java.sql.Connection c) throws java.sql.SQLException {
+    List<Object> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement()) {
+      for (String p : List.of("page_size", "journal_mode", "synchronous")) {
+        try (java.sql.ResultSet rs = st.executeQuery("PRAGMA " + p)) {
+          rs.next();
+          Object v = rs.getObject(1);
+          out.add(v instanceof Integer ? Long.valueOf((Integer) v) : v);
+        }
+      }
+    }
+    return out;
+  }
 }

@@ -1,0 +1,269 @@
+package org.fedtrace.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.NodeStartException;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.AgreementTerms;
+import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.FederationAuthority;
+import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
+import org.fedtrace.pki.PkiFiles;
+import org.fedtrace.proto.v1.FederationGrpc;
+import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.proto.v1.PublishBatchResponse;
+import org.fedtrace.transport.MutualTls;
+
+/**
+ * A federation of real nodes on loopback for the benchmark: a fresh authority, members DE (the
+ * origin, whose signed batches are pushed), FR (the receiving node) and IT (the pulling client and
+ * the following node), each node with its own data folder and its own named thread pools, so that
+ * the CPU each one uses can be told apart.
+ */
+final class BenchFederation implements AutoCloseable {
+  private static final String FEDERATION = "bench";
+
+  private final Path root;
+  private final FederationAuthority authority;
+  private final Agreement agreement;
+  private final Map<String, OperatorCredentials> members = new LinkedHashMap<>();
+  private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<Server> servers = new ArrayList<>();
+  private final List<EventLoopGroup> loops = new ArrayList<>();
+  private final List<ExecutorService> executors = new ArrayList<>();
+
+  BenchFederation(Path root, String... countries) {
+    this.root = root;
+    SecureRandom random = new SecureRandom();
+    Instant now = Instant.now();
+    authority =
+        FederationAuthority.generate(
+            FEDERATION, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(800)), random);
+    AgreementTerms terms =
+        AgreementTerms.initial(
+            FEDERATION, 14, LocalDate.ofInstant(now, ZoneOffset.UTC).plusYears(1));
+    for (String c : countries) {
+      OperatorIdentity id = new OperatorIdentity(c, "op-" + c.toLowerCase(Locale.ROOT));
+      members.put(
+          c,
+          authority.issue(
+              id, List.of(), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(500))));
+      terms = terms.withMember(id);
+    }
+    agreement = authority.sign(terms);
+  }
+
+  /** The federation authority's validator. */
+  CertificateValidator validator() {
+    return authority.validator();
+  }
+
+  /** The batch signer of {@code country}'s operator. */
+  BatchSigner signer(String country) throws Exception {
+    OperatorCredentials c = members.get(country);
+    return new BatchSigner(
+        SigningKey.fromPrivateKey(c.signing().privateKey()),
+        c.signing().certificate().getEncoded());
+  }
+
+  /** Starts {@code country}'s node with {@code ioThreads} event-loop threads. */
+  Node startNode(String country, int ioThreads)
+      throws IOException, NodeStartException, NodeConfig.InvalidConfigException {
+    Path dir = root.resolve(country);
+    Files.createDirectories(dir);
+    members.get(country).writeTo(dir);
+    Pem.writeCertificates(dir.resolve(PkiFiles.CA_CERTIFICATE), authority.certificate());
+    agreement.writeTo(dir);
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "listen: 127.0.0.1:7443",
+            "dataDir: data",
+            "metrics:",
+            "  port: 0",
+            "limits:",
+            "  requestsPerSecondPerPeer: 100000",
+            "  keysPerSecondPerPeer: 1000000000",
+            ""));
+    Node node = Node.create(NodeConfig.load(config), Clock.systemUTC());
+    node.start(serverBuilder(node, country, ioThreads));
+    nodes.put(country, node);
+    return node;
+  }
+
+  private ServerBuilder<?> serverBuilder(Node node, String country, int ioThreads)
+      throws IOException {
+    return serverBuilder("node-" + country, ioThreads).sslContext(node.serverTls());
+  }
+
+  private NettyServerBuilder serverBuilder(String name, int ioThreads) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .bossEventLoopGroup(loop(1, name + "-accept"))
+        .workerEventLoopGroup(loop(ioThreads, name + "-io"))
+        .channelType(NioServerSocketChannel.class)
+        .executor(executor(name + "-call"));
+  }
+
+  /**
+   * Starts a server that presents {@code country}'s TLS certificate, requires a federation client
+   * certificate like a node, and answers every PublishBatch with OK after gRPC parsed the request,
+   * checking and storing nothing: the transport's limit. Returns its port.
+   */
+  int startSink(String country, int ioThreads) throws IOException {
+    Server server =
+        serverBuilder("sink-" + country, ioThreads)
+            .sslContext(
+                MutualTls.server(
+                    members.get(country).tls(), authority.validator(), Clock.systemUTC()))
+            .maxInboundMessageSize(8 << 20)
+            .addService(
+                new FederationGrpc.FederationImplBase() {
+                  @Override
+                  public void publishBatch(
+                      PublishBatchRequest request, StreamObserver<PublishBatchResponse> observer) {
+                    observer.onNext(PublishBatchResponse.getDefaultInstance());
+                    observer.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    servers.add(server);
+    return server.getPort();
+  }
+
+  /** A channel to the sink on {@code port}, presenting {@code client}'s TLS credential. */
+  ManagedChannel sinkChannel(int port, String server, String client, EventLoopGroup clientLoop)
+      throws IOException {
+    return channel(port, server, client, clientLoop);
+  }
+
+  /**
+   * A channel (one TCP connection) to {@code server}'s node, presenting {@code client}'s TLS
+   * credential, on the clients' own threads.
+   */
+  ManagedChannel channel(String server, String client, EventLoopGroup clientLoop)
+      throws IOException {
+    return channel(nodes.get(server).port(), server, client, clientLoop);
+  }
+
+  private ManagedChannel channel(int port, String server, String client, EventLoopGroup clientLoop)
+      throws IOException {
+    ManagedChannel ch =
+        NettyChannelBuilder.forAddress("127.0.0.1", port)
+            .sslContext(
+                MutualTls.client(
+                    members.get(client).tls(),
+                    authority.validator(),
+                    Clock.systemUTC(),
+                    members.get(server).identity()))
+            .eventLoopGroup(clientLoop)
+            .channelType(NioSocketChannel.class)
+            .executor(executor("client-call"))
+            .maxInboundMessageSize(8 << 20)
+            .build();
+    channels.add(ch);
+    return ch;
+  }
+
+  /** An event loop group for client channels. */
+  EventLoopGroup clientLoop(int threads) {
+    return loop(threads, "client-io");
+  }
+
+  /** Makes {@code follower}'s node subscribe to {@code followed}'s node. */
+  void follow(String follower, String followed) throws IOException {
+    OperatorIdentity id = members.get(followed).identity();
+    nodes
+        .get(follower)
+        .follow(
+            new NodeConfig.PeerConfig(
+                id.country(), id.operatorId(), "127.0.0.1", nodes.get(followed).port()));
+  }
+
+  private EventLoopGroup loop(int threads, String name) {
+    EventLoopGroup g =
+        new MultiThreadIoEventLoopGroup(threads, named(name), NioIoHandler.newFactory());
+    loops.add(g);
+    return g;
+  }
+
+  /** A cached pool whose idle threads live on, so that no thread's CPU time is lost. */
+  private ExecutorService executor(String name) {
+    ExecutorService e =
+        new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 1, TimeUnit.HOURS, new SynchronousQueue<>(), named(name));
+    executors.add(e);
+    return e;
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel ch : channels) {
+      ch.shutdownNow();
+    }
+    for (Server s : servers) {
+      s.shutdownNow();
+    }
+    for (Node n : nodes.values()) {
+      try {
+        n.stop(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (EventLoopGroup g : loops) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    for (ExecutorService e : executors) {
+      e.shutdownNow();
+    }
+  }
+}
