@@ -16,7 +16,6 @@ import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetBatchRequest;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
-import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PublishBatchResponse;
 import org.fedtrace.proto.v1.PullBatchesRequest;
@@ -99,7 +98,7 @@ final class BatchExchange implements BindableService {
           Ingest.Result r = services.ingest().accept(batch, received.batchBytes(), peer, null);
           return PublishBatchResponse.newBuilder()
               .setDuplicate(r.duplicate())
-              .setReceipt(LogReceipt.newBuilder().setLeafIndex(Math.max(0, r.logIndex())))
+              .setReceipt(r.receipt())
               .build();
         });
   }
@@ -139,9 +138,7 @@ final class BatchExchange implements BindableService {
               batches.size() < page.batches().size()
                   ? batches.get(batches.size() - 1).position()
                   : page.lastPosition();
-          for (StoredBatch b : batches) {
-            services.sent(b, peer);
-          }
+          services.sent(batches, peer);
           return BatchWire.pull(
               batches, Cursor.encode(store.epoch(), next), next >= store.lastPosition());
         });
@@ -197,7 +194,7 @@ final class BatchExchange implements BindableService {
                   .batch(request.getOrigin(), request.getBatchId().toByteArray())
                   .orElseThrow(
                       () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
-          services.sent(b, peer);
+          services.sent(List.of(b), peer);
           return BatchWire.getBatch(b);
         });
   }

@@ -15,6 +15,9 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.SqliteNoticeUploads;
+import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +36,7 @@ final class Batcher {
   private final String country;
   private final BatchSigner signer;
   private final Store store;
-  private final ExchangeLog log;
+  private final TransparencyLog log;
   private final NodeMetrics metrics;
   private final BatchNotifier notifier;
   private final Clock clock;
@@ -46,7 +49,7 @@ final class Batcher {
       String country,
       BatchSigner signer,
       Store store,
-      ExchangeLog log,
+      TransparencyLog log,
       NodeMetrics metrics,
       BatchNotifier notifier,
       Clock clock,
@@ -137,9 +140,20 @@ final class Batcher {
             now,
             Admission.oldestKeyEnd(batch),
             batch.toByteArray()),
-        ids);
+        ids,
+        c -> {
+          // the notice query finds this batch from the uploads whose keys it carries
+          new SqliteNoticeUploads(c).link(ids, digest, now);
+          log.append(
+              new SqliteLogStore(c),
+              ExchangeLog.Event.BATCH_CREATED,
+              digest,
+              country,
+              "",
+              keys.size(),
+              "");
+        });
     notifier.batchStored();
-    log.record(ExchangeLog.Event.BATCH_CREATED, digest, country, "", keys.size(), "");
     metrics.batch("", "own", "created", "", keys.size());
     LOG.info(
         "event=batch_created origin={} sequence={} keys={} padding={}",

@@ -8,6 +8,8 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,7 @@ final class Housekeeping {
   private final String country;
   private final int retentionDays;
   private final Store store;
-  private final ExchangeLog log;
+  private final TransparencyLog log;
   private final Lifecycle lifecycle;
   private final Clock clock;
 
@@ -31,7 +33,7 @@ final class Housekeeping {
       String country,
       int retentionDays,
       Store store,
-      ExchangeLog log,
+      TransparencyLog log,
       Lifecycle lifecycle,
       Clock clock) {
     this.country = country;
@@ -70,14 +72,20 @@ final class Housekeeping {
           kept.isEmpty()
               ? null
               : batch.toBuilder().clearKeys().addAllKeys(kept).build().toByteArray();
-      store.replacePayload(stored.position(), payload, kept.size(), oldest);
-      log.record(
-          ExchangeLog.Event.BATCH_PURGED,
-          BatchExchange.subjectHash(batch),
-          stored.origin(),
-          "",
-          removed,
-          "");
+      store.replacePayload(
+          stored.position(),
+          payload,
+          kept.size(),
+          oldest,
+          c ->
+              log.append(
+                  new SqliteLogStore(c),
+                  ExchangeLog.Event.BATCH_PURGED,
+                  stored.contentSha256(),
+                  stored.origin(),
+                  "",
+                  removed,
+                  ""));
       touched++;
       deleted += removed;
     }
@@ -104,9 +112,19 @@ final class Housekeeping {
     if (!lifecycle.pastSunset()) {
       return false;
     }
-    long[] erased = store.eraseForeign(country);
+    long[] erased =
+        store.eraseForeign(
+            country,
+            (c, origin, sha256, keys) ->
+                log.append(
+                    new SqliteLogStore(c),
+                    ExchangeLog.Event.SUNSET_ERASURE,
+                    sha256,
+                    origin,
+                    "",
+                    keys,
+                    ""));
     if (erased[0] > 0) {
-      log.record(ExchangeLog.Event.SUNSET_ERASURE, new byte[32], country, "", erased[1], "");
       LOG.warn(
           "event=sunset_erasure sunset={} batches_erased={} keys_erased={}",
           lifecycle.sunsetDate(),

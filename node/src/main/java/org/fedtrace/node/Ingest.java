@@ -3,11 +3,14 @@ package org.fedtrace.node;
 import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +22,12 @@ import org.slf4j.LoggerFactory;
 final class Ingest {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
 
-  /** Outcome of an accepted batch. */
-  record Result(boolean duplicate, long logIndex) {}
+  /** Outcome of an accepted batch, with the log receipt of its BATCH_RECEIVED entry. */
+  record Result(boolean duplicate, LogReceipt receipt) {}
 
   private final Admission admission;
   private final Store store;
-  private final ExchangeLog log;
+  private final TransparencyLog log;
   private final NodeMetrics metrics;
   private final BatchNotifier notifier;
   private final Set<Fault> faults;
@@ -32,7 +35,7 @@ final class Ingest {
   Ingest(
       Admission admission,
       Store store,
-      ExchangeLog log,
+      TransparencyLog log,
       NodeMetrics metrics,
       BatchNotifier notifier,
       Set<Fault> faults) {
@@ -59,29 +62,36 @@ final class Ingest {
       Store.PeerCursor cursorUpdate) {
     metrics.batchBytes("in", payload.length);
     NewBatch admitted;
+    LogReceipt[] receipt = new LogReceipt[1];
     try {
       admitted = admission.admit(batch, payload, from.toString());
-      Store.Insert outcome = insert(admitted, cursorUpdate);
+      NewBatch a = admitted;
+      Store.InTransaction logIt =
+          c ->
+              receipt[0] =
+                  log.append(
+                      new SqliteLogStore(c),
+                      ExchangeLog.Event.BATCH_RECEIVED,
+                      a.contentSha256(),
+                      a.origin(),
+                      from.toString(),
+                      a.keyCount(),
+                      "");
+      Store.Insert outcome = insert(admitted, cursorUpdate, logIt);
       if (outcome == Store.Insert.DUPLICATE && faults.contains(Fault.STORE_DUPLICATE)) {
-        outcome = store.insertBatch(disguised(admitted, true), cursorUpdate);
+        outcome = store.insertBatch(disguised(admitted, true), cursorUpdate, logIt);
       }
       if (outcome == Store.Insert.DUPLICATE) {
         metrics.batch(from.toString(), "in", "duplicate", "", batch.getKeysCount());
-        return new Result(true, -1);
+        return new Result(
+            true,
+            log.receiptOfStored(admitted.contentSha256()).orElse(LogReceipt.getDefaultInstance()));
       }
     } catch (RuleViolation v) {
       refused(batch, from, v);
       throw v;
     }
     notifier.batchStored();
-    long index =
-        log.record(
-            ExchangeLog.Event.BATCH_RECEIVED,
-            admitted.contentSha256(),
-            admitted.origin(),
-            from.toString(),
-            admitted.keyCount(),
-            "");
     metrics.batch(from.toString(), "in", "accepted", "", admitted.keyCount());
     LOG.info(
         "event=batch_received origin={} sequence={} keys={} peer={}",
@@ -89,15 +99,16 @@ final class Ingest {
         Long.toUnsignedString(admitted.sequence()),
         admitted.keyCount(),
         from.toString());
-    return new Result(false, index);
+    return new Result(false, receipt[0]);
   }
 
-  private Store.Insert insert(NewBatch admitted, Store.PeerCursor cursorUpdate) {
+  private Store.Insert insert(
+      NewBatch admitted, Store.PeerCursor cursorUpdate, Store.InTransaction logIt) {
     try {
-      return store.insertBatch(admitted, cursorUpdate);
+      return store.insertBatch(admitted, cursorUpdate, logIt);
     } catch (RuleViolation v) {
       if (v.rule() == Rule.SEQUENCE_CONFLICT && faults.contains(Fault.ACCEPT_REPLAY)) {
-        return store.insertBatch(disguised(admitted, false), cursorUpdate);
+        return store.insertBatch(disguised(admitted, false), cursorUpdate, logIt);
       }
       throw v;
     }
@@ -128,7 +139,7 @@ final class Ingest {
   private void refused(DiagnosisKeyBatch batch, OperatorIdentity from, RuleViolation v) {
     String rule = v.rule().id();
     String origin = Countries.hasCodeSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
-    log.record(
+    log.log(
         ExchangeLog.Event.BATCH_REFUSED,
         BatchExchange.subjectHash(batch),
         origin,

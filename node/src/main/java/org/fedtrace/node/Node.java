@@ -44,6 +44,12 @@ import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
+import org.fedtrace.tlog.LogDatabase;
+import org.fedtrace.tlog.LogIntegrityException;
+import org.fedtrace.tlog.NoticeService;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.TransparencyLog;
+import org.fedtrace.tlog.TransparencyLogService;
 import org.fedtrace.transport.MutualTls;
 import org.fedtrace.transport.PeerIdentityInterceptor;
 import org.slf4j.Logger;
@@ -82,6 +88,7 @@ public final class Node {
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
+  private final TransparencyLog log;
   private final MutualTls.Clients clientTls;
   private final boolean backgroundWork;
   private final List<PeerPush> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -112,7 +119,8 @@ public final class Node {
               t.setDaemon(true);
               return t;
             });
-    ExchangeLog log = new LoggingExchangeLog(identity.toString());
+    TransparencyLog log = loaded.log();
+    this.log = log;
     RateLimits rateLimits =
         new RateLimits(config.requestsPerSecondPerPeer(), config.keysPerSecondPerPeer(), clock);
     BatchRules rules =
@@ -180,7 +188,8 @@ public final class Node {
       CertificateValidator validator,
       Agreement agreement,
       OperatorCredentials credentials,
-      HealthAuthorities healthAuthorities) {}
+      HealthAuthorities healthAuthorities,
+      TransparencyLog log) {}
 
   /**
    * How a node is built beyond its configuration.
@@ -234,8 +243,25 @@ public final class Node {
     HealthAuthorities authorities =
         healthAuthorities(agreement, config.healthAuthorityKeys(), credentials.identity());
     Store store = openStore(config.dataDir(), agreement);
+    TransparencyLog log;
+    try {
+      log =
+          TransparencyLog.open(
+              logDatabase(store),
+              credentials.identity(),
+              SigningKey.fromPrivateKey(credentials.signing().privateKey()),
+              encoded(credentials.signing().certificate()),
+              clock);
+    } catch (LogIntegrityException e) {
+      store.close();
+      throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
+    }
     return new Node(
-        config, clock, new Loaded(validator, agreement, credentials, authorities), store, options);
+        config,
+        clock,
+        new Loaded(validator, agreement, credentials, authorities, log),
+        store,
+        options);
   }
 
   private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
@@ -326,6 +352,8 @@ public final class Node {
         .setMaxMessageBytes(config.maxMessageBytes())
         .addFeatures("subscribe")
         .addFeatures("upload")
+        .addFeatures("transparency-log")
+        .addFeatures("notice")
         .build();
   }
 
@@ -368,6 +396,14 @@ public final class Node {
             .maxInboundMessageSize(config.maxMessageBytes())
             .addService(ServerInterceptors.intercept(new BatchExchange(services), identityCheck))
             .addService(ServerInterceptors.intercept(uploads, identityCheck))
+            .addService(
+                ServerInterceptors.intercept(
+                    new TransparencyLogService(log, this::draining, metrics), identityCheck))
+            .addService(
+                ServerInterceptors.intercept(
+                    new NoticeService(
+                        identity.country(), log, store::noticeUpload, this::draining, metrics),
+                    identityCheck))
             .addService(ServerInterceptors.intercept(health.getHealthService(), identityCheck))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), identityCheck))
@@ -454,6 +490,31 @@ public final class Node {
             jitter);
     syncs.add(sync);
     sync.start();
+  }
+
+  private boolean draining() {
+    Lifecycle.State s = lifecycle.state();
+    return s == Lifecycle.State.DRAINING || s == Lifecycle.State.STOPPED;
+  }
+
+  /** The node's transparency log. */
+  public TransparencyLog transparencyLog() {
+    return log;
+  }
+
+  /** The transparency log's storage: the node's own store, in its transactions. */
+  private static LogDatabase logDatabase(Store store) {
+    return new LogDatabase() {
+      @Override
+      public <T> T write(LogDatabase.Work<T> work) {
+        return store.inWriteTransaction(c -> work.run(new SqliteLogStore(c)));
+      }
+
+      @Override
+      public <T> T read(LogDatabase.Work<T> work) {
+        return store.inReadTransaction(c -> work.run(new SqliteLogStore(c)));
+      }
+    };
   }
 
   /** Stops following every peer (the simulator does this on all nodes before stopping any). */

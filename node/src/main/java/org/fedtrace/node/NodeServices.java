@@ -1,10 +1,15 @@
 package org.fedtrace.node;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.TransparencyLog;
 
 /** What the node's RPC handlers share. */
 final class NodeServices {
@@ -13,7 +18,7 @@ final class NodeServices {
   private final Lifecycle lifecycle;
   private final RateLimits rateLimits;
   private final NodeMetrics metrics;
-  private final ExchangeLog log;
+  private final TransparencyLog log;
   private final BatchNotifier notifier;
   private final ScheduledExecutorService scheduler;
   private final GetNodeInfoResponse nodeInfo;
@@ -26,7 +31,7 @@ final class NodeServices {
       Lifecycle lifecycle,
       RateLimits rateLimits,
       NodeMetrics metrics,
-      ExchangeLog log,
+      TransparencyLog log,
       BatchNotifier notifier,
       ScheduledExecutorService scheduler,
       GetNodeInfoResponse nodeInfo,
@@ -87,10 +92,31 @@ final class NodeServices {
     return nodeInfo;
   }
 
-  /** Logs and counts a stored batch delivered to {@code peer} (served, or pushed and acked). */
-  void sent(StoredBatch stored, OperatorIdentity peer) {
+  /**
+   * Records batches about to be served to {@code peer} (a page of a pull or a subscription) in the
+   * transparency log, all in one transaction, and counts them.
+   */
+  void sent(List<StoredBatch> batches, OperatorIdentity peer) {
+    if (batches.isEmpty()) {
+      return;
+    }
+    store.inWriteTransaction(
+        c -> {
+          for (StoredBatch b : batches) {
+            logSent(c, b, peer);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Records one batch delivered to {@code peer} in the caller's transaction (a push, committed with
+   * the push progress), and counts it.
+   */
+  void logSent(Connection c, StoredBatch stored, OperatorIdentity peer) throws SQLException {
     boolean own = stored.receivedFrom() == null;
-    log.record(
+    log.append(
+        new SqliteLogStore(c),
         own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
         stored.contentSha256(),
         stored.origin(),

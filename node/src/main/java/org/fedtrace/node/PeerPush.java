@@ -181,20 +181,33 @@ final class PeerPush {
                     stored.origin(),
                     s.getCode(),
                     s.getDescription());
-                done(stored.position());
+                skipped(stored);
               }
 
               @Override
               public void onCompleted() {
-                services.sent(stored, peer);
-                done(stored.position());
+                done(stored);
               }
             });
   }
 
-  private synchronized void done(long position) {
+  /** The peer acknowledged {@code stored}: log the delivery with the progress, then go on. */
+  private synchronized void done(StoredBatch stored) {
     failures = 0;
-    savePosition(position);
+    services
+        .store()
+        .putCursor(
+            new Store.PeerCursor(
+                cursorKey, ByteBuffer.allocate(8).putLong(stored.position()).array()),
+            c -> services.logSent(c, stored, peer));
+    inFlight = false;
+    schedule();
+  }
+
+  /** The peer refused {@code stored} for good: move past it without logging a delivery. */
+  private synchronized void skipped(StoredBatch stored) {
+    failures = 0;
+    savePosition(stored.position());
     inFlight = false;
     schedule();
   }

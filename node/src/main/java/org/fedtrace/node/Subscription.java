@@ -76,8 +76,8 @@ final class Subscription {
             store.batchesAfter(
                 position, PAGE, peer.country(), peer.toString(), !services.forward());
         position = page.lastPosition();
+        services.sent(page.batches(), peer);
         for (StoredBatch b : page.batches()) {
-          services.sent(b, peer);
           send(BatchWire.subscribe(b, Cursor.encode(store.epoch(), b.position()), caughtUp));
         }
         if (page.batches().isEmpty()) {

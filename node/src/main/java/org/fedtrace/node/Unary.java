@@ -8,6 +8,7 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.StoreException;
+import org.fedtrace.tlog.LogIntegrityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,13 @@ final class Unary {
     } catch (StatusRuntimeException e) {
       code = e.getStatus().getCode();
       observer.onError(e);
+    } catch (LogIntegrityException e) {
+      code = Status.Code.INTERNAL;
+      LOG.error("event=log_integrity_failure method={} error=\"{}\"", method, e.getMessage(), e);
+      observer.onError(
+          Status.INTERNAL
+              .withDescription("the node's transparency log failed its integrity check")
+              .asException());
     } catch (StoreException e) {
       LOG.error("event=store_failure method={} error=\"{}\"", method, e.getMessage(), e);
       RuleViolation v =

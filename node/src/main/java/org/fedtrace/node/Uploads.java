@@ -20,6 +20,8 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Store;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.Caller;
 import org.fedtrace.upload.Authorizations;
 import org.slf4j.Logger;
@@ -43,7 +45,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
   private final long maxLifetimeSeconds;
   private final int maxKeys;
   private final Store store;
-  private final ExchangeLog log;
+  private final TransparencyLog log;
   private final NodeMetrics metrics;
   private final Lifecycle lifecycle;
   private final RateLimits rateLimits;
@@ -57,7 +59,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
       long maxLifetimeSeconds,
       int maxKeys,
       Store store,
-      ExchangeLog log,
+      TransparencyLog log,
       NodeMetrics metrics,
       Lifecycle lifecycle,
       RateLimits rateLimits,
@@ -129,20 +131,23 @@ final class Uploads extends UploadGrpc.UploadImplBase {
         request.getNoticeCommitment().isEmpty()
             ? null
             : request.getNoticeCommitment().toByteArray();
+    LogReceipt[] receipt = new LogReceipt[1];
     store.acceptUpload(
         a.getAuthorizationId().toByteArray(),
         a.getExpiresUnixSeconds(),
         now.getEpochSecond(),
         serialized,
-        commitment);
-    long index =
-        log.record(
-            ExchangeLog.Event.UPLOAD_AUTHORIZED,
-            Authorizations.hash(a),
-            country,
-            "",
-            keys.size(),
-            "");
+        commitment,
+        c ->
+            receipt[0] =
+                log.append(
+                    new SqliteLogStore(c),
+                    ExchangeLog.Event.UPLOAD_AUTHORIZED,
+                    Authorizations.hash(a),
+                    country,
+                    "",
+                    keys.size(),
+                    ""));
     metrics.batch(peer.toString(), "upload", "accepted", "", keys.size());
     LOG.info(
         "event=upload_accepted keys={} authority=\"{}\" caller={}",
@@ -152,7 +157,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
     keysPending.run();
     return UploadDiagnosisKeysResponse.newBuilder()
         .setAcceptedKeys(keys.size())
-        .setReceipt(LogReceipt.newBuilder().setLeafIndex(Math.max(0, index)))
+        .setReceipt(receipt[0])
         .build();
   }
 

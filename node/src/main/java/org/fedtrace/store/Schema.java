@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.SqliteNoticeUploads;
 
 /** Creates the schema and migrates older versions; refuses newer ones. */
 final class Schema {
@@ -51,6 +53,12 @@ final class Schema {
       if (!hasTable(c, "meta")) {
         try (Statement s = c.createStatement()) {
           for (String ddl : V1) {
+            s.execute(ddl);
+          }
+          for (String ddl : SqliteLogStore.DDL) {
+            s.execute(ddl);
+          }
+          for (String ddl : SqliteNoticeUploads.DDL) {
             s.execute(ddl);
           }
         }

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.tlog.NoticeUploads;
+import org.fedtrace.tlog.SqliteNoticeUploads;
 
 /**
  * The node's durable store: an SQLite database in WAL mode with {@code synchronous=FULL}, so a
@@ -111,6 +113,29 @@ public final class Store implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Work that must commit together with a store change: the node appends the change's
+   * transparency-log entry here, so an event and its log entry are durable together or not at all.
+   */
+  @FunctionalInterface
+  public interface InTransaction {
+    /** Runs on the store's write connection, inside the transaction. */
+    void run(Connection c) throws SQLException;
+  }
+
+  /** Does nothing in the transaction. */
+  public static final InTransaction NOTHING = c -> {};
+
+  /** Runs {@code work} in a write transaction of its own (for the transparency log). */
+  public <T> T inWriteTransaction(Work<T> work) {
+    return write(work);
+  }
+
+  /** Runs {@code work} on a read connection (for the transparency log). */
+  public <T> T inReadTransaction(Work<T> work) {
+    return read(work);
+  }
+
   /** Random id of this database, fixed at creation; cursors carry it. */
   public long epoch() {
     return epoch;
@@ -136,12 +161,24 @@ public final class Store implements AutoCloseable {
    *     Rule#SEQUENCE_CONFLICT} for a sequence number used by another batch
    */
   public Insert insertBatch(NewBatch batch, PeerCursor cursorUpdate) {
-    return awaitCommit(enqueue(batch, cursorUpdate));
+    return insertBatch(batch, cursorUpdate, NOTHING);
+  }
+
+  /**
+   * Like {@link #insertBatch(NewBatch, PeerCursor)}, running {@code whenStored} in the same
+   * transaction when the batch is newly stored.
+   */
+  public Insert insertBatch(NewBatch batch, PeerCursor cursorUpdate, InTransaction whenStored) {
+    return awaitCommit(enqueue(batch, cursorUpdate, whenStored));
   }
 
   /** Queues a batch for the next group commit. */
   PendingInsert enqueue(NewBatch batch, PeerCursor cursorUpdate) {
-    PendingInsert p = new PendingInsert(batch, cursorUpdate);
+    return enqueue(batch, cursorUpdate, NOTHING);
+  }
+
+  private PendingInsert enqueue(NewBatch batch, PeerCursor cursorUpdate, InTransaction stored) {
+    PendingInsert p = new PendingInsert(batch, cursorUpdate, stored);
     pendingInserts.add(p);
     return p;
   }
@@ -169,13 +206,15 @@ public final class Store implements AutoCloseable {
   static final class PendingInsert {
     final NewBatch batch;
     final PeerCursor cursor;
+    final InTransaction whenStored;
     boolean done;
     Insert result;
     RuntimeException failure;
 
-    PendingInsert(NewBatch batch, PeerCursor cursor) {
+    PendingInsert(NewBatch batch, PeerCursor cursor, InTransaction whenStored) {
       this.batch = batch;
       this.cursor = cursor;
+      this.whenStored = whenStored;
     }
   }
 
@@ -214,6 +253,9 @@ public final class Store implements AutoCloseable {
     Savepoint sp = savepoint ? c.setSavepoint() : null;
     try {
       p.result = insertBatchIn(c, p.batch);
+      if (p.result == Insert.STORED) {
+        p.whenStored.run(c);
+      }
       if (p.cursor != null) {
         putCursor(c, p.cursor);
       }
@@ -234,12 +276,14 @@ public final class Store implements AutoCloseable {
    * Publishes one of the node's own batches and removes the pending keys it was made of, in one
    * transaction.
    */
-  public void insertOwnBatch(NewBatch batch, long[] consumedPendingIds) {
+  public void insertOwnBatch(
+      NewBatch batch, long[] consumedPendingIds, InTransaction beforeConsume) {
     write(
         c -> {
           if (insertBatchIn(c, batch) != Insert.STORED) {
             throw new StoreException("own batch " + batch.origin() + " already stored", null);
           }
+          beforeConsume.run(c);
           try (PreparedStatement del = c.prepareStatement("DELETE FROM pending_key WHERE id = ?")) {
             for (long id : consumedPendingIds) {
               del.setLong(1, id);
@@ -533,9 +577,15 @@ public final class Store implements AutoCloseable {
 
   /** Stores a sync cursor alone (for messages that carried no batch, such as heartbeats). */
   public void putCursor(PeerCursor cursor) {
+    putCursor(cursor, NOTHING);
+  }
+
+  /** Stores a sync cursor and runs {@code alsoRun} in the same transaction. */
+  public void putCursor(PeerCursor cursor, InTransaction alsoRun) {
     write(
         c -> {
           putCursor(c, cursor);
+          alsoRun.run(c);
           return null;
         });
   }
@@ -554,6 +604,11 @@ public final class Store implements AutoCloseable {
   /** A peer's sync cursor. */
   public record PeerCursor(String peer, byte[] cursor) {}
 
+  /** The upload whose notice commitment is {@code commitment} (for the notice query). */
+  public Optional<NoticeUploads.Upload> noticeUpload(byte[] commitment) {
+    return read(c -> new SqliteNoticeUploads(c).find(commitment));
+  }
+
   // ---- pending keys of local uploads ------------------------------------------------------
 
   /**
@@ -566,7 +621,8 @@ public final class Store implements AutoCloseable {
       long expiresUnixSeconds,
       long nowUnixSeconds,
       List<byte[]> keys,
-      byte[] noticeCommitment) {
+      byte[] noticeCommitment,
+      InTransaction whenAccepted) {
     write(
         c -> {
           try (PreparedStatement q =
@@ -602,6 +658,7 @@ public final class Store implements AutoCloseable {
             }
             ins.executeBatch();
           }
+          whenAccepted.run(c);
           return null;
         });
   }
@@ -656,7 +713,8 @@ public final class Store implements AutoCloseable {
    * Replaces a batch's payload after a purge: with the remaining keys (the batch can no longer be
    * verified, so it is no longer served) or with nothing when no key remains.
    */
-  public void replacePayload(long position, byte[] payload, int keyCount, long oldestKeyEnd) {
+  public void replacePayload(
+      long position, byte[] payload, int keyCount, long oldestKeyEnd, InTransaction alsoRun) {
     write(
         c -> {
           try (PreparedStatement up =
@@ -669,6 +727,7 @@ public final class Store implements AutoCloseable {
             up.setLong(4, position);
             up.executeUpdate();
           }
+          alsoRun.run(c);
           return null;
         });
   }
@@ -694,30 +753,46 @@ public final class Store implements AutoCloseable {
             del.setLong(1, createdBefore);
             del.executeUpdate();
           }
+          new SqliteNoticeUploads(c).forgetUnreferenced();
           return n;
         });
   }
 
+  /** Told about each batch a sunset erasure removes, inside the erasure's transaction. */
+  @FunctionalInterface
+  public interface ErasedBatch {
+    /** One erased batch record. */
+    void erased(Connection c, String origin, byte[] contentSha256, int keyCount)
+        throws SQLException;
+  }
+
   /**
    * Erases every batch whose origin is not {@code ownCountry}, including the records, and every
-   * sync cursor.
+   * sync cursor, telling {@code eachErased} about each in the same transaction.
    *
    * @return batches erased and keys they held
    */
-  public long[] eraseForeign(String ownCountry) {
+  public long[] eraseForeign(String ownCountry, ErasedBatch eachErased) {
     return write(
         c -> {
-          long batches;
-          long keys;
+          long batches = 0;
+          long keys = 0;
+          List<Object[]> erased = new ArrayList<>();
           try (PreparedStatement q =
               c.prepareStatement(
-                  "SELECT COUNT(*), COALESCE(SUM(key_count), 0) FROM batch WHERE origin <> ?")) {
+                  "SELECT origin, content_sha256, key_count FROM batch WHERE origin <> ?"
+                      + " ORDER BY position")) {
             q.setString(1, ownCountry);
             try (ResultSet rs = q.executeQuery()) {
-              rs.next();
-              batches = rs.getLong(1);
-              keys = rs.getLong(2);
+              while (rs.next()) {
+                erased.add(new Object[] {rs.getString(1), rs.getBytes(2), rs.getInt(3)});
+                batches++;
+                keys += rs.getInt(3);
+              }
             }
+          }
+          for (Object[] e : erased) {
+            eachErased.erased(c, (String) e[0], (byte[]) e[1], (Integer) e[2]);
           }
           try (PreparedStatement del = c.prepareStatement("DELETE FROM batch WHERE origin <> ?")) {
             del.setString(1, ownCountry);
@@ -750,7 +825,7 @@ public final class Store implements AutoCloseable {
 
   /** Work on a connection inside a transaction. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 

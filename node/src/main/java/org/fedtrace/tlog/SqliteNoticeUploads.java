@@ -22,7 +22,8 @@ public final class SqliteNoticeUploads {
   /** An index for the lookup by commitment; the node adds it to its store's schema. */
   public static final List<String> DDL =
       List.of(
-          "CREATE INDEX used_authorization_notice ON used_authorization (notice_commitment)"
+          "CREATE INDEX IF NOT EXISTS used_authorization_notice ON used_authorization"
+              + " (notice_commitment)"
               + " WHERE notice_commitment IS NOT NULL");
 
   private final Connection c;

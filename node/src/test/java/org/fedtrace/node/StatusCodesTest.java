@@ -39,7 +39,6 @@ import org.fedtrace.proto.v1.PublishBatchResponse;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
-import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysRequest;
 import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.store.StoredBatch;
@@ -518,15 +517,28 @@ class StatusCodesTest {
   }
 
   @Test
-  void r6_17_anRpcOfAFeatureNotOffered() throws Exception {
-    var log =
-        TransparencyLogGrpc.newBlockingStub(f.channel("DE", f.credentials("FR").tls()))
-            .withDeadlineAfter(10, TimeUnit.SECONDS);
+  void r6_17_aMethodTheNodeDoesNotOfferIsUnimplemented() throws Exception {
+    // the node offers every optional feature of v1, so an unknown method stands in for one
+    io.grpc.MethodDescriptor<GetCheckpointRequest, GetCheckpointRequest> unknown =
+        io.grpc.MethodDescriptor.<GetCheckpointRequest, GetCheckpointRequest>newBuilder()
+            .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("fedtrace.v1.TransparencyLog/GetWitnessCosignature")
+            .setRequestMarshaller(
+                io.grpc.protobuf.ProtoUtils.marshaller(GetCheckpointRequest.getDefaultInstance()))
+            .setResponseMarshaller(
+                io.grpc.protobuf.ProtoUtils.marshaller(GetCheckpointRequest.getDefaultInstance()))
+            .build();
+    var channel = f.channel("DE", f.credentials("FR").tls());
 
     refused(
         Status.Code.UNIMPLEMENTED,
-        "Method not found: fedtrace.v1.TransparencyLog/GetCheckpoint",
-        () -> log.getCheckpoint(GetCheckpointRequest.getDefaultInstance()));
+        "Method not found: fedtrace.v1.TransparencyLog/GetWitnessCosignature",
+        () ->
+            io.grpc.stub.ClientCalls.blockingUnaryCall(
+                channel,
+                unknown,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                GetCheckpointRequest.getDefaultInstance()));
   }
 
   // ---- UNAVAILABLE ---------------------------------------------------------------------------

@@ -107,11 +107,11 @@ class StoreTest {
   void uploadAuthorizationIsSingleUse() {
     try (Store s = Store.open(dir)) {
       byte[] id = new byte[16];
-      s.acceptUpload(id, 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null);
+      s.acceptUpload(id, 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null, Store.NOTHING);
       RuleViolation v =
           assertThrows(
               RuleViolation.class,
-              () -> s.acceptUpload(id, 2000, 1001, List.of(new byte[] {3}), null));
+              () -> s.acceptUpload(id, 2000, 1001, List.of(new byte[] {3}), null, Store.NOTHING));
       assertEquals(Rule.AUTHORIZATION_USED, v.rule());
       assertEquals(2, s.pendingKeys().size());
     }
@@ -120,9 +120,10 @@ class StoreTest {
   @Test
   void ownBatchConsumesPendingKeysAtomically() {
     try (Store s = Store.open(dir)) {
-      s.acceptUpload(new byte[16], 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null);
+      s.acceptUpload(
+          new byte[16], 2000, 1000, List.of(new byte[] {1}, new byte[] {2}), null, Store.NOTHING);
       long[] ids = s.pendingKeys().stream().mapToLong(Store.PendingKey::id).toArray();
-      s.insertOwnBatch(batch("DE", 1, 1, 1, null), ids);
+      s.insertOwnBatch(batch("DE", 1, 1, 1, null), ids, Store.NOTHING);
       assertTrue(s.pendingKeys().isEmpty());
       assertEquals(1, s.highestSequence("DE"));
     }
@@ -134,7 +135,7 @@ class StoreTest {
       s.insertBatch(batch("DE", 1, 1, 7, null), null);
       assertEquals(1, s.batchesWithKeysEndingBefore(501).size());
       assertEquals(0, s.batchesWithKeysEndingBefore(500).size());
-      s.replacePayload(1, null, 0, Long.MAX_VALUE);
+      s.replacePayload(1, null, 0, Long.MAX_VALUE, Store.NOTHING);
       assertTrue(s.batchesAfter(0, 10, "", "", false).batches().isEmpty());
       assertEquals(Store.Insert.DUPLICATE, s.insertBatch(batch("DE", 1, 1, 7, null), null));
       assertEquals(1, s.forgetBefore(1001));
@@ -147,7 +148,7 @@ class StoreTest {
     try (Store s = Store.open(dir)) {
       s.insertBatch(batch("DE", 1, 1, 1, null), null);
       s.insertBatch(batch("FR", 2, 1, 2, "FR/x"), new Store.PeerCursor("FR/x", new byte[] {1}));
-      assertArrayEquals(new long[] {1, 3}, s.eraseForeign("DE"));
+      assertArrayEquals(new long[] {1, 3}, s.eraseForeign("DE", (c, origin, sha, keys) -> {}));
       assertEquals(1, s.batchRecordCount());
       assertTrue(s.cursor("FR/x").isEmpty());
     }

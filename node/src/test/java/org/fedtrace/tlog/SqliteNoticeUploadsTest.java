@@ -33,9 +33,11 @@ class SqliteNoticeUploadsTest {
     byte[] c1 = Sha256.hash("secret 1".getBytes());
     byte[] c2 = Sha256.hash("secret 2".getBytes());
     try (Store store = Store.open(tmp)) {
-      store.acceptUpload(id(1), 5_000, 1_000, List.of(new byte[] {1}, new byte[] {2}), c1);
-      store.acceptUpload(id(2), 5_000, 1_000, List.of(new byte[] {3}), null);
-      store.acceptUpload(id(3), 5_000, 1_000, List.of(new byte[] {4}, new byte[] {5}), c2);
+      store.acceptUpload(
+          id(1), 5_000, 1_000, List.of(new byte[] {1}, new byte[] {2}), c1, Store.NOTHING);
+      store.acceptUpload(id(2), 5_000, 1_000, List.of(new byte[] {3}), null, Store.NOTHING);
+      store.acceptUpload(
+          id(3), 5_000, 1_000, List.of(new byte[] {4}, new byte[] {5}), c2, Store.NOTHING);
       long[] ids = store.pendingKeys().stream().mapToLong(Store.PendingKey::id).toArray();
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file())) {
         SqliteLogStore.createTables(c);
@@ -71,7 +73,7 @@ class SqliteNoticeUploadsTest {
   @Test
   void anUploadWithoutACommitmentIsNeverLinked() throws Exception {
     try (Store store = Store.open(tmp)) {
-      store.acceptUpload(id(1), 5_000, 1_000, List.of(new byte[] {1}), null);
+      store.acceptUpload(id(1), 5_000, 1_000, List.of(new byte[] {1}), null, Store.NOTHING);
       long[] ids = store.pendingKeys().stream().mapToLong(Store.PendingKey::id).toArray();
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file())) {
         SqliteLogStore.createTables(c);
