@@ -37,9 +37,6 @@ public final class Matcher implements AutoCloseable {
   /** Clock-skew tolerance on each side of a key's validity window: two hours. */
   public static final int TOLERANCE_INTERVALS = 12;
 
-  /** Filters larger than this (in bytes) are probed partitioned in {@link ProbeMode#AUTO}. */
-  static final long AUTO_PARTITION_FILTER_BYTES = 8L << 20;
-
   private final int threads;
   private final ProbeMode mode;
   private final RiskModel risk;
@@ -82,7 +79,7 @@ public final class Matcher implements AutoCloseable {
 
   /** An engine with {@code threads} threads (the caller's plus threads - 1), default risk model. */
   public static Matcher create(int threads) {
-    return create(threads, ProbeMode.AUTO, RiskModel.DEFAULT);
+    return create(threads, ProbeMode.DIRECT, RiskModel.DEFAULT);
   }
 
   /** An engine with {@code threads} threads, the given probe mode and risk model. */
@@ -111,7 +108,7 @@ public final class Matcher implements AutoCloseable {
 
   /** Finds every exposure of the index's devices to the keys. */
   public synchronized MatchResult match(ObservationIndex index, KeyBatch keys) {
-    MatchWorker[] workers = workers(resolve(index));
+    MatchWorker[] workers = workers(mode);
     AtomicInteger nextChunk = new AtomicInteger();
     runAll(workers, w -> w.match(index, keys, nextChunk));
     long[] all = new long[Arrays.stream(workers).mapToInt(MatchWorker::matchCount).sum()];
@@ -139,16 +136,22 @@ public final class Matcher implements AutoCloseable {
   }
 
   /**
-   * Looks up {@code count} 16-byte tokens from {@code tokens} in the index on the calling thread
-   * (prefilter, then table, no validity windows) and returns how many it holds: the lookup half of
-   * the pipeline, for benchmarks.
+   * Looks up {@code count} 16-byte tokens, from token {@code first} of {@code tokens} on, in the
+   * index on the calling thread (prefilter, then table, no validity windows) and returns how many
+   * it holds: the lookup half of the pipeline, for benchmarks.
    */
-  public synchronized long probeOnly(ObservationIndex index, byte[] tokens, int count) {
-    if (count < 0 || (long) count * Tokens.LENGTH > tokens.length) {
+  public synchronized long probeOnly(ObservationIndex index, byte[] tokens, int first, int count) {
+    if (first < 0 || count < 0 || ((long) first + count) * Tokens.LENGTH > tokens.length) {
       throw new IllegalArgumentException(
-          count + " tokens do not fit in " + tokens.length + " bytes");
+          "tokens "
+              + first
+              + ".."
+              + ((long) first + count)
+              + " do not fit in "
+              + tokens.length
+              + " bytes");
     }
-    return workers(resolve(index))[0].probeOnly(index, tokens, count);
+    return workers(mode)[0].probeOnly(index, tokens, first, count);
   }
 
   /** Stops the engine's threads. */
@@ -159,17 +162,8 @@ public final class Matcher implements AutoCloseable {
     }
   }
 
-  private ProbeMode resolve(ObservationIndex index) {
-    if (mode != ProbeMode.AUTO) {
-      return mode;
-    }
-    return 8L * index.filterWords().length > AUTO_PARTITION_FILTER_BYTES
-        ? ProbeMode.PARTITIONED
-        : ProbeMode.DIRECT;
-  }
-
-  private MatchWorker[] workers(ProbeMode resolved) {
-    boolean part = resolved == ProbeMode.PARTITIONED;
+  private MatchWorker[] workers(ProbeMode probeMode) {
+    boolean part = probeMode == ProbeMode.PARTITIONED;
     MatchWorker[] ws = part ? partitioned : direct;
     for (int i = 0; i < ws.length; i++) {
       if (ws[i] == null) {

@@ -49,7 +49,7 @@ public final class ObservationIndex {
   private static final int MAX_TABLE_BITS = 30;
 
   /** log2 of the table slots per 64-bit filter word: 8 filter bits per slot. */
-  private static final int SLOTS_PER_FILTER_WORD_BITS = 3;
+  private static final int SLOTS_PER_FILTER_WORD_BITS = Integer.getInteger("fw", 3);
 
   private final long filterSeed;
   private final long tableSeed;
@@ -240,6 +240,15 @@ public final class ObservationIndex {
       }
       s = (s + 1) & mask;
     }
+  }
+
+  /**
+   * Reads the first table slot {@code hi, lo} hashes to and returns its first word, without
+   * branching: a loop of these over many tokens lets their cache misses overlap, so the lookups
+   * that follow find the lines in cache (Java has no prefetch instruction).
+   */
+  long touch(long hi, long lo) {
+    return tokens[2 * slotHash(hi, lo)];
   }
 
   int nextOf(int observation) {

@@ -121,10 +121,11 @@ class MatcherTest {
     index.add(RPI_0, START, 60, 50, 1);
     index.add(RPI_0, START, 60, 50, 2);
     try (Matcher m = Matcher.create(1)) {
-      assertEquals(1, m.probeOnly(index, tokens, 3));
+      assertEquals(1, m.probeOnly(index, tokens, 0, 3));
+      assertEquals(0, m.probeOnly(index, tokens, 1, 2));
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> m.probeOnly(index, tokens, 4));
-      assertEquals("4 tokens do not fit in 48 bytes", e.getMessage());
+          assertThrows(IllegalArgumentException.class, () -> m.probeOnly(index, tokens, 1, 3));
+      assertEquals("tokens 1..4 do not fit in 48 bytes", e.getMessage());
     }
   }
 
