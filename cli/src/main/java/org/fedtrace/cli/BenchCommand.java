@@ -109,10 +109,10 @@ public final class BenchCommand implements Runnable {
     @Option(
         names = "--probe",
         paramLabel = "MODE",
-        defaultValue = "auto",
+        defaultValue = "direct",
         description =
-            "Prefilter probing: direct, partitioned, or auto (partitioned when the filter"
-                + " exceeds the caches) (default: ${DEFAULT-VALUE}).")
+            "Prefilter probing: direct, or partitioned by the filter's high bits first"
+                + " (default: ${DEFAULT-VALUE}).")
     String probe;
 
     @Option(
@@ -168,7 +168,7 @@ public final class BenchCommand implements Runnable {
       try {
         mode = ProbeMode.valueOf(probe.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw usage("--probe must be direct, partitioned or auto, got '" + probe + "'");
+        throw usage("--probe must be direct or partitioned, got '" + probe + "'");
       }
       naiveKeys = Math.min(naiveKeys, keys);
       long needed = BYTES_PER_OBSERVATION_ESTIMATE * indexSize + 64L * keys;
@@ -197,6 +197,7 @@ public final class BenchCommand implements Runnable {
     }
 
     private SyntheticWorkload buildIndex(KeyBatch keyBatch, PrintWriter err) {
+      boolean terminal = System.console() != null;
       long before = usedHeap();
       long start = System.nanoTime();
       SyntheticWorkload w =
@@ -205,17 +206,28 @@ public final class BenchCommand implements Runnable {
               indexSize,
               seed,
               done -> {
-                err.printf(
-                    Locale.ROOT,
-                    "\rbuilding the index: %,d of %,d observations (%d%%)",
-                    done,
-                    indexSize,
-                    100L * done / indexSize);
-                err.flush();
+                if (terminal) {
+                  err.print("\r" + progress(done));
+                  err.flush();
+                }
               });
-      err.printf(Locale.ROOT, " in %.1f s%n", (System.nanoTime() - start) / 1e9);
+      err.printf(
+          Locale.ROOT,
+          "%s%s in %.1f s%n",
+          terminal ? "\r" : "",
+          progress(indexSize),
+          (System.nanoTime() - start) / 1e9);
       heapBytesPerObservation = (usedHeap() - before) / indexSize;
       return w;
+    }
+
+    private String progress(long done) {
+      return String.format(
+          Locale.ROOT,
+          "building the index: %,d of %,d observations (%d%%)",
+          done,
+          indexSize,
+          100L * done / indexSize);
     }
 
     private MatchResult measureEngine(
@@ -267,7 +279,10 @@ public final class BenchCommand implements Runnable {
     private void measureNaive(SyntheticWorkload w, Map<String, Object> figures, PrintWriter err) {
       err.println("naive baseline: copying the index's tokens into a HashSet");
       err.flush();
+      long t = System.nanoTime();
       NaiveMatcher naive = new NaiveMatcher(w.index());
+      err.printf(Locale.ROOT, "copied in %.1f s; deriving%n", (System.nanoTime() - t) / 1e9);
+      err.flush();
       naive.countHits(w.keys(), 0, Math.min(naiveKeys, 200));
       long t0 = System.nanoTime();
       naive.countHits(w.keys(), 0, naiveKeys);

@@ -102,7 +102,7 @@ class BenchCommandTest {
         "--threads|257|--threads must be in 1..256, got 257",
         "--rounds|0|--rounds must be in 1..100, got 0",
         "--naive-keys|0|--naive-keys must be in 1..1000000, got 0",
-        "--probe|sideways|--probe must be direct, partitioned or auto, got 'sideways'",
+        "--probe|sideways|--probe must be direct or partitioned, got 'sideways'",
         "--keys|many|Invalid value for option '--keys': 'many' is not an int"
       })
   void refusesBadOptionsWithOneLineAndStatus2(String option, String value, String message) {
