@@ -49,7 +49,7 @@ public final class ObservationIndex {
   private static final int MAX_TABLE_BITS = 30;
 
   /** log2 of the table slots per 64-bit filter word: 8 filter bits per slot. */
-  private static final int SLOTS_PER_FILTER_WORD_BITS = Integer.getInteger("fw", 3);
+  private static final int SLOTS_PER_FILTER_WORD_BITS = 3;
 
   private final long filterSeed;
   private final long tableSeed;
