@@ -138,6 +138,18 @@ class MatcherTest {
   }
 
   @Test
+  void emptyBatchesAndEmptyIndexesMatchNothing() {
+    SyntheticWorkload w = SyntheticWorkload.generate(100, 10, 1);
+    try (Matcher m = Matcher.create(2)) {
+      assertEquals(
+          new MatchResult(List.of(), 0, 0), m.match(w.index(), KeyBatch.builder(0).build()));
+      assertEquals(
+          new MatchResult(List.of(), w.keys().rpiCount(), 0),
+          m.match(ObservationIndex.create(0), w.keys()));
+    }
+  }
+
+  @Test
   void refusesZeroThreads() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Matcher.create(0));
