@@ -39,14 +39,16 @@ public final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Match synthetic diagnosis keys against a synthetic index of observations that holds a",
-        "known number of planted matches, and print in the same run, in RPIs per second:",
-        "  derive only  HKDF + AES of every RPI, no lookups: the limit of this code path;",
-        "  pipeline     derive, prefilter and table lookups, windows and grouping;",
-        "  naive        a fresh Cipher per RPI and HashSet lookups (on --naive-keys keys);",
-        "plus the matches found, which must equal the planted matches. Rates are the median of",
-        "--rounds rounds after a warm-up. Progress goes to stderr. Heap: the default JVM heap",
-        "holds about 10,000,000 observations; for more set FEDTRACE_JAVA_OPTS=-Xmx...",
+        "Match synthetic diagnosis keys against a synthetic index of observations",
+        "that holds a known number of planted matches, and print, from one run,",
+        "in RPIs per second:",
+        "  derive only  HKDF + AES of every RPI, no lookups: this path's limit;",
+        "  pipeline     derive, prefilter, table lookups, windows, grouping;",
+        "  naive        a new Cipher per RPI and HashSet lookups (--naive-keys);",
+        "and the matches found, which must equal the planted matches. Rates are",
+        "medians of --rounds rounds after a warm-up; progress goes to stderr.",
+        "The default heap holds about 10,000,000 observations (with the naive",
+        "baseline's HashSet); for more, set FEDTRACE_JAVA_OPTS=-Xmx...",
       },
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {
@@ -75,7 +77,7 @@ public final class BenchCommand implements Runnable {
         paramLabel = "N",
         defaultValue = "100000",
         description =
-            "Diagnosis keys per round, 1..10000000; about 90% yield 144 RPIs"
+            "Diagnosis keys per round, 1..10000000; about 90%% yield 144 RPIs"
                 + " (default: ${DEFAULT-VALUE}).")
     int keys;
 
