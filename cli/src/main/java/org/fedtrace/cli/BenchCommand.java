@@ -104,8 +104,8 @@ public final class BenchCommand implements Runnable {
         paramLabel = "N",
         defaultValue = "500",
         description =
-            "Keys the naive baseline derives (it is slow), 1..1000000, at most --keys"
-                + " (default: ${DEFAULT-VALUE}).")
+            "Keys the naive baseline derives (it is slow), 0..1000000, at most --keys;"
+                + " 0 skips it, and its rate is then null (default: ${DEFAULT-VALUE}).")
     int naiveKeys;
 
     @Option(
@@ -165,7 +165,7 @@ public final class BenchCommand implements Runnable {
       range("--keys", keys, 1, MAX_KEYS);
       range("--threads", threads, 1, MAX_THREADS);
       range("--rounds", rounds, 1, 100);
-      range("--naive-keys", naiveKeys, 1, 1_000_000);
+      range("--naive-keys", naiveKeys, 0, 1_000_000);
       ProbeMode mode;
       try {
         mode = ProbeMode.valueOf(probe.toUpperCase(Locale.ROOT));
@@ -279,6 +279,12 @@ public final class BenchCommand implements Runnable {
     }
 
     private void measureNaive(SyntheticWorkload w, Map<String, Object> figures, PrintWriter err) {
+      figures.put("naive_keys", naiveKeys);
+      if (naiveKeys == 0) {
+        figures.put("naive_rpis_per_second", null);
+        figures.put("pipeline_vs_naive", null);
+        return;
+      }
       err.println("naive baseline: copying the index's tokens into a HashSet");
       err.flush();
       long t = System.nanoTime();
@@ -291,7 +297,6 @@ public final class BenchCommand implements Runnable {
       double seconds = (System.nanoTime() - t0) / 1e9;
       long rpis = w.keys().slice(0, naiveKeys).rpiCount();
       double rate = rpis / seconds;
-      figures.put("naive_keys", naiveKeys);
       figures.put("naive_rpis_per_second", Math.round(rate));
       figures.put(
           "pipeline_vs_naive",
@@ -334,13 +339,15 @@ public final class BenchCommand implements Runnable {
           mega(f, "pipeline_rpis_per_second"),
           mega(f, "pipeline_rpis_per_second_per_thread"),
           100 * (double) f.get("pipeline_share_of_derive_only"));
-      out.printf(
-          Locale.ROOT,
-          "naive (Cipher per RPI, HashSet)       %8.2f M RPIs/s  on %,d keys, 1 thread;"
-              + " pipeline is %.0fx%n",
-          mega(f, "naive_rpis_per_second"),
-          naiveKeys,
-          (double) f.get("pipeline_vs_naive"));
+      if (naiveKeys > 0) {
+        out.printf(
+            Locale.ROOT,
+            "naive (Cipher per RPI, HashSet)       %8.2f M RPIs/s  on %,d keys, 1 thread;"
+                + " pipeline is %.0fx%n",
+            mega(f, "naive_rpis_per_second"),
+            naiveKeys,
+            (double) f.get("pipeline_vs_naive"));
+      }
       out.printf(
           Locale.ROOT,
           "matches: %,d found, %,d planted; %,d exposures, %,d notified%n",

@@ -101,7 +101,7 @@ class BenchCommandTest {
         "--threads|0|--threads must be in 1..256, got 0",
         "--threads|257|--threads must be in 1..256, got 257",
         "--rounds|0|--rounds must be in 1..100, got 0",
-        "--naive-keys|0|--naive-keys must be in 1..1000000, got 0",
+        "--naive-keys|-1|--naive-keys must be in 0..1000000, got -1",
         "--probe|sideways|--probe must be direct or partitioned, got 'sideways'",
         "--keys|many|Invalid value for option '--keys': 'many' is not an int"
       })
@@ -111,6 +111,27 @@ class BenchCommandTest {
         "fedtrace: " + message + " (see 'fedtrace bench match --help')" + System.lineSeparator(),
         err.toString());
     assertEquals("", out.toString());
+  }
+
+  @Test
+  void naiveKeysZeroSkipsTheBaseline() throws Exception {
+    int status =
+        run(
+            "bench",
+            "match",
+            "--index-size",
+            "500",
+            "--keys",
+            "50",
+            "--rounds",
+            "1",
+            "--naive-keys",
+            "0",
+            "--json");
+    assertEquals(0, status, err.toString());
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertTrue(json.get("naive_rpis_per_second").isNull());
+    assertEquals(json.get("planted_matches").asLong(), json.get("matches_found").asLong());
   }
 
   @Test
