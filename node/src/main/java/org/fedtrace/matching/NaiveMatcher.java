@@ -1,0 +1,41 @@
+package org.fedtrace.matching;
+
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+import org.fedtrace.crypto.NaiveRpiDeriver;
+
+/**
+ * The naive baseline of the benchmarks: the index's tokens in a {@code HashSet} of {@link
+ * ByteBuffer}s, and every RPI derived with a fresh {@code Cipher} ({@link NaiveRpiDeriver}). It
+ * only counts RPIs present in the set (no validity windows); its rate is what matters.
+ */
+public final class NaiveMatcher {
+  private final Set<ByteBuffer> tokens;
+
+  /** Copies the index's distinct tokens into a hash set. */
+  public NaiveMatcher(ObservationIndex index) {
+    tokens = new HashSet<>(Math.max(16, index.distinctTokens() * 4 / 3 + 1));
+    index.forEachToken(
+        (hi, lo) -> {
+          byte[] token = new byte[Tokens.LENGTH];
+          Tokens.write(hi, lo, token, 0);
+          tokens.add(ByteBuffer.wrap(token));
+        });
+  }
+
+  /** Derives every RPI of keys {@code from..to-1} and counts those in the set. */
+  public long countHits(KeyBatch keys, int from, int to) {
+    long hits = 0;
+    for (int k = from; k < to; k++) {
+      byte[] rpik = NaiveRpiDeriver.rpik(keys.keyData(k));
+      for (int j = 0; j < keys.rollingPeriod(k); j++) {
+        byte[] rpi = NaiveRpiDeriver.rpi(rpik, keys.rollingStart(k) + j);
+        if (tokens.contains(ByteBuffer.wrap(rpi))) {
+          hits++;
+        }
+      }
+    }
+    return hits;
+  }
+}
