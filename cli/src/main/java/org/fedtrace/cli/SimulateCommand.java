@@ -14,8 +14,8 @@ import org.fedtrace.sim.Simulator;
 import org.fedtrace.sim.federation.FederationFactory;
 import org.fedtrace.sim.federation.NodeFederation;
 import org.fedtrace.sim.federation.Topology;
+import org.fedtrace.sim.matching.EngineMatcher;
 import org.fedtrace.sim.matching.ExposureMatcher;
-import org.fedtrace.sim.matching.ReferenceMatcher;
 import org.fedtrace.sim.metrics.Measurement;
 import org.fedtrace.sim.report.Report;
 import org.fedtrace.sim.report.ReportWriter;
@@ -56,7 +56,7 @@ public final class SimulateCommand implements Callable<Integer> {
   static final FederationFactory FEDERATION = NodeFederation::new;
 
   /** How a run's matcher is made: the one line to change to use the matching engine. */
-  static final Supplier<ExposureMatcher> MATCHER = ReferenceMatcher::new;
+  static final Supplier<ExposureMatcher> MATCHER = EngineMatcher::new;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.federation.NodeFederation;
-import org.fedtrace.sim.matching.ReferenceMatcher;
+import org.fedtrace.sim.matching.EngineMatcher;
 import org.fedtrace.sim.metrics.Measurement;
 import org.fedtrace.sim.report.Charts;
 import org.fedtrace.sim.report.Report;
@@ -93,7 +93,7 @@ class SimulationTest {
   }
 
   static Report run(Scenario s) {
-    Outcome o = new Simulator(s, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
+    Outcome o = new Simulator(s, NodeFederation::new, new EngineMatcher(), p -> {}, 2).run();
     return Measurement.measure(o, "small.yaml");
   }
 
@@ -113,7 +113,7 @@ class SimulationTest {
   @BeforeAll
   static void runTheSmallScenario() throws ScenarioException {
     small = scenario("", "");
-    outcome = new Simulator(small, NodeFederation::new, new ReferenceMatcher(), p -> {}, 2).run();
+    outcome = new Simulator(small, NodeFederation::new, new EngineMatcher(), p -> {}, 2).run();
     report = Measurement.measure(outcome, "small.yaml");
   }
 

@@ -1,6 +1,7 @@
 package org.fedtrace.sim.matching;
 
 import java.util.TreeSet;
+import org.fedtrace.matching.RiskModel;
 import org.fedtrace.proto.v1.DiagnosisKey;
 
 /** What one device heard of one key, accumulated row by row. */
@@ -12,11 +13,17 @@ final class Heard {
   void add(int interval, int durationMinutes, int attenuationDb) {
     intervals.add(interval);
     minutes += durationMinutes;
-    weightedMinutes += durationMinutes * RiskModel.attenuationWeight(attenuationDb);
+    weightedMinutes += durationMinutes * RiskModel.attenuationWeightPercent(attenuationDb) / 100.0;
   }
 
-  Exposure exposure(int agent, DiagnosisKey key, double infectiousness) {
+  /** The exposure, scored by the engine's risk model: weighted minutes x transmission x I. */
+  Exposure exposure(int agent, DiagnosisKey key) {
     int[] list = intervals.stream().mapToInt(Integer::intValue).toArray();
-    return new Exposure(agent, key, list, minutes, weightedMinutes * infectiousness);
+    double score =
+        weightedMinutes
+            * RiskModel.transmissionFactor(key.getTransmissionRiskLevel())
+            * RiskModel.infectiousnessFactor(
+                !key.hasDaysSinceOnsetOfSymptoms(), key.getDaysSinceOnsetOfSymptoms());
+    return new Exposure(agent, key, list, minutes, score);
   }
 }

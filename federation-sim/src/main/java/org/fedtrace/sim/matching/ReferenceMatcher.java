@@ -10,8 +10,8 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 /**
  * The straightforward matcher: derive each key's RPIs with {@link TokenDeriver} and look each one
  * up in a hash table of what devices heard. No partitioning, prefilter or parallelism: it is the
- * simulator's stand-in and the yardstick for the project's matching engine. Risk scores follow
- * {@link RiskModel}.
+ * yardstick for the project's matching engine ({@link EngineMatcher}). Risk scores follow the
+ * engine's {@link org.fedtrace.matching.RiskModel}, so both matchers score alike.
  */
 public final class ReferenceMatcher implements ExposureMatcher {
   @Override
@@ -46,8 +46,7 @@ public final class ReferenceMatcher implements ExposureMatcher {
           c.lookup(hi, lo, from, until, heard);
         }
       }
-      double infectiousness = RiskModel.infectiousness(key);
-      heard.forEach((agent, h) -> out.add(h.exposure(agent, key, infectiousness)));
+      heard.forEach((agent, h) -> out.add(h.exposure(agent, key)));
     }
     return out;
   }
