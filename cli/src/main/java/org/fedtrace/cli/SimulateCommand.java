@@ -112,7 +112,7 @@ public final class SimulateCommand implements Callable<Integer> {
           "Run each country's node as a process of its own ('fedtrace node', gRPC over mutual TLS"
               + " between processes, on simulated time shared through a memory-mapped file)"
               + " instead of all nodes in this JVM. Same figures, slower start; meant for a few"
-              + " countries (each node process takes about 150 MB).")
+              + " countries (each node process takes about 175 MB).")
   boolean processes;
 
   @Override
