@@ -180,7 +180,14 @@ public final class Node {
             lifecycle,
             rateLimits,
             clock,
-            () -> scheduler.execute(this::publishDueQuietly));
+            this::keysPending);
+  }
+
+  /** An upload left keys pending: publish what is due now, unless the simulator drives batching. */
+  private void keysPending() {
+    if (backgroundWork) {
+      scheduler.execute(this::publishDueQuietly);
+    }
   }
 
   /** What a node needs from files before it can start. */
@@ -197,9 +204,10 @@ public final class Node {
    * @param random source of batch ids and padding keys: a {@link SecureRandom} in production
    *     (R8.26); the simulator passes a seeded generator so its runs repeat exactly
    * @param faults deliberate defects, only for the conformance fault-switch test
-   * @param backgroundWork whether the node batches, purges and checks the sunset on its own
-   *     schedule; the simulator turns it off and drives {@link #publishDue} and {@link
-   *     #housekeeping} on simulated time
+   * @param backgroundWork whether the node batches (periodically and right after an upload), purges
+   *     and checks the sunset on its own schedule; the simulator turns it off and drives {@link
+   *     #publishDue} and {@link #housekeeping} on simulated time, so that a batch holds the same
+   *     keys whatever the threads' timing
    */
   public record Options(Random random, Set<Fault> faults, boolean backgroundWork) {
     /** Production options: a secure random source, no faults, background work on. */

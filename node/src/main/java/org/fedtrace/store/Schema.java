@@ -70,20 +70,7 @@ final class Schema {
           ins.executeUpdate();
         }
       } else {
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT schema_version, epoch FROM meta")) {
-          rs.next();
-          int version = rs.getInt(1);
-          if (version != Store.SCHEMA_VERSION) {
-            throw new StoreException(
-                "the store has schema version "
-                    + version
-                    + "; this fedtrace reads version "
-                    + Store.SCHEMA_VERSION,
-                null);
-          }
-          epoch = rs.getLong(2);
-        }
+        epoch = readMeta(c);
       }
       c.commit();
       return epoch;
@@ -92,6 +79,29 @@ final class Schema {
       throw e;
     } finally {
       c.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * Checks the schema version of an existing store without changing anything; returns its epoch.
+   */
+  static long readMeta(Connection c) throws SQLException {
+    if (!hasTable(c, "meta")) {
+      throw new StoreException("the database has no fedtrace schema", null);
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT schema_version, epoch FROM meta")) {
+      rs.next();
+      int version = rs.getInt(1);
+      if (version != Store.SCHEMA_VERSION) {
+        throw new StoreException(
+            "the store has schema version "
+                + version
+                + "; this fedtrace reads version "
+                + Store.SCHEMA_VERSION,
+            null);
+      }
+      return rs.getLong(2);
     }
   }
 

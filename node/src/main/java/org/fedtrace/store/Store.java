@@ -26,6 +26,7 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.tlog.NoticeUploads;
 import org.fedtrace.tlog.SqliteNoticeUploads;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The node's durable store: an SQLite database in WAL mode with {@code synchronous=FULL}, so a
@@ -36,7 +37,8 @@ import org.fedtrace.tlog.SqliteNoticeUploads;
  * arrival order; positions are what subscription cursors point at. The seen-batch record (origin,
  * batch id, sequence, content hash) outlives the keys, so a replay is recognized after a purge.
  *
- * <p>One write connection, used under a lock; a small pool of read connections. Thread-safe.
+ * <p>One write connection, used under a lock; a small pool of read connections. Thread-safe. A
+ * store opened with {@link #openReadOnly} has one read connection and no write connection.
  */
 public final class Store implements AutoCloseable {
   /** Schema version this code reads and writes. */
@@ -99,6 +101,37 @@ public final class Store implements AutoCloseable {
         store.readers.add(r);
       }
       return store;
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens an existing store for reading only, from another process than the node that writes it
+   * (the simulator watches its nodes this way; WAL mode lets readers and the writer run at once).
+   * Every write method throws {@link StoreException}.
+   *
+   * @throws StoreException if there is no store in {@code dataDir}, it cannot be opened, or it has
+   *     a schema version this code does not know
+   */
+  public static Store openReadOnly(Path dataDir) {
+    Path file = dataDir.resolve("fedtrace.db");
+    if (!Files.isRegularFile(file)) {
+      throw new StoreException("there is no store at " + file, null);
+    }
+    try {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setReadOnly(true);
+      config.setBusyTimeout(10_000);
+      Connection r = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+      try {
+        Store store = new Store(file, null, Schema.readMeta(r));
+        store.readers.add(r);
+        return store;
+      } catch (SQLException | RuntimeException e) {
+        r.close();
+        throw e;
+      }
     } catch (SQLException e) {
       throw new StoreException("cannot open the store " + file + ": " + e.getMessage(), e);
     }
@@ -830,6 +863,9 @@ public final class Store implements AutoCloseable {
   }
 
   <T> T write(Work<T> work) {
+    if (writer == null) {
+      throw new StoreException("the store " + file + " is open read-only", null);
+    }
     writeLock.lock();
     try {
       writer.setAutoCommit(false);
@@ -878,7 +914,9 @@ public final class Store implements AutoCloseable {
       for (PreparedStatement s : writerStatements.values()) {
         s.close();
       }
-      writer.close();
+      if (writer != null) {
+        writer.close();
+      }
     } catch (SQLException e) {
       throw new StoreException("closing the store failed: " + e.getMessage(), e);
     } finally {

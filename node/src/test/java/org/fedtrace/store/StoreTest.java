@@ -250,4 +250,27 @@ class StoreTest {
     }
     return out;
   }
+
+  @Test
+  void aReadOnlyStoreSeesWhatTheWriterCommitsAndRefusesWrites() {
+    try (Store writer = Store.open(dir);
+        Store reader = Store.openReadOnly(dir)) {
+      assertEquals(0, reader.highestSequence("DE"));
+      writer.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null);
+
+      assertEquals(1, reader.highestSequence("DE"));
+      assertEquals(writer.epoch(), reader.epoch());
+      StoreException e =
+          assertThrows(
+              StoreException.class, () -> reader.insertBatch(batch("DE", 2, 2, 8, null), null));
+      assertEquals(
+          "the store " + dir.resolve("fedtrace.db") + " is open read-only", e.getMessage());
+    }
+  }
+
+  @Test
+  void aReadOnlyStoreMustExist() {
+    StoreException e = assertThrows(StoreException.class, () -> Store.openReadOnly(dir));
+    assertEquals("there is no store at " + dir.resolve("fedtrace.db"), e.getMessage());
+  }
 }

@@ -49,6 +49,7 @@ public final class TestFederation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private String extraYaml = "";
   private java.util.Set<org.fedtrace.node.Fault> faults = java.util.Set.of();
+  private boolean backgroundWork = true;
 
   private TestFederation(TestPki pki, Path root, Clock clock) {
     this.pki = pki;
@@ -86,6 +87,15 @@ public final class TestFederation implements AutoCloseable {
   /** Deliberate defects for nodes started from now on (conformance fault-switch tests). */
   public TestFederation withFaults(java.util.Set<org.fedtrace.node.Fault> faults) {
     this.faults = java.util.Set.copyOf(faults);
+    return this;
+  }
+
+  /**
+   * Nodes started from now on batch and purge only when the test calls {@link Node#publishDue} and
+   * {@link Node#housekeeping}, as in the simulator.
+   */
+  public TestFederation withoutBackgroundWork() {
+    this.backgroundWork = false;
     return this;
   }
 
@@ -127,7 +137,10 @@ public final class TestFederation implements AutoCloseable {
     } catch (NodeConfig.InvalidConfigException e) {
       throw new IllegalStateException(e);
     }
-    Node node = Node.createWithFaults(config, clock, faults);
+    Node node =
+        backgroundWork
+            ? Node.createWithFaults(config, clock, faults)
+            : Node.create(config, clock, new Node.Options(new SecureRandom(), faults, false));
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(node.serverTls()));

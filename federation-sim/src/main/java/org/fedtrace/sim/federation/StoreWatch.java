@@ -1,0 +1,135 @@
+package org.fedtrace.sim.federation;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.federation.Federation.Received;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoredBatch;
+
+/**
+ * What the simulator learns from its real nodes' stores: whether every node holds every batch, the
+ * batches that arrived at a node, and every node's own batches. The stores are the nodes' own
+ * ({@link NodeFederation}) or opened read-only from the simulator's process ({@link
+ * ProcessFederation}).
+ */
+final class StoreWatch {
+  private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Batches of all origins in a repeatable order. */
+  private static final Comparator<DiagnosisKeyBatch> BY_ORIGIN_AND_SEQUENCE =
+      Comparator.comparing(DiagnosisKeyBatch::getOrigin)
+          .thenComparingLong(DiagnosisKeyBatch::getSequence);
+
+  private final Map<String, Store> stores;
+  private long syncedTotal;
+
+  /** Watches {@code stores}, by country, in the spec's country order. */
+  StoreWatch(Map<String, Store> stores) {
+    this.stores = new LinkedHashMap<>(stores);
+  }
+
+  /**
+   * Waits until every node holds every batch any node published: for each origin, its highest
+   * sequence number at every node equals the origin's own (an origin's batches arrive in sequence
+   * order, directly or through a forwarder). Calls {@code whileWaiting} between looks, which may
+   * throw to give up (a node process died).
+   *
+   * @throws IllegalStateException if the nodes are not in sync after a minute
+   */
+  void awaitSynced(Runnable whileWaiting) {
+    Map<String, Long> published = new LinkedHashMap<>();
+    long total = 0;
+    for (Map.Entry<String, Store> e : stores.entrySet()) {
+      long sequence = e.getValue().highestSequence(e.getKey());
+      published.put(e.getKey(), sequence);
+      total += sequence;
+    }
+    if (total == syncedTotal) {
+      return;
+    }
+    long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+    for (Map.Entry<String, Store> node : stores.entrySet()) {
+      for (Map.Entry<String, Long> origin : published.entrySet()) {
+        while (node.getValue().highestSequence(origin.getKey()) < origin.getValue()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "node "
+                    + node.getKey()
+                    + " holds "
+                    + origin.getKey()
+                    + " batches up to sequence "
+                    + node.getValue().highestSequence(origin.getKey())
+                    + " of "
+                    + origin.getValue()
+                    + " after "
+                    + SYNC_TIMEOUT.toSeconds()
+                    + " s");
+          }
+          whileWaiting.run();
+          pause();
+        }
+      }
+    }
+    syncedTotal = total;
+  }
+
+  private static void pause() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the nodes synced", e);
+    }
+  }
+
+  /**
+   * The batches that arrived at {@code country}'s node after {@code marker} (a store position),
+   * sorted by origin and sequence: arrival order between origins depends on network timing.
+   */
+  Received receivedSince(String country, long marker) {
+    Store store = stores.get(country);
+    List<DiagnosisKeyBatch> batches = new ArrayList<>();
+    long last = marker;
+    while (true) {
+      Store.Page page = store.batchesAfter(last, 1000, "", "", false);
+      for (StoredBatch b : page.batches()) {
+        batches.add(parse(b.payload()));
+      }
+      if (page.lastPosition() == last) {
+        break;
+      }
+      last = page.lastPosition();
+    }
+    batches.sort(BY_ORIGIN_AND_SEQUENCE);
+    return new Received(batches, last);
+  }
+
+  /** Every node's own batches still held, by creation time, then origin and sequence. */
+  List<DiagnosisKeyBatch> published() {
+    List<DiagnosisKeyBatch> out = new ArrayList<>();
+    for (Map.Entry<String, Store> e : stores.entrySet()) {
+      for (StoredBatch b : e.getValue().batchesOf(e.getKey())) {
+        out.add(parse(b.payload()));
+      }
+    }
+    out.sort(
+        Comparator.comparingLong(DiagnosisKeyBatch::getCreatedUnixSeconds)
+            .thenComparing(BY_ORIGIN_AND_SEQUENCE));
+    return out;
+  }
+
+  private static DiagnosisKeyBatch parse(byte[] payload) {
+    try {
+      return DiagnosisKeyBatch.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored batch does not parse", e);
+    }
+  }
+}
