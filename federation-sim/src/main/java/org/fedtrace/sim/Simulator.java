@@ -83,11 +83,15 @@ public final class Simulator {
     long started = System.nanoTime();
     progress.update(new Progress("setup", 0, scenario.days(), 0, -1));
     ExecutorService pool = Executors.newFixedThreadPool(threads, Simulator::daemon);
+    Run run = null;
     try {
-      Run run = new Run(pool);
+      run = new Run(pool);
       return run.execute(started);
     } finally {
       pool.shutdownNow();
+      if (run != null && run.federation != null) {
+        run.federation.close(); // also after a failure: no node process or port outlives the run
+      }
     }
   }
 
@@ -198,9 +202,6 @@ public final class Simulator {
       sampleTraffic(scenario.days());
       samples.add(today.sample());
       List<DiagnosisKeyBatch> published = federated ? federation.published() : List.of();
-      if (federated) {
-        federation.close();
-      }
       return new Outcome(
           scenario,
           population,

@@ -55,9 +55,9 @@ public final class Definitions {
               "bytes a node sent plus bytes it received in federation exchange (every hop of"
                   + " every batch counts at both ends) over the whole run including the drain,"
                   + " divided by the simulated days, averaged over the nodes"
-                  + " (`max_bytes_per_node_per_day`: the busiest node). The in-memory federation"
-                  + " counts each batch's protobuf size with a 64-byte signature and no"
-                  + " certificate, gRPC or TLS framing."),
+                  + " (`max_bytes_per_node_per_day`: the busiest node). Nodes count the serialized"
+                  + " size of every batch they receive and deliver; TLS handshakes, gRPC and TLS"
+                  + " framing are not counted."),
           new Definition(
               "rpis_matched_per_second",
               "RPIs matched divided by the wall-clock seconds spent matching. RPIs matched: for"
