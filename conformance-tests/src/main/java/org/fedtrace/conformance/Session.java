@@ -13,8 +13,10 @@ import org.fedtrace.conformance.wire.Connections;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.NoticeGrpc;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
+import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.proto.v1.UploadGrpc;
 
 /**
@@ -94,6 +96,18 @@ public final class Session implements AutoCloseable {
   /** An Upload stub calling as {@code caller}, with a fresh deadline. */
   public UploadGrpc.UploadBlockingStub upload(Credential caller) {
     return UploadGrpc.newBlockingStub(connections.as(caller))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A TransparencyLog stub calling as {@code caller}, with a fresh deadline. */
+  public TransparencyLogGrpc.TransparencyLogBlockingStub transparencyLog(Credential caller) {
+    return TransparencyLogGrpc.newBlockingStub(connections.as(caller))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A Notice stub calling as {@code caller}, with a fresh deadline. */
+  public NoticeGrpc.NoticeBlockingStub notice(Credential caller) {
+    return NoticeGrpc.newBlockingStub(connections.as(caller))
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -92,7 +92,7 @@ public final class OriginCases extends CaseBase {
   }
 
   /** Collects own batches into {@code own} until one holds {@code keyData}; false on timeout. */
-  private static boolean awaitBatchWith(
+  static boolean awaitBatchWith(
       Subscriber sub, String country, ByteString keyData, List<DiagnosisKeyBatch> own)
       throws InterruptedException {
     long until = System.nanoTime() + WAIT.toNanos();
