@@ -23,9 +23,9 @@ import org.fedtrace.conformance.cases.UploadCases;
 
 /**
  * The conformance catalogue: every case, one or more per testable rule of spec/protocol.md and
- * spec/transparency.md, grouped
- * in one class per part of the spec. spec/conformance.md describes each case; the runners (the
- * in-process test and {@code fedtrace conformance}) run them through {@link CatalogueRunner}.
+ * spec/transparency.md, grouped in one class per part of the spec. spec/conformance.md describes
+ * each case; the runners (the in-process test and {@code fedtrace conformance}) run them through
+ * {@link CatalogueRunner}.
  */
 public final class Catalogue {
   /** The case classes; each has a public constructor taking a {@link Session}. */

@@ -157,6 +157,11 @@ public final class Session implements AutoCloseable {
     return (T) v;
   }
 
+  /** The value shared under {@code key}, if one was computed. */
+  public java.util.Optional<Object> recall(String key) {
+    return java.util.Optional.ofNullable(shared.get(key));
+  }
+
   @Override
   public void close() {
     connections.close();

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Traceability from the rules of spec/protocol.md and spec/transparency.md through
- * spec/conformance.md to the catalogue, and the generated spec/conformance-matrix.md. Fails the build when the three disagree (see conformance.md
- * §8); {@code -Dconformance.writeMatrix=true} rewrites the matrix.
+ * spec/conformance.md to the catalogue, and the generated spec/conformance-matrix.md. Fails the
+ * build when the three disagree (see conformance.md §8); {@code -Dconformance.writeMatrix=true}
+ * rewrites the matrix.
  */
 class ConformanceMatrixTest {
   private static final Path SPEC = Path.of("..", "spec");

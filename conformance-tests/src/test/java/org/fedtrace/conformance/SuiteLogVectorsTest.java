@@ -50,8 +50,7 @@ class SuiteLogVectorsTest {
     List<String> failures = new ArrayList<>();
     for (JsonObject t : VectorJson.tests(VectorJson.file("merkle_tree_rfc6962.json"), "TreeHash")) {
       List<byte[]> leaves = leaves(t.getAsJsonObject("group"));
-      byte[] root =
-          Merkle.root(Merkle.leafHashes(leaves.subList(0, t.get("treeSize").getAsInt())));
+      byte[] root = Merkle.root(Merkle.leafHashes(leaves.subList(0, t.get("treeSize").getAsInt())));
       if (Arrays.equals(root, VectorJson.hex(t, "root")) != valid(t)) {
         failures.add("tcId " + t.get("tcId") + ": root " + HEX.formatHex(root));
       }

@@ -68,8 +68,7 @@ class AuditTest {
 
   /** DE's log as an auditor reads it, over mutual TLS with FR's credential. */
   private GrpcLogClient client(String country) throws IOException {
-    return new GrpcLogClient(
-        f.channel(country, f.credentials("FR").tls()), Duration.ofSeconds(10));
+    return new GrpcLogClient(f.channel(country, f.credentials("FR").tls()), Duration.ofSeconds(10));
   }
 
   private OperatorIdentity identity(String country) {
@@ -147,7 +146,8 @@ class AuditTest {
                 + " from DE/op-de)"),
         verified.toString());
     assertTrue(
-        verified.contains("fedtrace.v1/FR/op-fr: its signed tree rebuilt from the 1 entry it served"),
+        verified.contains(
+            "fedtrace.v1/FR/op-fr: its signed tree rebuilt from the 1 entry it served"),
         verified.toString());
 
     // a changed leaf: the node cannot notice (its subtree hashes still give the signed root)
@@ -168,7 +168,8 @@ class AuditTest {
     assertTrue(
         tampered
             .texts(AuditReport.Kind.VERIFIED)
-            .contains(DE_LOG + ": consistent with the checkpoint of 3 entries kept from the last audit"));
+            .contains(
+                DE_LOG + ": consistent with the checkpoint of 3 entries kept from the last audit"));
 
     // a changed leaf hash that the root is not made of: still unnoticed by the node, whose proofs
     // of leaf 1 now fail at the auditor
@@ -205,7 +206,7 @@ class AuditTest {
     f.startNode("DE");
     uploadAndPublish();
     Checkpoint first = client("DE").checkpoint();
-    List<LogEntry> entries = client("DE").entries(0, first.getTreeSize());
+    final List<LogEntry> entries = client("DE").entries(0, first.getTreeSize());
     AuditReport initial = audit(AuditState.empty(), false);
     assertEquals(List.of(), initial.texts(AuditReport.Kind.FAILED));
 

@@ -210,11 +210,7 @@ final class LogReader {
     List<byte[]> path = auditPath(e.getLeafIndex(), c.getTreeSize());
     try {
       Merkle.verifyInclusion(
-          leafHash(e),
-          e.getLeafIndex(),
-          c.getTreeSize(),
-          path,
-          c.getRootHash().toByteArray());
+          leafHash(e), e.getLeafIndex(), c.getTreeSize(), path, c.getRootHash().toByteArray());
     } catch (Merkle.InvalidProof ex) {
       throw new AssertionError(
           "R13.23: the audit path of entry "

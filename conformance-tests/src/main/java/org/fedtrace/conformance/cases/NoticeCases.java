@@ -70,8 +70,7 @@ public final class NoticeCases extends CaseBase {
             .build();
     UploadDiagnosisKeysResponse answer =
         Expect.succeeds(
-            "an upload with a notice commitment",
-            () -> s.upload(backend()).uploadDiagnosisKeys(r));
+            "an upload with a notice commitment", () -> s.upload(backend()).uploadDiagnosisKeys(r));
     return new Upload(secret, answer);
   }
 
@@ -106,9 +105,7 @@ public final class NoticeCases extends CaseBase {
       Expect.refused(
               Status.Code.INVALID_ARGUMENT,
               "R14.2",
-              () ->
-                  s.notice(backend())
-                      .queryKeyDestinations(query(batches().randomBytes(length))))
+              () -> s.notice(backend()).queryKeyDestinations(query(batches().randomBytes(length))))
           .hasField("notice_secret", "R14.2");
     }
   }
@@ -124,8 +121,7 @@ public final class NoticeCases extends CaseBase {
         Status.Code.PERMISSION_DENIED,
         "R14.3",
         () -> s.notice(backend()).queryKeyDestinations(query(batches().randomBytes(32))));
-    ByteString commitment =
-        ByteString.copyFrom(Canonical.sha256(upload().secret().toByteArray()));
+    ByteString commitment = ByteString.copyFrom(Canonical.sha256(upload().secret().toByteArray()));
     Expect.refused(
         Status.Code.PERMISSION_DENIED,
         "R14.3",
@@ -165,10 +161,10 @@ public final class NoticeCases extends CaseBase {
    * R14.5 and R14.7: after member B received the node's batch holding an upload's keys (once over
    * SubscribeBatches and once more by pulling again from before it), the query lists, for that
    * batch, exactly one destination per peer that an entry below the answer's checkpoint records as
-   * receiving it (so B once), each carrying the earliest such entry (BATCH_SENT or
-   * BATCH_FORWARDED, peer equal to the destination's), and no destination twice. When it fails:
-   * deliveries are missing (the node did not link the upload to its batch, R14.7), repeated, or
-   * carry a later or unrelated entry.
+   * receiving it (so B once), each carrying the earliest such entry (BATCH_SENT or BATCH_FORWARDED,
+   * peer equal to the destination's), and no destination twice. When it fails: deliveries are
+   * missing (the node did not link the upload to its batch, R14.7), repeated, or carry a later or
+   * unrelated entry.
    */
   @Needs({Need.NOTICE, Need.UPLOAD, Need.SUBSCRIBE, Need.TRANSPARENCY_LOG})
   @Slow
@@ -298,8 +294,7 @@ public final class NoticeCases extends CaseBase {
     Checkpoint after = log.checkpoint();
     byte[] commitment = Canonical.sha256(u.secret().toByteArray());
     Set<String> suite =
-        Set.of(
-            a().identity().toString(), b().identity().toString(), log.node().toString());
+        Set.of(a().identity().toString(), b().identity().toString(), log.node().toString());
     List<LogEntry> appended =
         log.find(
             before.getTreeSize(),

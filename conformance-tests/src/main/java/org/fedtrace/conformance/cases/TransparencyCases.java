@@ -198,7 +198,8 @@ public final class TransparencyCases extends CaseBase {
     OwnDelivery d = OwnDelivery.of(s);
     Checkpoint c = log.checkpoint();
     LogEntry sent =
-        log.find(
+        log
+            .find(
                 d.upload().getReceipt().getLeafIndex(),
                 c,
                 x ->
@@ -513,10 +514,10 @@ public final class TransparencyCases extends CaseBase {
   }
 
   /**
-   * R13.19: GetEntries(0, size), and from the middle to the end, answer entries whose leaf_index
-   * is start, start + 1, ... in order, at least one and at most end − start per answer, until the
-   * end is reached (continuing after a short answer, R13.20). When it fails: entries come out of
-   * order, repeated, or beyond the range.
+   * R13.19: GetEntries(0, size), and from the middle to the end, answer entries whose leaf_index is
+   * start, start + 1, ... in order, at least one and at most end − start per answer, until the end
+   * is reached (continuing after a short answer, R13.20). When it fails: entries come out of order,
+   * repeated, or beyond the range.
    */
   @Needs(Need.TRANSPARENCY_LOG)
   public void R13_19_answersEntriesInOrder() {
@@ -536,8 +537,8 @@ public final class TransparencyCases extends CaseBase {
   }
 
   /**
-   * R13.21: GetInclusionProof of leaf 0 with tree_size 0, size + 1 and 2^64 − 1, and of leaf 2^64
-   * − 1 with tree_size 0 (R13.21 comes before R13.22): INVALID_ARGUMENT by R13.21 at {@code
+   * R13.21: GetInclusionProof of leaf 0 with tree_size 0, size + 1 and 2^64 − 1, and of leaf 2^64 −
+   * 1 with tree_size 0 (R13.21 comes before R13.22): INVALID_ARGUMENT by R13.21 at {@code
    * tree_size}. When it fails: proofs for trees no checkpoint signed.
    */
   @Needs(Need.TRANSPARENCY_LOG)
@@ -592,8 +593,8 @@ public final class TransparencyCases extends CaseBase {
 
   /**
    * R13.24: GetConsistencyProof from 0 to the checkpoint's size, and from 0 to 2^64 − 1 (R13.24
-   * comes before R13.26): INVALID_ARGUMENT by R13.24 at {@code first_tree_size}. When it fails:
-   * the node answers proofs from the empty tree.
+   * comes before R13.26): INVALID_ARGUMENT by R13.24 at {@code first_tree_size}. When it fails: the
+   * node answers proofs from the empty tree.
    */
   @Needs(Need.TRANSPARENCY_LOG)
   public void R13_24_refusesConsistencyFromEmptyTree() {
@@ -697,10 +698,42 @@ public final class TransparencyCases extends CaseBase {
   }
 
   /**
+   * R13.29 for the node's own batch: member B publishes back the node's batch it received (B may
+   * forward any origin's batch); the answer is duplicate = true with the receipt of the node's
+   * BATCH_CREATED entry of it (content hash, the node's country, no peer, its key count), and
+   * nothing about the batch is appended. When it fails: the node answers its own batches coming
+   * back without a receipt, with another entry's, or logs the duplicate.
+   */
+  @Needs({Need.TRANSPARENCY_LOG, Need.UPLOAD, Need.SUBSCRIBE})
+  @Slow
+  public void R13_29_answersOwnBatchWithCreatedReceipt() {
+    OwnDelivery d = OwnDelivery.of(s);
+    Checkpoint before = log.checkpoint();
+    PublishBatchResponse r = publish(b().tls(), d.batch());
+    Expect.check(r.getDuplicate(), "R8.21: the node's own batch sent back was not a duplicate");
+    Checkpoint after = log.checkpoint();
+    LogEntry created = log.entry(r.getReceipt().getLeafIndex());
+    LogReader.assertEntry(
+        "R13.29",
+        created,
+        EventType.EVENT_TYPE_BATCH_CREATED,
+        d.contentHash(),
+        log.node().country(),
+        "",
+        d.batch().getKeysCount(),
+        "");
+    LogReader.assertReceiptOf("R13.29", r.getReceipt(), created);
+    Expect.equal(
+        List.of(),
+        log.find(before.getTreeSize(), after, x -> about(x, d.contentHash())),
+        "R13.1 entries appended about a duplicate");
+  }
+
+  /**
    * R13.30 and R13.6: a successful upload answers a receipt naming an UPLOAD_AUTHORIZED entry whose
    * subject is SHA-256 of the authorization's §5.5 encoding, with the node's country, no peer, key
-   * count 0 (not the 3 keys uploaded) and no reason; the entry is in the signed tree. When it fails:
-   * uploads are not logged, logged with their key count, or with another subject.
+   * count 0 (not the 3 keys uploaded) and no reason; the entry is in the signed tree. When it
+   * fails: uploads are not logged, logged with their key count, or with another subject.
    */
   @Needs({Need.TRANSPARENCY_LOG, Need.UPLOAD})
   @Covers("R13.6")

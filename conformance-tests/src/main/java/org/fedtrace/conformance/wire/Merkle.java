@@ -73,8 +73,7 @@ public final class Merkle {
    * @throws InvalidProof saying what does not fit
    */
   public static void verifyInclusion(
-      byte[] leafHash, long index, long size, List<byte[]> path, byte[] root)
-      throws InvalidProof {
+      byte[] leafHash, long index, long size, List<byte[]> path, byte[] root) throws InvalidProof {
     if (index < 0 || size <= 0 || index >= size) {
       throw new InvalidProof("leaf " + index + " is not in a tree of " + size + " leaves");
     }
