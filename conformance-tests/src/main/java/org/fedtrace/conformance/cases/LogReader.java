@@ -35,7 +35,7 @@ import org.fedtrace.proto.v1.LogReceipt;
  * Every failed check is an AssertionError naming the rule the node broke.
  */
 final class LogReader {
-  /** Largest log {@link #allEntries} fetches whole; larger logs are sampled. */
+  /** Largest log the suite fetches whole (R13.5's case); larger logs are sampled. */
   static final long MAX_WHOLE_LOG = 100_000;
 
   /** Clock difference tolerated between the suite and the node (protocol.md §1.3). */
@@ -267,7 +267,10 @@ final class LogReader {
     }
   }
 
-  /** Every entry below {@code c}'s size, when the log is at most {@link #MAX_WHOLE_LOG}. */
+  /**
+   * Every entry below {@code c}'s size, page after page: for logs of at most {@link #MAX_WHOLE_LOG}
+   * entries (a controlled node's, or a node's checked whole).
+   */
   List<LogEntry> allEntries(Checkpoint c) {
     return c.getTreeSize() == 0 ? List.of() : entries(0, c.getTreeSize());
   }
