@@ -5,10 +5,13 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.fedtrace.conformance.cases.CheckpointCases;
 import org.fedtrace.conformance.cases.GetBatchCases;
 import org.fedtrace.conformance.cases.IdempotencyCases;
 import org.fedtrace.conformance.cases.KeyCases;
 import org.fedtrace.conformance.cases.LifecycleCases;
+import org.fedtrace.conformance.cases.LogLifecycleCases;
+import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
 import org.fedtrace.conformance.cases.NoticeCases;
 import org.fedtrace.conformance.cases.OriginCases;
@@ -45,6 +48,9 @@ public final class Catalogue {
           StatusCases.class,
           LifecycleCases.class,
           TransparencyCases.class,
+          CheckpointCases.class,
+          LogRequestCases.class,
+          LogLifecycleCases.class,
           NoticeCases.class);
 
   private Catalogue() {}

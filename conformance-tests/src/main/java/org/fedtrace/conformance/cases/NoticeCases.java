@@ -35,12 +35,9 @@ import org.fedtrace.proto.v1.UploadDiagnosisKeysResponse;
  * keeps, and asks where they went. Answers are checked with the suite's own code, as a device
  * should (R14.12): the checkpoint as any client checks it (R13.32), every audit path against it.
  */
-public final class NoticeCases extends CaseBase {
-  private final LogReader log;
-
+public final class NoticeCases extends LogCaseBase {
   public NoticeCases(Session s) {
     super(s);
-    this.log = new LogReader(s);
   }
 
   private Credential backend() {
@@ -268,7 +265,7 @@ public final class NoticeCases extends CaseBase {
    */
   @Needs({Need.NOTICE, Need.UPLOAD, Need.CONTROLLED_NODE})
   public void R14_8_keepsCommitmentThroughRetention() throws Exception {
-    try (ControlledNodes.ControlledNode node = s.target().controlledNodes().orElseThrow().start();
+    try (ControlledNodes.ControlledNode node = controlled();
         Session cs = new Session(node.target())) {
       NoticeCases c = new NoticeCases(cs);
       Upload u = c.upload();
