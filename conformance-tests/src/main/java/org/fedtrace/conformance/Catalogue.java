@@ -5,24 +5,30 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.fedtrace.conformance.cases.CheckpointCases;
 import org.fedtrace.conformance.cases.GetBatchCases;
 import org.fedtrace.conformance.cases.IdempotencyCases;
 import org.fedtrace.conformance.cases.KeyCases;
 import org.fedtrace.conformance.cases.LifecycleCases;
+import org.fedtrace.conformance.cases.LogLifecycleCases;
+import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
+import org.fedtrace.conformance.cases.NoticeCases;
 import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.SignatureCases;
 import org.fedtrace.conformance.cases.StatusCases;
 import org.fedtrace.conformance.cases.SubscribeCases;
+import org.fedtrace.conformance.cases.TransparencyCases;
 import org.fedtrace.conformance.cases.TransportCases;
 import org.fedtrace.conformance.cases.UploadCases;
 
 /**
- * The conformance catalogue: every case, one or more per testable rule of spec/protocol.md, grouped
- * in one class per part of the spec. spec/conformance.md describes each case; the runners (the
- * in-process test and {@code fedtrace conformance}) run them through {@link CatalogueRunner}.
+ * The conformance catalogue: every case, one or more per testable rule of spec/protocol.md and
+ * spec/transparency.md, grouped in one class per part of the spec. spec/conformance.md describes
+ * each case; the runners (the in-process test and {@code fedtrace conformance}) run them through
+ * {@link CatalogueRunner}.
  */
 public final class Catalogue {
   /** The case classes; each has a public constructor taking a {@link Session}. */
@@ -40,7 +46,12 @@ public final class Catalogue {
           UploadCases.class,
           OriginCases.class,
           StatusCases.class,
-          LifecycleCases.class);
+          LifecycleCases.class,
+          TransparencyCases.class,
+          CheckpointCases.class,
+          LogRequestCases.class,
+          LogLifecycleCases.class,
+          NoticeCases.class);
 
   private Catalogue() {}
 

@@ -13,8 +13,10 @@ import org.fedtrace.conformance.wire.Connections;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.NoticeGrpc;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
+import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.proto.v1.UploadGrpc;
 
 /**
@@ -97,6 +99,18 @@ public final class Session implements AutoCloseable {
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
+  /** A TransparencyLog stub calling as {@code caller}, with a fresh deadline. */
+  public TransparencyLogGrpc.TransparencyLogBlockingStub transparencyLog(Credential caller) {
+    return TransparencyLogGrpc.newBlockingStub(connections.as(caller))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A Notice stub calling as {@code caller}, with a fresh deadline. */
+  public NoticeGrpc.NoticeBlockingStub notice(Credential caller) {
+    return NoticeGrpc.newBlockingStub(connections.as(caller))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
   /**
    * The cursor after everything the node serves {@code caller} now: pulls from the last head known
    * (the beginning at first) until {@code caught_up}.
@@ -141,6 +155,11 @@ public final class Session implements AutoCloseable {
       shared.put(key, v);
     }
     return (T) v;
+  }
+
+  /** The value shared under {@code key}, if one was computed. */
+  public java.util.Optional<Object> recall(String key) {
+    return java.util.Optional.ofNullable(shared.get(key));
   }
 
   @Override

@@ -21,23 +21,36 @@ import org.junit.jupiter.params.provider.EnumSource;
  * named cases that check the broken rule fail, while against the correct node they pass ({@link
  * InProcessConformanceTest} runs the whole catalogue there). Each faulty node runs the catalogue
  * without its {@link Slow} cases, and without the controlled-node cases unless the defect needs
- * them (only a moved clock shows a node ignoring its sunset: then those of R21.6).
+ * them (only a moved clock shows a node ignoring its sunset: then those of R21.6 and R13.31).
  */
 class FaultDetectionTest {
   /** For each defect, the cases that must fail against a node that has it. */
   static final Map<Fault, Set<String>> CAUGHT_BY = new EnumMap<>(Fault.class);
 
+  /** The rules whose controlled-node cases run against a node ignoring its sunset. */
+  private static final Set<String> SUNSET_RULES = Set.of("R21.6", "R13.31");
+
   static {
     CAUGHT_BY.put(
         Fault.ACCEPT_BAD_SIGNATURE,
-        Set.of("R8_20_refusesEveryTamperedSignature", "R5_3_refusesNonCanonicalSignature"));
+        Set.of(
+            "R8_20_refusesEveryTamperedSignature",
+            "R5_3_refusesNonCanonicalSignature",
+            "R13_4_logsRefusalBeforeAnswering"));
     CAUGHT_BY.put(Fault.SKIP_ORIGIN_CHECK, Set.of("R8_19_rejectsOriginNotSignerCountry"));
     CAUGHT_BY.put(Fault.ACCEPT_REPLAY, Set.of("R8_23_refusesReusedSequence"));
     CAUGHT_BY.put(
         Fault.IGNORE_RETENTION,
         Set.of("R4_4_refusesKeyPastRetention", "R8_8_refusesCreatedBeforeRetentionWindow"));
-    CAUGHT_BY.put(Fault.IGNORE_SUNSET, Set.of("R21_6_refusesExchangePastSunset"));
-    CAUGHT_BY.put(Fault.STORE_DUPLICATE, Set.of("R8_21_answersDuplicateForIdenticalRetry"));
+    CAUGHT_BY.put(
+        Fault.IGNORE_SUNSET,
+        Set.of("R21_6_refusesExchangePastSunset", "R13_31_answersLogPastSunset"));
+    CAUGHT_BY.put(
+        Fault.STORE_DUPLICATE,
+        Set.of(
+            "R8_21_answersDuplicateForIdenticalRetry",
+            "R13_1_appendsOneEntryPerStoredBatch",
+            "R13_29_answersDuplicateWithFirstReceipt"));
     CAUGHT_BY.put(
         Fault.ACCEPT_NO_CLIENT_CERTIFICATE, Set.of("R6_2_refusesClientWithoutCertificate"));
   }
@@ -70,7 +83,7 @@ class FaultDetectionTest {
                   c ->
                       !c.slow()
                           && (!c.needs().contains(Need.CONTROLLED_NODE)
-                              || controlled && c.rule().equals("R21.6")),
+                              || controlled && SUNSET_RULES.contains(c.rule())),
                   r -> {});
     }
     Set<String> failed =

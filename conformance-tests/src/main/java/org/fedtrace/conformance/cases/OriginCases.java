@@ -36,6 +36,27 @@ public final class OriginCases extends CaseBase {
   static final Duration WAIT = Duration.ofSeconds(15);
 
   /**
+   * Session key of the reason a wait for an own batch timed out: later observations skip at once
+   * instead of waiting again for a node whose batch age is longer than {@link #WAIT}.
+   */
+  static final String NO_OWN_BATCH = "no-own-batch";
+
+  /** Why the suite gave up waiting for own batches in this session, if it did. */
+  static java.util.Optional<String> noOwnBatch(Session s) {
+    return s.recall(NO_OWN_BATCH).map(String.class::cast);
+  }
+
+  /** Records that a wait for an own batch timed out; returns the reason. */
+  static String ownBatchTimedOut(Session s) {
+    return s.shared(
+        NO_OWN_BATCH,
+        () ->
+            "the node published no batch of its own within "
+                + WAIT.toSeconds()
+                + " s of an upload (its batch age may be longer)");
+  }
+
+  /**
    * What the suite saw of the node as origin: its own batches, in order, around two uploads.
    *
    * @param seenAt when the last was received (Unix seconds)
@@ -61,6 +82,9 @@ public final class OriginCases extends CaseBase {
 
   /** Uploads two keys twice, each time waiting for the node's batch holding them. */
   private Observation observe() {
+    if (noOwnBatch(s).isPresent()) {
+      return new Observation(List.of(), 0, noOwnBatch(s).get());
+    }
     String country = s.info().getNode().getCountry();
     UploadCases uploads = new UploadCases(s);
     List<DiagnosisKeyBatch> own = new ArrayList<>();
@@ -76,12 +100,7 @@ public final class OriginCases extends CaseBase {
             "a valid upload",
             () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
         if (!awaitBatchWith(sub, country, keys.get(0).getKeyData(), own)) {
-          return new Observation(
-              List.of(),
-              0,
-              "the node published no batch of its own within "
-                  + WAIT.toSeconds()
-                  + " s of an upload (its batch age may be longer)");
+          return new Observation(List.of(), 0, ownBatchTimedOut(s));
         }
       }
     } catch (InterruptedException e) {
@@ -92,7 +111,7 @@ public final class OriginCases extends CaseBase {
   }
 
   /** Collects own batches into {@code own} until one holds {@code keyData}; false on timeout. */
-  private static boolean awaitBatchWith(
+  static boolean awaitBatchWith(
       Subscriber sub, String country, ByteString keyData, List<DiagnosisKeyBatch> own)
       throws InterruptedException {
     long until = System.nanoTime() + WAIT.toNanos();
