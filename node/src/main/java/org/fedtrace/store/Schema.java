@@ -9,7 +9,10 @@ import java.sql.Statement;
 import org.fedtrace.tlog.SqliteLogStore;
 import org.fedtrace.tlog.SqliteNoticeUploads;
 
-/** Creates the schema and migrates older versions; refuses newer ones. */
+/**
+ * Creates the schema and migrates older versions; refuses newer ones. Version 2 adds the tables of
+ * operator-assisted matching ({@link OperatorTables}).
+ */
 final class Schema {
   private static final String[] V1 = {
     "CREATE TABLE meta (schema_version INTEGER NOT NULL, epoch INTEGER NOT NULL)",
@@ -61,6 +64,9 @@ final class Schema {
           for (String ddl : SqliteNoticeUploads.DDL) {
             s.execute(ddl);
           }
+          for (String ddl : OperatorTables.DDL) {
+            s.execute(ddl);
+          }
         }
         epoch = random.nextLong() & Long.MAX_VALUE;
         try (PreparedStatement ins =
@@ -70,6 +76,9 @@ final class Schema {
           ins.executeUpdate();
         }
       } else {
+        if (version(c) == 1) {
+          toVersion2(c);
+        }
         epoch = readMeta(c);
       }
       c.commit();
@@ -79,6 +88,24 @@ final class Schema {
       throw e;
     } finally {
       c.setAutoCommit(true);
+    }
+  }
+
+  /** Version 1 to 2: the tables of operator-assisted matching. */
+  private static void toVersion2(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String ddl : OperatorTables.DDL) {
+        s.execute(ddl);
+      }
+      s.executeUpdate("UPDATE meta SET schema_version = 2");
+    }
+  }
+
+  private static int version(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT schema_version FROM meta")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

@@ -42,7 +42,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
   /** Schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private static final int READERS = 4;
 
@@ -433,6 +433,39 @@ public final class Store implements AutoCloseable {
                   if (b.payload() != null) {
                     out.add(b);
                   }
+                }
+              }
+            }
+          }
+          return new Page(out, last);
+        });
+  }
+
+  /**
+   * Up to {@code max} batches after {@code position} that still hold keys, servable or not (a batch
+   * that lost keys to the purge is no longer served but its other keys still count), oldest first:
+   * what operator-assisted matching follows.
+   *
+   * @return the batches found and the position to continue after (the last position examined)
+   */
+  public Page batchesWithKeysAfter(long position, int max) {
+    return read(
+        c -> {
+          List<StoredBatch> out = new ArrayList<>();
+          long last = position;
+          try (PreparedStatement q =
+              c.prepareStatement(
+                  "SELECT "
+                      + STORED_COLUMNS
+                      + " FROM batch WHERE position > ? ORDER BY position LIMIT ?")) {
+            q.setLong(1, position);
+            q.setInt(2, max);
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                last = rs.getLong(1);
+                StoredBatch b = stored(rs);
+                if (b.payload() != null) {
+                  out.add(b);
                 }
               }
             }

@@ -273,4 +273,50 @@ class StoreTest {
     StoreException e = assertThrows(StoreException.class, () -> Store.openReadOnly(dir));
     assertEquals("there is no store at " + dir.resolve("fedtrace.db"), e.getMessage());
   }
+
+  @Test
+  void aVersion1StoreGainsTheOperatorTablesWhenOpened() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null);
+      s.inWriteTransaction(
+          c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+              for (String table :
+                  List.of(
+                      "operator_observation",
+                      "operator_exposure",
+                      "operator_device",
+                      "operator_match_cursor")) {
+                st.execute("DROP TABLE " + table);
+              }
+              st.executeUpdate("UPDATE meta SET schema_version = 1");
+            }
+            return null;
+          });
+    }
+    try (Store s = Store.open(dir)) {
+      assertEquals(1, s.batchRecordCount());
+      assertEquals(0L, (long) s.inReadTransaction(c -> new OperatorTables(c).observationCount()));
+      assertEquals(0L, (long) s.inReadTransaction(c -> new OperatorTables(c).matchCursor()));
+    }
+    try (Store s = Store.openReadOnly(dir)) {
+      assertEquals(1, s.batchRecordCount());
+    }
+  }
+
+  @Test
+  void operatorMatchingFollowsBatchesThatStillHoldKeysServableOrNot() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null);
+      s.insertBatch(batch("DE", 2, 2, 8, null), null);
+      s.insertBatch(batch("DE", 3, 3, 9, null), null);
+      s.replacePayload(1, new byte[] {9}, 1, 600, Store.NOTHING); // purged in part
+      s.replacePayload(2, null, 0, 0, Store.NOTHING); // every key gone
+      Store.Page page = s.batchesWithKeysAfter(0, 10);
+      assertEquals(List.of(1L, 3L), page.batches().stream().map(StoredBatch::position).toList());
+      assertEquals(3, page.lastPosition());
+      assertEquals(List.of(), s.batchesWithKeysAfter(3, 10).batches());
+      assertEquals(3, s.batchesWithKeysAfter(3, 10).lastPosition());
+    }
+  }
 }
