@@ -14,6 +14,7 @@ import org.fedtrace.conformance.cases.LogLifecycleCases;
 import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
 import org.fedtrace.conformance.cases.NoticeCases;
+import org.fedtrace.conformance.cases.OperatorMatchingCases;
 import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
@@ -51,7 +52,8 @@ public final class Catalogue {
           CheckpointCases.class,
           LogRequestCases.class,
           LogLifecycleCases.class,
-          NoticeCases.class);
+          NoticeCases.class,
+          OperatorMatchingCases.class);
 
   private Catalogue() {}
 

@@ -84,6 +84,11 @@ public final class CatalogueRunner {
             return "the test kit has no backend credential and health authority (kit --node)";
           }
           break;
+        case OPERATOR_MATCHING:
+          if (s.kit().backend().isEmpty()) {
+            return "the test kit has no backend credential (kit --node)";
+          }
+          break;
         case AGREEMENT:
           if (s.kit().agreement().isEmpty()) {
             return "the test kit holds no agreement.json";

@@ -13,6 +13,11 @@ public enum Need {
   TRANSPARENCY_LOG("transparency-log"),
   /** The node lists {@code notice}. */
   NOTICE("notice"),
+  /**
+   * The node lists {@code operator-matching} (it runs in operator-assisted mode), and the kit has
+   * the node's backend.
+   */
+  OPERATOR_MATCHING("operator-matching"),
   /** The kit holds the agreement the node runs. */
   AGREEMENT(null),
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */

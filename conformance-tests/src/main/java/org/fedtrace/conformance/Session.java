@@ -14,6 +14,7 @@ import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.NoticeGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
@@ -108,6 +109,12 @@ public final class Session implements AutoCloseable {
   /** A Notice stub calling as {@code caller}, with a fresh deadline. */
   public NoticeGrpc.NoticeBlockingStub notice(Credential caller) {
     return NoticeGrpc.newBlockingStub(connections.as(caller))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** An OperatorMatching stub calling as {@code caller}, with a fresh deadline. */
+  public OperatorMatchingGrpc.OperatorMatchingBlockingStub operatorMatching(Credential caller) {
+    return OperatorMatchingGrpc.newBlockingStub(connections.as(caller))
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 

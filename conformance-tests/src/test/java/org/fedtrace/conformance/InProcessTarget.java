@@ -28,8 +28,9 @@ import org.fedtrace.testing.TestFederation;
 /**
  * Our node as the conformance target, in this JVM: a {@link TestFederation} node of country DE
  * serving mutual TLS on a loopback port, whose agreement admits the test operators of a kit written
- * by {@link KitWriter} (members AQ and BV, the kit's health authority for DE). Offers controlled
- * nodes: fresh nodes of the same kind (same faults) with a clock the case moves.
+ * by {@link KitWriter} (members AQ and BV, the kit's health authority for DE), in operator-assisted
+ * mode. Offers controlled nodes: fresh nodes of the same kind (same faults) with a clock the case
+ * moves.
  */
 final class InProcessTarget implements Target, AutoCloseable {
   /** The node's country and operator id (TestFederation names operators "op-cc"). */
@@ -38,8 +39,10 @@ final class InProcessTarget implements Target, AutoCloseable {
   /** The per-peer rate limit the node is configured with, and declares to the suite. */
   private static final double REQUESTS_PER_SECOND = 200;
 
+  /** Operator-assisted mode, so that the cases of §15 run (feature operator-matching). */
   private static final String CONFIG =
-      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n";
+      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n"
+          + "matching:\n  mode: operator\n";
 
   private final Path root;
   private final Set<Fault> faults;

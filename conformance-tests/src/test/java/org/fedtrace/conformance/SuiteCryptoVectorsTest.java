@@ -9,12 +9,13 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fedtrace.conformance.wire.Canonical;
 import org.fedtrace.conformance.wire.Ed25519;
+import org.fedtrace.conformance.wire.Rpis;
 import org.junit.jupiter.api.Test;
 
 /**
- * The suite's own canonical encoding and Ed25519 checks agree with every vector of the spec, so a
- * conformance verdict never rests on a bug shared with the node under test. Each test collects
- * every failing tcId and asserts the list is empty.
+ * The suite's own canonical encoding, Ed25519 checks and RPI derivation agree with every vector of
+ * the spec, so a conformance verdict never rests on a bug shared with the node under test. Each
+ * test collects every failing tcId and asserts the list is empty.
  */
 class SuiteCryptoVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -82,6 +83,27 @@ class SuiteCryptoVectorsTest {
         failures.add("tcId " + t.get("tcId") + ": verification is not " + valid);
       }
     }
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void rpisMatchVectors() throws Exception {
+    List<String> failures = new ArrayList<>();
+    for (JsonObject t :
+        VectorJson.tests(VectorJson.file("en_crypto_v1_2.json"), "EnTokenDerivation")) {
+      byte[] tek = VectorJson.hex(t, "tek");
+      long enin = t.get("en_interval_number").getAsLong();
+      if (!Arrays.equals(Rpis.rpik(tek), VectorJson.hex(t, "rpik"))) {
+        failures.add("tcId " + t.get("tcId") + ": RPIK " + HEX.formatHex(Rpis.rpik(tek)));
+      }
+      if (!Arrays.equals(Rpis.rpi(tek, enin), VectorJson.hex(t, "rpi"))) {
+        failures.add("tcId " + t.get("tcId") + ": RPI " + HEX.formatHex(Rpis.rpi(tek, enin)));
+      }
+    }
+    // spec §3.3: RPI_1 of the published vector
+    assertEquals(
+        "3c9a1de5dd6b02afa7fded7b570b3e56",
+        HEX.formatHex(Rpis.rpi(HEX.parseHex("75c734c6dd1a782de7a965da5eb93125"), 2642977)));
     assertEquals(List.of(), failures);
   }
 

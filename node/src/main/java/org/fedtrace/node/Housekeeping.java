@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Enforces retention and sunset by code. The purge deletes every key whose validity ended more than
  * the agreement's retention days ago (a batch that lost keys can no longer be verified and is no
  * longer served), and forgets seen-batch records a day after they could still be replayed. At the
- * sunset, the node erases all foreign data and records that it did.
+ * sunset, the node erases all foreign data and records that it did. In operator mode the same
+ * window and the same sunset apply to the subscribers' deposits and exposures (spec R15.22,
+ * R15.23).
  */
 final class Housekeeping {
   private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -28,20 +30,27 @@ final class Housekeeping {
   private final TransparencyLog log;
   private final Lifecycle lifecycle;
   private final Clock clock;
+  private final ExposureFinder exposureFinder;
 
+  /**
+   * @param exposureFinder the operator-assisted matching whose deposits and exposures retention and
+   *     sunset also apply to, or null in device mode
+   */
   Housekeeping(
       String country,
       int retentionDays,
       Store store,
       TransparencyLog log,
       Lifecycle lifecycle,
-      Clock clock) {
+      Clock clock,
+      ExposureFinder exposureFinder) {
     this.country = country;
     this.retentionDays = retentionDays;
     this.store = store;
     this.log = log;
     this.lifecycle = lifecycle;
     this.clock = clock;
+    this.exposureFinder = exposureFinder;
   }
 
   /** Outcome of one purge. */
@@ -90,6 +99,16 @@ final class Housekeeping {
       deleted += removed;
     }
     int forgotten = store.forgetBefore(now - (retentionDays + 1L) * 86_400);
+    if (exposureFinder != null) {
+      // R15.22: observations heard before the window, exposures that ended before it
+      long[] operator = exposureFinder.purge(cutoff);
+      if (operator[0] > 0 || operator[1] > 0) {
+        LOG.info(
+            "event=operator_retention_purge observations_deleted={} exposures_deleted={}",
+            operator[0],
+            operator[1]);
+      }
+    }
     if (touched > 0 || forgotten > 0) {
       LOG.info(
           "event=retention_purge batches={} keys_deleted={} records_forgotten={}"
@@ -130,6 +149,17 @@ final class Housekeeping {
           lifecycle.sunsetDate(),
           erased[0],
           erased[1]);
+    }
+    if (exposureFinder != null) {
+      // R15.23: deposits and exposures end with the exchange they served
+      long[] operator = exposureFinder.erase();
+      if (operator[0] > 0 || operator[1] > 0) {
+        LOG.warn(
+            "event=sunset_operator_erasure sunset={} observations_erased={} exposures_erased={}",
+            lifecycle.sunsetDate(),
+            operator[0],
+            operator[1]);
+      }
     }
     return true;
   }

@@ -58,15 +58,24 @@ public final class Lifecycle {
   }
 
   /**
+   * Refuses a call while the node shuts down.
+   *
+   * @throws RuleViolation {@link Rule#DRAINING}
+   */
+  public void checkNotDraining() {
+    if (state == State.DRAINING || state == State.STOPPED) {
+      throw new RuleViolation(Rule.DRAINING, "the node is shutting down; retry with backoff");
+    }
+  }
+
+  /**
    * Allows an exchange RPC or refuses it.
    *
    * @throws RuleViolation {@link Rule#DRAINING} while the node shuts down (checked first, spec
    *     §6.4), {@link Rule#PAST_SUNSET} after the sunset
    */
   public void checkExchange() {
-    if (state == State.DRAINING || state == State.STOPPED) {
-      throw new RuleViolation(Rule.DRAINING, "the node is shutting down; retry with backoff");
-    }
+    checkNotDraining();
     if (pastSunset()) {
       throw new RuleViolation(
           Rule.PAST_SUNSET,

@@ -32,6 +32,7 @@ import javax.net.ssl.SSLException;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.matching.RiskModel;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificateRejectedException;
@@ -41,6 +42,7 @@ import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.Pem;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
@@ -57,9 +59,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A federation node: loads and checks its configuration, credentials and agreement, opens its
- * store, serves the Federation and Upload services (plus health and reflection) behind the peer
- * identity interceptor over mutual TLS, follows its peers, publishes its own batches, purges past
- * retention and enforces the sunset.
+ * store, serves the Federation and Upload services (plus health and reflection, and in
+ * operator-assisted mode the OperatorMatching service) behind the peer identity interceptor over
+ * mutual TLS, follows its peers, publishes its own batches, purges past retention and enforces the
+ * sunset.
  *
  * <p>Lifecycle: {@link #start}, then {@link #stop} (drains: new calls get UNAVAILABLE, in-flight
  * commits finish, within a bounded wait) and {@link #blockUntilShutdown}.
@@ -69,6 +72,9 @@ public final class Node {
 
   /** Protocol package this node speaks. */
   public static final String PROTOCOL_VERSION = "fedtrace.v1";
+
+  /** The feature name of operator-assisted matching (spec §6.3, §15). */
+  public static final String OPERATOR_MATCHING = "operator-matching";
 
   private final NodeConfig config;
   private final Clock clock;
@@ -85,6 +91,8 @@ public final class Node {
   private final Batcher batcher;
   private final Housekeeping housekeeping;
   private final Uploads uploads;
+  private final ExposureFinder exposureFinder;
+  private final OperatorMatchingGrpc.OperatorMatchingImplBase operatorMatching;
   private final Ingest ingest;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Set<Fault> faults;
@@ -164,9 +172,39 @@ public final class Node {
             config.batchMaxKeys(),
             config.batchMaxAgeSeconds(),
             config.batchMinKeys());
+    this.exposureFinder =
+        config.matchingMode() == NodeConfig.MatchingMode.OPERATOR
+            ? ExposureFinder.open(
+                store,
+                config.matchingThreads(),
+                RiskModel.withThreshold(config.notifyThreshold()),
+                metrics,
+                lifecycle,
+                clock,
+                identity.country(),
+                backgroundWork)
+            : null;
+    this.operatorMatching =
+        exposureFinder == null
+            ? new OperatorMatchingService.NotOffered(metrics)
+            : new OperatorMatchingService(
+                identity.country(),
+                agreement.retentionDays(),
+                config.maxObservationsPerDevice(),
+                exposureFinder,
+                metrics,
+                lifecycle,
+                rateLimits,
+                clock);
     this.housekeeping =
         new Housekeeping(
-            identity.country(), agreement.retentionDays(), store, log, lifecycle, clock);
+            identity.country(),
+            agreement.retentionDays(),
+            store,
+            log,
+            lifecycle,
+            clock,
+            exposureFinder);
     this.uploads =
         new Uploads(
             identity.country(),
@@ -346,23 +384,27 @@ public final class Node {
   }
 
   private GetNodeInfoResponse nodeInfo() {
-    return GetNodeInfoResponse.newBuilder()
-        .setProtocolVersion(PROTOCOL_VERSION)
-        .setNode(
-            org.fedtrace.proto.v1.OperatorIdentity.newBuilder()
-                .setCountry(identity.country())
-                .setOperatorId(identity.operatorId()))
-        .setAgreementSha256(ByteString.copyFrom(agreement.sha256()))
-        .setFederation(agreement.federation())
-        .setRetentionDays(agreement.retentionDays())
-        .setSunsetDate(agreement.sunsetDate().toString())
-        .setMaxKeysPerBatch(config.maxKeysPerBatch())
-        .setMaxMessageBytes(config.maxMessageBytes())
-        .addFeatures("subscribe")
-        .addFeatures("upload")
-        .addFeatures("transparency-log")
-        .addFeatures("notice")
-        .build();
+    GetNodeInfoResponse.Builder info =
+        GetNodeInfoResponse.newBuilder()
+            .setProtocolVersion(PROTOCOL_VERSION)
+            .setNode(
+                org.fedtrace.proto.v1.OperatorIdentity.newBuilder()
+                    .setCountry(identity.country())
+                    .setOperatorId(identity.operatorId()))
+            .setAgreementSha256(ByteString.copyFrom(agreement.sha256()))
+            .setFederation(agreement.federation())
+            .setRetentionDays(agreement.retentionDays())
+            .setSunsetDate(agreement.sunsetDate().toString())
+            .setMaxKeysPerBatch(config.maxKeysPerBatch())
+            .setMaxMessageBytes(config.maxMessageBytes())
+            .addFeatures("subscribe")
+            .addFeatures("upload")
+            .addFeatures("transparency-log")
+            .addFeatures("notice");
+    if (config.matchingMode() == NodeConfig.MatchingMode.OPERATOR) {
+      info.addFeatures(OPERATOR_MATCHING);
+    }
+    return info.build();
   }
 
   /** A Netty server builder listening on the configured address with mutual TLS. */
@@ -412,12 +454,21 @@ public final class Node {
                     new NoticeService(
                         identity.country(), log, store::noticeUpload, this::draining, metrics),
                     identityCheck))
+            .addService(
+                // device mode answers UNIMPLEMENTED before any identity check (§6.4 step 2)
+                exposureFinder == null
+                    ? operatorMatching.bindService()
+                    : ServerInterceptors.intercept(operatorMatching, identityCheck))
             .addService(ServerInterceptors.intercept(health.getHealthService(), identityCheck))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), identityCheck))
             .build()
             .start();
     lifecycle.moveTo(Lifecycle.State.SERVING);
+    if (exposureFinder != null) {
+      notifier.add(exposureFinder::wake);
+      exposureFinder.wake(); // batches stored before a crash and not yet matched
+    }
     if (!lifecycle.pastSunset()) {
       startSyncs();
     }
@@ -571,6 +622,9 @@ public final class Node {
     }
     scheduler.shutdown();
     scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (exposureFinder != null) {
+      exposureFinder.stop();
+    }
     if (metricsServer != null) {
       metricsServer.close();
     }
@@ -614,6 +668,15 @@ public final class Node {
   /** Publishes due own batches now (the simulator drives batching on simulated time). */
   public int publishDue(boolean flush) {
     return batcher.publishDue(flush);
+  }
+
+  /**
+   * In operator mode, matches every stored batch not matched yet, now, and returns how many it
+   * matched; in device mode returns 0. A node with background work also matches on its own after
+   * every stored batch; the simulator and tests without background work call this.
+   */
+  public int matchStored() {
+    return exposureFinder == null ? 0 : exposureFinder.matchStored();
   }
 
   /** Runs the sunset check and the retention purge now. */

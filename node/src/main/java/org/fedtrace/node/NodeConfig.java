@@ -43,7 +43,22 @@ public record NodeConfig(
     List<Path> healthAuthorityKeys,
     long maxAuthorizationLifetimeSeconds,
     long purgeIntervalSeconds,
+    MatchingMode matchingMode,
+    double notifyThreshold,
+    int maxObservationsPerDevice,
+    int matchingThreads,
     int metricsPort) {
+
+  /** Who matches diagnosis keys against what devices observed (spec §15). */
+  public enum MatchingMode {
+    /** Devices download the keys and match; the node learns nothing about exposures. */
+    DEVICE,
+    /**
+     * Subscribers who opt in deposit their observations at this node, which matches every batch it
+     * stores and holds the exposures for them (the OperatorMatching service).
+     */
+    OPERATOR
+  }
 
   /** How this node exchanges with a peer. */
   public enum SyncMode {
@@ -175,6 +190,29 @@ public record NodeConfig(
               "seconds",
               "how often keys past the agreement's retention are purged"),
           new Setting(
+              "matching.mode",
+              "device",
+              "device|operator",
+              "device: the node only distributes keys and devices match; operator: subscribers"
+                  + " who opt in deposit their observations and the node matches every batch it"
+                  + " stores (OperatorMatching service, feature operator-matching)"),
+          new Setting(
+              "matching.notifyThreshold",
+              "15",
+              "weighted minutes",
+              "risk score from which an exposure is notified (operator mode; spec §15.2)"),
+          new Setting(
+              "matching.maxObservationsPerDevice",
+              "100000",
+              "observations",
+              "most observations held per device key; a deposit beyond is refused (operator"
+                  + " mode)"),
+          new Setting(
+              "matching.threads",
+              "1",
+              "threads",
+              "threads that derive and match one batch (operator mode)"),
+          new Setting(
               "metrics.port",
               "9464",
               "port",
@@ -263,6 +301,10 @@ public record NodeConfig(
           paths("uploads.healthAuthorityKeys"),
           longInt("uploads.maxAuthorizationLifetimeSeconds", 1, 3_600),
           longInt("retention.purgeIntervalSeconds", 1, 86_400),
+          matchingMode(),
+          decimal("matching.notifyThreshold"),
+          integer("matching.maxObservationsPerDevice", 1, 100_000_000),
+          integer("matching.threads", 1, 64),
           integer("metrics.port", 0, 65_535));
     }
 
@@ -367,6 +409,15 @@ public record NodeConfig(
       } catch (NumberFormatException e) {
         throw new InvalidConfigException(name + ": expected a positive number, got '" + t + "'");
       }
+    }
+
+    private MatchingMode matchingMode() throws InvalidConfigException {
+      String t = text("matching.mode");
+      if (!t.equals("device") && !t.equals("operator")) {
+        throw new InvalidConfigException(
+            "matching.mode: expected device or operator, got '" + t + "'");
+      }
+      return t.equals("device") ? MatchingMode.DEVICE : MatchingMode.OPERATOR;
     }
 
     private List<Path> paths(String name) throws InvalidConfigException {

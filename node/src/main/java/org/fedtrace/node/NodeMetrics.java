@@ -41,6 +41,39 @@ public final class NodeMetrics {
           .help("Live SubscribeBatches streams served")
           .register(registry);
 
+  private final Counter observations =
+      Counter.builder()
+          .name("fedtrace_operator_observations_total")
+          .help("Observations deposited for operator-assisted matching, stored or duplicate")
+          .labelNames("outcome")
+          .register(registry);
+  private final Gauge observationsHeld =
+      Gauge.builder()
+          .name("fedtrace_operator_observations_held")
+          .help("Observations held for operator-assisted matching")
+          .register(registry);
+  private final Counter batchesMatched =
+      Counter.builder()
+          .name("fedtrace_operator_batches_matched_total")
+          .help("Stored batches matched against deposited observations")
+          .register(registry);
+  private final Counter rpisDerived =
+      Counter.builder()
+          .name("fedtrace_operator_rpis_matched_total")
+          .help("Rolling proximity identifiers derived and looked up by operator matching")
+          .register(registry);
+  private final Counter exposures =
+      Counter.builder()
+          .name("fedtrace_operator_exposures_total")
+          .help("Exposures found by operator matching, by whether they reach the threshold")
+          .labelNames("notified")
+          .register(registry);
+  private final Histogram matchSeconds =
+      Histogram.builder()
+          .name("fedtrace_operator_match_duration_seconds")
+          .help("Time to match one stored batch against the deposited observations")
+          .register(registry);
+
   /** The registry to expose. */
   public PrometheusRegistry registry() {
     return registry;
@@ -70,6 +103,31 @@ public final class NodeMetrics {
   /** Tracks the number of live subscriptions. */
   public void subscriptionDelta(int delta) {
     subscriptions.inc(delta);
+  }
+
+  /** Counts deposited observations: {@code stored} new ones and {@code duplicates}. */
+  public void observationsDeposited(long stored, long duplicates) {
+    observations.labelValues("stored").inc(stored);
+    observations.labelValues("duplicate").inc(duplicates);
+  }
+
+  /** Sets the number of observations held for matching. */
+  public void observationsHeld(long n) {
+    observationsHeld.set(n);
+  }
+
+  /** Counts one matched batch: its RPIs, the exposures found, the time taken. */
+  public void batchMatched(long rpis, long exposuresFound, long notified, double seconds) {
+    batchesMatched.inc();
+    rpisDerived.inc(rpis);
+    exposures.labelValues("true").inc(notified);
+    exposures.labelValues("false").inc(exposuresFound - notified);
+    matchSeconds.observe(seconds);
+  }
+
+  /** Stored batches matched so far, for tests. */
+  public double batchesMatched() {
+    return batchesMatched.get();
   }
 
   /** Current value of the batch counter, for tests. */

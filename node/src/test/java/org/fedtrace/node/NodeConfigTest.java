@@ -36,6 +36,7 @@ class NodeConfigTest {
     assertEquals(100, c.batchMinKeys());
     assertEquals(15_000, c.heartbeatMillis());
     assertTrue(c.peers().isEmpty());
+    assertEquals(NodeConfig.MatchingMode.DEVICE, c.matchingMode());
   }
 
   @Test
@@ -81,6 +82,12 @@ class NodeConfigTest {
     assertEquals(
         "limits.requestsPerSecondPerPeer: expected a positive number, got '-1'",
         refuse("limits:\n  requestsPerSecondPerPeer: -1\n"));
+    assertEquals(
+        "matching.mode: expected device or operator, got 'phone'",
+        refuse("matching:\n  mode: phone\n"));
+    assertEquals(
+        "matching.notifyThreshold: expected a positive number, got '0'",
+        refuse("matching:\n  notifyThreshold: 0\n"));
   }
 
   @Test

@@ -18,14 +18,17 @@ import org.fedtrace.conformance.Session;
 import org.fedtrace.conformance.Skipped;
 import org.fedtrace.conformance.Slow;
 import org.fedtrace.conformance.kit.Credential;
+import org.fedtrace.proto.v1.DepositObservationsRequest;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
 import org.fedtrace.proto.v1.GetEntriesRequest;
+import org.fedtrace.proto.v1.GetExposuresRequest;
 import org.fedtrace.proto.v1.GetInclusionProofRequest;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.NoticeGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PublishBatchResponse;
 import org.fedtrace.proto.v1.PullBatchesRequest;
@@ -284,7 +287,8 @@ public final class TransportCases extends CaseBase {
    */
   public void R6_17_answersUnimplementedForUnlistedFeatures() {
     List<String> missing = new ArrayList<>();
-    for (String f : List.of("subscribe", "upload", "transparency-log", "notice")) {
+    for (String f :
+        List.of("subscribe", "upload", "transparency-log", "notice", "operator-matching")) {
       if (!s.hasFeature(f)) {
         missing.add(f);
       }
@@ -332,12 +336,24 @@ public final class TransportCases extends CaseBase {
             () -> log.getEntries(GetEntriesRequest.getDefaultInstance()),
             () -> log.getInclusionProof(GetInclusionProofRequest.getDefaultInstance()),
             () -> log.getConsistencyProof(GetConsistencyProofRequest.getDefaultInstance()));
-      default:
+      case "notice":
         return List.of(
             () ->
                 NoticeGrpc.newBlockingStub(ch)
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
                     .queryKeyDestinations(QueryKeyDestinationsRequest.getDefaultInstance()));
+      case "operator-matching":
+        return List.of(
+            () ->
+                OperatorMatchingGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .depositObservations(DepositObservationsRequest.getDefaultInstance()),
+            () ->
+                OperatorMatchingGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .getExposures(GetExposuresRequest.getDefaultInstance()));
+      default:
+        throw new IllegalArgumentException("no optional feature " + feature);
     }
   }
 }

@@ -1,0 +1,328 @@
+package org.fedtrace.node;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fedtrace.matching.Exposure;
+import org.fedtrace.matching.KeyBatch;
+import org.fedtrace.matching.MatchResult;
+import org.fedtrace.matching.Matcher;
+import org.fedtrace.matching.ObservationIndex;
+import org.fedtrace.matching.ProbeMode;
+import org.fedtrace.matching.RiskModel;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.store.OperatorTables;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoredBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator-assisted matching (spec §15): the observations subscribers deposited, durable in the
+ * store and held in an in-memory {@link ObservationIndex} loaded at start, and a follower of the
+ * store's batches (own and received, in commit order) that matches each with the engine and commits
+ * the exposures found together with its progress, so that a crash between storing a batch and
+ * matching it loses nothing, and a crash during a match repeats nothing (R15.16, R15.21).
+ *
+ * <p>Concurrency: the index is not thread-safe for writes, so deposits, the retention drop and the
+ * sunset erasure take the write lock of a read-write lock and matches its read lock. A deposit is
+ * committed and added to the index under the write lock, before it is acknowledged, so every batch
+ * committed after the acknowledgement is matched against it. Matching, the retention purge and the
+ * erasure run one at a time (this object's monitor), so an erasure cannot interleave with the
+ * commit of a match. The store's write lock is always taken last.
+ */
+final class ExposureFinder {
+  private static final Logger LOG = LoggerFactory.getLogger(ExposureFinder.class);
+
+  /** Stored batches read and matched per transaction. */
+  private static final int PAGE = 16;
+
+  private final Store store;
+  private final Matcher engine;
+  private final RiskModel risk;
+  private final NodeMetrics metrics;
+  private final Lifecycle lifecycle;
+  private final Clock clock;
+  private final ExecutorService background;
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private ObservationIndex index;
+
+  private ExposureFinder(
+      Store store,
+      ObservationIndex index,
+      Matcher engine,
+      RiskModel risk,
+      NodeMetrics metrics,
+      Lifecycle lifecycle,
+      Clock clock,
+      ExecutorService background) {
+    this.store = store;
+    this.index = index;
+    this.engine = engine;
+    this.risk = risk;
+    this.metrics = metrics;
+    this.lifecycle = lifecycle;
+    this.clock = clock;
+    this.background = background;
+  }
+
+  /**
+   * Loads the deposited observations from {@code store} into a new index.
+   *
+   * @param threads threads of one match
+   * @param backgroundWork whether {@link #wake} matches on a thread of its own; without, matching
+   *     runs only when {@link #matchStored} is called
+   */
+  static ExposureFinder open(
+      Store store,
+      int threads,
+      RiskModel risk,
+      NodeMetrics metrics,
+      Lifecycle lifecycle,
+      Clock clock,
+      String country,
+      boolean backgroundWork) {
+    long count = store.inReadTransaction(c -> new OperatorTables(c).observationCount());
+    ObservationIndex index = ObservationIndex.create((int) Math.min(count, 1 << 30));
+    store.inReadTransaction(
+        c -> {
+          new OperatorTables(c)
+              .forEachObservation(
+                  (device, o) ->
+                      index.add(
+                          o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), device));
+          return null;
+        });
+    metrics.observationsHeld(index.size());
+    ExecutorService background =
+        backgroundWork
+            ? Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "fedtrace-matching-" + country);
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    LOG.info("event=operator_matching_loaded observations={}", index.size());
+    return new ExposureFinder(
+        store,
+        index,
+        Matcher.create(threads, ProbeMode.DIRECT, risk),
+        risk,
+        metrics,
+        lifecycle,
+        clock,
+        background);
+  }
+
+  /** The risk model's notification threshold. */
+  double threshold() {
+    return risk.threshold();
+  }
+
+  /**
+   * Commits the observations of one device and adds the new ones to the index (R15.13, R15.14).
+   *
+   * @throws org.fedtrace.rules.RuleViolation R15.12 when the device would hold too many
+   */
+  OperatorTables.Deposit deposit(
+      byte[] deviceSha256, List<OperatorTables.Observed> observations, long maxPerDevice) {
+    lock.writeLock().lock();
+    try {
+      OperatorTables.Deposit d =
+          store.inWriteTransaction(
+              c -> new OperatorTables(c).deposit(deviceSha256, observations, maxPerDevice));
+      for (OperatorTables.Observed o : d.stored()) {
+        index.add(o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), d.device());
+      }
+      metrics.observationsDeposited(d.stored().size(), d.duplicates());
+      metrics.observationsHeld(index.size());
+      return d;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** The exposures of the device whose key hashes to {@code deviceSha256}, oldest first. */
+  List<OperatorTables.ExposureRow> exposures(byte[] deviceSha256) {
+    return store.inReadTransaction(c -> new OperatorTables(c).exposures(deviceSha256));
+  }
+
+  /** Schedules {@link #matchStored} on the background thread, once however often it is woken. */
+  void wake() {
+    if (background != null && wakeQueued.compareAndSet(false, true)) {
+      background.execute(
+          () -> {
+            wakeQueued.set(false);
+            try {
+              matchStored();
+            } catch (RuntimeException e) {
+              LOG.error("event=operator_matching_failed error=\"{}\"", e.getMessage(), e);
+            }
+          });
+    }
+  }
+
+  /**
+   * Matches every stored batch that follows the match cursor, page by page, each page committed
+   * with its exposures; stops past the sunset.
+   *
+   * @return the number of batches matched
+   */
+  int matchStored() {
+    int matched = 0;
+    while (true) {
+      synchronized (this) {
+        if (lifecycle.pastSunset()) {
+          return matched;
+        }
+        long cursor = store.inReadTransaction(c -> new OperatorTables(c).matchCursor());
+        Store.Page page = store.batchesWithKeysAfter(cursor, PAGE);
+        if (page.lastPosition() == cursor) {
+          return matched;
+        }
+        matchPage(page);
+        matched += page.batches().size();
+      }
+    }
+  }
+
+  /** Matches the batches of one page and commits what they found with the cursor after them. */
+  private void matchPage(Store.Page page) {
+    List<OperatorTables.ExposureRow> found = new ArrayList<>();
+    List<Revocation> revoked = new ArrayList<>();
+    for (StoredBatch stored : page.batches()) {
+      long t0 = System.nanoTime();
+      DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
+      List<DiagnosisKey> keys = new ArrayList<>(batch.getKeysCount());
+      for (DiagnosisKey k : batch.getKeysList()) {
+        if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
+          revoked.add(new Revocation(batch.getOrigin(), k.getKeyData().toByteArray()));
+        } else {
+          keys.add(k); // R15.18: a revoked key is never matched
+        }
+      }
+      MatchResult result = match(keys);
+      long now = clock.instant().getEpochSecond();
+      long notified = 0;
+      for (Exposure e : result.exposures()) {
+        found.add(
+            new OperatorTables.ExposureRow(
+                e.device(),
+                batch.getOrigin(),
+                keys.get(e.keyIndex()).getKeyData().toByteArray(),
+                ranges(e.intervals()),
+                e.durationSeconds(),
+                e.riskScore(),
+                e.notified(),
+                now));
+        notified += e.notified() ? 1 : 0;
+      }
+      metrics.batchMatched(
+          result.rpis(), result.exposures().size(), notified, (System.nanoTime() - t0) / 1e9);
+    }
+    int[] counts = new int[2];
+    store.inWriteTransaction(
+        c -> {
+          OperatorTables t = new OperatorTables(c);
+          for (Revocation r : revoked) {
+            counts[1] += t.withdraw(r.origin(), r.keyData()); // R15.19
+          }
+          for (OperatorTables.ExposureRow e : found) {
+            counts[0] += t.insertExposure(e) ? 1 : 0;
+          }
+          t.setMatchCursor(page.lastPosition());
+          return null;
+        });
+    if (counts[0] > 0 || counts[1] > 0) {
+      LOG.info(
+          "event=operator_exposures_found batches={} exposures={} withdrawn={}",
+          page.batches().size(),
+          counts[0],
+          counts[1]);
+    }
+  }
+
+  private record Revocation(String origin, byte[] keyData) {}
+
+  private MatchResult match(List<DiagnosisKey> keys) {
+    lock.readLock().lock();
+    try {
+      if (keys.isEmpty() || index.size() == 0) {
+        return new MatchResult(List.of(), 0, 0);
+      }
+      return engine.match(index, KeyBatch.fromProto(keys));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The runs of consecutive values of ascending distinct {@code intervals}, as first-last pairs.
+   */
+  static int[] ranges(int[] intervals) {
+    int[] out = new int[2 * intervals.length];
+    int n = 0;
+    for (int i = 0; i < intervals.length; i++) {
+      if (n == 0 || intervals[i] != out[n - 1] + 1) {
+        out[n++] = intervals[i];
+        out[n++] = intervals[i];
+      } else {
+        out[n - 1] = intervals[i];
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Deletes the observations heard before {@code firstKeptInterval} from the store and the index,
+   * and the exposures that ended before it (R15.22).
+   *
+   * @return observations and exposures deleted
+   */
+  synchronized long[] purge(long firstKeptInterval) {
+    lock.writeLock().lock();
+    try {
+      long[] deleted =
+          store.inWriteTransaction(c -> new OperatorTables(c).deleteBefore(firstKeptInterval));
+      index.dropObservedBefore((int) Math.max(0, Math.min(firstKeptInterval, Integer.MAX_VALUE)));
+      metrics.observationsHeld(index.size());
+      return deleted;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Erases every observation, device key and exposure, from the store and the index (R15.23).
+   *
+   * @return observations and exposures erased
+   */
+  synchronized long[] erase() {
+    lock.writeLock().lock();
+    try {
+      long[] erased = store.inWriteTransaction(c -> new OperatorTables(c).eraseAll());
+      index = ObservationIndex.create(0);
+      metrics.observationsHeld(0);
+      return erased;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Stops the background thread (after the match in progress) and the engine's threads. */
+  void stop() throws InterruptedException {
+    if (background != null) {
+      background.shutdown();
+      background.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    engine.close();
+  }
+}
