@@ -223,7 +223,8 @@ class StoreTest {
   void storedBatchesCarryTheirContentHashAndKeyCount() {
     try (Store s = Store.open(dir)) {
       s.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null);
-      StoredBatch b = s.batch("DE", batch("DE", 1, 1, 7, null).batchId()).orElseThrow();
+      StoredBatch b =
+          s.batch("DE", batch("DE", 1, 1, 7, null).batchId(), Long.MIN_VALUE).orElseThrow();
       assertEquals(7, b.contentSha256()[0]);
       assertEquals(3, b.keyCount());
       assertArrayEquals(new byte[] {1}, b.payload());
@@ -272,5 +273,19 @@ class StoreTest {
   void aReadOnlyStoreMustExist() {
     StoreException e = assertThrows(StoreException.class, () -> Store.openReadOnly(dir));
     assertEquals("there is no store at " + dir.resolve("fedtrace.db"), e.getMessage());
+  }
+
+  @Test
+  void aBatchWithAKeyPastRetentionIsNotServedEvenBeforeThePurge() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null); // oldest key ends at interval 500
+      assertEquals(1, s.batchesAfter(0, 10, "", "", false, 500).batches().size());
+      Store.Page expired = s.batchesAfter(0, 10, "", "", false, 501);
+      assertTrue(expired.batches().isEmpty());
+      assertEquals(1, expired.lastPosition());
+      byte[] id = batch("DE", 1, 1, 7, null).batchId();
+      assertTrue(s.batch("DE", id, 500).isPresent());
+      assertTrue(s.batch("DE", id, 501).isEmpty());
+    }
   }
 }
