@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     name = "keys",
     mixinStandardHelpOptions = true,
     description = "Derive tokens from Temporary Exposure Keys (Exposure Notification v1.2).",
-    subcommands = {KeysCommand.Rpis.class})
+    subcommands = {KeysCommand.Rpis.class, KeysCommand.GaenExportCommand.class})
 public final class KeysCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -112,6 +112,123 @@ public final class KeysCommand implements Runnable {
 
     private CommandLine.ParameterException usage(String message) {
       return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  /** {@code fedtrace keys gaen-export}: read an Exposure Notification server's key export. */
+  @Command(
+      name = "gaen-export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read a key export zip of an Exposure Notification server (export.bin and export.sig),",
+        "check its ECDSA signature and its keys against fedtrace's key rules (spec R4.1-R4.12,",
+        "at the end of the export's window), and print one line per key:",
+        "key_data start period report_type transmission_risk days_since_onset"
+      },
+      exitCodeListHeading = "%nExit status:%n",
+      exitCodeList = {
+        "0:read; signature verified when --public-key was given",
+        "1:unreadable file, bad signature, or keys that break fedtrace's rules",
+        "2:bad option value"
+      })
+  static final class GaenExportCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--file", required = true, paramLabel = "ZIP", description = "The export zip.")
+    java.nio.file.Path file;
+
+    @Option(
+        names = "--public-key",
+        paramLabel = "PEM",
+        description = "The server's export-signing key (PEM PUBLIC KEY, ECDSA P-256).")
+    java.nio.file.Path publicKey;
+
+    @Option(
+        names = "--default-report-type",
+        paramLabel = "N",
+        description =
+            "Report type (1..5) for keys the export gives none (early exports had none);"
+                + " without it such keys break R4.5.")
+    Integer defaultReportType;
+
+    @Option(
+        names = "--retention-days",
+        defaultValue = "14",
+        paramLabel = "N",
+        description = "Retention for the key rules (default: ${DEFAULT-VALUE}).")
+    int retentionDays;
+
+    @Override
+    public Integer call() throws Exception {
+      if (defaultReportType != null && (defaultReportType < 1 || defaultReportType > 5)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--default-report-type must be in 1..5, got " + defaultReportType);
+      }
+      org.fedtrace.batch.GaenExport e;
+      try {
+        e = org.fedtrace.batch.GaenExport.read(file);
+      } catch (java.io.IOException x) {
+        throw new UserError(x.getMessage());
+      }
+      java.util.List<org.fedtrace.proto.v1.DiagnosisKey> keys = new java.util.ArrayList<>();
+      for (org.fedtrace.proto.v1.DiagnosisKey k : e.keys()) {
+        keys.add(
+            k.getReportTypeValue() == 0 && defaultReportType != null
+                ? k.toBuilder().setReportTypeValue(defaultReportType).build()
+                : k);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(
+          "region %s, file %d of %d, window %s to %s, %d keys%n",
+          e.region(),
+          e.batchNumber(),
+          e.batchSize(),
+          java.time.Instant.ofEpochSecond(e.startUnixSeconds()),
+          java.time.Instant.ofEpochSecond(e.endUnixSeconds()),
+          e.keys().size());
+      if (publicKey == null) {
+        out.println("signature: not checked (no --public-key)");
+      } else {
+        try {
+          e.verify(
+              org.fedtrace.crypto.CertificateKeys.ecdsaP256PublicKey(
+                  org.fedtrace.pki.Pem.readPublicKeyInfo(publicKey)));
+        } catch (java.security.SignatureException | java.io.IOException x) {
+          throw new UserError("signature: " + x.getMessage());
+        }
+        out.println("signature: verified");
+      }
+      HexFormat hex = HexFormat.of();
+      for (org.fedtrace.proto.v1.DiagnosisKey k : keys) {
+        out.printf(
+            "%s %d %d %d %d %s%n",
+            hex.formatHex(k.getKeyData().toByteArray()),
+            Integer.toUnsignedLong(k.getRollingStartIntervalNumber()),
+            k.getRollingPeriod(),
+            k.getReportTypeValue(),
+            k.getTransmissionRiskLevel(),
+            k.hasDaysSinceOnsetOfSymptoms() ? k.getDaysSinceOnsetOfSymptoms() : "-");
+      }
+      java.util.List<org.fedtrace.rules.RuleViolation.FieldViolation> bad =
+          new java.util.ArrayList<>();
+      new org.fedtrace.rules.BatchRules(retentionDays, Integer.MAX_VALUE)
+          .checkKeys(keys, "keys", java.time.Instant.ofEpochSecond(e.endUnixSeconds()), bad);
+      out.flush();
+      if (!bad.isEmpty()) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (org.fedtrace.rules.RuleViolation.FieldViolation v :
+            bad.subList(0, Math.min(5, bad.size()))) {
+          err.println("fedtrace: " + v.field() + " " + v.wireDescription());
+        }
+        err.println(
+            "fedtrace: "
+                + bad.size()
+                + " violations of fedtrace's key rules"
+                + (bad.size() > 5 ? " (the first 5 above)" : ""));
+        err.flush();
+        return 1;
+      }
+      return 0;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -53,6 +54,25 @@ public final class CertificateKeys {
     }
     throw new InvalidKeySpecException(
         "unsupported private key type (fedtrace uses ECDSA P-256 and Ed25519)");
+  }
+
+  /**
+   * The ECDSA P-256 public key in a DER SubjectPublicKeyInfo (RFC 5480), as Exposure Notification
+   * servers publish their export-signing keys.
+   *
+   * @throws IllegalArgumentException if {@code spki} is not an ECDSA P-256 public key
+   */
+  public static PublicKey ecdsaP256PublicKey(byte[] spki) {
+    PublicKey key;
+    try {
+      key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(spki));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a DER EC SubjectPublicKeyInfo", e);
+    }
+    if (!CertificateKeyType.ECDSA_P256.matches(key)) {
+      throw new IllegalArgumentException("not an ECDSA P-256 public key");
+    }
+    return key;
   }
 
   /**

@@ -132,7 +132,12 @@ final class BatchExchange implements BindableService {
           BatchRules.throwIfAny(bad);
           Store.Page page =
               store.batchesAfter(
-                  position, max, peer.country(), peer.toString(), !services.forward());
+                  position,
+                  max,
+                  peer.country(),
+                  peer.toString(),
+                  !services.forward(),
+                  services.retentionWindowStart());
           List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
           long next =
               batches.size() < page.batches().size()
@@ -191,7 +196,10 @@ final class BatchExchange implements BindableService {
           StoredBatch b =
               services
                   .store()
-                  .batch(request.getOrigin(), request.getBatchId().toByteArray())
+                  .batch(
+                      request.getOrigin(),
+                      request.getBatchId().toByteArray(),
+                      services.retentionWindowStart())
                   .orElseThrow(
                       () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
           services.sent(List.of(b), peer);

@@ -273,8 +273,9 @@ final class BatchWire {
         bytes = stream.readAllBytes();
         message = parser.parse(bytes);
       } catch (IOException e) {
-        throw Status.INTERNAL
-            .withDescription("Invalid protobuf byte sequence")
+        // malformed input: INVALID_ARGUMENT, as the spec's status table says, not INTERNAL
+        throw Status.INVALID_ARGUMENT
+            .withDescription("the request is not a valid fedtrace.v1 message")
             .withCause(e)
             .asRuntimeException();
       }

@@ -156,7 +156,9 @@ public final class Node {
             scheduler,
             nodeInfo(),
             config.heartbeatMillis(),
-            config.forward());
+            config.forward(),
+            clock,
+            agreement.retentionDays());
     this.batcher =
         new Batcher(
             identity.country(),

@@ -265,7 +265,8 @@ public record NodeConfig(
       rejectUnknown();
       String[] listen = hostPort("listen", text("listen"));
       int batchMaxKeys = integer("batching.maxKeys", 1, 100_000);
-      int maxKeysPerBatch = integer("limits.maxKeysPerBatch", 1, 1_000_000);
+      // R7.5 and R6.12: every node accepts batches of 10,000 keys and messages of 4 MiB
+      int maxKeysPerBatch = integer("limits.maxKeysPerBatch", 10_000, 1_000_000);
       int minKeys = integer("batching.minKeys", 0, 100_000);
       if (minKeys > maxKeysPerBatch) {
         throw new InvalidConfigException(
@@ -290,7 +291,7 @@ public record NodeConfig(
           integer("batching.maxAgeSeconds", 1, 86_400),
           minKeys,
           maxKeysPerBatch,
-          integer("limits.maxMessageBytes", 1024, 256 << 20),
+          integer("limits.maxMessageBytes", 4 << 20, 256 << 20),
           decimal("limits.requestsPerSecondPerPeer"),
           decimal("limits.keysPerSecondPerPeer"),
           longInt("sync.deadlineMillis", 1, 3_600_000),

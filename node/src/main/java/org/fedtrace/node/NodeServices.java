@@ -2,6 +2,7 @@ package org.fedtrace.node;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.pki.OperatorIdentity;
@@ -24,6 +25,8 @@ final class NodeServices {
   private final GetNodeInfoResponse nodeInfo;
   private final long heartbeatMillis;
   private final boolean forward;
+  private final Clock clock;
+  private final int retentionDays;
 
   NodeServices(
       Store store,
@@ -36,7 +39,11 @@ final class NodeServices {
       ScheduledExecutorService scheduler,
       GetNodeInfoResponse nodeInfo,
       long heartbeatMillis,
-      boolean forward) {
+      boolean forward,
+      Clock clock,
+      int retentionDays) {
+    this.clock = clock;
+    this.retentionDays = retentionDays;
     this.store = store;
     this.ingest = ingest;
     this.lifecycle = lifecycle;
@@ -48,6 +55,14 @@ final class NodeServices {
     this.nodeInfo = nodeInfo;
     this.heartbeatMillis = heartbeatMillis;
     this.forward = forward;
+  }
+
+  /**
+   * The retention window's start W (spec §1.3): a batch with a key whose validity ended before this
+   * interval is no longer servable, even before the purge removes the key.
+   */
+  long retentionWindowStart() {
+    return clock.instant().getEpochSecond() / 600 - retentionDays * 144L;
   }
 
   /** Whether batches received from peers are served to other peers too. */

@@ -109,7 +109,13 @@ final class PeerPush {
     Store.Page page =
         services
             .store()
-            .batchesAfter(position, PAGE, peer.country(), peer.toString(), !services.forward());
+            .batchesAfter(
+                position,
+                PAGE,
+                peer.country(),
+                peer.toString(),
+                !services.forward(),
+                services.retentionWindowStart());
     if (page.batches().isEmpty()) {
       if (page.lastPosition() != position) {
         savePosition(page.lastPosition());

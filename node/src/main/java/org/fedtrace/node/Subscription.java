@@ -1,6 +1,7 @@
 package org.fedtrace.node;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,10 +75,21 @@ final class Subscription {
       while (!done && call.isReady()) {
         Store.Page page =
             store.batchesAfter(
-                position, PAGE, peer.country(), peer.toString(), !services.forward());
-        position = page.lastPosition();
-        services.sent(page.batches(), peer);
-        for (StoredBatch b : page.batches()) {
+                position,
+                PAGE,
+                peer.country(),
+                peer.toString(),
+                !services.forward(),
+                services.retentionWindowStart());
+        // at most about 4 MiB per round, so a slow subscriber does not make the node buffer
+        // many large batches: the loop sends more only once the stream is ready again
+        List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
+        position =
+            batches.size() < page.batches().size()
+                ? batches.get(batches.size() - 1).position()
+                : page.lastPosition();
+        services.sent(batches, peer);
+        for (StoredBatch b : batches) {
           send(BatchWire.subscribe(b, Cursor.encode(store.epoch(), b.position()), caughtUp));
         }
         if (page.batches().isEmpty()) {

@@ -102,6 +102,19 @@ public final class Pem {
   }
 
   /**
+   * Reads a file holding one DER SubjectPublicKeyInfo ({@code BEGIN PUBLIC KEY}).
+   *
+   * @throws IOException if the file cannot be read or does not hold exactly one such block
+   */
+  public static byte[] readPublicKeyInfo(Path file) throws IOException {
+    List<PemObject> objects = readObjects(file);
+    if (objects.size() != 1 || !objects.get(0).getType().equals("PUBLIC KEY")) {
+      throw new IOException(file + ": expected one PEM block PUBLIC KEY");
+    }
+    return objects.get(0).getContent();
+  }
+
+  /**
    * Creates {@code file} holding {@code certificates} in order.
    *
    * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists

@@ -409,6 +409,21 @@ public final class Store implements AutoCloseable {
    */
   public Page batchesAfter(
       long position, int max, String excludeOrigin, String excludePeer, boolean ownOnly) {
+    return batchesAfter(position, max, excludeOrigin, excludePeer, ownOnly, Long.MIN_VALUE);
+  }
+
+  /**
+   * Like {@link #batchesAfter(long, int, String, String, boolean)}, also leaving out batches with a
+   * key whose validity ended before interval {@code windowStart} (past retention, spec §1.3), even
+   * before the purge has removed that key.
+   */
+  public Page batchesAfter(
+      long position,
+      int max,
+      String excludeOrigin,
+      String excludePeer,
+      boolean ownOnly,
+      long windowStart) {
     return read(
         c -> {
           List<StoredBatch> out = new ArrayList<>();
@@ -417,7 +432,8 @@ public final class Store implements AutoCloseable {
               c.prepareStatement(
                   "SELECT "
                       + STORED_COLUMNS
-                      + ", servable FROM batch WHERE position > ? ORDER BY position LIMIT ?")) {
+                      + ", servable, oldest_key_end_interval FROM batch WHERE position > ?"
+                      + " ORDER BY position LIMIT ?")) {
             q.setLong(1, position);
             q.setInt(2, max * 4);
             try (ResultSet rs = q.executeQuery()) {
@@ -425,7 +441,7 @@ public final class Store implements AutoCloseable {
                 last = rs.getLong(1);
                 String origin = rs.getString(2);
                 String from = rs.getString(3);
-                boolean servable = rs.getInt(7) == 1;
+                boolean servable = rs.getInt(7) == 1 && rs.getLong(8) >= windowStart;
                 if (servable
                     && !origin.equals(excludeOrigin)
                     && (from == null || (!ownOnly && !from.equals(excludePeer)))) {
@@ -492,7 +508,7 @@ public final class Store implements AutoCloseable {
   public record Page(List<StoredBatch> batches, long lastPosition) {}
 
   /** The stored payload of one servable batch. */
-  public Optional<StoredBatch> batch(String origin, byte[] batchId) {
+  public Optional<StoredBatch> batch(String origin, byte[] batchId, long windowStart) {
     return read(
         c -> {
           try (PreparedStatement q =
@@ -500,9 +516,10 @@ public final class Store implements AutoCloseable {
                   "SELECT "
                       + STORED_COLUMNS
                       + " FROM batch WHERE origin = ? AND batch_id = ? AND servable = 1"
-                      + " AND payload IS NOT NULL")) {
+                      + " AND payload IS NOT NULL AND oldest_key_end_interval >= ?")) {
             q.setString(1, origin);
             q.setBytes(2, batchId);
+            q.setLong(3, windowStart);
             try (ResultSet rs = q.executeQuery()) {
               return rs.next() ? Optional.of(stored(rs)) : Optional.empty();
             }

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Assumptions;
+import org.fedtrace.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,14 +15,9 @@ import org.junit.jupiter.api.Test;
  * checks every value against {@link TokenDeriver}. Skips, saying why, in a clone without it.
  */
 class SharedVectorTest {
-  static final Path SHARED = Path.of("..", "..", "shared", "vectors", "gaen-sample.json");
-
   @Test
   void derivesEveryValueOfTheSharedVector() throws IOException {
-    Path file = SHARED.toAbsolutePath().normalize();
-    Assumptions.assumeTrue(
-        Files.isRegularFile(file),
-        "skipped: " + file + " is absent (it exists beside the project in CI, not in a clone)");
+    Path file = SharedData.require("vectors/gaen-sample.json");
     JsonNode v = new ObjectMapper().readTree(file.toFile());
     HexFormat hex = HexFormat.of();
     TemporaryExposureKey tek = TemporaryExposureKey.of(hex.parseHex(v.get("tek").asText()));

@@ -137,11 +137,11 @@ class BatchWireTest {
   }
 
   @Test
-  void malformedBytesAreRefusedLikeTheGeneratedMarshallerDoes() {
+  void malformedBytesAreRefusedAsInvalidArgument() {
     StatusRuntimeException e =
         assertThrows(StatusRuntimeException.class, () -> parse(new byte[] {0x0a, 0x05, 0x01}));
-    assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
-    assertEquals("Invalid protobuf byte sequence", e.getStatus().getDescription());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("the request is not a valid fedtrace.v1 message", e.getStatus().getDescription());
   }
 
   private static BatchWire.Received<PublishBatchRequest> parse(byte[] bytes) {

@@ -58,7 +58,7 @@ class NodeConfigTest {
         "listen: expected host:port with a port in 1..65535, got 'localhost'",
         refuse("listen: localhost\n"));
     assertEquals(
-        "limits.maxKeysPerBatch: must be in 1..1000000, got 0",
+        "limits.maxKeysPerBatch: must be in 10000..1000000, got 0",
         refuse("limits:\n  maxKeysPerBatch: 0\n"));
     assertEquals(
         "batching.maxAgeSeconds: expected a whole number, got 'soon'",

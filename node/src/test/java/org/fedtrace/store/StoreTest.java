@@ -223,7 +223,8 @@ class StoreTest {
   void storedBatchesCarryTheirContentHashAndKeyCount() {
     try (Store s = Store.open(dir)) {
       s.insertBatch(batch("DE", 1, 1, 7, "DE/a"), null);
-      StoredBatch b = s.batch("DE", batch("DE", 1, 1, 7, null).batchId()).orElseThrow();
+      StoredBatch b =
+          s.batch("DE", batch("DE", 1, 1, 7, null).batchId(), Long.MIN_VALUE).orElseThrow();
       assertEquals(7, b.contentSha256()[0]);
       assertEquals(3, b.keyCount());
       assertArrayEquals(new byte[] {1}, b.payload());
@@ -317,6 +318,20 @@ class StoreTest {
       assertEquals(3, page.lastPosition());
       assertEquals(List.of(), s.batchesWithKeysAfter(3, 10).batches());
       assertEquals(3, s.batchesWithKeysAfter(3, 10).lastPosition());
+    }
+  }
+
+  @Test
+  void aBatchWithAKeyPastRetentionIsNotServedEvenBeforeThePurge() {
+    try (Store s = Store.open(dir)) {
+      s.insertBatch(batch("DE", 1, 1, 7, null), null); // oldest key ends at interval 500
+      assertEquals(1, s.batchesAfter(0, 10, "", "", false, 500).batches().size());
+      Store.Page expired = s.batchesAfter(0, 10, "", "", false, 501);
+      assertTrue(expired.batches().isEmpty());
+      assertEquals(1, expired.lastPosition());
+      byte[] id = batch("DE", 1, 1, 7, null).batchId();
+      assertTrue(s.batch("DE", id, 500).isPresent());
+      assertTrue(s.batch("DE", id, 501).isEmpty());
     }
   }
 }
