@@ -39,10 +39,12 @@ final class InProcessTarget implements Target, AutoCloseable {
   /** The per-peer rate limit the node is configured with, and declares to the suite. */
   private static final double REQUESTS_PER_SECOND = 200;
 
+  /** The configuration of every target: fast heartbeats and the declared rate limit. */
+  private static final String BASE_CONFIG =
+      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n";
+
   /** Operator-assisted mode, so that the cases of §15 run (feature operator-matching). */
-  private static final String CONFIG =
-      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n"
-          + "matching:\n  mode: operator\n";
+  private static final String CONFIG = BASE_CONFIG + "matching:\n  mode: operator\n";
 
   private final Path root;
   private final Set<Fault> faults;
@@ -53,13 +55,17 @@ final class InProcessTarget implements Target, AutoCloseable {
   private final List<InProcessTarget> children = new ArrayList<>();
   private Thread draining;
 
-  private InProcessTarget(Path root, Set<Fault> faults) throws IOException, NodeStartException {
+  private final String config;
+
+  private InProcessTarget(Path root, Set<Fault> faults, String config)
+      throws IOException, NodeStartException {
     this.root = root;
+    this.config = config;
     this.faults = faults;
     this.clock = new MutableClock();
     this.federation =
         TestFederation.create(root.resolve("federation"), clock, COUNTRY)
-            .withConfig(CONFIG)
+            .withConfig(config)
             .withFaults(faults);
     Path authority = Files.createDirectories(root.resolve("authority"));
     federation.pki().authority().writeTo(authority);
@@ -78,13 +84,25 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   /** Starts our node (with {@code faults}) under {@code root}. */
   static InProcessTarget start(Path root, Set<Fault> faults) {
+    return start(root, faults, CONFIG);
+  }
+
+  private static InProcessTarget start(Path root, Set<Fault> faults, String config) {
     try {
-      return new InProcessTarget(root, faults);
+      return new InProcessTarget(root, faults, config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NodeStartException e) {
       throw new IllegalStateException("the node under test did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Starts our node in device mode, the default: it does not list {@code operator-matching}, so the
+   * cases of an unlisted feature (R6.17) have something to check.
+   */
+  static InProcessTarget startDeviceMode(Path root) {
+    return start(root, Set.of(), BASE_CONFIG);
   }
 
   private Identity nodeIdentity() {
@@ -149,7 +167,7 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   private ControlledNodes.ControlledNode startControlled() {
     InProcessTarget child =
-        start(root.resolve("controlled-" + controlled.incrementAndGet()), faults);
+        start(root.resolve("controlled-" + controlled.incrementAndGet()), faults, config);
     synchronized (children) {
       children.add(child);
     }
