@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -106,12 +107,25 @@ final class BenchFederation implements AutoCloseable {
   /** Starts {@code country}'s node with {@code ioThreads} event-loop threads. */
   Node startNode(String country, int ioThreads)
       throws IOException, NodeStartException, NodeConfig.InvalidConfigException {
+    return startNode(country, ioThreads, "", true);
+  }
+
+  /**
+   * Starts {@code country}'s node with {@code ioThreads} event-loop threads, the settings {@code
+   * yaml} (top-level blocks) added to the benchmark's own, and with or without the node's
+   * background work ({@link Node.Options#backgroundWork()}). A node stopped by {@link #stopNode}
+   * starts again on the data it left.
+   */
+  Node startNode(String country, int ioThreads, String yaml, boolean backgroundWork)
+      throws IOException, NodeStartException, NodeConfig.InvalidConfigException {
     Path dir = root.resolve(country);
-    Files.createDirectories(dir);
-    members.get(country).writeTo(dir);
-    Pem.writeCertificates(dir.resolve(PkiFiles.CA_CERTIFICATE), authority.certificate());
-    agreement.writeTo(dir);
     Path config = dir.resolve("node.yaml");
+    if (!Files.exists(config)) {
+      Files.createDirectories(dir);
+      members.get(country).writeTo(dir);
+      Pem.writeCertificates(dir.resolve(PkiFiles.CA_CERTIFICATE), authority.certificate());
+      agreement.writeTo(dir);
+    }
     Files.writeString(
         config,
         String.join(
@@ -123,11 +137,23 @@ final class BenchFederation implements AutoCloseable {
             "limits:",
             "  requestsPerSecondPerPeer: 100000",
             "  keysPerSecondPerPeer: 1000000000",
-            ""));
-    Node node = Node.create(NodeConfig.load(config), Clock.systemUTC());
+            yaml));
+    Node node =
+        Node.create(
+            NodeConfig.load(config),
+            Clock.systemUTC(),
+            new Node.Options(new SecureRandom(), Set.of(), backgroundWork));
     node.start(serverBuilder(node, country, ioThreads));
     nodes.put(country, node);
     return node;
+  }
+
+  /** Stops {@code country}'s node (its files stay). */
+  void stopNode(String country) throws InterruptedException {
+    Node node = nodes.remove(country);
+    if (node != null) {
+      node.stop(Duration.ofSeconds(30));
+    }
   }
 
   private ServerBuilder<?> serverBuilder(Node node, String country, int ioThreads)

@@ -291,7 +291,7 @@ public final class NodeIngestBenchmark {
   }
 
   /** Median time of a small write followed by fsync, in the data folder: the commit's floor. */
-  private static double fsyncMillis(Path root) throws IOException {
+  static double fsyncMillis(Path root) throws IOException {
     Path probe = root.resolve("fsync-probe");
     long[] samples = new long[50];
     try (FileChannel ch =
@@ -494,7 +494,7 @@ public final class NodeIngestBenchmark {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

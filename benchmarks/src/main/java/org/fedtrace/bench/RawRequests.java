@@ -13,13 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.proto.v1.DepositObservationsResponse;
 import org.fedtrace.proto.v1.FederationGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PublishBatchResponse;
 
 /**
- * PublishBatch calls whose request is already serialized: the client sends stored bytes, as an
- * origin or a forwarding node would, so the benchmark measures the receiver rather than the
- * client's encoder.
+ * PublishBatch and DepositObservations calls whose request is already serialized: the client sends
+ * stored bytes, as an origin, a forwarding node or an operator's backend would, so the benchmark
+ * measures the receiver rather than the client's encoder.
  */
 final class RawRequests {
   static final MethodDescriptor<byte[], PublishBatchResponse> PUBLISH =
@@ -27,12 +29,28 @@ final class RawRequests {
               new Bytes(), ProtoUtils.marshaller(PublishBatchResponse.getDefaultInstance()))
           .build();
 
+  static final MethodDescriptor<byte[], DepositObservationsResponse> DEPOSIT =
+      OperatorMatchingGrpc.getDepositObservationsMethod().toBuilder(
+              new Bytes(), ProtoUtils.marshaller(DepositObservationsResponse.getDefaultInstance()))
+          .build();
+
   private RawRequests() {}
 
   /** Sends one serialized PublishBatchRequest with a 60-second deadline (spec §6.2). */
   static void publish(Channel channel, byte[] request, StreamObserver<PublishBatchResponse> out) {
+    send(channel, PUBLISH, request, out);
+  }
+
+  /** Sends one serialized DepositObservationsRequest with a 60-second deadline. */
+  static void deposit(
+      Channel channel, byte[] request, StreamObserver<DepositObservationsResponse> out) {
+    send(channel, DEPOSIT, request, out);
+  }
+
+  private static <R> void send(
+      Channel channel, MethodDescriptor<byte[], R> method, byte[] request, StreamObserver<R> out) {
     ClientCalls.asyncUnaryCall(
-        channel.newCall(PUBLISH, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+        channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
         request,
         out);
   }

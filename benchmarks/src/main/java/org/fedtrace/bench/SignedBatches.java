@@ -77,7 +77,11 @@ final class SignedBatches {
     if (keySets.size() < KEY_SETS) {
       keySets.add(keySet(keysPerBatch));
     }
-    List<DiagnosisKey> keys = keySets.get((int) (sequence % keySets.size()));
+    return request(sequence, keySets.get((int) (sequence % keySets.size())));
+  }
+
+  /** The PublishBatch request of one signed batch of {@code keys}, in their order, serialized. */
+  synchronized byte[] request(long sequence, List<DiagnosisKey> keys) {
     DiagnosisKeyBatch b = signer.sign(unsigned(sequence, keys));
     return PublishBatchRequest.newBuilder().setBatch(b).build().toByteArray();
   }
@@ -94,10 +98,10 @@ final class SignedBatches {
   }
 
   /**
-   * {@code n} random keys in the order of their sorted key records, as an origin sends them
-   * (R8.32), or shuffled.
+   * {@code n} distinct random keys in the order of their sorted key records, as an origin sends
+   * them (R8.32), or shuffled.
    */
-  private List<DiagnosisKey> keySet(int n) {
+  synchronized List<DiagnosisKey> keySet(int n) {
     TreeMap<byte[], DiagnosisKey> byRecord = new TreeMap<>(Arrays::compareUnsigned);
     while (byRecord.size() < n) {
       DiagnosisKey k = key();
