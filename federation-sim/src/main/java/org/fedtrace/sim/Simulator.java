@@ -151,7 +151,9 @@ public final class Simulator {
           f.paddingMinKeys(),
           f.retentionDays(),
           start,
-          scenario.seed());
+          scenario.seed(),
+          false, // the nodes keep device mode until the simulator deposits observations
+          scenario.matching().notifyMinRiskScore());
     }
 
     void schedule(int a) {

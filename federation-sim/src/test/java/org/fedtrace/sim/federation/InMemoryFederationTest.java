@@ -25,7 +25,17 @@ class InMemoryFederationTest {
   private static InMemoryFederation federation(Topology topology, int maxKeys, int padding) {
     FederationSpec spec =
         new FederationSpec(
-            List.of("BE", "NL", "LU", "DE"), topology, "NL", maxKeys, 3600, padding, 14, T0, 1);
+            List.of("BE", "NL", "LU", "DE"),
+            topology,
+            "NL",
+            maxKeys,
+            3600,
+            padding,
+            14,
+            T0,
+            1,
+            false,
+            5);
     return new InMemoryFederation(spec, new SimClock(T0));
   }
 
