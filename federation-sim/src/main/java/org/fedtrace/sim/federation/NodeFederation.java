@@ -163,6 +163,11 @@ public final class NodeFederation implements Federation {
     FederationSetup.deleteQuietly(root);
   }
 
+  /** The store of {@code country}'s node, for tests that check what a node holds. */
+  Store store(String country) {
+    return running(country).node().store();
+  }
+
   private Running running(String country) {
     Running r = nodes.get(country);
     if (r == null) {
