@@ -78,6 +78,21 @@ class SimulateProcessesTest {
   }
 
   @Test
+  void inOperatorMatchingTheNodeProcessesMatchAndTheFiguresAreThoseOfTheNodesInOneJvm()
+      throws Exception {
+    Path processes = dir.resolve("processes");
+    Path oneJvm = dir.resolve("one-jvm");
+
+    assertEquals(0, simulate(processes, "--processes", "--matching", "operator"), err.toString());
+    assertEquals(0, simulate(oneJvm, "--matching", "operator"), err.toString());
+
+    JsonNode r = report(processes);
+    assertTrue(r.at("/privacy/operator_learns_exposures").asLong() > 0, r.toString());
+    assertTrue(r.at("/accuracy/notified").asLong() > 0, r.toString());
+    assertEquals(figures(oneJvm), figures(processes));
+  }
+
+  @Test
   void theHelpListsTheOptionButNotTheNodesHiddenOnes() {
     CommandLine cl = Fedtrace.newCommandLine();
     assertTrue(cl.getSubcommands().get("simulate").getUsageMessage().contains("--processes"));
