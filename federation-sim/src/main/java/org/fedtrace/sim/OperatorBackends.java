@@ -37,7 +37,7 @@ import org.fedtrace.sim.population.Population;
  * matches an observation with the batches it stores after the deposit (R15.16), and no node stores
  * a key before it is uploaded, so the nodes find exactly the exposures they would find if every
  * observation were deposited at its poll; the others would never match anything. (Depositing all of
- * them, 5.8 million in the default run in about 700,000 calls, would take minutes.) Which person
+ * them, 5.8 million in the default run in 1.3 million calls, would take minutes.) Which person
  * heard whom is ground truth the backends use only for this choice.
  *
  * <p>A phone keeps one observation per RPI and interval: when two contacts with the same person

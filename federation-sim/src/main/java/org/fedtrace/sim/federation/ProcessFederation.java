@@ -44,6 +44,8 @@ import org.fedtrace.store.Store;
  * simulated day) and publish what is due, exactly as {@link NodeFederation} calls the nodes in its
  * process, and waits until each has done so. A batch therefore holds the same keys in both
  * federations, and a node's seed (passed on its command line) gives the same batch ids and padding.
+ * Each request ends with the node matching what it stores (operator-assisted mode only); {@link
+ * #matchStored} makes another request once every batch has arrived.
  *
  * <p>Observation: the simulator reads each node's SQLite store, opened read-only from this process
  * (WAL mode lets it read while the node writes), to wait until every node holds every batch, to
