@@ -66,6 +66,8 @@ final class InProcessTarget implements Target, AutoCloseable {
     this.federation =
         TestFederation.create(root.resolve("federation"), clock, COUNTRY)
             .withConfig(config)
+            // the node's default and R21.15's recommendation: the own-batch cases must cope
+            .withMinUploads(3)
             .withFaults(faults);
     Path authority = Files.createDirectories(root.resolve("authority"));
     federation.pki().authority().writeTo(authority);

@@ -73,7 +73,8 @@ public final class Simulator {
 
   /** Hours the federation keeps running after the last day. */
   public static int drainHours(Scenario s) {
-    int batching = (s.federation().batchMaxAgeMinutes() + 59) / 60;
+    // the longest a key can wait for its batch: batch_max_hold (at least batch_max_age)
+    int batching = s.federation().batchMaxHoldHours();
     int polling = s.matching().mode() == MatchingMode.DEVICE ? s.matching().devicePollHours() : 0;
     return batching + polling + 1;
   }
@@ -164,6 +165,8 @@ public final class Simulator {
           scenario.hubCountry(),
           f.batchMaxKeys(),
           f.batchMaxAgeMinutes() * 60L,
+          f.batchMinUploads(),
+          f.batchMaxHoldHours() * 3600L,
           f.paddingMinKeys(),
           f.retentionDays(),
           start,

@@ -22,13 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the keys of accepted uploads into the node's own signed batches, by the batching policy: a
- * batch is published when {@code maxKeys} keys are pending, or when the oldest pending key has
- * waited {@code maxAgeSeconds}. Every batch is padded to at least {@code minKeys} keys with random
- * keys whose metadata is copied from the batch's real keys, so padding is indistinguishable on the
- * wire; a random key matches an observed identifier only with probability 2^-128 per comparison.
- * Keys are sent sorted (R8.32), so their position on the wire reveals nothing. Runs on one thread
- * at a time.
+ * Turns the keys of accepted uploads into the node's own signed batches, by the batching policy of
+ * spec R21.14: a batch is published when {@code maxKeys} keys are pending; or when the oldest
+ * pending key has waited {@code maxAgeSeconds} and the pending keys come from at least {@code
+ * minUploads} uploads, so that a batch hides each uploader among others (R21.15); or, however few
+ * uploads there are, when the oldest has waited {@code maxHoldSeconds}. Every batch is padded to at
+ * least {@code minKeys} keys with random keys whose metadata is copied from the batch's real keys,
+ * so padding is indistinguishable on the wire; a random key matches an observed identifier only
+ * with probability 2^-128 per comparison. Keys are sent sorted (R8.32), so their position on the
+ * wire reveals nothing. Runs on one thread at a time.
  */
 final class Batcher {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -44,6 +46,8 @@ final class Batcher {
   private final int maxKeys;
   private final int maxAgeSeconds;
   private final int minKeys;
+  private final int minUploads;
+  private final int maxHoldSeconds;
 
   Batcher(
       String country,
@@ -56,7 +60,9 @@ final class Batcher {
       Random random,
       int maxKeys,
       int maxAgeSeconds,
-      int minKeys) {
+      int minKeys,
+      int minUploads,
+      int maxHoldSeconds) {
     this.country = country;
     this.signer = signer;
     this.store = store;
@@ -68,6 +74,8 @@ final class Batcher {
     this.maxKeys = maxKeys;
     this.maxAgeSeconds = maxAgeSeconds;
     this.minKeys = minKeys;
+    this.minUploads = minUploads;
+    this.maxHoldSeconds = Math.max(maxHoldSeconds, maxAgeSeconds);
   }
 
   /**
@@ -83,8 +91,10 @@ final class Batcher {
     while (from < pending.size()) {
       int n = Math.min(maxKeys, pending.size() - from);
       boolean full = n == maxKeys;
-      boolean old = now - pending.get(from).acceptedUnixSeconds() >= maxAgeSeconds;
-      if (!full && !old && !flush) {
+      long waited = now - pending.get(from).acceptedUnixSeconds();
+      boolean mixed = waited >= maxAgeSeconds && uploads(pending, from, from + n) >= minUploads;
+      boolean held = waited >= maxHoldSeconds;
+      if (!full && !mixed && !held && !flush) {
         break;
       }
       publish(pending.subList(from, from + n));
@@ -92,6 +102,15 @@ final class Batcher {
       published++;
     }
     return published;
+  }
+
+  /** The number of uploads the pending keys {@code from} (inclusive) to {@code to} come from. */
+  private static int uploads(List<Store.PendingKey> pending, int from, int to) {
+    java.util.Set<ByteString> ids = new java.util.HashSet<>();
+    for (int i = from; i < to; i++) {
+      ids.add(ByteString.copyFrom(pending.get(i).authorizationId()));
+    }
+    return ids.size();
   }
 
   private void publish(List<Store.PendingKey> pending) {

@@ -173,7 +173,9 @@ public final class Node {
             options.random(),
             config.batchMaxKeys(),
             config.batchMaxAgeSeconds(),
-            config.batchMinKeys());
+            config.batchMinKeys(),
+            config.batchMinUploads(),
+            config.batchMaxHoldSeconds());
     this.exposureFinder =
         config.matchingMode() == NodeConfig.MatchingMode.OPERATOR
             ? ExposureFinder.open(

@@ -31,6 +31,8 @@ public record NodeConfig(
     int batchMaxKeys,
     int batchMaxAgeSeconds,
     int batchMinKeys,
+    int batchMinUploads,
+    int batchMaxHoldSeconds,
     int maxKeysPerBatch,
     int maxMessageBytes,
     double requestsPerSecondPerPeer,
@@ -137,7 +139,21 @@ public record NodeConfig(
               "batching.maxAgeSeconds",
               "300",
               "seconds",
-              "publish pending own keys at the latest this long after the oldest arrived"),
+              "publish pending own keys once the oldest has waited this long, if they come from at"
+                  + " least batching.minUploads uploads"),
+          new Setting(
+              "batching.minUploads",
+              "3",
+              "uploads",
+              "mix at least this many uploads in a batch published by age, so that each uploader"
+                  + " hides among others (spec R21.14, R21.15); 1 publishes each upload on its"
+                  + " own"),
+          new Setting(
+              "batching.maxHoldSeconds",
+              "86400",
+              "seconds",
+              "publish pending own keys at the latest this long after the oldest arrived, however"
+                  + " few uploads they come from (at least batching.maxAgeSeconds)"),
           new Setting(
               "batching.minKeys",
               "100",
@@ -272,6 +288,12 @@ public record NodeConfig(
         throw new InvalidConfigException(
             "batching.minKeys: " + minKeys + " exceeds limits.maxKeysPerBatch " + maxKeysPerBatch);
       }
+      int maxAge = integer("batching.maxAgeSeconds", 1, 86_400);
+      int maxHold = integer("batching.maxHoldSeconds", 1, 86_400);
+      if (maxHold < maxAge) {
+        throw new InvalidConfigException(
+            "batching.maxHoldSeconds: must be at least batching.maxAgeSeconds (" + maxAge + ")");
+      }
       long retryInitial = longInt("sync.retryInitialMillis", 1, 3_600_000);
       long retryMax = longInt("sync.retryMaxMillis", 1, 86_400_000);
       if (retryMax < retryInitial) {
@@ -288,8 +310,10 @@ public record NodeConfig(
           bool("federation.forward"),
           peers(),
           Math.min(batchMaxKeys, maxKeysPerBatch),
-          integer("batching.maxAgeSeconds", 1, 86_400),
+          maxAge,
           minKeys,
+          integer("batching.minUploads", 1, 1_000),
+          maxHold,
           maxKeysPerBatch,
           integer("limits.maxMessageBytes", 4 << 20, 256 << 20),
           decimal("limits.requestsPerSecondPerPeer"),

@@ -754,17 +754,23 @@ public final class Store implements AutoCloseable {
           try (Statement s = c.createStatement();
               ResultSet rs =
                   s.executeQuery(
-                      "SELECT id, accepted_unix_seconds, key FROM pending_key ORDER BY id")) {
+                      "SELECT id, accepted_unix_seconds, key, authorization_id FROM pending_key"
+                          + " ORDER BY id")) {
             while (rs.next()) {
-              out.add(new PendingKey(rs.getLong(1), rs.getLong(2), rs.getBytes(3)));
+              out.add(new PendingKey(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4)));
             }
           }
           return out;
         });
   }
 
-  /** A key accepted from an upload, waiting to be published in a batch. */
-  public record PendingKey(long id, long acceptedUnixSeconds, byte[] key) {}
+  /**
+   * A key accepted from an upload, waiting to be published in a batch.
+   *
+   * @param authorizationId the id of the authorization it was uploaded under: one per upload, so
+   *     the batching policy can count the uploads a batch would mix
+   */
+  public record PendingKey(long id, long acceptedUnixSeconds, byte[] key, byte[] authorizationId) {}
 
   // ---- retention and sunset ------------------------------------------------------------------
 

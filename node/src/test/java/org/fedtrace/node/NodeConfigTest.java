@@ -63,6 +63,11 @@ class NodeConfigTest {
     assertEquals(
         "batching.maxAgeSeconds: expected a whole number, got 'soon'",
         refuse("batching:\n  maxAgeSeconds: soon\n"));
+    assertEquals(
+        "batching.maxHoldSeconds: must be at least batching.maxAgeSeconds (600)",
+        refuse("batching:\n  maxAgeSeconds: 600\n  maxHoldSeconds: 300\n"));
+    assertEquals(
+        "batching.minUploads: must be in 1..1000, got 0", refuse("batching:\n  minUploads: 0\n"));
     assertEquals("batchng: unknown setting", refuse("batchng:\n  maxKeys: 3\n"));
     assertEquals("batching.maxKey: unknown setting", refuse("batching:\n  maxKey: 3\n"));
     assertEquals(

@@ -50,6 +50,8 @@ public final class TestFederation implements AutoCloseable {
   private String extraYaml = "";
   private java.util.Set<org.fedtrace.node.Fault> faults = java.util.Set.of();
   private boolean backgroundWork = true;
+  // tests mostly follow one upload into one batch; the mixing policy has tests of its own
+  private int minUploads = 1;
 
   private TestFederation(TestPki pki, Path root, Clock clock) {
     this.pki = pki;
@@ -81,6 +83,15 @@ public final class TestFederation implements AutoCloseable {
   /** Extra YAML appended to every node's configuration (e.g. batching settings). */
   public TestFederation withConfig(String yaml) {
     this.extraYaml = yaml;
+    return this;
+  }
+
+  /**
+   * The nodes' {@code batching.minUploads} (1 unless set): a batch published by age mixes at least
+   * this many uploads.
+   */
+  public TestFederation withMinUploads(int uploads) {
+    this.minUploads = uploads;
     return this;
   }
 
@@ -124,7 +135,9 @@ public final class TestFederation implements AutoCloseable {
     Files.writeString(
         config,
         "listen: 127.0.0.1:7443\ndataDir: data\nmetrics:\n  port: 0\n"
-            + "batching:\n  maxAgeSeconds: 1\n  minKeys: 64\n"
+            + "batching:\n  maxAgeSeconds: 1\n  minKeys: 64\n  minUploads: "
+            + minUploads
+            + "\n"
             + extraYaml);
     return config;
   }

@@ -80,7 +80,10 @@ public final class OriginCases extends CaseBase {
     return observation().batches();
   }
 
-  /** Uploads two keys twice, each time waiting for the node's batch holding them. */
+  /**
+   * Uploads two keys (and two companion uploads) twice, each time waiting for the node's batch
+   * holding them.
+   */
   private Observation observe() {
     if (noOwnBatch(s).isPresent()) {
       return new Observation(List.of(), 0, noOwnBatch(s).get());
@@ -99,6 +102,7 @@ public final class OriginCases extends CaseBase {
         Expect.succeeds(
             "a valid upload",
             () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
+        companionUploads(s);
         if (!awaitBatchWith(sub, country, keys.get(0).getKeyData(), own)) {
           return new Observation(List.of(), 0, ownBatchTimedOut(s));
         }
@@ -108,6 +112,26 @@ public final class OriginCases extends CaseBase {
       throw new IllegalStateException("interrupted", e);
     }
     return new Observation(List.copyOf(own), batches().now(), null);
+  }
+
+  /**
+   * Two more uploads of one key each, made right after the upload whose batch the suite waits for:
+   * a node that closes a batch by age only once it mixes several uploads (R21.14; R21.15 recommends
+   * at least 3) then holds enough to publish within {@link #WAIT}.
+   */
+  static void companionUploads(Session s) {
+    UploadCases uploads = new UploadCases(s);
+    for (int i = 0; i < 2; i++) {
+      List<DiagnosisKey> keys = s.batches().keys(1);
+      UploadDiagnosisKeysRequest r =
+          UploadDiagnosisKeysRequest.newBuilder()
+              .addAllKeys(keys)
+              .setAuthorization(uploads.authorization(keys, a -> a))
+              .build();
+      Expect.succeeds(
+          "a companion upload",
+          () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
+    }
   }
 
   /** Collects own batches into {@code own} until one holds {@code keyData}; false on timeout. */

@@ -71,6 +71,7 @@ record OwnDelivery(
           Expect.succeeds(
               "an upload with a notice commitment",
               () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
+      OriginCases.companionUploads(s);
       if (!OriginCases.awaitBatchWith(sub, country, keys.get(0).getKeyData(), own)) {
         return OriginCases.ownBatchTimedOut(s);
       }

@@ -164,6 +164,8 @@ final class FederationSetup {
     yaml.append("federation:\n  forward: ").append(spec.topology() != Topology.MESH).append('\n');
     yaml.append("batching:\n  maxKeys: ").append(Math.min(spec.batchMaxKeys(), 10_000));
     yaml.append("\n  maxAgeSeconds: ").append(Math.min(spec.batchMaxAgeSeconds(), 86_400));
+    yaml.append("\n  minUploads: ").append(Math.min(spec.batchMinUploads(), 1_000));
+    yaml.append("\n  maxHoldSeconds: ").append(Math.min(spec.batchMaxHoldSeconds(), 86_400));
     yaml.append("\n  minKeys: ").append(Math.min(spec.paddingMinKeys(), 10_000)).append('\n');
     yaml.append("sync:\n  heartbeatSeconds: 1\n  retryInitialMillis: 50\n");
     yaml.append("  retryMaxMillis: 2000\n  idleTimeoutSeconds: 2\n");

@@ -12,8 +12,11 @@ import java.util.List;
  * @param hub the hub's country when {@code topology} is {@link Topology#HUB}; one of {@code
  *     countries}
  * @param batchMaxKeys a node publishes a batch as soon as this many own keys are pending
- * @param batchMaxAgeSeconds a node publishes pending own keys at the latest this long after the
- *     oldest arrived
+ * @param batchMaxAgeSeconds a node publishes pending own keys once the oldest has waited this long,
+ *     if they come from at least {@code batchMinUploads} uploads
+ * @param batchMinUploads uploads a batch published by age mixes at least (spec R21.14)
+ * @param batchMaxHoldSeconds a node publishes pending own keys at the latest this long after the
+ *     oldest arrived, however few uploads they come from
  * @param paddingMinKeys every published batch holds at least this many keys (random padding keys
  *     make up the difference)
  * @param retentionDays the agreement's retention of keys, in days
@@ -32,6 +35,8 @@ public record FederationSpec(
     String hub,
     int batchMaxKeys,
     long batchMaxAgeSeconds,
+    int batchMinUploads,
+    long batchMaxHoldSeconds,
     int paddingMinKeys,
     int retentionDays,
     Instant start,
@@ -47,8 +52,15 @@ public record FederationSpec(
     if (topology == Topology.HUB && !countries.contains(hub)) {
       throw new IllegalArgumentException("the hub " + hub + " is not a member country");
     }
-    if (batchMaxKeys < 1 || batchMaxAgeSeconds < 1 || paddingMinKeys < 0 || retentionDays < 1) {
+    if (batchMaxKeys < 1
+        || batchMaxAgeSeconds < 1
+        || batchMinUploads < 1
+        || paddingMinKeys < 0
+        || retentionDays < 1) {
       throw new IllegalArgumentException("batching, padding and retention must be positive");
+    }
+    if (batchMaxHoldSeconds < batchMaxAgeSeconds) {
+      throw new IllegalArgumentException("the batch hold must be at least the batch age");
     }
     if (!(notifyThreshold >= 0) || Double.isInfinite(notifyThreshold)) {
       throw new IllegalArgumentException("the notification threshold must be a finite score >= 0");

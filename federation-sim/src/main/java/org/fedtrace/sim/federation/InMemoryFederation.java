@@ -63,7 +63,7 @@ public final class InMemoryFederation implements Federation {
           "person " + uploaderId + " uploaded twice; an upload authorization is single use");
     }
     for (DiagnosisKey k : keys) {
-      node.pending.add(new Pending(k, now));
+      node.pending.add(new Pending(k, now, uploaderId));
     }
   }
 
@@ -95,8 +95,17 @@ public final class InMemoryFederation implements Federation {
       while (!origin.pending.isEmpty()) {
         int n = Math.min(spec.batchMaxKeys(), origin.pending.size());
         boolean full = n == spec.batchMaxKeys();
-        boolean old = now - origin.pending.get(0).acceptedSeconds >= spec.batchMaxAgeSeconds();
-        if (!full && !old) {
+        long waited = now - origin.pending.get(0).acceptedSeconds;
+        boolean mixed =
+            waited >= spec.batchMaxAgeSeconds()
+                && origin.pending.subList(0, n).stream()
+                        .mapToInt(Pending::uploaderId)
+                        .distinct()
+                        .count()
+                    >= spec.batchMinUploads();
+        boolean held = waited >= spec.batchMaxHoldSeconds();
+        // the node's policy (spec R21.14)
+        if (!full && !mixed && !held) {
           break;
         }
         List<Pending> due = origin.pending.subList(0, n);
@@ -231,7 +240,7 @@ public final class InMemoryFederation implements Federation {
     return n;
   }
 
-  private record Pending(DiagnosisKey key, long acceptedSeconds) {}
+  private record Pending(DiagnosisKey key, long acceptedSeconds, int uploaderId) {}
 
   private static final class Node {
     final String country;

@@ -126,6 +126,8 @@ public record Overrides(
         f.hub(),
         f.batchMaxKeys(),
         f.batchMaxAgeMinutes(),
+        f.batchMinUploads(),
+        f.batchMaxHoldHours(),
         f.paddingMinKeys(),
         f.retentionDays());
   }

@@ -184,8 +184,11 @@ public record Scenario(
    * @param topology [topology] mesh, hub or chain
    * @param hub [hub] the hub's country for the hub topology; null means the first country
    * @param batchMaxKeys [batch_max_keys] publish a batch when this many keys are pending
-   * @param batchMaxAgeMinutes [batch_max_age_minutes] publish pending keys at the latest this long
-   *     after the oldest arrived
+   * @param batchMaxAgeMinutes [batch_max_age_minutes] publish pending keys once the oldest has
+   *     waited this long, if they come from at least {@code batchMinUploads} uploads
+   * @param batchMinUploads [batch_min_uploads] uploads a batch published by age mixes at least
+   * @param batchMaxHoldHours [batch_max_hold_hours] publish pending keys at the latest this long
+   *     after the oldest arrived, however few uploads they come from
    * @param paddingMinKeys [padding_min_keys] no published batch has fewer keys
    * @param retentionDays [retention_days] days of keys a diagnosed person uploads and nodes keep
    */
@@ -194,6 +197,8 @@ public record Scenario(
       String hub,
       int batchMaxKeys,
       int batchMaxAgeMinutes,
+      int batchMinUploads,
+      int batchMaxHoldHours,
       int paddingMinKeys,
       int retentionDays) {}
 

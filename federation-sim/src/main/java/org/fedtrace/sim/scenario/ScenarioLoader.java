@@ -323,6 +323,8 @@ public final class ScenarioLoader {
             "hub",
             "batch_max_keys",
             "batch_max_age_minutes",
+            "batch_min_uploads",
+            "batch_max_hold_hours",
             "padding_min_keys",
             "retention_days"));
     String hub = f.has("hub") ? member(f, "hub", codes) : null;
@@ -332,11 +334,20 @@ public final class ScenarioLoader {
       throw new InvalidField(
           f.at("padding_min_keys"), "must not exceed batch_max_keys (" + maxKeys + ")");
     }
+    int maxAge = f.integer("batch_max_age_minutes", 1, 1440);
+    int maxHold = f.integer("batch_max_hold_hours", 1, 24);
+    if (maxHold * 60 < maxAge) {
+      throw new InvalidField(
+          f.at("batch_max_hold_hours"),
+          "must be at least batch_max_age_minutes (" + maxAge + " minutes)");
+    }
     return new FederationPolicy(
         choice(f, "topology", Topology::parse),
         hub,
         maxKeys,
-        f.integer("batch_max_age_minutes", 1, 7 * 1440),
+        maxAge,
+        f.integer("batch_min_uploads", 1, 1_000),
+        maxHold,
         padding,
         f.integer("retention_days", 1, 30));
   }

@@ -115,6 +115,8 @@ public final class ScenarioWriter {
     }
     n.put("batch_max_keys", f.batchMaxKeys());
     n.put("batch_max_age_minutes", f.batchMaxAgeMinutes());
+    n.put("batch_min_uploads", f.batchMinUploads());
+    n.put("batch_max_hold_hours", f.batchMaxHoldHours());
     n.put("padding_min_keys", f.paddingMinKeys());
     n.put("retention_days", f.retentionDays());
   }

@@ -30,6 +30,8 @@ class InMemoryFederationTest {
             "NL",
             maxKeys,
             3600,
+            1,
+            3600,
             padding,
             14,
             T0,
@@ -80,6 +82,40 @@ class InMemoryFederationTest {
     for (String c : List.of("BE", "NL", "LU", "DE")) {
       assertEquals(List.of(b), f.receivedSince(c, 0).batches());
     }
+  }
+
+  @Test
+  void aBatchClosedByAgeWaitsForThreeUploadsUnlessItsOldestKeyWaitedTheHold() {
+    FederationSpec spec =
+        new FederationSpec(
+            List.of("BE", "NL"),
+            Topology.MESH,
+            null,
+            100,
+            3600,
+            3,
+            6 * 3600,
+            0,
+            14,
+            T0,
+            1,
+            false,
+            5);
+    InMemoryFederation f = new InMemoryFederation(spec, new SimClock(T0));
+    f.upload("BE", keys(1, 2), 1, at(24));
+    f.upload("BE", keys(11, 2), 2, at(25));
+    f.exchange(at(26));
+    assertEquals(0, f.published().size(), "two uploads are too few");
+    f.upload("BE", keys(21, 2), 3, at(26));
+    f.exchange(at(26));
+    assertEquals(1, f.published().size(), "three uploads, the oldest past the age");
+    assertEquals(6, f.published().get(0).getKeysCount());
+
+    f.upload("BE", keys(31, 2), 4, at(27));
+    f.exchange(at(32));
+    assertEquals(1, f.published().size());
+    f.exchange(at(33));
+    assertEquals(2, f.published().size(), "a lone upload goes out after the hold");
   }
 
   @Test
