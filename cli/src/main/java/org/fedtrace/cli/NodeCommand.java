@@ -207,6 +207,7 @@ public final class NodeCommand implements Callable<Integer> {
                         node.housekeeping();
                       }
                       node.publishDue(false);
+                      node.matchStored(); // operator-assisted matching; nothing in device mode
                     },
                     SIMULATION_POLL);
               } catch (RuntimeException e) {

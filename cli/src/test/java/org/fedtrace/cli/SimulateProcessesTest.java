@@ -78,6 +78,21 @@ class SimulateProcessesTest {
   }
 
   @Test
+  void inOperatorMatchingTheNodeProcessesMatchAndTheFiguresAreThoseOfTheNodesInOneJvm()
+      throws Exception {
+    Path processes = dir.resolve("processes");
+    Path oneJvm = dir.resolve("one-jvm");
+
+    assertEquals(0, simulate(processes, "--processes", "--matching", "operator"), err.toString());
+    assertEquals(0, simulate(oneJvm, "--matching", "operator"), err.toString());
+
+    JsonNode r = report(processes);
+    assertTrue(r.at("/privacy/operator_learns_exposures").asLong() > 0, r.toString());
+    assertTrue(r.at("/accuracy/notified").asLong() > 0, r.toString());
+    assertEquals(figures(oneJvm), figures(processes));
+  }
+
+  @Test
   void theHelpListsTheOptionButNotTheNodesHiddenOnes() {
     CommandLine cl = Fedtrace.newCommandLine();
     assertTrue(cl.getSubcommands().get("simulate").getUsageMessage().contains("--processes"));
@@ -163,7 +178,7 @@ class SimulateProcessesTest {
 
   private static FederationSpec spec() {
     return new FederationSpec(
-        List.of("BE", "NL"), Topology.MESH, null, 1000, 7200, 1, 7200, 30, 14, START, 7);
+        List.of("BE", "NL"), Topology.MESH, null, 1000, 7200, 1, 7200, 30, 14, START, 7, false, 5);
   }
 
   private int simulate(Path outDir, String... more) {

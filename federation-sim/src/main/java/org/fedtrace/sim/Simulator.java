@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.devices.Devices;
+import org.fedtrace.sim.devices.Sightings;
 import org.fedtrace.sim.devices.Teks;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.federation.Federation;
@@ -27,7 +28,6 @@ import org.fedtrace.sim.matching.ObservationIndex;
 import org.fedtrace.sim.matching.Observations;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.DayVisits;
-import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Encounters;
 import org.fedtrace.sim.population.Mobility;
 import org.fedtrace.sim.population.Population;
@@ -39,14 +39,14 @@ import org.fedtrace.sim.truth.GroundTruth;
 /**
  * Runs one scenario: day by day it plans visits, generates contacts, spreads the epidemic and
  * records what phones hear; hour by hour it makes the due uploads, lets the federation exchange,
- * and matches what arrived at each node. After the last day the federation drains (no new contacts
+ * and matches what arrived at each node: in device mode with the simulator's matcher, standing for
+ * the phones; in operator-assisted mode the operators' backends deposit observations at the nodes,
+ * which match ({@link OperatorBackends}). After the last day the federation drains (no new contacts
  * or uploads) until every upload has been published, exchanged, matched and, in device mode,
  * fetched by the phones. The central scheme runs no federation: it is measured from the ground
  * truth afterwards.
  */
 public final class Simulator {
-  private static final long POLL = 60;
-
   private final Scenario scenario;
   private final FederationFactory federations;
   private final ExposureMatcher matcher;
@@ -113,6 +113,11 @@ public final class Simulator {
     final GroundTruth truth = new GroundTruth();
     final Teks teks = new Teks(scenario.seed());
     final boolean federated = scenario.tokenScheme() == TokenScheme.FEDERATED;
+
+    /** Operator-assisted matching: the nodes match, the operators' backends deposit. */
+    final boolean operator = federated && scenario.matching().mode() == MatchingMode.OPERATOR;
+
+    final Polls polls = new Polls(scenario.seed(), scenario.matching().devicePollHours());
     final Notifications notifications = new Notifications(population.size());
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
@@ -120,6 +125,7 @@ public final class Simulator {
         new Uploads(
             population, epidemic, teks, truth, dayZeroEnin, scenario.federation().retentionDays());
     final Federation federation;
+    final OperatorBackends backends;
     final List<ObservationIndex> indexes = new ArrayList<>();
     final long[] markers = new long[population.countries()];
     final long[][] trafficByDay;
@@ -135,7 +141,17 @@ public final class Simulator {
         schedule(a);
       }
       federation = federated ? federations.create(spec(), clock) : null;
-      if (federated) {
+      backends =
+          operator
+              ? new OperatorBackends(
+                  population,
+                  federation,
+                  notifications,
+                  polls,
+                  start,
+                  scenario.federation().retentionDays())
+              : null;
+      if (federated && !operator) {
         population.codes().forEach(c -> indexes.add(matcher.newIndex(c)));
       }
       trafficByDay = new long[scenario.days() + 1][population.countries()];
@@ -154,7 +170,9 @@ public final class Simulator {
           f.paddingMinKeys(),
           f.retentionDays(),
           start,
-          scenario.seed());
+          scenario.seed(),
+          operator,
+          scenario.matching().notifyMinRiskScore());
     }
 
     void schedule(int a) {
@@ -202,6 +220,9 @@ public final class Simulator {
       for (int h = 0; h < drainHours(scenario); h++) {
         tick(scenario.days() * 24 + h);
       }
+      if (operator) {
+        backends.fetchAll(clock.instant());
+      }
       sampleTraffic(scenario.days());
       samples.add(today.sample());
       List<DiagnosisKeyBatch> published = federated ? federation.published() : List.of();
@@ -226,6 +247,12 @@ public final class Simulator {
     }
 
     void hear(Devices devices, DayContacts contacts, int day) {
+      if (operator) {
+        Sightings heard = devices.sightings(contacts);
+        today.observations += heard.size();
+        backends.heard(heard);
+        return;
+      }
       List<Observations> heard = devices.hear(contacts);
       int keep = dayZeroEnin + (day - scenario.federation().retentionDays()) * 144;
       for (int c = 0; c < heard.size(); c++) {
@@ -247,10 +274,16 @@ public final class Simulator {
       if (!federated) {
         return;
       }
+      if (operator && hour % 24 == 0) {
+        backends.beforePurge(now); // the exchange below purges (once a simulated day)
+      }
       if (hour < uploadsByHour.size()) {
         for (int a : uploadsByHour.get(hour)) {
           upload(a, hour, now);
         }
+      }
+      if (operator) {
+        backends.deposit(hour, now);
       }
       long t0 = System.nanoTime();
       federation.exchange(now);
@@ -268,7 +301,11 @@ public final class Simulator {
         arrived.add(keys);
       }
       today.exchangeNanos += System.nanoTime() - t0;
-      match(arrived, hour);
+      if (operator) {
+        matchAtNodes(arrived, now);
+      } else {
+        match(arrived, hour);
+      }
     }
 
     void upload(int agent, int hour, Instant now) {
@@ -281,6 +318,9 @@ public final class Simulator {
       truth.addUpload(agent, hour, data);
       federation.upload(
           population.code(population.home(agent)), List.copyOf(keys.values()), agent, now);
+      if (operator) {
+        backends.uploaded(agent, hour, keys);
+      }
       today.uploads++;
     }
 
@@ -290,9 +330,7 @@ public final class Simulator {
       for (int c = 0; c < arrived.size(); c++) {
         List<DiagnosisKey> keys = arrived.get(c);
         ObservationIndex index = indexes.get(c);
-        for (DiagnosisKey k : keys) {
-          today.rpisMatched += k.getRollingPeriod();
-        }
+        today.rpisMatched += rpis(keys);
         tasks.add(() -> keys.isEmpty() ? List.of() : matcher.match(index, keys));
       }
       List<List<Exposure>> found = runAll(tasks);
@@ -302,6 +340,22 @@ public final class Simulator {
           notice(e, hour);
         }
       }
+    }
+
+    /** Operator-assisted mode: the nodes match what arrived at them. */
+    void matchAtNodes(List<List<DiagnosisKey>> arrived, Instant now) {
+      long t0 = System.nanoTime();
+      federation.matchStored(now);
+      today.matchNanos += System.nanoTime() - t0;
+      arrived.forEach(keys -> today.rpisMatched += rpis(keys));
+    }
+
+    long rpis(List<DiagnosisKey> keys) {
+      long n = 0;
+      for (DiagnosisKey k : keys) {
+        n += k.getRollingPeriod();
+      }
+      return n;
     }
 
     void notice(Exposure e, int hour) {
@@ -317,14 +371,9 @@ public final class Simulator {
       notifications.recordNotification(e.agent(), owner.agent(), notificationHour(e.agent(), hour));
     }
 
-    /** Operator mode: now. Device mode: the phone's next poll (each phone has its own phase). */
+    /** Device mode: the phone's next poll (each phone has its own phase). */
     int notificationHour(int agent, int hour) {
-      if (scenario.matching().mode() == MatchingMode.OPERATOR) {
-        return hour;
-      }
-      int every = scenario.matching().devicePollHours();
-      int phase = (int) Long.remainderUnsigned(Draws.hash(scenario.seed(), POLL, agent, 0), every);
-      return hour + Math.floorMod(phase - hour, every);
+      return polls.next(agent, hour);
     }
 
     <T> List<T> runAll(List<Callable<T>> tasks) {

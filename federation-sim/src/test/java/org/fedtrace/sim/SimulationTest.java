@@ -208,17 +208,6 @@ class SimulationTest {
   }
 
   @Test
-  void operatorMatchingTellsTheOperator() throws Exception {
-    Scenario operator = scenario("", "matching: {mode: operator}\n");
-    Report r = run(operator);
-
-    assertTrue(r.main().privacy().operatorLearnsExposures() >= r.main().accuracy().notified());
-    assertTrue(r.main().accuracy().notified() > 0);
-    assertTrue(
-        r.main().latency().crossBorderP50Hours() <= report.main().latency().crossBorderP50Hours());
-  }
-
-  @Test
   void theCentralSchemeRunsNoFederation() throws Exception {
     Scenario central = scenario("", "token_scheme: central\n");
     Report r = run(central);

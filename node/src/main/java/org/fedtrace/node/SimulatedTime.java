@@ -32,11 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  *
  * <p>An exchange request asks each node to do what an in-process node does when the simulator calls
- * {@link Node#housekeeping} (only when a housekeeping request came with it) and {@link
- * Node#publishDue}: the simulator makes the request after the uploads of a simulated hour and waits
- * until every node has finished it, so a batch holds the same keys as with nodes in the simulator's
- * process, whatever the processes' timing. The nodes run with their own background batching and
- * purging off.
+ * {@link Node#housekeeping} (only when a housekeeping request came with it), {@link
+ * Node#publishDue} and {@link Node#matchStored} (which matches only in operator-assisted mode): the
+ * simulator makes the request after the uploads of a simulated hour and waits until every node has
+ * finished it, so a batch holds the same keys as with nodes in the simulator's process, whatever
+ * the processes' timing; in operator-assisted mode it makes a second request at the same simulated
+ * time once every node holds every batch, so that each matches what arrived (publishing nothing
+ * more). The nodes run with their own background batching, purging and matching off.
  *
  * <p>Memory model: words are read and written with volatile semantics through a {@link VarHandle}
  * view of the mapped buffer (aligned 8-byte accesses, which are atomic). The Java memory model
@@ -158,7 +160,7 @@ public final class SimulatedTime implements AutoCloseable {
 
   /**
    * Asks every node for an exchange (the simulator's side): housekeeping first when {@code
-   * housekeeping}, then publishing what is due.
+   * housekeeping}, then publishing what is due and matching what is stored.
    *
    * @return the request's number, which {@link #finished} reaches when a node is done with it
    */
@@ -180,7 +182,7 @@ public final class SimulatedTime implements AutoCloseable {
   @FunctionalInterface
   public interface Exchange {
     /**
-     * Runs housekeeping when asked, then publishes what is due.
+     * Runs housekeeping when asked, then publishes what is due and matches what is stored.
      *
      * @throws RuntimeException when the node cannot; the slot is then marked {@link #FAILED}
      */

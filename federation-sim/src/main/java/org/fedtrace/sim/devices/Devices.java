@@ -61,11 +61,29 @@ public final class Devices {
 
   /** What the phones heard during the contacts of one day, by observer's home country index. */
   public List<Observations> hear(DayContacts contacts) {
+    return byCountry(rows(contacts));
+  }
+
+  /** What the phones heard during the contacts of one day, grouped by the person heard. */
+  public Sightings sightings(DayContacts contacts) {
+    Rows r = rows(contacts);
+    return new Sightings(
+        contacts.day(),
+        r.size,
+        r.rpis,
+        r.intervals,
+        r.observers,
+        r.minutes,
+        r.attenuation,
+        start.clone());
+  }
+
+  private Rows rows(DayContacts contacts) {
     int total = count(contacts);
     Rows rows = new Rows(total);
     fill(contacts, rows);
     derive(contacts.day(), rows);
-    return byCountry(rows);
+    return rows;
   }
 
   private int count(DayContacts c) {

@@ -1,18 +1,22 @@
 package org.fedtrace.sim.federation;
 
+import com.google.protobuf.ByteString;
 import java.time.Instant;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.Exposure;
+import org.fedtrace.proto.v1.Observation;
 
 /**
  * The federation of one simulation run: one node per country, seen from the simulator.
  *
  * <p>The simulator talks to the federation only through this interface, and only with what a real
- * deployment would carry: diagnosis keys and time. Keys reach other countries only by being
- * published in batches and exchanged between nodes; matching works on what {@link #receivedSince}
- * returns, never on the simulator's own copies. Who a key belongs to is the simulator's ground
- * truth and never comes back from here.
+ * deployment would carry: diagnosis keys and time, and in operator-assisted matching what an
+ * operator's backend sends its own node (device keys and observations). Keys reach other countries
+ * only by being published in batches and exchanged between nodes; matching works on what {@link
+ * #receivedSince} returns, never on the simulator's own copies. Who a key belongs to is the
+ * simulator's ground truth and never comes back from here.
  *
  * <p>All methods are called from one thread, in simulated-time order.
  */
@@ -43,6 +47,32 @@ public interface Federation extends AutoCloseable {
    */
   Received receivedSince(String country, long marker);
 
+  /**
+   * Operator-assisted matching (spec §15; the federation was created with {@link
+   * FederationSpec#operatorMatching}): each deposit through the DepositObservations RPC of its
+   * device's home node, called as that country's operator; returns when every one is acknowledged.
+   *
+   * @param simTime the simulated time of the deposits
+   * @throws IllegalStateException if a node refuses a deposit
+   */
+  void deposit(List<Deposit> deposits, Instant simTime);
+
+  /**
+   * Operator-assisted matching: the exposures each device's home node holds for it (the
+   * GetExposures RPC, called as that country's operator), in the order of {@code devices}.
+   *
+   * @param simTime the simulated time of the calls
+   * @throws IllegalStateException if a node refuses a call
+   */
+  List<List<Exposure>> exposures(List<Device> devices, Instant simTime);
+
+  /**
+   * Operator-assisted matching: lets every node match the batches it stores and has not matched yet
+   * against the observations deposited so far; returns when all have done so. Nodes in device mode
+   * match nothing.
+   */
+  void matchStored(Instant simTime);
+
   /** Bytes {@code country}'s node has sent plus received in federation exchange so far. */
   long trafficBytes(String country);
 
@@ -55,6 +85,26 @@ public interface Federation extends AutoCloseable {
   /** Stops the nodes and releases their resources. */
   @Override
   void close();
+
+  /**
+   * A device known to its home node by its device key (spec R15.26).
+   *
+   * @param country the home node's country
+   * @param key the 16 random bytes the device chose
+   */
+  record Device(String country, ByteString key) {}
+
+  /**
+   * One DepositObservations call.
+   *
+   * @param observations 1..10,000 observations, at most one per RPI and interval
+   */
+  record Deposit(Device device, List<Observation> observations) {
+    /** Copies the list. */
+    public Deposit {
+      observations = List.copyOf(observations);
+    }
+  }
 
   /**
    * Batches that arrived at a node.

@@ -1,6 +1,9 @@
 package org.fedtrace.sim.federation;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -13,12 +16,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.NodeConfig;
 import org.fedtrace.pki.Agreement;
@@ -29,7 +37,12 @@ import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.Pem;
 import org.fedtrace.pki.PkiFiles;
+import org.fedtrace.proto.v1.DepositObservationsRequest;
 import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.Exposure;
+import org.fedtrace.proto.v1.GetExposuresRequest;
+import org.fedtrace.proto.v1.GetExposuresResponse;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysRequest;
 import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.transport.MutualTls;
@@ -40,10 +53,23 @@ import org.fedtrace.upload.Authorizations;
  * ProcessFederation} one process per node) set up alike: a federation authority created for the
  * run; per country an operator with TLS and signing certificates, a health authority, and a folder
  * holding the node's files and configuration; the signed agreement naming them all; the push links
- * of the topology; each node's seed; and uploads through a node's Upload RPC.
+ * of the topology; each node's seed; uploads through a node's Upload RPC; and, in operator-assisted
+ * matching, the operator backend's calls of a node's OperatorMatching service.
  */
 final class FederationSetup {
   private static final String FEDERATION = "simulation";
+
+  /**
+   * The nodes' per-caller request rate in operator-assisted matching: the simulated clock stands
+   * still during a simulated hour, so the default (200 a second) would refuse all but 200 of the
+   * operator backend's calls in each hour.
+   */
+  private static final long OPERATOR_RATE = 1_000_000_000L;
+
+  /** OperatorMatching calls one run keeps in flight at once. */
+  private static final int IN_FLIGHT = 64;
+
+  private static final long DEADLINE_SECONDS = 30;
 
   private final FederationSpec spec;
   private final Path root;
@@ -124,8 +150,9 @@ final class FederationSetup {
 
   /**
    * Writes the member's {@code node.yaml}: the spec's batching and padding (capped at what the node
-   * accepts), forwarding for hub and chain, prompt retries and heartbeats, and the given listener,
-   * metrics port and peers.
+   * accepts), forwarding for hub and chain, prompt retries and heartbeats, the given listener,
+   * metrics port and peers, and in operator-assisted matching the mode, the notification threshold
+   * and a request rate that the operator backend's calls fit in.
    *
    * @return the file
    */
@@ -143,6 +170,13 @@ final class FederationSetup {
     yaml.append("sync:\n  heartbeatSeconds: 1\n  retryInitialMillis: 50\n");
     yaml.append("  retryMaxMillis: 2000\n  idleTimeoutSeconds: 2\n");
     yaml.append("metrics:\n  port: ").append(metricsPort).append('\n');
+    if (spec.operatorMatching()) {
+      yaml.append("matching:\n  mode: operator\n  notifyThreshold: ")
+          .append(Math.max(spec.notifyThreshold(), Double.MIN_VALUE))
+          .append('\n');
+      // the backend's calls of one simulated hour all happen at one instant of the nodes' clock
+      yaml.append("limits:\n  requestsPerSecondPerPeer: ").append(OPERATOR_RATE).append('\n');
+    }
     if (!peers.isEmpty()) {
       yaml.append("peers:\n");
       for (NodeConfig.PeerConfig p : peers) {
@@ -253,6 +287,119 @@ final class FederationSetup {
               + e.getStatus().getDescription(),
           e);
     }
+  }
+
+  /**
+   * Deposits through the OperatorMatching service of each device's home node, over the channel
+   * {@code channels} gives for the country (one of that country's operator), several calls in
+   * flight at once.
+   *
+   * @throws IllegalStateException if a node refuses a deposit
+   */
+  void deposit(List<Federation.Deposit> deposits, Function<String, ManagedChannel> channels) {
+    pipelined(
+        deposits.size(),
+        i -> deposits.get(i).device().country(),
+        i -> {
+          Federation.Deposit d = deposits.get(i);
+          return OperatorMatchingGrpc.newFutureStub(channels.apply(d.device().country()))
+              .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+              .depositObservations(
+                  DepositObservationsRequest.newBuilder()
+                      .setDeviceKey(d.device().key())
+                      .addAllObservations(d.observations())
+                      .build());
+        },
+        i ->
+            "node " + member(deposits.get(i).device().country()).identity() + " refused a deposit");
+  }
+
+  /**
+   * The exposures each device's home node holds for it, in the order of {@code devices}, several
+   * calls in flight at once.
+   *
+   * @throws IllegalStateException if a node refuses a call
+   */
+  List<List<Exposure>> exposures(
+      List<Federation.Device> devices, Function<String, ManagedChannel> channels) {
+    List<GetExposuresResponse> answers =
+        pipelined(
+            devices.size(),
+            i -> devices.get(i).country(),
+            i ->
+                OperatorMatchingGrpc.newFutureStub(channels.apply(devices.get(i).country()))
+                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .getExposures(
+                        GetExposuresRequest.newBuilder()
+                            .setDeviceKey(devices.get(i).key())
+                            .build()),
+            i -> "node " + member(devices.get(i).country()).identity() + " refused GetExposures");
+    return answers.stream().map(GetExposuresResponse::getExposuresList).toList();
+  }
+
+  /**
+   * Makes {@code n} calls with at most {@link #IN_FLIGHT} outstanding, and returns their answers in
+   * call order.
+   *
+   * @throws IllegalStateException naming the first call that failed ({@code failure}) and its
+   *     status
+   */
+  private static <T> List<T> pipelined(
+      int n,
+      IntFunction<String> country,
+      IntFunction<ListenableFuture<T>> call,
+      IntFunction<String> failure) {
+    Semaphore slots = new Semaphore(IN_FLIGHT);
+    List<ListenableFuture<T>> calls = new ArrayList<>(Collections.nCopies(n, null));
+    try {
+      for (int i : roundRobin(n, country)) {
+        slots.acquire();
+        ListenableFuture<T> f = call.apply(i);
+        f.addListener(slots::release, MoreExecutors.directExecutor());
+        calls.set(i, f);
+      }
+      List<T> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        try {
+          out.add(calls.get(i).get());
+        } catch (ExecutionException e) {
+          Status status = Status.fromThrowable(e.getCause());
+          throw new IllegalStateException(
+              failure.apply(i) + ": " + status.getCode() + " " + status.getDescription(),
+              e.getCause());
+        }
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while calling the simulated nodes", e);
+    } finally {
+      for (ListenableFuture<T> f : calls) {
+        if (f != null) {
+          f.cancel(false); // nothing is left running after a failure
+        }
+      }
+    }
+  }
+
+  /**
+   * The indexes {@code 0..n-1} taking turns between countries, so that the calls in flight keep
+   * every node busy (a node commits one deposit at a time).
+   */
+  private static List<Integer> roundRobin(int n, IntFunction<String> country) {
+    Map<String, List<Integer>> byCountry = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      byCountry.computeIfAbsent(country.apply(i), c -> new ArrayList<>()).add(i);
+    }
+    List<Integer> out = new ArrayList<>(n);
+    for (int turn = 0; out.size() < n; turn++) {
+      for (List<Integer> calls : byCountry.values()) {
+        if (turn < calls.size()) {
+          out.add(calls.get(turn));
+        }
+      }
+    }
+    return out;
   }
 
   /** Deletes {@code dir} and everything in it, quietly (a temporary folder left is no failure). */

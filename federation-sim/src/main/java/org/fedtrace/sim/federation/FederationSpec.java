@@ -23,6 +23,11 @@ import java.util.List;
  * @param start the simulated time at which the run starts
  * @param seed the run's seed; an implementation may derive its randomness (padding, batch ids) from
  *     it so that runs repeat exactly
+ * @param operatorMatching whether the nodes run operator-assisted matching (spec §15, {@code
+ *     matching.mode: operator}) instead of device mode
+ * @param notifyThreshold in operator-assisted matching, the risk score from which a node notifies
+ *     an exposure ({@code matching.notifyThreshold}; a node takes only positive values, so 0 stands
+ *     for the smallest positive one)
  */
 public record FederationSpec(
     List<String> countries,
@@ -35,7 +40,9 @@ public record FederationSpec(
     int paddingMinKeys,
     int retentionDays,
     Instant start,
-    long seed) {
+    long seed,
+    boolean operatorMatching,
+    double notifyThreshold) {
   /** Validates the spec and copies the country list. */
   public FederationSpec {
     countries = List.copyOf(countries);
@@ -54,6 +61,9 @@ public record FederationSpec(
     }
     if (batchMaxHoldSeconds < batchMaxAgeSeconds) {
       throw new IllegalArgumentException("the batch hold must be at least the batch age");
+    }
+    if (!(notifyThreshold >= 0) || Double.isInfinite(notifyThreshold)) {
+      throw new IllegalArgumentException("the notification threshold must be a finite score >= 0");
     }
   }
 }

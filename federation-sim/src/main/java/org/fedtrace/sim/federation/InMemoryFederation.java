@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.Set;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.sim.SimClock;
 
@@ -200,6 +201,35 @@ public final class InMemoryFederation implements Federation {
   @Override
   public void close() {
     nodes.clear();
+  }
+
+  /**
+   * Not offered: the stand-in has no operator-assisted matching.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public void deposit(List<Deposit> deposits, Instant simTime) {
+    throw noOperatorMatching();
+  }
+
+  /**
+   * Not offered: the stand-in has no operator-assisted matching.
+   *
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public List<List<Exposure>> exposures(List<Device> devices, Instant simTime) {
+    throw noOperatorMatching();
+  }
+
+  /** Nothing to do: the stand-in's nodes never match (device mode). */
+  @Override
+  public void matchStored(Instant simTime) {}
+
+  private static UnsupportedOperationException noOperatorMatching() {
+    return new UnsupportedOperationException(
+        "the in-memory federation has no operator-assisted matching; use NodeFederation");
   }
 
   private Node node(String country) {

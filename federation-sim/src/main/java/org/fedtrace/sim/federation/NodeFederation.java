@@ -19,6 +19,7 @@ import org.fedtrace.node.NodeConfig;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.sim.SimClock;
 import org.fedtrace.sim.federation.FederationSetup.Member;
 import org.fedtrace.store.Store;
@@ -29,7 +30,10 @@ import org.fedtrace.store.Store;
  * and its own mutual-TLS listener on a loopback port. Nodes push to each other as the topology
  * says; uploads go through each node's Upload RPC with an authorization from the country's health
  * authority; keys cross borders only through the protocol. The nodes run on the simulated clock,
- * with their background work off: the simulator drives their batching and retention purge on it.
+ * with their background work off: the simulator drives their batching, retention purge and, in
+ * operator-assisted matching, their matching on it. The operator backend's deposits and queries go
+ * through each node's OperatorMatching service over the same channel as uploads (the country's
+ * operator certificate).
  */
 public final class NodeFederation implements Federation {
   private final SimClock clock;
@@ -39,7 +43,7 @@ public final class NodeFederation implements Federation {
   private StoreWatch watch;
   private long lastHousekeepingDay = Long.MIN_VALUE;
 
-  /** One country's node and the simulator's upload channel to it. */
+  /** One country's node and the simulator's channel to it, as the country's operator. */
   private record Running(Member member, Node node, ManagedChannel uploads) {}
 
   /** Issues the PKI and agreement, starts one node per country and connects the topology. */
@@ -113,6 +117,21 @@ public final class NodeFederation implements Federation {
   }
 
   @Override
+  public void deposit(List<Deposit> deposits, Instant simTime) {
+    setup.deposit(deposits, country -> running(country).uploads());
+  }
+
+  @Override
+  public List<List<Exposure>> exposures(List<Device> devices, Instant simTime) {
+    return setup.exposures(devices, country -> running(country).uploads());
+  }
+
+  @Override
+  public void matchStored(Instant simTime) {
+    nodes.values().forEach(r -> r.node().matchStored());
+  }
+
+  @Override
   public Received receivedSince(String country, long marker) {
     running(country);
     return watch.receivedSince(country, marker);
@@ -142,6 +161,11 @@ public final class NodeFederation implements Federation {
       }
     }
     FederationSetup.deleteQuietly(root);
+  }
+
+  /** The store of {@code country}'s node, for tests that check what a node holds. */
+  Store store(String country) {
+    return running(country).node().store();
   }
 
   private Running running(String country) {

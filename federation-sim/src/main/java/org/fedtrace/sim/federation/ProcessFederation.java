@@ -26,6 +26,7 @@ import org.fedtrace.node.NodeConfig;
 import org.fedtrace.node.SimulatedTime;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.sim.SimClock;
 import org.fedtrace.sim.federation.FederationSetup.Member;
 import org.fedtrace.store.Store;
@@ -43,6 +44,8 @@ import org.fedtrace.store.Store;
  * simulated day) and publish what is due, exactly as {@link NodeFederation} calls the nodes in its
  * process, and waits until each has done so. A batch therefore holds the same keys in both
  * federations, and a node's seed (passed on its command line) gives the same batch ids and padding.
+ * Each request ends with the node matching what it stores (operator-assisted mode only); {@link
+ * #matchStored} makes another request once every batch has arrived.
  *
  * <p>Observation: the simulator reads each node's SQLite store, opened read-only from this process
  * (WAL mode lets it read while the node writes), to wait until every node holds every batch, to
@@ -274,21 +277,57 @@ public final class ProcessFederation implements Federation {
     long day = simTime.getEpochSecond() / 86_400;
     boolean housekeeping = day != lastHousekeepingDay;
     lastHousekeepingDay = day;
-    long request = time.request(housekeeping);
+    awaitFinished(time.request(housekeeping));
+    watch.awaitSynced(this::checkAlive);
+  }
+
+  /**
+   * Another request after {@link #exchange} at the same simulated time: each node publishes nothing
+   * more (nothing was uploaded since, and the time is the same) and matches what it stores.
+   */
+  @Override
+  public void matchStored(Instant simTime) {
+    time.advanceTo(simTime);
+    awaitFinished(time.request(false));
+  }
+
+  /** Waits until every node has finished {@code request}. */
+  private void awaitFinished(long request) {
     long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
     for (Child c : children) {
       for (long done = time.finished(c.slot); done != request; done = time.finished(c.slot)) {
         if (done == SimulatedTime.FAILED) {
-          throw failure(c, "could not publish or purge");
+          throw failure(c, "could not publish, purge or match");
         }
         checkAlive();
         if (System.nanoTime() > deadline) {
-          throw failure(c, "did not publish within " + REQUEST_TIMEOUT.toSeconds() + " s");
+          throw failure(c, "did not finish a request within " + REQUEST_TIMEOUT.toSeconds() + " s");
         }
         LockSupport.parkNanos(100_000);
       }
     }
-    watch.awaitSynced(this::checkAlive);
+  }
+
+  @Override
+  public void deposit(List<Deposit> deposits, Instant simTime) {
+    time.advanceTo(simTime);
+    try {
+      setup.deposit(deposits, country -> child(country).uploads);
+    } catch (IllegalStateException e) {
+      checkAlive();
+      throw e;
+    }
+  }
+
+  @Override
+  public List<List<Exposure>> exposures(List<Device> devices, Instant simTime) {
+    time.advanceTo(simTime);
+    try {
+      return setup.exposures(devices, country -> child(country).uploads);
+    } catch (IllegalStateException e) {
+      checkAlive();
+      throw e;
+    }
   }
 
   @Override

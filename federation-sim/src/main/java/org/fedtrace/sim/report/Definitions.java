@@ -49,6 +49,7 @@ public final class Definitions {
                   + " (`domestic_notification_p50_hours`: the same country). Device mode: the"
                   + " phone's first poll after the batch reached its home node (phones poll every"
                   + " `device_poll_hours`, each with its own phase); operator mode: the hour the"
+                  + " node found the exposure (its `matched_unix_seconds`), which is the hour the"
                   + " batch reached the node; central: the report hour. Hour resolution."),
           new Definition(
               "bytes_per_node_per_day",
@@ -63,7 +64,8 @@ public final class Definitions {
               "RPIs matched divided by the wall-clock seconds spent matching. RPIs matched: for"
                   + " every node and every diagnosis key that arrived at it (its own and foreign"
                   + " ones, padding included), the key's `rolling_period`, the RPIs derived from"
-                  + " it and looked up among the country's observations."),
+                  + " it and looked up among the country's observations. Operator mode: the"
+                  + " seconds the nodes spent matching, among the observations deposited."),
           new Definition(
               "keys_exchanged_per_second",
               "keys exchanged divided by the wall-clock seconds spent in federation exchange"
@@ -115,9 +117,9 @@ public final class Definitions {
           new Definition(
               "operator_learns_exposures",
               "people of whom an operator or the tracker learns that they were exposed. device"
-                  + " mode: 0, phones match locally. operator mode: everybody with at least one"
-                  + " match at their home node, notified or not. central: everybody the tracker"
-                  + " notified."),
+                  + " mode: 0, phones match locally. operator mode: everybody for whom their home"
+                  + " node holds at least one exposure, notified or not, as the nodes' GetExposures"
+                  + " answers show. central: everybody the tracker notified."),
           new Definition(
               "people_whose_data_left_home",
               "federated: uploaders, when the federation has at least two nodes (their keys"

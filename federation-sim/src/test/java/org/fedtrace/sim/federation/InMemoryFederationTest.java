@@ -35,7 +35,9 @@ class InMemoryFederationTest {
             padding,
             14,
             T0,
-            1);
+            1,
+            false,
+            5);
     return new InMemoryFederation(spec, new SimClock(T0));
   }
 
@@ -86,7 +88,19 @@ class InMemoryFederationTest {
   void aBatchClosedByAgeWaitsForThreeUploadsUnlessItsOldestKeyWaitedTheHold() {
     FederationSpec spec =
         new FederationSpec(
-            List.of("BE", "NL"), Topology.MESH, null, 100, 3600, 3, 6 * 3600, 0, 14, T0, 1);
+            List.of("BE", "NL"),
+            Topology.MESH,
+            null,
+            100,
+            3600,
+            3,
+            6 * 3600,
+            0,
+            14,
+            T0,
+            1,
+            false,
+            5);
     InMemoryFederation f = new InMemoryFederation(spec, new SimClock(T0));
     f.upload("BE", keys(1, 2), 1, at(24));
     f.upload("BE", keys(11, 2), 2, at(25));
