@@ -125,8 +125,20 @@ final class Batcher {
       }
     }
     int real = keys.size();
+    // each real key lends its metadata to padding keys in turn, in a fresh random order each
+    // round, so every real key has as many lookalikes as any other (±1): a key drawn less often
+    // would stand out to a peer linking one person's keys across days (spec §23.2, §23.3)
+    int[] order = new int[real];
+    for (int i = 0; i < real; i++) {
+      order[i] = i;
+    }
+    int next = real;
     while (keys.size() < minKeys) {
-      keys.add(padding(keys.get(random.nextInt(real))));
+      if (next == real) {
+        shuffle(order);
+        next = 0;
+      }
+      keys.add(padding(keys.get(order[next++])));
     }
     // R8.32: keys go out in the order of their sorted key records, so the position of a key
     // tells nothing (not which keys are padding, nor which came from the same upload)
@@ -180,6 +192,15 @@ final class Batcher {
         batch.getSequence(),
         keys.size(),
         keys.size() - real);
+  }
+
+  private void shuffle(int[] a) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
   }
 
   /** A random key with the metadata of {@code template}. */

@@ -121,8 +121,19 @@ public final class InMemoryFederation implements Federation {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(due.size(), spec.paddingMinKeys()));
     due.forEach(p -> keys.add(p.key));
     int real = keys.size();
+    // as the node does: every real key lends its metadata in turn, in a fresh order each round
+    List<Integer> order = new ArrayList<>();
+    int next = real;
     while (keys.size() < spec.paddingMinKeys()) {
-      DiagnosisKey template = keys.get(random.nextInt(real));
+      if (next == real) {
+        order.clear();
+        for (int i = 0; i < real; i++) {
+          order.add(i);
+        }
+        java.util.Collections.shuffle(order, random);
+        next = 0;
+      }
+      DiagnosisKey template = keys.get(order.get(next++));
       keys.add(template.toBuilder().setKeyData(ByteString.copyFrom(bytes(16))).build());
     }
     keys.sort(CANONICAL);
