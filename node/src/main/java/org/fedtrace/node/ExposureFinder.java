@@ -3,9 +3,11 @@ package org.fedtrace.node;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.fedtrace.matching.Exposure;
 import org.fedtrace.matching.KeyBatch;
@@ -17,6 +19,8 @@ import org.fedtrace.matching.RiskModel;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.OperatorTables;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
@@ -40,6 +44,14 @@ import org.slf4j.LoggerFactory;
 final class ExposureFinder {
   private static final Logger LOG = LoggerFactory.getLogger(ExposureFinder.class);
 
+  /**
+   * The first pause before matching again after a failure; it doubles with every failure in a row,
+   * up to {@link #RETRY_MAX_MILLIS}.
+   */
+  private static final long RETRY_FIRST_MILLIS = 1_000;
+
+  private static final long RETRY_MAX_MILLIS = 300_000;
+
   /** Stored batches read and matched per transaction. */
   private static final int PAGE = 16;
 
@@ -49,8 +61,10 @@ final class ExposureFinder {
   private final NodeMetrics metrics;
   private final Lifecycle lifecycle;
   private final Clock clock;
-  private final ExecutorService background;
+  private final ScheduledExecutorService background;
   private final AtomicBoolean wakeQueued = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicLong retryMillis = new AtomicLong(RETRY_FIRST_MILLIS);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private ObservationIndex index;
 
@@ -62,7 +76,7 @@ final class ExposureFinder {
       NodeMetrics metrics,
       Lifecycle lifecycle,
       Clock clock,
-      ExecutorService background) {
+      ScheduledExecutorService background) {
     this.store = store;
     this.index = index;
     this.engine = engine;
@@ -101,9 +115,9 @@ final class ExposureFinder {
           return null;
         });
     metrics.observationsHeld(index.size());
-    ExecutorService background =
+    ScheduledExecutorService background =
         backgroundWork
-            ? Executors.newSingleThreadExecutor(
+            ? Executors.newSingleThreadScheduledExecutor(
                 r -> {
                   Thread t = new Thread(r, "fedtrace-matching-" + country);
                   t.setDaemon(true);
@@ -130,12 +144,20 @@ final class ExposureFinder {
   /**
    * Commits the observations of one device and adds the new ones to the index (R15.13, R15.14).
    *
-   * @throws org.fedtrace.rules.RuleViolation R15.12 when the device would hold too many
+   * @throws RuleViolation R15.12 when the device would hold too many
    */
   OperatorTables.Deposit deposit(
       byte[] deviceSha256, List<OperatorTables.Observed> observations, long maxPerDevice) {
     lock.writeLock().lock();
     try {
+      if (lifecycle.pastSunset()) {
+        // checked again under the lock the erasure takes: nothing is stored after it (R15.23)
+        throw new RuleViolation(
+            Rule.MATCHING_PAST_SUNSET,
+            "the federation agreement ended on "
+                + lifecycle.sunsetDate()
+                + "; operator matching is closed");
+      }
       OperatorTables.Deposit d =
           store.inWriteTransaction(
               c -> new OperatorTables(c).deposit(deviceSha256, observations, maxPerDevice));
@@ -163,8 +185,23 @@ final class ExposureFinder {
             wakeQueued.set(false);
             try {
               matchStored();
+              retryMillis.set(RETRY_FIRST_MILLIS);
             } catch (RuntimeException e) {
-              LOG.error("event=operator_matching_failed error=\"{}\"", e.getMessage(), e);
+              // no batch is lost (the cursor stays before it), but none would be matched until
+              // the next batch arrives: try again after a growing pause
+              long wait = retryMillis.getAndUpdate(w -> Math.min(2 * w, RETRY_MAX_MILLIS));
+              LOG.error(
+                  "event=operator_matching_failed retry_in_ms={} error=\"{}\"",
+                  wait,
+                  e.getMessage(),
+                  e);
+              if (!stopping.get()) {
+                try {
+                  background.schedule(this::wake, wait, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                  // the node is stopping; the cursor tells the next start where to go on
+                }
+              }
             }
           });
     }
@@ -180,7 +217,7 @@ final class ExposureFinder {
     int matched = 0;
     while (true) {
       synchronized (this) {
-        if (lifecycle.pastSunset()) {
+        if (lifecycle.pastSunset() || stopping.get()) {
           return matched;
         }
         long cursor = store.inReadTransaction(c -> new OperatorTables(c).matchCursor());
@@ -196,9 +233,15 @@ final class ExposureFinder {
 
   /** Matches the batches of one page and commits what they found with the cursor after them. */
   private void matchPage(Store.Page page) {
-    List<OperatorTables.ExposureRow> found = new ArrayList<>();
-    List<Revocation> revoked = new ArrayList<>();
+    // per batch, in commit order: its revocations, then its exposures, so that a revocation
+    // withdraws an exposure found in an earlier batch of the same page too (R15.19)
+    List<List<Revocation>> revokedByBatch = new ArrayList<>();
+    List<List<OperatorTables.ExposureRow>> foundByBatch = new ArrayList<>();
     for (StoredBatch stored : page.batches()) {
+      List<Revocation> revoked = new ArrayList<>();
+      List<OperatorTables.ExposureRow> found = new ArrayList<>();
+      revokedByBatch.add(revoked);
+      foundByBatch.add(found);
       long t0 = System.nanoTime();
       DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
       List<DiagnosisKey> keys = new ArrayList<>(batch.getKeysCount());
@@ -232,11 +275,13 @@ final class ExposureFinder {
     store.inWriteTransaction(
         c -> {
           OperatorTables t = new OperatorTables(c);
-          for (Revocation r : revoked) {
-            counts[1] += t.withdraw(r.origin(), r.keyData()); // R15.19
-          }
-          for (OperatorTables.ExposureRow e : found) {
-            counts[0] += t.insertExposure(e) ? 1 : 0;
+          for (int b = 0; b < revokedByBatch.size(); b++) {
+            for (Revocation r : revokedByBatch.get(b)) {
+              counts[1] += t.withdraw(r.origin(), r.keyData()); // R15.19
+            }
+            for (OperatorTables.ExposureRow e : foundByBatch.get(b)) {
+              counts[0] += t.insertExposure(e) ? 1 : 0;
+            }
           }
           t.setMatchCursor(page.lastPosition());
           return null;
@@ -319,9 +364,10 @@ final class ExposureFinder {
 
   /** Stops the background thread (after the match in progress) and the engine's threads. */
   void stop() throws InterruptedException {
+    stopping.set(true);
     if (background != null) {
       background.shutdown();
-      background.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      background.awaitTermination(30, TimeUnit.SECONDS);
     }
     engine.close();
   }

@@ -188,6 +188,9 @@ public final class Node {
                 identity.country(),
                 backgroundWork)
             : null;
+    if (exposureFinder == null) {
+      eraseOperatorData(store);
+    }
     this.operatorMatching =
         exposureFinder == null
             ? new OperatorMatchingService.NotOffered(metrics)
@@ -411,6 +414,22 @@ public final class Node {
     return info.build();
   }
 
+  /**
+   * In device mode, erases what an earlier run in operator-assisted mode left: nothing would purge
+   * it past retention or erase it at the sunset (R15.22, R15.23) while the mode is off.
+   */
+  private static void eraseOperatorData(Store store) {
+    long[] erased =
+        store.inWriteTransaction(c -> new org.fedtrace.store.OperatorTables(c).eraseAll());
+    if (erased[0] > 0 || erased[1] > 0) {
+      LOG.warn(
+          "event=operator_data_erased reason=device_mode observations_erased={}"
+              + " exposures_erased={}",
+          erased[0],
+          erased[1]);
+    }
+  }
+
   /** A Netty server builder listening on the configured address with mutual TLS. */
   public ServerBuilder<?> defaultServerBuilder() throws IOException {
     return NettyServerBuilder.forAddress(
@@ -448,21 +467,26 @@ public final class Node {
     server =
         builder
             .maxInboundMessageSize(config.maxMessageBytes())
-            .addService(ServerInterceptors.intercept(new BatchExchange(services), identityCheck))
-            .addService(ServerInterceptors.intercept(uploads, identityCheck))
             .addService(
-                ServerInterceptors.intercept(
-                    new TransparencyLogService(log, this::draining, metrics), identityCheck))
+                WellFormedRequests.of(
+                    ServerInterceptors.intercept(new BatchExchange(services), identityCheck)))
+            .addService(WellFormedRequests.of(ServerInterceptors.intercept(uploads, identityCheck)))
             .addService(
-                ServerInterceptors.intercept(
-                    new NoticeService(
-                        identity.country(), log, store::noticeUpload, this::draining, metrics),
-                    identityCheck))
+                WellFormedRequests.of(
+                    ServerInterceptors.intercept(
+                        new TransparencyLogService(log, this::draining, metrics), identityCheck)))
+            .addService(
+                WellFormedRequests.of(
+                    ServerInterceptors.intercept(
+                        new NoticeService(
+                            identity.country(), log, store::noticeUpload, this::draining, metrics),
+                        identityCheck)))
             .addService(
                 // device mode answers UNIMPLEMENTED before any identity check (§6.4 step 2)
                 exposureFinder == null
                     ? operatorMatching.bindService()
-                    : ServerInterceptors.intercept(operatorMatching, identityCheck))
+                    : WellFormedRequests.of(
+                        ServerInterceptors.intercept(operatorMatching, identityCheck)))
             .addService(ServerInterceptors.intercept(health.getHealthService(), identityCheck))
             .addService(
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), identityCheck))

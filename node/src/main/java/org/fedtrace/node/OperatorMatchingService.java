@@ -239,7 +239,8 @@ final class OperatorMatchingService extends OperatorMatchingGrpc.OperatorMatchin
               .setOrigin(e.origin())
               .setDurationSeconds((int) Math.min(e.durationSeconds(), 0xFFFF_FFFFL))
               .setRiskScore(e.riskScore())
-              .setNotified(e.notified())
+              // R15.20: against the threshold answered now, even if it changed since the match
+              .setNotified(e.riskScore() >= finder.threshold())
               .setMatchedUnixSeconds(e.matchedUnixSeconds());
       int[] ranges = e.intervalRanges();
       for (int i = 0; i < ranges.length; i += 2) {

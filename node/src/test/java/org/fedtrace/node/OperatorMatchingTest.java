@@ -170,8 +170,9 @@ class OperatorMatchingTest {
                     heard(k, 11),
                     heard(k, 12),
                     heard(k, 40),
-                    // heard 13 intervals after the key's last interval: beyond the tolerance
-                    heard(k, 5, s + 144 + 12 + 1, 600, NEAR_DB))));
+                    // heard 13 intervals after the key's last interval (s + 143): beyond the
+                    // tolerance of 12
+                    heard(k, 5, s + 143 + 12 + 1, 600, NEAR_DB))));
     assertEquals(5, stored.getStoredObservations());
     backend.depositObservations(deposit(bystander, List.of(heard(key(2), 10))));
 
@@ -277,6 +278,35 @@ class OperatorMatchingTest {
     publishFromDe(2, List.of(k1.toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build()));
     f.node("FR").matchStored();
     assertEquals(0, matching("FR", "FR").getExposures(ask(device)).getExposuresCount());
+
+    // a key and its revocation matched in one round (one page of batches): nothing stays
+    DiagnosisKey k3 = key(3);
+    ByteString other = deviceKey();
+    matching("FR", "FR").depositObservations(deposit(other, List.of(heard(k3, 20))));
+    publishFromDe(3, List.of(k3));
+    publishFromDe(4, List.of(k3.toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build()));
+    assertEquals(2, f.node("FR").matchStored());
+    assertEquals(0, matching("FR", "FR").getExposures(ask(other)).getExposuresCount());
+  }
+
+  @Test
+  void aNodeRestartedInDeviceModeErasesWhatOperatorModeLeft() throws Exception {
+    Node fr = operatorNodeFr("");
+    DiagnosisKey k = key(1);
+    ByteString device = deviceKey();
+    matching("FR", "FR").depositObservations(deposit(device, List.of(heard(k, 7))));
+    publishFromDe(1, List.of(k));
+    fr.matchStored();
+    assertEquals(1, matching("FR", "FR").getExposures(ask(device)).getExposuresCount());
+    f.stopNode("FR");
+
+    f.withConfig("");
+    Node restarted = f.startNode("FR");
+    assertEquals(0, observationsHeld(restarted), "nothing would purge them in device mode");
+    assertEquals(
+        0L,
+        (long) restarted.store().inReadTransaction(c -> new OperatorTables(c).exposureCount()),
+        "nor erase them at the sunset");
   }
 
   @Test
