@@ -178,7 +178,7 @@ class SimulateProcessesTest {
 
   private static FederationSpec spec() {
     return new FederationSpec(
-        List.of("BE", "NL"), Topology.MESH, null, 1000, 7200, 1, 7200, 30, 14, START, 7, false, 5);
+        List.of("BE", "NL"), Topology.MESH, null, 1000, 7200, 1, 7200, 64, 14, START, 7, false, 5);
   }
 
   private int simulate(Path outDir, String... more) {

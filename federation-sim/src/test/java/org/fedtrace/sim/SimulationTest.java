@@ -54,7 +54,7 @@ class SimulationTest {
           "  report_share: 0.9",
           "");
 
-  private static final String FEDERATION = "padding_min_keys: 30, batch_max_age_minutes: 120";
+  private static final String FEDERATION = "padding_min_keys: 64, batch_max_age_minutes: 120";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> REQUIRED =
@@ -175,9 +175,9 @@ class SimulationTest {
   void noPublishedBatchIsSmallerThanThePaddingMinimumAndPaddingNeverMatches() {
     assertTrue(outcome.published().size() > 0);
     for (DiagnosisKeyBatch b : outcome.published()) {
-      assertTrue(b.getKeysCount() >= 30, "a batch of " + b.getKeysCount() + " keys");
+      assertTrue(b.getKeysCount() >= 64, "a batch of " + b.getKeysCount() + " keys");
     }
-    assertEquals(30, report.truth().smallestBatchKeys());
+    assertEquals(64, report.truth().smallestBatchKeys());
     assertTrue(report.truth().paddingKeys() > 0);
     assertEquals(0, report.truth().falseMatchesOnPadding());
   }

@@ -158,7 +158,8 @@ public record NodeConfig(
               "batching.minKeys",
               "100",
               "keys",
-              "pad every published batch with random keys to at least this many"),
+              "pad every published batch with random keys to at least this many (64 or more,"
+                  + " spec R21.17)"),
           new Setting(
               "limits.maxKeysPerBatch", "10000", "keys", "largest batch accepted from a peer"),
           new Setting(
@@ -204,7 +205,8 @@ public record NodeConfig(
               "retention.purgeIntervalSeconds",
               "3600",
               "seconds",
-              "how often keys past the agreement's retention are purged"),
+              "how often keys past the agreement's retention are purged and the sunset checked"
+                  + " (1..3600, spec R21.12)"),
           new Setting(
               "matching.mode",
               "device",
@@ -283,7 +285,8 @@ public record NodeConfig(
       int batchMaxKeys = integer("batching.maxKeys", 1, 100_000);
       // R7.5 and R6.12: every node accepts batches of 10,000 keys and messages of 4 MiB
       int maxKeysPerBatch = integer("limits.maxKeysPerBatch", 10_000, 1_000_000);
-      int minKeys = integer("batching.minKeys", 0, 100_000);
+      // R21.17: no published batch holds fewer than 64 keys
+      int minKeys = integer("batching.minKeys", 64, 100_000);
       if (minKeys > maxKeysPerBatch) {
         throw new InvalidConfigException(
             "batching.minKeys: " + minKeys + " exceeds limits.maxKeysPerBatch " + maxKeysPerBatch);
@@ -325,7 +328,8 @@ public record NodeConfig(
           longInt("sync.idleTimeoutSeconds", 1, 86_400),
           paths("uploads.healthAuthorityKeys"),
           longInt("uploads.maxAuthorizationLifetimeSeconds", 1, 3_600),
-          longInt("retention.purgeIntervalSeconds", 1, 86_400),
+          // R21.12, R15.22: purge at least once an hour (the sunset check runs with it, R15.23)
+          longInt("retention.purgeIntervalSeconds", 1, 3_600),
           matchingMode(),
           decimal("matching.notifyThreshold"),
           integer("matching.maxObservationsPerDevice", 1, 100_000_000),

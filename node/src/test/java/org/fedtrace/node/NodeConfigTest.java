@@ -68,6 +68,11 @@ class NodeConfigTest {
         refuse("batching:\n  maxAgeSeconds: 600\n  maxHoldSeconds: 300\n"));
     assertEquals(
         "batching.minUploads: must be in 1..1000, got 0", refuse("batching:\n  minUploads: 0\n"));
+    assertEquals(
+        "batching.minKeys: must be in 64..100000, got 10", refuse("batching:\n  minKeys: 10\n"));
+    assertEquals(
+        "retention.purgeIntervalSeconds: must be in 1..3600, got 7200",
+        refuse("retention:\n  purgeIntervalSeconds: 7200\n"));
     assertEquals("batchng: unknown setting", refuse("batchng:\n  maxKeys: 3\n"));
     assertEquals("batching.maxKey: unknown setting", refuse("batching:\n  maxKey: 3\n"));
     assertEquals(

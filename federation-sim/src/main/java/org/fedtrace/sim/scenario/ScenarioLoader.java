@@ -329,7 +329,8 @@ public final class ScenarioLoader {
             "retention_days"));
     String hub = f.has("hub") ? member(f, "hub", codes) : null;
     int maxKeys = f.integer("batch_max_keys", 1, 100_000);
-    int padding = f.integer("padding_min_keys", 0, 100_000);
+    // the nodes refuse less (spec R21.17)
+    int padding = f.integer("padding_min_keys", 64, 100_000);
     if (padding > maxKeys) {
       throw new InvalidField(
           f.at("padding_min_keys"), "must not exceed batch_max_keys (" + maxKeys + ")");

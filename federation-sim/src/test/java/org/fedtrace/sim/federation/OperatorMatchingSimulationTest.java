@@ -48,7 +48,7 @@ class OperatorMatchingSimulationTest {
           "  transmission_per_minute: 0.01",
           "  testing_probability: 0.8",
           "  report_share: 0.9",
-          "federation: {padding_min_keys: 30}",
+          "federation: {padding_min_keys: 64}",
           "");
 
   private static Run operator;
