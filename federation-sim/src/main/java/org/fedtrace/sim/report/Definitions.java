@@ -65,7 +65,9 @@ public final class Definitions {
                   + " every node and every diagnosis key that arrived at it (its own and foreign"
                   + " ones, padding included), the key's `rolling_period`, the RPIs derived from"
                   + " it and looked up among the country's observations. Operator mode: the"
-                  + " seconds the nodes spent matching, among the observations deposited."),
+                  + " seconds the nodes spent matching, among the observations deposited; the"
+                  + " RPIs are counted the same way, although a node that holds no deposit yet"
+                  + " derives none, so early in a run the rate is an upper bound."),
           new Definition(
               "keys_exchanged_per_second",
               "keys exchanged divided by the wall-clock seconds spent in federation exchange"
