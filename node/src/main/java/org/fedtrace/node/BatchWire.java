@@ -275,7 +275,7 @@ final class BatchWire {
       } catch (IOException e) {
         // malformed input: INVALID_ARGUMENT, as the spec's status table says, not INTERNAL
         throw Status.INVALID_ARGUMENT
-            .withDescription(WellFormedRequests.MESSAGE)
+            .withDescription(WellFormedRequests.REFUSAL.getMessage())
             .withCause(e)
             .asRuntimeException();
       }

@@ -15,6 +15,9 @@ import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.rules.Statuses;
 
 /**
  * Makes a service answer INVALID_ARGUMENT, as the spec's status table (§20.1) says, when a
@@ -25,8 +28,10 @@ import java.util.List;
  * it.
  */
 final class WellFormedRequests {
-  /** The status message of a request whose bytes do not parse. */
-  static final String MESSAGE = "the request is not a valid fedtrace.v1 message";
+  /** The refusal of a request whose bytes do not parse (R20.10), with its one field violation. */
+  static final RuleViolation REFUSAL =
+      RuleViolation.field(
+          Rule.UNDECODABLE_REQUEST, "", "the request is not a valid fedtrace.v1 message");
 
   private WellFormedRequests() {}
 
@@ -55,7 +60,7 @@ final class WellFormedRequests {
   }
 
   /** A request as parsed: the message, or the refusal its bytes earned. */
-  record Parsed<T>(T message, Status refusal) {}
+  record Parsed<T>(T message, RuleViolation refusal) {}
 
   /** Parses with the method's own marshaller and keeps a parse error instead of throwing it. */
   static final class Checked<T> implements MethodDescriptor.Marshaller<Parsed<T>> {
@@ -83,8 +88,7 @@ final class WellFormedRequests {
         if (!malformed) {
           throw e;
         }
-        return new Parsed<>(
-            null, Status.INVALID_ARGUMENT.withDescription(MESSAGE).withCause(s.getCause()));
+        return new Parsed<>(null, REFUSAL);
       }
     }
   }
@@ -158,11 +162,11 @@ final class WellFormedRequests {
       this.method = method;
     }
 
-    /** Closes with {@code status} unless the handler already closed the call. */
-    synchronized void closeOnce(Status status) {
+    /** Closes with {@code refusal} unless the handler already closed the call. */
+    synchronized void closeOnce(RuleViolation refusal) {
       if (!closed) {
         closed = true;
-        call.close(status, new Metadata());
+        call.close(Statuses.toStatus(refusal).getStatus(), Statuses.trailers(refusal));
       }
     }
 

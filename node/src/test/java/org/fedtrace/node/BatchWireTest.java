@@ -141,7 +141,8 @@ class BatchWireTest {
     StatusRuntimeException e =
         assertThrows(StatusRuntimeException.class, () -> parse(new byte[] {0x0a, 0x05, 0x01}));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertEquals("the request is not a valid fedtrace.v1 message", e.getStatus().getDescription());
+    assertEquals(
+        "R20.10: the request is not a valid fedtrace.v1 message", e.getStatus().getDescription());
   }
 
   private static BatchWire.Received<PublishBatchRequest> parse(byte[] bytes) {

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every RPC of every service the node offers answers INVALID_ARGUMENT (spec §20.1) when the request
- * bytes are not a protobuf message: a length-delimited field 1 that claims five bytes and carries
- * none. gRPC's generated marshallers would answer INTERNAL.
+ * Every RPC of every service the node offers answers INVALID_ARGUMENT by R20.10, with a BadRequest
+ * (R20.3), when the request bytes are not a protobuf message: a length-delimited field 1 that
+ * claims five bytes and carries none. Left to gRPC, the call would end UNKNOWN.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MalformedRequestsTest {
@@ -102,7 +102,19 @@ class MalformedRequestsTest {
               }
             });
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.toString());
-    assertEquals(WellFormedRequests.MESSAGE, e.getStatus().getDescription());
+    assertEquals(
+        "R20.10: the request is not a valid fedtrace.v1 message", e.getStatus().getDescription());
+    com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    try {
+      com.google.rpc.BadRequest bad = details.getDetails(0).unpack(com.google.rpc.BadRequest.class);
+      assertEquals(1, bad.getFieldViolationsCount(), "R20.3: one violation");
+      assertEquals("", bad.getFieldViolations(0).getField());
+      assertEquals(
+          "R20.10: the request is not a valid fedtrace.v1 message",
+          bad.getFieldViolations(0).getDescription());
+    } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+      throw new AssertionError(x);
+    }
   }
 
   private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {

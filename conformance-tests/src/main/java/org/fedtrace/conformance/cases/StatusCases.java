@@ -22,6 +22,24 @@ import org.fedtrace.proto.v1.PullBatchesRequest;
 
 /** Spec §20: status codes and error details. */
 public final class StatusCases extends CaseBase {
+  /** Request and response bytes as they are. */
+  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> RAW =
+      new io.grpc.MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+
   public StatusCases(Session s) {
     super(s);
   }
@@ -275,6 +293,35 @@ public final class StatusCases extends CaseBase {
     Expect.check(
         capped.message().contains("41"),
         "R20.6: the status message does not state the total 41: " + capped.message());
+  }
+
+  /**
+   * R20.10: GetBatch and PullBatches with request bytes that do not decode (a length-delimited
+   * field 1 claiming five bytes that never come) are refused INVALID_ARGUMENT by R20.10, with a
+   * BadRequest. When it fails: the node leaves parse errors to its gRPC library, which ends the
+   * call UNKNOWN or INTERNAL.
+   */
+  public void R20_10_refusesUndecodableRequests() {
+    io.grpc.ManagedChannel ch = s.connections().as(a().tls());
+    for (io.grpc.MethodDescriptor<?, ?> m :
+        List.of(FederationGrpc.getGetBatchMethod(), FederationGrpc.getPullBatchesMethod())) {
+      io.grpc.MethodDescriptor<byte[], byte[]> raw =
+          io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(m.getFullMethodName())
+              .setRequestMarshaller(RAW)
+              .setResponseMarshaller(RAW)
+              .build();
+      Expect.refused(
+          Status.Code.INVALID_ARGUMENT,
+          "R20.10",
+          () ->
+              io.grpc.stub.ClientCalls.blockingUnaryCall(
+                  ch,
+                  raw,
+                  io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                  new byte[] {0x0a, 0x05}));
+    }
   }
 
   /**
