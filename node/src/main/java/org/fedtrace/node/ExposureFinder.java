@@ -221,6 +221,7 @@ final class ExposureFinder {
           return matched;
         }
         long cursor = store.inReadTransaction(c -> new OperatorTables(c).matchCursor());
+        metrics.matchLag(Math.max(0, store.lastPosition() - cursor));
         Store.Page page = store.batchesWithKeysAfter(cursor, PAGE);
         if (page.lastPosition() == cursor) {
           return matched;

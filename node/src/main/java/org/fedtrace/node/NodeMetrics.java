@@ -52,6 +52,13 @@ public final class NodeMetrics {
           .name("fedtrace_operator_observations_held")
           .help("Observations held for operator-assisted matching")
           .register(registry);
+  private final Gauge matchLag =
+      Gauge.builder()
+          .name("fedtrace_operator_match_lag_positions")
+          .help(
+              "Store positions committed but not yet matched against deposits (0 when caught up;"
+                  + " growing: matching fails or falls behind)")
+          .register(registry);
   private final Counter batchesMatched =
       Counter.builder()
           .name("fedtrace_operator_batches_matched_total")
@@ -114,6 +121,16 @@ public final class NodeMetrics {
   /** Sets the number of observations held for matching. */
   public void observationsHeld(long n) {
     observationsHeld.set(n);
+  }
+
+  /** Sets how many store positions the matcher is behind the newest stored batch. */
+  public void matchLag(long positions) {
+    matchLag.set(positions);
+  }
+
+  /** How many store positions the matcher was behind when it last looked. */
+  public double matchLag() {
+    return matchLag.get();
   }
 
   /** Counts one matched batch: its RPIs, the exposures found, the time taken. */

@@ -287,6 +287,7 @@ class OperatorMatchingTest {
     publishFromDe(4, List.of(k3.toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build()));
     assertEquals(2, f.node("FR").matchStored());
     assertEquals(0, matching("FR", "FR").getExposures(ask(other)).getExposuresCount());
+    assertEquals(0.0, f.node("FR").metrics().matchLag(), "caught up with the store");
   }
 
   @Test
