@@ -248,7 +248,12 @@ final class ExposureFinder {
       List<DiagnosisKey> keys = new ArrayList<>(batch.getKeysCount());
       for (DiagnosisKey k : batch.getKeysList()) {
         if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
-          revoked.add(new Revocation(batch.getOrigin(), k.getKeyData().toByteArray()));
+          revoked.add(
+              new Revocation(
+                  batch.getOrigin(),
+                  k.getKeyData().toByteArray(),
+                  Integer.toUnsignedLong(k.getRollingStartIntervalNumber())
+                      + k.getRollingPeriod()));
         } else {
           keys.add(k); // R15.18: a revoked key is never matched
         }
@@ -278,7 +283,7 @@ final class ExposureFinder {
           OperatorTables t = new OperatorTables(c);
           for (int b = 0; b < revokedByBatch.size(); b++) {
             for (Revocation r : revokedByBatch.get(b)) {
-              counts[1] += t.withdraw(r.origin(), r.keyData()); // R15.19
+              counts[1] += t.withdraw(r.origin(), r.keyData(), r.endInterval()); // R15.19
             }
             for (OperatorTables.ExposureRow e : foundByBatch.get(b)) {
               counts[0] += t.insertExposure(e) ? 1 : 0;
@@ -296,7 +301,7 @@ final class ExposureFinder {
     }
   }
 
-  private record Revocation(String origin, byte[] keyData) {}
+  private record Revocation(String origin, byte[] keyData, long endInterval) {}
 
   private MatchResult match(List<DiagnosisKey> keys) {
     lock.readLock().lock();

@@ -59,6 +59,19 @@ public final class OperatorTables {
               + " position INTEGER NOT NULL)");
 
   /**
+   * Schema version 3: the keys origins revoked, so that a revocation stored before the key it
+   * revokes (it can overtake it on another route) still keeps that key from matching (R15.18). Kept
+   * until the key's validity ends before the retention window.
+   */
+  public static final List<String> DDL_V3 =
+      List.of(
+          "CREATE TABLE operator_revoked ("
+              + " origin TEXT NOT NULL,"
+              + " key_data BLOB NOT NULL,"
+              + " end_interval INTEGER NOT NULL,"
+              + " PRIMARY KEY (origin, key_data)) WITHOUT ROWID");
+
+  /**
    * One observation.
    *
    * @param rpi the 16 bytes heard
@@ -233,6 +246,11 @@ public final class OperatorTables {
       del.setLong(1, firstKeptInterval);
       exposures = del.executeUpdate();
     }
+    try (PreparedStatement del =
+        c.prepareStatement("DELETE FROM operator_revoked WHERE end_interval < ?")) {
+      del.setLong(1, firstKeptInterval);
+      del.executeUpdate();
+    }
     if (observations > 0 || exposures > 0) {
       try (Statement s = c.createStatement()) {
         s.executeUpdate(
@@ -259,6 +277,7 @@ public final class OperatorTables {
       observations = s.executeUpdate("DELETE FROM operator_observation");
       exposures = s.executeUpdate("DELETE FROM operator_exposure");
       s.executeUpdate("DELETE FROM operator_device");
+      s.executeUpdate("DELETE FROM operator_revoked");
     }
     return new long[] {observations, exposures};
   }
@@ -295,7 +314,8 @@ public final class OperatorTables {
         c.prepareStatement(
             "INSERT OR IGNORE INTO operator_exposure (device, origin, key_data, interval_ranges,"
                 + " last_interval, duration_seconds, risk_score, notified, matched_unix_seconds)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM"
+                + " operator_revoked WHERE origin = ? AND key_data = ?)")) {
       ins.setInt(1, e.device());
       ins.setString(2, e.origin());
       ins.setBytes(3, e.keyData());
@@ -305,16 +325,29 @@ public final class OperatorTables {
       ins.setDouble(7, e.riskScore());
       ins.setInt(8, e.notified() ? 1 : 0);
       ins.setLong(9, e.matchedUnixSeconds());
+      ins.setString(10, e.origin()); // R15.18: never a key its origin revoked, in any order
+      ins.setBytes(11, e.keyData());
       return ins.executeUpdate() == 1;
     }
   }
 
   /**
-   * Deletes the exposures to the key {@code keyData} of {@code origin}, which that origin revoked.
+   * Deletes the exposures to the key {@code keyData} of {@code origin}, which that origin revoked,
+   * and remembers the revocation until {@code endInterval} (the key's last interval plus one) falls
+   * before the retention window, so that the key never matches later either.
    *
    * @return how many were deleted
    */
-  public int withdraw(String origin, byte[] keyData) throws SQLException {
+  public int withdraw(String origin, byte[] keyData, long endInterval) throws SQLException {
+    try (PreparedStatement ins =
+        c.prepareStatement(
+            "INSERT OR IGNORE INTO operator_revoked (origin, key_data, end_interval)"
+                + " VALUES (?, ?, ?)")) {
+      ins.setString(1, origin);
+      ins.setBytes(2, keyData);
+      ins.setLong(3, endInterval);
+      ins.executeUpdate();
+    }
     try (PreparedStatement del =
         c.prepareStatement("DELETE FROM operator_exposure WHERE origin = ? AND key_data = ?")) {
       del.setString(1, origin);

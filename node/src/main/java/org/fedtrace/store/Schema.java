@@ -11,7 +11,7 @@ import org.fedtrace.tlog.SqliteNoticeUploads;
 
 /**
  * Creates the schema and migrates older versions; refuses newer ones. Version 2 adds the tables of
- * operator-assisted matching ({@link OperatorTables}).
+ * operator-assisted matching ({@link OperatorTables}), version 3 its remembered revocations.
  */
 final class Schema {
   private static final String[] V1 = {
@@ -67,6 +67,9 @@ final class Schema {
           for (String ddl : OperatorTables.DDL) {
             s.execute(ddl);
           }
+          for (String ddl : OperatorTables.DDL_V3) {
+            s.execute(ddl);
+          }
         }
         epoch = random.nextLong() & Long.MAX_VALUE;
         try (PreparedStatement ins =
@@ -78,6 +81,9 @@ final class Schema {
       } else {
         if (version(c) == 1) {
           toVersion2(c);
+        }
+        if (version(c) == 2) {
+          toVersion3(c);
         }
         epoch = readMeta(c);
       }
@@ -98,6 +104,16 @@ final class Schema {
         s.execute(ddl);
       }
       s.executeUpdate("UPDATE meta SET schema_version = 2");
+    }
+  }
+
+  /** Version 2 to 3: the revocations operator-assisted matching remembers. */
+  private static void toVersion3(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String ddl : OperatorTables.DDL_V3) {
+        s.execute(ddl);
+      }
+      s.executeUpdate("UPDATE meta SET schema_version = 3");
     }
   }
 

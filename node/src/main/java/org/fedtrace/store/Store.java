@@ -42,7 +42,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
   /** Schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 2;
+  public static final int SCHEMA_VERSION = 3;
 
   private static final int READERS = 4;
 

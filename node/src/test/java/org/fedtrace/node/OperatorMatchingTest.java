@@ -288,6 +288,16 @@ class OperatorMatchingTest {
     assertEquals(2, f.node("FR").matchStored());
     assertEquals(0, matching("FR", "FR").getExposures(ask(other)).getExposuresCount());
     assertEquals(0.0, f.node("FR").metrics().matchLag(), "caught up with the store");
+
+    // the revocation overtook the key (another route): the key still never matches (R15.18)
+    DiagnosisKey k4 = key(4);
+    ByteString late = deviceKey();
+    matching("FR", "FR").depositObservations(deposit(late, List.of(heard(k4, 30))));
+    publishFromDe(5, List.of(k4.toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build()));
+    f.node("FR").matchStored();
+    publishFromDe(6, List.of(k4));
+    f.node("FR").matchStored();
+    assertEquals(0, matching("FR", "FR").getExposures(ask(late)).getExposuresCount());
   }
 
   @Test

@@ -287,7 +287,8 @@ class StoreTest {
                       "operator_observation",
                       "operator_exposure",
                       "operator_device",
-                      "operator_match_cursor")) {
+                      "operator_match_cursor",
+                      "operator_revoked")) {
                 st.execute("DROP TABLE " + table);
               }
               st.executeUpdate("UPDATE meta SET schema_version = 1");
