@@ -60,6 +60,7 @@ public final class Store implements AutoCloseable {
   private final Path file;
   private final Connection writer;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final List<Runnable> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
   private final Queue<PendingInsert> pendingInserts = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
@@ -918,7 +919,23 @@ public final class Store implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * Calls {@code listener} after every write transaction this store commits, outside the store's
+   * locks: a way to wait for the store to change without polling it (the simulator and tests do).
+   */
+  public void addCommitListener(Runnable listener) {
+    commitListeners.add(listener);
+  }
+
   <T> T write(Work<T> work) {
+    T result = writeLocked(work);
+    for (Runnable r : commitListeners) {
+      r.run();
+    }
+    return result;
+  }
+
+  private <T> T writeLocked(Work<T> work) {
     if (writer == null) {
       throw new StoreException("the store " + file + " is open read-only", null);
     }

@@ -124,8 +124,7 @@ class AuditTest {
     f.startNode("FR");
     uploadAndPublish();
     f.follow("FR", "DE");
-    TestFederation.await(
-        WAIT, () -> f.node("FR").store().batchesOf("DE").size() == 1, "FR holds DE's batch");
+    f.await(WAIT, () -> f.node("FR").store().batchesOf("DE").size() == 1, "FR holds DE's batch");
 
     Checkpoint signed = client("DE").checkpoint();
     List<LogEntry> de = client("DE").entries(0, signed.getTreeSize());

@@ -49,7 +49,7 @@ class FederationTest {
       assertEquals(14, r.getAcceptedKeys());
       f.node("DE").publishDue(true);
       for (String c : List.of("FR", "BE")) {
-        TestFederation.await(WAIT, () -> keysHeld(f.node(c), "DE") == 64, c + " holds DE's batch");
+        f.await(WAIT, () -> keysHeld(f.node(c), "DE") == 64, c + " holds DE's batch");
       }
       DiagnosisKeyBatch atFr =
           BatchExchange.parse(f.node("FR").store().batchesOf("DE").get(0).payload());
@@ -71,7 +71,7 @@ class FederationTest {
       f.follow("BE", "FR");
       f.upload("DE", new TestBatches(3, clock.instant()).keys(5, 5));
       f.node("DE").publishDue(true);
-      TestFederation.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
+      f.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
       // BE got it from the hub, not from DE: the origin's signature was checked at both hops
       assertEquals(1, f.node("BE").store().batchesOf("DE").size());
       assertEquals("FR/op-fr", f.node("BE").store().batchesOf("DE").get(0).receivedFrom());
@@ -115,7 +115,7 @@ class FederationTest {
       TestBatches t = new TestBatches(5, clock.instant());
       f.upload("DE", t.keys(3, 3));
       f.node("DE").publishDue(true);
-      TestFederation.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
+      f.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
       assertEquals("FR/op-fr", f.node("BE").store().batchesOf("DE").get(0).receivedFrom());
       // FR does not push DE's batch back to DE, and DE remembers what it pushed to FR
       assertEquals(1, f.node("DE").store().batchesOf("DE").size());
@@ -124,8 +124,7 @@ class FederationTest {
       f.push("DE", "FR");
       f.upload("DE", t.keys(2, 2));
       f.node("DE").publishDue(true);
-      TestFederation.await(
-          WAIT, () -> f.node("BE").store().batchesOf("DE").size() == 2, "BE holds both");
+      f.await(WAIT, () -> f.node("BE").store().batchesOf("DE").size() == 2, "BE holds both");
       assertEquals(0.0, f.node("FR").metrics().batchCount("DE/op-de", "in", "duplicate", ""));
     }
   }

@@ -151,9 +151,8 @@ class RetentionAndSunsetTest {
     TestBatches batches = new TestBatches(23, clock.instant());
     f.upload("FR", batches.keys(3, 3));
     frNode.publishDue(true);
-    TestFederation.await(WAIT, () -> de.store().batchesOf("FR").size() == 1, "DE holds FR's batch");
-    TestFederation.await(
-        WAIT, () -> de.store().cursor("FR/op-fr").isPresent(), "DE stored its cursor of FR");
+    f.await(WAIT, () -> de.store().batchesOf("FR").size() == 1, "DE holds FR's batch");
+    f.await(WAIT, () -> de.store().cursor("FR/op-fr").isPresent(), "DE stored its cursor of FR");
     f.upload("DE", batches.keys(4, 3));
     de.publishDue(true);
     byte[] own = de.store().batchesOf("DE").get(0).payload();

@@ -9,7 +9,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.fedtrace.pki.CertificateRejectedException;
-import org.fedtrace.testing.TestFederation;
+import org.fedtrace.testing.ChangeSignal;
 
 /**
  * What the server side of a failed TLS handshake recorded. A handshake failure has no gRPC status,
@@ -22,6 +22,7 @@ final class ServerHandshakeLog implements AutoCloseable {
   private static final Logger NETTY_TRANSPORT = Logger.getLogger("io.grpc.netty");
 
   private final List<String> reasons = new CopyOnWriteArrayList<>();
+  private final ChangeSignal recorded = new ChangeSignal();
   private final Level previous = NETTY_TRANSPORT.getLevel();
   private final Handler handler =
       new Handler() {
@@ -33,6 +34,7 @@ final class ServerHandshakeLog implements AutoCloseable {
                     ? "rejected " + c.reason()
                     : String.valueOf(t.getMessage()));
           }
+          recorded.changed();
         }
 
         @Override
@@ -55,7 +57,7 @@ final class ServerHandshakeLog implements AutoCloseable {
   /** Waits until a recorded failure mentions {@code reason}, e.g. "rejected EXPIRED". */
   void await(String reason) throws InterruptedException {
     try {
-      TestFederation.await(
+      recorded.await(
           Duration.ofSeconds(10),
           () -> reasons.stream().anyMatch(r -> r.contains(reason)),
           "the server records a handshake failure with '" + reason + "'");

@@ -47,6 +47,7 @@ public final class TestFederation implements AutoCloseable {
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  private final ChangeSignal commits = new ChangeSignal();
   private String extraYaml = "";
   private java.util.Set<org.fedtrace.node.Fault> faults = java.util.Set.of();
   private boolean backgroundWork = true;
@@ -154,6 +155,7 @@ public final class TestFederation implements AutoCloseable {
         backgroundWork
             ? Node.createWithFaults(config, clock, faults)
             : Node.create(config, clock, new Node.Options(new SecureRandom(), faults, false));
+    node.store().addCommitListener(commits::changed);
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(node.serverTls()));
@@ -244,16 +246,13 @@ public final class TestFederation implements AutoCloseable {
     return healthAuthorities.get(country);
   }
 
-  /** Waits (polling, at most {@code timeout}) until {@code condition} holds. */
-  public static void await(Duration timeout, BooleanSupplier condition, String what)
+  /**
+   * Waits until {@code condition} holds, checking it again whenever a node of this federation
+   * commits to its store (at most {@code timeout}).
+   */
+  public void await(Duration timeout, BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+    commits.await(timeout, condition, what);
   }
 
   @Override

@@ -62,7 +62,7 @@ public final class NodeFederation implements Federation {
         nodes.put(m.country(), r);
         stores.put(m.country(), r.node().store());
       }
-      watch = new StoreWatch(stores);
+      watch = new StoreWatch(stores, true);
       connect();
     } catch (IOException e) {
       close();

@@ -173,7 +173,7 @@ public final class ProcessFederation implements Federation {
         c.uploads = setup.uploadChannel(c.member, c.port);
         stores.put(c.member.country(), c.store);
       }
-      watch = new StoreWatch(stores);
+      watch = new StoreWatch(stores, false);
     } catch (IOException e) {
       keepFolder = true;
       close();

@@ -28,11 +28,34 @@ final class StoreWatch {
           .thenComparingLong(DiagnosisKeyBatch::getSequence);
 
   private final Map<String, Store> stores;
+  private final boolean live;
   private long syncedTotal;
+  private long commits; // guarded by this
 
-  /** Watches {@code stores}, by country, in the spec's country order. */
-  StoreWatch(Map<String, Store> stores) {
+  /**
+   * Watches {@code stores}, by country, in the spec's country order.
+   *
+   * @param live whether the stores are the nodes' own, in this JVM: then waits wake on their
+   *     commits; otherwise (other processes' databases, whose commits this JVM cannot observe)
+   *     waits look again every millisecond
+   */
+  StoreWatch(Map<String, Store> stores, boolean live) {
     this.stores = new LinkedHashMap<>(stores);
+    this.live = live;
+    if (live) {
+      for (Store s : this.stores.values()) {
+        s.addCommitListener(this::committed);
+      }
+    }
+  }
+
+  private synchronized void committed() {
+    commits++;
+    notifyAll();
+  }
+
+  private synchronized long commits() {
+    return commits;
   }
 
   /**
@@ -57,7 +80,11 @@ final class StoreWatch {
     long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
     for (Map.Entry<String, Store> node : stores.entrySet()) {
       for (Map.Entry<String, Long> origin : published.entrySet()) {
-        while (node.getValue().highestSequence(origin.getKey()) < origin.getValue()) {
+        while (true) {
+          long seen = commits();
+          if (node.getValue().highestSequence(origin.getKey()) >= origin.getValue()) {
+            break;
+          }
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException(
                 "node "
@@ -73,19 +100,32 @@ final class StoreWatch {
                     + " s");
           }
           whileWaiting.run();
-          pause();
+          pause(seen, deadline);
         }
       }
     }
     syncedTotal = total;
   }
 
-  private static void pause() {
+  /** Waits for a commit after the {@code seen}-th (live stores) or a millisecond (others). */
+  private void pause(long seen, long deadline) {
     try {
-      TimeUnit.MILLISECONDS.sleep(1);
+      if (!live) {
+        TimeUnit.MILLISECONDS.sleep(1);
+        return;
+      }
+      synchronized (this) {
+        while (commits == seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return; // the caller reports the timeout
+          }
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the nodes synced", e);
+      throw new IllegalStateException("interrupted while waiting for the nodes", e);
     }
   }
 
