@@ -4,8 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.fedtrace.batch.BatchSigner;
@@ -140,9 +138,6 @@ final class Batcher {
       }
       keys.add(padding(keys.get(order[next++])));
     }
-    // R8.32: keys go out in the order of their sorted key records, so the position of a key
-    // tells nothing (not which keys are padding, nor which came from the same upload)
-    keys.sort(Comparator.comparing(CanonicalEncoding::keyRecord, Arrays::compareUnsigned));
     byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
     random.nextBytes(id);
     long now = clock.instant().getEpochSecond();

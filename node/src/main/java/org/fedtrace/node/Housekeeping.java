@@ -62,7 +62,7 @@ final class Housekeeping {
    */
   synchronized Purge purge() {
     long now = clock.instant().getEpochSecond();
-    long cutoff = now / BatchRules.INTERVAL_SECONDS - (long) retentionDays * 144;
+    long cutoff = BatchRules.windowStart(now, retentionDays);
     int touched = 0;
     long deleted = 0;
     for (StoredBatch stored : store.batchesWithKeysEndingBefore(cutoff)) {

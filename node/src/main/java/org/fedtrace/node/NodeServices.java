@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 import org.fedtrace.tlog.SqliteLogStore;
@@ -62,7 +63,7 @@ final class NodeServices {
    * interval is no longer servable, even before the purge removes the key.
    */
   long retentionWindowStart() {
-    return clock.instant().getEpochSecond() / 600 - retentionDays * 144L;
+    return BatchRules.windowStart(clock.instant().getEpochSecond(), retentionDays);
   }
 
   /** Whether batches received from peers are served to other peers too. */

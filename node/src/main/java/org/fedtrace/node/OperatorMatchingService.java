@@ -161,8 +161,7 @@ final class OperatorMatchingService extends OperatorMatchingGrpc.OperatorMatchin
       List<Observation> observations, List<RuleViolation.FieldViolation> out) {
     long now = clock.instant().getEpochSecond();
     long skewedInterval = (now + BatchRules.CLOCK_SKEW.getSeconds()) / BatchRules.INTERVAL_SECONDS;
-    long windowStart =
-        now / BatchRules.INTERVAL_SECONDS - (long) retentionDays * BatchRules.INTERVALS_PER_DAY;
+    long windowStart = BatchRules.windowStart(now, retentionDays);
     Set<ByteString> seen = new HashSet<>();
     for (int i = 0; i < observations.size(); i++) {
       Observation o = observations.get(i);

@@ -118,7 +118,10 @@ final class PeerPush {
                 services.retentionWindowStart());
     if (page.batches().isEmpty()) {
       if (page.lastPosition() != position) {
+        // a page of batches this peer does not get is not the end of the store: look further
+        // now, not when some other batch happens to be stored
         savePosition(page.lastPosition());
+        schedule();
       }
       return;
     }

@@ -129,6 +129,15 @@ public final class BatchRules {
   }
 
   /**
+   * The retention window's start W (spec §1.3) at {@code nowSeconds}: the interval number {@code
+   * retentionDays} days before the current one. Keys whose validity ended before W are past
+   * retention; observations heard before it too.
+   */
+  public static long windowStart(long nowSeconds, int retentionDays) {
+    return nowSeconds / INTERVAL_SECONDS - (long) retentionDays * INTERVALS_PER_DAY;
+  }
+
+  /**
    * Checks each key at time {@code now} (R4.1–R4.12), adding violations to {@code out} in field
    * order.
    *
@@ -138,7 +147,7 @@ public final class BatchRules {
       List<DiagnosisKey> keys, String prefix, Instant now, List<RuleViolation.FieldViolation> out) {
     long nowSeconds = now.getEpochSecond();
     long skewedInterval = (nowSeconds + CLOCK_SKEW.getSeconds()) / INTERVAL_SECONDS;
-    long windowStart = nowSeconds / INTERVAL_SECONDS - (long) retentionDays * INTERVALS_PER_DAY;
+    long windowStart = windowStart(nowSeconds, retentionDays);
     KeyDataSet seen = new KeyDataSet(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       DiagnosisKey k = keys.get(i);

@@ -97,9 +97,19 @@ final class Schema {
     }
   }
 
-  /** Version 1 to 2: the tables of operator-assisted matching. */
+  /**
+   * Version 1 to 2: the tables of operator-assisted matching; and what version 1 stores made before
+   * the agreement record and the transparency log lack (they kept version 1 when those came).
+   */
   private static void toVersion2(Connection c) throws SQLException {
+    SqliteLogStore.createTables(c);
     try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS agreement_seen"
+              + " (version INTEGER PRIMARY KEY, sha256 BLOB NOT NULL)");
+      for (String ddl : SqliteNoticeUploads.DDL) {
+        s.execute(ddl);
+      }
       for (String ddl : OperatorTables.DDL) {
         s.execute(ddl);
       }

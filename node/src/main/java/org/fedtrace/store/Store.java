@@ -26,6 +26,8 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.tlog.NoticeUploads;
 import org.fedtrace.tlog.SqliteNoticeUploads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -41,6 +43,8 @@ import org.sqlite.SQLiteConfig;
  * store opened with {@link #openReadOnly} has one read connection and no write connection.
  */
 public final class Store implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
   /** Schema version this code reads and writes. */
   public static final int SCHEMA_VERSION = 3;
 
@@ -230,6 +234,7 @@ public final class Store implements AutoCloseable {
     } finally {
       writeLock.unlock();
     }
+    committed();
     if (p.failure != null) {
       throw p.failure;
     }
@@ -262,7 +267,7 @@ public final class Store implements AutoCloseable {
       }
     }
     try {
-      write(
+      writeLocked(
           c -> {
             for (PendingInsert p : group) {
               insertOne(c, p, group.size() > 1);
@@ -921,7 +926,8 @@ public final class Store implements AutoCloseable {
 
   /**
    * Calls {@code listener} after every write transaction this store commits, outside the store's
-   * locks: a way to wait for the store to change without polling it (the simulator and tests do).
+   * locks, on the committing thread: a way to wait for the store to change without polling it (the
+   * simulator and tests do). A listener must be quick; what it throws is logged and ignored.
    */
   public void addCommitListener(Runnable listener) {
     commitListeners.add(listener);
@@ -929,10 +935,18 @@ public final class Store implements AutoCloseable {
 
   <T> T write(Work<T> work) {
     T result = writeLocked(work);
-    for (Runnable r : commitListeners) {
-      r.run();
-    }
+    committed();
     return result;
+  }
+
+  private void committed() {
+    for (Runnable r : commitListeners) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("event=commit_listener_failed error=\"{}\"", e.getMessage(), e);
+      }
+    }
   }
 
   private <T> T writeLocked(Work<T> work) {

@@ -253,6 +253,10 @@ public final class Auditor {
         LogEntry entry;
         try {
           List<LogEntry> got = client.entries(index, index + 1);
+          if (got.isEmpty()) {
+            failed("the log of " + t.origin() + " served no entry at index " + index);
+            continue;
+          }
           entry = got.get(0);
         } catch (RuntimeException e) {
           failed("cannot get entry " + index + " of " + t.origin() + ": " + describe(e));

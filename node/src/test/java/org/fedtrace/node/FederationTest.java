@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysResponse;
+import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,27 @@ class FederationTest {
       f.node("DE").publishDue(true);
       f.await(WAIT, () -> f.node("BE").store().batchesOf("DE").size() == 2, "BE holds both");
       assertEquals(0.0, f.node("FR").metrics().batchCount("DE/op-de", "in", "duplicate", ""));
+    }
+  }
+
+  @Test
+  void aPushPeerLooksPastAFullPageOfBatchesItDoesNotSend() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR")) {
+      f.startNode("DE");
+      f.startNode("FR");
+      // 130 batches of FR at DE: more than one page, none of them goes back to FR
+      TestBatches t = new TestBatches(6, clock.instant());
+      for (int i = 1; i <= 130; i++) {
+        DiagnosisKeyBatch b =
+            Signatures.sign(t.batch("FR", i, t.keys(1, 1)), f.credentials("FR").signing());
+        f.federation("DE", "FR").publishBatch(PublishBatchRequest.newBuilder().setBatch(b).build());
+      }
+      f.upload("DE", t.keys(3, 3));
+      f.node("DE").publishDue(true);
+      // DE starts pushing with its own batch behind that page, and nothing else stored after
+      f.push("DE", "FR");
+      f.await(WAIT, () -> keysHeld(f.node("FR"), "DE") == 64, "FR holds DE's batch");
     }
   }
 }

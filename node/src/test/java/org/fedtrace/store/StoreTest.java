@@ -276,7 +276,7 @@ class StoreTest {
   }
 
   @Test
-  void aVersion1StoreGainsTheOperatorTablesWhenOpened() {
+  void aVersion1StoreGainsTheTablesItLacksWhenOpened() {
     try (Store s = Store.open(dir)) {
       s.insertBatch(batch("DE", 1, 1, 7, null), null);
       s.inWriteTransaction(
@@ -288,7 +288,13 @@ class StoreTest {
                       "operator_exposure",
                       "operator_device",
                       "operator_match_cursor",
-                      "operator_revoked")) {
+                      "operator_revoked",
+                      // a version 1 store from before the agreement record and the log
+                      "agreement_seen",
+                      "log_entry",
+                      "log_node",
+                      "log_checkpoint",
+                      "notice_batch")) {
                 st.execute("DROP TABLE " + table);
               }
               st.executeUpdate("UPDATE meta SET schema_version = 1");
@@ -300,6 +306,23 @@ class StoreTest {
       assertEquals(1, s.batchRecordCount());
       assertEquals(0L, (long) s.inReadTransaction(c -> new OperatorTables(c).observationCount()));
       assertEquals(0L, (long) s.inReadTransaction(c -> new OperatorTables(c).matchCursor()));
+      for (String table : List.of("agreement_seen", "log_entry", "notice_batch")) {
+        assertEquals(
+            1,
+            (int)
+                s.inReadTransaction(
+                    c -> {
+                      try (java.sql.ResultSet rs =
+                          c.createStatement()
+                              .executeQuery(
+                                  "SELECT count(*) FROM sqlite_master WHERE name = '"
+                                      + table
+                                      + "'")) {
+                        return rs.getInt(1);
+                      }
+                    }),
+            table);
+      }
     }
     try (Store s = Store.openReadOnly(dir)) {
       assertEquals(1, s.batchRecordCount());
