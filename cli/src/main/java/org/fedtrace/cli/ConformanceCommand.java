@@ -251,7 +251,15 @@ public final class ConformanceCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new UserError("cannot write " + out + ": " + PkiCommand.describe(e));
       }
-      Agreement updated = authority.sign(admit(agreement.terms(), plan));
+      Agreement updated;
+      try {
+        updated = authority.sign(admit(agreement.terms(), plan));
+      } catch (RuntimeException e) {
+        // the kit is useless without its members in the agreement: leave no half-made folder
+        // in the way of the retry the message suggests
+        discard();
+        throw e;
+      }
       try {
         updated.replaceIn(ca);
         updated.writeTo(out);
@@ -259,6 +267,15 @@ public final class ConformanceCommand implements Callable<Integer> {
         throw new UserError("cannot write the agreement: " + PkiCommand.describe(e));
       }
       report(updated, plan);
+    }
+
+    private void discard() {
+      try {
+        PkiFiles.discard(out);
+      } catch (IOException e) {
+        System.err.println(
+            "fedtrace conformance kit: cannot remove " + out + ": " + e.getMessage());
+      }
     }
 
     private Optional<Identity> parseNode() {

@@ -130,6 +130,9 @@ public final class PullCommand implements Callable<Integer> {
   private long keys;
   private long failed;
 
+  /** The cursor after the last batch written: where a rerun resumes, also after a failure. */
+  private ByteString resumeFrom;
+
   @Override
   public Integer call() {
     ByteString cursor = parseOptions();
@@ -146,7 +149,13 @@ public final class PullCommand implements Callable<Integer> {
               agreement.members(),
               validator,
               Clock.systemUTC());
-      cursor = follow ? follow(channel, cursor, lines) : pull(channel, cursor, lines);
+      resumeFrom = cursor;
+      try {
+        cursor = follow ? follow(channel, cursor, lines) : pull(channel, cursor, lines);
+      } catch (UserError e) {
+        summary(resumeFrom); // the lines written stay valid: say where to go on from
+        throw e;
+      }
       summary(cursor);
       return failed > 0 ? EXIT_BAD_BATCH : NodeClient.EXIT_OK;
     } catch (IOException e) {
@@ -225,6 +234,7 @@ public final class PullCommand implements Callable<Integer> {
       }
       cursor = page.getNextCursor();
       lines.flush();
+      resumeFrom = cursor;
       if (page.getCaughtUp() || limitReached()) {
         return cursor;
       }
@@ -260,6 +270,7 @@ public final class PullCommand implements Callable<Integer> {
             lines.flush();
           }
           cursor = r.getCursor();
+          resumeFrom = cursor;
         }
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();

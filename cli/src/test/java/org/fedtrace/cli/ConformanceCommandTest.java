@@ -2,6 +2,7 @@ package org.fedtrace.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.netty.NettyServerBuilder;
@@ -104,6 +105,34 @@ class ConformanceCommandTest {
     } finally {
       node.stop(Duration.ofSeconds(5));
     }
+  }
+
+  @Test
+  void aKitWhoseMembersCannotBeAdmittedLeavesNoFolderBehind() {
+    Path ca = tmp.resolve("ca");
+    Path kit = tmp.resolve("kit");
+    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
+    pki(
+        "pki",
+        "issue",
+        "--ca",
+        ca.toString(),
+        "--country",
+        "DE",
+        "--operator",
+        "op-de",
+        "--out",
+        tmp.resolve("de") + "");
+
+    Run taken =
+        conformance("kit", "--ca", ca.toString(), "--countries", "DE,BV", "--out", kit + "");
+    assertEquals(1, taken.status, taken.out);
+    assertTrue(taken.err.contains("cannot admit DE/conformance-a"), taken.err);
+    assertTrue(taken.err.contains("(choose --countries)"), taken.err);
+    assertFalse(Files.exists(kit), "no half-made kit in the way of the retry");
+
+    Run retry = conformance("kit", "--ca", ca.toString(), "--out", kit + "");
+    assertEquals(0, retry.status, retry.err);
   }
 
   @Test

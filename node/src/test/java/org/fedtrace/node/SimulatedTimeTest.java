@@ -113,8 +113,13 @@ class SimulatedTimeTest {
     }
   }
 
+  /** Spins (as the simulator does on this shared memory) until the slot finished the request. */
   private static void awaitFinished(SimulatedTime t, int slot, long request) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (t.finished(slot) != request) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("slot " + slot + " never finished request " + request);
+      }
       Thread.onSpinWait();
     }
   }

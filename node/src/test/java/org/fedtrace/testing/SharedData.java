@@ -2,6 +2,7 @@ package org.fedtrace.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -12,21 +13,24 @@ public final class SharedData {
   private SharedData() {}
 
   /**
-   * The file {@code relative} inside ../shared, or a skipped test (with the reason) when it is
-   * absent.
+   * The file {@code relative} inside the {@code shared} folder beside the project: a skipped test
+   * (with the reason) when that folder is absent, a failed one when the folder is there but the
+   * file is not (a sample renamed or removed must not turn the test into a silent skip).
    */
   public static Path require(String relative) {
     Path root = Path.of("").toAbsolutePath();
     while (root != null && !Files.exists(root.resolve("mvnw"))) {
       root = root.getParent();
     }
-    Path file =
-        (root == null ? Path.of("..", "shared") : root.resolveSibling("shared"))
-            .resolve(relative)
-            .normalize();
+    if (root == null) {
+      throw new IllegalStateException("not inside the project: no mvnw above " + Path.of(""));
+    }
+    Path shared = root.resolveSibling("shared");
     Assumptions.assumeTrue(
-        Files.isRegularFile(file),
-        "skipped: " + file + " is absent (it exists beside the project in CI, not in a clone)");
+        Files.isDirectory(shared),
+        "skipped: " + shared + " is absent (it exists beside the project in CI, not in a clone)");
+    Path file = shared.resolve(relative).normalize();
+    Assertions.assertTrue(Files.isRegularFile(file), file + " is missing from " + shared);
     return file;
   }
 }

@@ -72,10 +72,6 @@ final class Fields {
     return v.asText();
   }
 
-  String optionalText(String name) throws InvalidField {
-    return has(name) ? text(name) : null;
-  }
-
   boolean bool(String name) throws InvalidField {
     JsonNode v = require(name);
     if (!v.isBoolean()) {
