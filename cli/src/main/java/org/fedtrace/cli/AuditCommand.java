@@ -234,8 +234,11 @@ public final class AuditCommand implements Callable<Integer> {
         throw usage(
             "--target needs the node's country, CC=HOST:PORT, until the state file names it");
       }
-      int slash = s.target().indexOf('/');
-      return new OperatorIdentity(s.target().substring(0, slash), s.target().substring(slash + 1));
+      try {
+        return OperatorIdentity.parse(s.target());
+      } catch (IllegalArgumentException e) {
+        throw new UserError("the state file's target is not a node identity: " + e.getMessage());
+      }
     }
     return agreement.members().stream()
         .filter(m -> m.country().equals(a.country()))

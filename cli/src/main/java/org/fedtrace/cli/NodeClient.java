@@ -158,13 +158,8 @@ final class NodeClient {
   }
 
   private OperatorIdentity parseServerIdentity() {
-    int slash = serverIdentity.indexOf('/');
     try {
-      if (slash < 0) {
-        throw new IllegalArgumentException("expected CC/operator-id");
-      }
-      return new OperatorIdentity(
-          serverIdentity.substring(0, slash), serverIdentity.substring(slash + 1));
+      return OperatorIdentity.parse(serverIdentity);
     } catch (IllegalArgumentException e) {
       throw usage("--server-identity '" + serverIdentity + "': " + e.getMessage());
     }

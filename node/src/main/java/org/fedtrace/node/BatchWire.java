@@ -104,6 +104,7 @@ final class BatchWire {
   private static final int SUBSCRIBE_CURSOR = 2;
   private static final int SUBSCRIBE_CAUGHT_UP = 3;
   private static final int GET_BATCH_BATCH = 1;
+  private static final int PUBLISH_BATCH_BATCH = 1;
 
   private BatchWire() {}
 
@@ -183,12 +184,31 @@ final class BatchWire {
     return new Encoded(out);
   }
 
+  /**
+   * PublishBatch as a pushing client sends it: the stored batch's bytes as they are, without
+   * parsing and re-encoding them (the origin's exact bytes travel on, R8.25).
+   */
+  static final MethodDescriptor<Encoded, PublishBatchResponse> PUBLISH_STORED =
+      FederationGrpc.getPublishBatchMethod().toBuilder(
+              new Marshaller(), ProtoUtils.marshaller(PublishBatchResponse.getDefaultInstance()))
+          .build();
+
   /** A GetBatchResponse. */
   static Encoded getBatch(StoredBatch batch) {
-    byte[] out = new byte[CodedOutputStream.computeByteArraySize(GET_BATCH_BATCH, batch.payload())];
+    return batchField(GET_BATCH_BATCH, batch);
+  }
+
+  /** A PublishBatchRequest of a stored batch. */
+  static Encoded publish(StoredBatch batch) {
+    return batchField(PUBLISH_BATCH_BATCH, batch);
+  }
+
+  /** A message whose only field, {@code field}, is the stored batch. */
+  private static Encoded batchField(int field, StoredBatch batch) {
+    byte[] out = new byte[CodedOutputStream.computeByteArraySize(field, batch.payload())];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     try {
-      o.writeByteArray(GET_BATCH_BATCH, batch.payload());
+      o.writeByteArray(field, batch.payload());
       o.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,8 +1,10 @@
 package org.fedtrace.node;
 
+import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -10,11 +12,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.pki.OperatorIdentity;
-import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
-import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PublishBatchResponse;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
@@ -167,37 +167,37 @@ final class PeerPush {
   }
 
   private void push(StoredBatch stored) {
-    DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
-    PublishBatchRequest request = PublishBatchRequest.newBuilder().setBatch(batch).build();
-    stub()
-        .publishBatch(
-            request,
-            new StreamObserver<>() {
-              @Override
-              public void onNext(PublishBatchResponse r) {}
+    ClientCalls.asyncUnaryCall(
+        channel.newCall(
+            BatchWire.PUBLISH_STORED,
+            CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)),
+        BatchWire.publish(stored),
+        new StreamObserver<PublishBatchResponse>() {
+          @Override
+          public void onNext(PublishBatchResponse r) {}
 
-              @Override
-              public void onError(Throwable t) {
-                Status s = Status.fromThrowable(t);
-                if (RETRY.contains(s.getCode())) {
-                  LOG.warn("event=push_deferred peer={} status={}", peer, s.getCode());
-                  retryLater();
-                  return;
-                }
-                LOG.warn(
-                    "event=push_refused peer={} origin={} status={} message=\"{}\"",
-                    peer,
-                    stored.origin(),
-                    s.getCode(),
-                    s.getDescription());
-                skipped(stored);
-              }
+          @Override
+          public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            if (RETRY.contains(s.getCode())) {
+              LOG.warn("event=push_deferred peer={} status={}", peer, s.getCode());
+              retryLater();
+              return;
+            }
+            LOG.warn(
+                "event=push_refused peer={} origin={} status={} message=\"{}\"",
+                peer,
+                stored.origin(),
+                s.getCode(),
+                s.getDescription());
+            skipped(stored);
+          }
 
-              @Override
-              public void onCompleted() {
-                done(stored);
-              }
-            });
+          @Override
+          public void onCompleted() {
+            done(stored);
+          }
+        });
   }
 
   /** The peer acknowledged {@code stored}: log the delivery with the progress, then go on. */

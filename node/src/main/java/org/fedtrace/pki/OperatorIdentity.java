@@ -67,6 +67,19 @@ public record OperatorIdentity(String country, String operatorId) {
     return new OperatorIdentity(rest.substring(0, colon), rest.substring(colon + 1));
   }
 
+  /**
+   * Parses {@code CC/operator-id}, the inverse of {@link #toString}.
+   *
+   * @throws IllegalArgumentException if {@code text} has no slash or names an invalid identity
+   */
+  public static OperatorIdentity parse(String text) {
+    int slash = text.indexOf('/');
+    if (slash < 0) {
+      throw new IllegalArgumentException("expected CC/operator-id, got '" + text + "'");
+    }
+    return new OperatorIdentity(text.substring(0, slash), text.substring(slash + 1));
+  }
+
   /** The identity URI that operator certificates carry. */
   public String uri() {
     return URI_PREFIX + country + ":" + operatorId;

@@ -475,9 +475,8 @@ public final class Auditor {
 
   /** The identity an entry's peer names; the entry's shape was checked. */
   private static Optional<OperatorIdentity> identity(String peer) {
-    int slash = peer.indexOf('/');
     try {
-      return Optional.of(new OperatorIdentity(peer.substring(0, slash), peer.substring(slash + 1)));
+      return Optional.of(OperatorIdentity.parse(peer));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

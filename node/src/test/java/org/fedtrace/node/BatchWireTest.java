@@ -100,6 +100,13 @@ class BatchWireTest {
   }
 
   @Test
+  void aPushedBatchIsWhatTheGeneratedClassesWrite() {
+    assertArrayEquals(
+        PublishBatchRequest.newBuilder().setBatch(first).build().toByteArray(),
+        BatchWire.publish(stored(first)).bytes());
+  }
+
+  @Test
   void aPublishedBatchKeepsTheBytesItArrivedIn() throws IOException {
     byte[] request = PublishBatchRequest.newBuilder().setBatch(first).build().toByteArray();
     BatchWire.Received<PublishBatchRequest> r = parse(request);

@@ -9,6 +9,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OperatorIdentityTest {
   @Test
+  void parsesWhatToStringWritesAndNamesWhatIsWrong() {
+    OperatorIdentity de = new OperatorIdentity("DE", "op-de");
+    assertEquals(de, OperatorIdentity.parse(de.toString()));
+    assertEquals(
+        "expected CC/operator-id, got 'DE-op-de'",
+        assertThrows(IllegalArgumentException.class, () -> OperatorIdentity.parse("DE-op-de"))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class, () -> OperatorIdentity.parse("de/op-de"));
+  }
+
+  @Test
   void printsCountrySlashOperator() {
     OperatorIdentity identity = new OperatorIdentity("DE", "de-health-1");
     assertEquals("DE/de-health-1", identity.toString());
