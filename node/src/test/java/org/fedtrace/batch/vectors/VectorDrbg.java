@@ -20,23 +20,27 @@ import org.fedtrace.crypto.Sha256;
  * on one JDK, but its output is not specified across providers, and a vector file must never change
  * because the JDK did.)
  */
-final class VectorDrbg {
-  private static final byte[] DOMAIN =
-      "fedtrace.testvectors.drbg\0".getBytes(StandardCharsets.US_ASCII);
-
+public final class VectorDrbg {
+  private final byte[] domain;
   private final byte[] label;
   private long counter;
 
   /** A source whose output is a function of {@code label} only. */
   VectorDrbg(String label) {
+    this("fedtrace.testvectors.drbg", label);
+  }
+
+  /** A source of its own {@code domain} (the generator's), whose output depends on label only. */
+  public VectorDrbg(String domain, String label) {
+    this.domain = (domain + "\0").getBytes(StandardCharsets.US_ASCII);
     this.label = label.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The next {@code n} bytes. */
-  byte[] bytes(int n) {
+  public byte[] bytes(int n) {
     byte[] out = new byte[n];
     for (int filled = 0; filled < n; filled += Sha256.LENGTH) {
-      byte[] block = Sha256.hash(DOMAIN, label, ByteBuffer.allocate(8).putLong(counter++).array());
+      byte[] block = Sha256.hash(domain, label, ByteBuffer.allocate(8).putLong(counter++).array());
       System.arraycopy(block, 0, out, filled, Math.min(Sha256.LENGTH, n - filled));
     }
     return out;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,7 @@ import java.util.Set;
  * A Wycheproof-style vector file under construction: test groups holding tests numbered from 1,
  * each with a comment and flags that must be explained in the file's notes.
  */
-final class VectorFile {
+public final class VectorFile {
   private final Map<String, String> notes;
   private final Set<String> usedFlags = new HashSet<>();
   private final ArrayNode groups = JsonNodeFactory.instance.arrayNode();
@@ -25,8 +26,19 @@ final class VectorFile {
     this.notes = notes;
   }
 
+  /** A file whose notes are added with {@link #note}. */
+  public VectorFile() {
+    this(new LinkedHashMap<>());
+  }
+
+  /** Explains {@code flag}; every flag a test uses needs a note, and every note a use. */
+  public VectorFile note(String flag, String text) {
+    notes.put(flag, text);
+    return this;
+  }
+
   /** A new test group of {@code type}; the caller adds its parameters, then its tests. */
-  ObjectNode group(String type) {
+  public ObjectNode group(String type) {
     ObjectNode group = groups.addObject();
     group.put("type", type);
     return group;
@@ -38,7 +50,12 @@ final class VectorFile {
    *
    * @throws IllegalArgumentException if a flag has no note
    */
-  ObjectNode test(ObjectNode group, String comment, List<String> flags) {
+  public ObjectNode test(ObjectNode group, String comment, String... flags) {
+    return test(group, comment, List.of(flags));
+  }
+
+  /** As {@link #test(ObjectNode, String, String...)}. */
+  public ObjectNode test(ObjectNode group, String comment, List<String> flags) {
     ArrayNode list = group.has("tests") ? (ArrayNode) group.get("tests") : group.putArray("tests");
     ObjectNode t = list.addObject();
     t.put("tcId", ++tests);
@@ -59,7 +76,7 @@ final class VectorFile {
    *
    * @throws IllegalStateException if a note explains a flag that no test uses
    */
-  String format(String algorithm, String generatorVersion, List<String> header) {
+  public String format(String algorithm, String generatorVersion, List<String> header) {
     for (String flag : notes.keySet()) {
       if (!usedFlags.contains(flag)) {
         throw new IllegalStateException("note for an unused flag: " + flag);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.fedtrace.batch.vectors.TestVectorFiles;
+import org.fedtrace.batch.vectors.VectorFile;
 import org.fedtrace.crypto.SecretBytes;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.proto.v1.Checkpoint;
@@ -56,7 +57,7 @@ public final class LogVectorGenerator {
 
   /** The file's text. */
   public static String generate() {
-    Vectors v = new Vectors();
+    VectorFile v = new VectorFile();
     v.note("EventType", "One entry of each event type of the spec's table.")
         .note(
             "NoOrigin",
@@ -123,7 +124,7 @@ public final class LogVectorGenerator {
         .build();
   }
 
-  private static List<LogEntry> entries(Vectors v) {
+  private static List<LogEntry> entries(VectorFile v) {
     ObjectNode g = v.group("LogEntryEncoding");
     List<LogEntry> log = new ArrayList<>();
     LogEntry created = entry(EventType.EVENT_TYPE_BATCH_CREATED, 0, "b1", "DE", "", 100, "");
@@ -242,7 +243,7 @@ public final class LogVectorGenerator {
   }
 
   private static void invalid(
-      Vectors v,
+      VectorFile v,
       ObjectNode g,
       String comment,
       String flag,
@@ -275,7 +276,7 @@ public final class LogVectorGenerator {
     return n;
   }
 
-  private static void checkpoints(Vectors v, List<LogEntry> log) {
+  private static void checkpoints(VectorFile v, List<LogEntry> log) {
     SigningKey key = SigningKey.fromSeed(SecretBytes.copyOf(Vectors.drbg("checkpoint key", 32)));
     byte[] cert = Vectors.drbg("certificate placeholder", 8);
     ObjectNode g = v.group("CheckpointSignature");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.batch.vectors.TestVectorFiles;
+import org.fedtrace.batch.vectors.VectorFile;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.tlog.MerkleHashes;
 import org.fedtrace.tlog.MerkleTree;
@@ -133,7 +134,7 @@ public final class MerkleVectorGenerator {
 
   /** The file's text. */
   public static String generate() {
-    Vectors v = new Vectors();
+    VectorFile v = new VectorFile();
     v.note("Published", "A value published by others (see the group's source), copied as data.")
         .note("EmptyTree", "The tree of no leaves: SHA-256 of the empty string.")
         .note("PowerOfTwo", "A tree whose size is a power of two: perfect, split in halves.")
@@ -187,7 +188,8 @@ public final class MerkleVectorGenerator {
     return out;
   }
 
-  private static ObjectNode leavesGroup(Vectors v, String type, List<byte[]> leaves, boolean pub) {
+  private static ObjectNode leavesGroup(
+      VectorFile v, String type, List<byte[]> leaves, boolean pub) {
     ObjectNode g = v.group(type);
     if (pub) {
       g.put("source", SOURCE);
@@ -196,7 +198,7 @@ public final class MerkleVectorGenerator {
     return g;
   }
 
-  private static void treeHashes(Vectors v, List<byte[]> published, List<byte[]> own) {
+  private static void treeHashes(VectorFile v, List<byte[]> published, List<byte[]> own) {
     ObjectNode g = leavesGroup(v, "TreeHash", published, true);
     for (int n = 0; n <= published.size(); n++) {
       byte[] expected = HEX.parseHex(PUBLISHED_ROOTS.get(n));
@@ -230,7 +232,7 @@ public final class MerkleVectorGenerator {
     t.put("treeSize", 4).put("root", HEX.formatHex(noPrefix)).put("result", "invalid");
   }
 
-  private static void inclusion(Vectors v, List<byte[]> published, List<byte[]> own) {
+  private static void inclusion(VectorFile v, List<byte[]> published, List<byte[]> own) {
     ObjectNode g = leavesGroup(v, "InclusionProof", published, true);
     for (Inclusion p : PUBLISHED_INCLUSION) {
       List<byte[]> path = p.path().stream().map(HEX::parseHex).toList();
@@ -334,7 +336,7 @@ public final class MerkleVectorGenerator {
     }
   }
 
-  private static void consistency(Vectors v, List<byte[]> published, List<byte[]> own) {
+  private static void consistency(VectorFile v, List<byte[]> published, List<byte[]> own) {
     ObjectNode g = leavesGroup(v, "ConsistencyProof", published, true);
     for (Consistency p : PUBLISHED_CONSISTENCY) {
       List<byte[]> proof = p.proof().stream().map(HEX::parseHex).toList();
