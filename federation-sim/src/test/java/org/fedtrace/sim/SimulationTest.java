@@ -33,26 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sanity and their repeatability.
  */
 class SimulationTest {
-  static final String SMALL =
-      String.join(
-          "\n",
-          "seed: 11",
-          "agents: 6000",
-          "days: 8",
-          "countries:",
-          "  - {code: BE, population: 1, app_adoption: 0.7}",
-          "  - {code: NL, population: 1, app_adoption: 0.7}",
-          "  - {code: LU, population: 1, app_adoption: 0.7}",
-          "travel:",
-          "  pairs:",
-          "    - {from: BE, to: NL, commuter_share: 0.2, trip_rate_per_day: 0.01, both_ways: true}",
-          "    - {from: LU, to: BE, commuter_share: 0.3, trip_rate_per_day: 0.01}",
-          "epidemic:",
-          "  initial_infections: 150",
-          "  transmission_per_minute: 0.01",
-          "  testing_probability: 0.8",
-          "  report_share: 0.9",
-          "");
+  static final String SMALL = SmallScenarios.yaml(11, 6000, 8);
 
   private static final String FEDERATION = "padding_min_keys: 64, batch_max_age_minutes: 120";
 
@@ -192,7 +173,7 @@ class SimulationTest {
   void anotherSeedGivesOtherFigures() throws Exception {
     Scenario other =
         ScenarioLoader.parse(
-            SMALL.replace("seed: 11", "seed: 12") + "federation: {" + FEDERATION + "}\n", "s.yaml");
+            SmallScenarios.yaml(12, 6000, 8) + "federation: {" + FEDERATION + "}\n", "s.yaml");
 
     assertNotEquals(figures(report, small), figures(run(other), other));
   }

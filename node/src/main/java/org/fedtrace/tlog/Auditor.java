@@ -509,7 +509,8 @@ public final class Auditor {
   }
 
   /** The first 8 bytes of a hash in hex: enough to tell batches apart in a report. */
-  static String shortHex(ByteString hash) {
+  /** The first 8 bytes of {@code hash} in hex: how the report names a batch or a root. */
+  public static String shortHex(ByteString hash) {
     return HexFormat.of().formatHex(hash.toByteArray(), 0, Math.min(8, hash.size()));
   }
 }

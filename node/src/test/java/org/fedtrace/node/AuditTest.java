@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -113,10 +111,6 @@ class AuditTest {
     }
   }
 
-  private static String shortHex(ByteString hash) {
-    return HexFormat.of().formatHex(hash.toByteArray(), 0, 8);
-  }
-
   @Test
   void anHonestExchangeVerifiesAndATamperedStoreIsCaught() throws Exception {
     f = TestFederation.create(dir, clock, "DE", "FR");
@@ -135,7 +129,7 @@ class AuditTest {
             EventType.EVENT_TYPE_BATCH_SENT),
         de.stream().map(LogEntry::getEventType).toList());
     LogEntry sent = de.get(2);
-    String batch = shortHex(sent.getSubjectSha256());
+    String batch = Auditor.shortHex(sent.getSubjectSha256());
     AuditReport honest = audit(AuditState.empty(), true);
     assertEquals(List.of(), honest.texts(AuditReport.Kind.FAILED));
     List<String> verified = honest.texts(AuditReport.Kind.VERIFIED);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -91,15 +90,15 @@ class AuditorTest {
     assertTrue(
         verified.contains(
             "entry 2 of fedtrace.v1/DE/op-de (BATCH_SENT batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                + TestLogs.shortHex("b1")
                 + " to FR/op-fr): included in the tree of 6 entries"),
         verified.toString());
     assertTrue(
         verified.contains(
             "entry 2 of fedtrace.v1/DE/op-de (BATCH_SENT batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                + TestLogs.shortHex("b1")
                 + " to FR/op-fr): FR/op-fr recorded it as its entry 0 (BATCH_RECEIVED batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                + TestLogs.shortHex("b1")
                 + " from DE/op-de)"),
         verified.toString());
     assertTrue(
@@ -143,7 +142,7 @@ class AuditorTest {
     assertEquals(
         List.of(
             "entry 2 of fedtrace.v1/DE/op-de (BATCH_SENT batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                + TestLogs.shortHex("b1")
                 + " to IT/op-it) is not in the signed tree: the audit path of leaf 2 leads to"
                 + " another root than the tree's"),
         r.texts(AuditReport.Kind.FAILED));
@@ -280,9 +279,9 @@ class AuditorTest {
     assertEquals(
         List.of(
             "entry 6 of fedtrace.v1/DE/op-de (BATCH_SENT batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("phantom")))
+                + TestLogs.shortHex("phantom")
                 + " to FR/op-fr): the log of FR/op-fr (4 entries) has no record of batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("phantom")))
+                + TestLogs.shortHex("phantom")
                 + " (a delivery lost in transit is sent again; audit again to confirm)"),
         r.texts(AuditReport.Kind.FAILED));
   }
@@ -296,9 +295,9 @@ class AuditorTest {
     assertEquals(
         List.of(
             "entry 4 of fedtrace.v1/FR/op-fr (BATCH_RECEIVED batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("hidden")))
+                + TestLogs.shortHex("hidden")
                 + " from DE/op-de): the log of DE/op-de (6 entries) records no delivery of batch "
-                + Auditor.shortHex(ByteString.copyFrom(batch("hidden")))
+                + TestLogs.shortHex("hidden")
                 + " to FR/op-fr in fedtrace.v1/DE/op-de"),
         r.texts(AuditReport.Kind.FAILED));
   }
@@ -318,9 +317,9 @@ class AuditorTest {
         r.texts(AuditReport.Kind.VERIFIED)
             .contains(
                 "entry 2 of fedtrace.v1/DE/op-de (BATCH_SENT batch "
-                    + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                    + TestLogs.shortHex("b1")
                     + " to FR/op-fr): FR/op-fr recorded it as its entry 0 (BATCH_RECEIVED batch "
-                    + Auditor.shortHex(ByteString.copyFrom(batch("b1")))
+                    + TestLogs.shortHex("b1")
                     + " from IT/op-it)"),
         r.texts(AuditReport.Kind.VERIFIED).toString());
   }

@@ -81,6 +81,11 @@ final class TestLogs implements AutoCloseable {
     return Sha256.hash(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** How the auditor's report names batch {@code name}. */
+  static String shortHex(String name) {
+    return Auditor.shortHex(com.google.protobuf.ByteString.copyFrom(batch(name)));
+  }
+
   /** Records that {@code from} delivered batch {@code name} of {@code origin} to {@code to}. */
   static void delivered(
       TransparencyLog from, TransparencyLog to, String name, String origin, int keys) {

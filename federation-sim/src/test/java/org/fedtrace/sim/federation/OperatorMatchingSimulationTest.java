@@ -14,6 +14,7 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.sim.Simulator;
+import org.fedtrace.sim.SmallScenarios;
 import org.fedtrace.sim.matching.EngineMatcher;
 import org.fedtrace.sim.metrics.Measurement;
 import org.fedtrace.sim.report.Report;
@@ -30,26 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorMatchingSimulationTest {
   private static final String SCENARIO =
-      String.join(
-          "\n",
-          "seed: 5",
-          "agents: 5000",
-          "days: 7",
-          "countries:",
-          "  - {code: BE, population: 1, app_adoption: 0.7}",
-          "  - {code: NL, population: 1, app_adoption: 0.7}",
-          "  - {code: LU, population: 1, app_adoption: 0.7}",
-          "travel:",
-          "  pairs:",
-          "    - {from: BE, to: NL, commuter_share: 0.2, trip_rate_per_day: 0.01, both_ways: true}",
-          "    - {from: LU, to: BE, commuter_share: 0.3, trip_rate_per_day: 0.01}",
-          "epidemic:",
-          "  initial_infections: 150",
-          "  transmission_per_minute: 0.01",
-          "  testing_probability: 0.8",
-          "  report_share: 0.9",
-          "federation: {padding_min_keys: 64}",
-          "");
+      SmallScenarios.yaml(5, 5000, 7) + "federation: {padding_min_keys: 64}\n";
 
   private static Run operator;
   private static Run device;
