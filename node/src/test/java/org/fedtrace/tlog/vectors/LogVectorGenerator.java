@@ -124,76 +124,76 @@ public final class LogVectorGenerator {
         .build();
   }
 
+  /** A valid entry of the vectors: what it shows, the entry, and its flag. */
+  private record Case(String comment, LogEntry entry, String flag) {}
+
   private static List<LogEntry> entries(VectorFile v) {
     ObjectNode g = v.group("LogEntryEncoding");
     List<LogEntry> log = new ArrayList<>();
     LogEntry created = entry(EventType.EVENT_TYPE_BATCH_CREATED, 0, "b1", "DE", "", 100, "");
-    List<Object[]> valid =
+    List<Case> valid =
         List.of(
-            new Object[] {"a batch created", created, "EventType"},
-            new Object[] {
-              "an upload authorized",
-              entry(EventType.EVENT_TYPE_UPLOAD_AUTHORIZED, 5, "a1", "DE", "", 0, ""),
-              "EventType"
-            },
-            new Object[] {
-              "a batch sent",
-              entry(EventType.EVENT_TYPE_BATCH_SENT, 60, "b1", "DE", "FR/op-fr", 100, ""),
-              "EventType"
-            },
-            new Object[] {
-              "a batch received",
-              entry(EventType.EVENT_TYPE_BATCH_RECEIVED, 61, "b2", "FR", "FR/op-fr", 250, ""),
-              "EventType"
-            },
-            new Object[] {
-              "a batch forwarded",
-              entry(EventType.EVENT_TYPE_BATCH_FORWARDED, 62, "b2", "FR", "IT/op-it", 250, ""),
-              "EventType"
-            },
-            new Object[] {
-              "a batch refused",
-              entry(EventType.EVENT_TYPE_BATCH_REFUSED, 63, "b3", "IT", "IT/op-it", 7, "R8.20"),
-              "EventType"
-            },
-            new Object[] {
-              "a batch with a malformed origin refused",
-              entry(EventType.EVENT_TYPE_BATCH_REFUSED, 64, "b4", "", "IT/op-it", 3, "R8.5"),
-              "NoOrigin"
-            },
-            new Object[] {
-              "a batch purged",
-              entry(EventType.EVENT_TYPE_BATCH_PURGED, 86_400, "b2", "FR", "", 17, ""),
-              "EventType"
-            },
-            new Object[] {
-              "a batch erased at the sunset",
-              entry(EventType.EVENT_TYPE_SUNSET_ERASURE, 90_000, "b2", "FR", "", 233, ""),
-              "EventType"
-            },
-            new Object[] {
-              "the longest peer",
-              entry(
-                  EventType.EVENT_TYPE_BATCH_SENT,
-                  90_001,
-                  "b1",
-                  "DE",
-                  "AT/" + "a".repeat(31) + "9",
-                  100,
-                  ""),
-              "LongestPeer"
-            },
-            new Object[] {
-              "the largest key count, a late time",
-              entry(EventType.EVENT_TYPE_BATCH_RECEIVED, 0, "b5", "PL", "PL/op-pl", 0xffffffffL, "")
-                  .toBuilder()
-                  .setTimeUnixSeconds(4_102_444_800L)
-                  .build(),
-              "LargeNumbers"
-            });
-    for (Object[] c : valid) {
-      LogEntry e = (LogEntry) c[1];
-      ObjectNode t = v.test(g, (String) c[0], (String) c[2]);
+            new Case("a batch created", created, "EventType"),
+            new Case(
+                "an upload authorized",
+                entry(EventType.EVENT_TYPE_UPLOAD_AUTHORIZED, 5, "a1", "DE", "", 0, ""),
+                "EventType"),
+            new Case(
+                "a batch sent",
+                entry(EventType.EVENT_TYPE_BATCH_SENT, 60, "b1", "DE", "FR/op-fr", 100, ""),
+                "EventType"),
+            new Case(
+                "a batch received",
+                entry(EventType.EVENT_TYPE_BATCH_RECEIVED, 61, "b2", "FR", "FR/op-fr", 250, ""),
+                "EventType"),
+            new Case(
+                "a batch forwarded",
+                entry(EventType.EVENT_TYPE_BATCH_FORWARDED, 62, "b2", "FR", "IT/op-it", 250, ""),
+                "EventType"),
+            new Case(
+                "a batch refused",
+                entry(EventType.EVENT_TYPE_BATCH_REFUSED, 63, "b3", "IT", "IT/op-it", 7, "R8.20"),
+                "EventType"),
+            new Case(
+                "a batch with a malformed origin refused",
+                entry(EventType.EVENT_TYPE_BATCH_REFUSED, 64, "b4", "", "IT/op-it", 3, "R8.5"),
+                "NoOrigin"),
+            new Case(
+                "a batch purged",
+                entry(EventType.EVENT_TYPE_BATCH_PURGED, 86_400, "b2", "FR", "", 17, ""),
+                "EventType"),
+            new Case(
+                "a batch erased at the sunset",
+                entry(EventType.EVENT_TYPE_SUNSET_ERASURE, 90_000, "b2", "FR", "", 233, ""),
+                "EventType"),
+            new Case(
+                "the longest peer",
+                entry(
+                    EventType.EVENT_TYPE_BATCH_SENT,
+                    90_001,
+                    "b1",
+                    "DE",
+                    "AT/" + "a".repeat(31) + "9",
+                    100,
+                    ""),
+                "LongestPeer"),
+            new Case(
+                "the largest key count, a late time",
+                entry(
+                        EventType.EVENT_TYPE_BATCH_RECEIVED,
+                        0,
+                        "b5",
+                        "PL",
+                        "PL/op-pl",
+                        0xffffffffL,
+                        "")
+                    .toBuilder()
+                    .setTimeUnixSeconds(4_102_444_800L)
+                    .build(),
+                "LargeNumbers"));
+    for (Case c : valid) {
+      LogEntry e = c.entry();
+      ObjectNode t = v.test(g, c.comment(), c.flag());
       t.set("entry", json(e));
       byte[] leaf = LogEntries.encode(e);
       t.put("leaf", HEX.formatHex(leaf))
@@ -212,7 +212,7 @@ public final class LogVectorGenerator {
         b -> b.setSubjectSha256(b.getSubjectSha256().substring(1)));
     invalid(v, g, "origin in lower case", "BadOrigin", created, b -> b.setOrigin("de"));
     invalid(v, g, "origin of three letters", "BadOrigin", created, b -> b.setOrigin("DEU"));
-    LogEntry sent = (LogEntry) valid.get(2)[1];
+    LogEntry sent = valid.get(2).entry();
     invalid(v, g, "no origin outside a refusal", "BadOrigin", sent, b -> b.setOrigin(""));
     invalid(v, g, "peer without a slash", "BadPeer", sent, b -> b.setPeer("FR-op-fr"));
     invalid(v, g, "peer country in lower case", "BadPeer", sent, b -> b.setPeer("fr/op-fr"));
@@ -220,7 +220,7 @@ public final class LogVectorGenerator {
         v, g, "peer id of 33 characters", "BadPeer", sent, b -> b.setPeer("FR/" + "a".repeat(33)));
     invalid(v, g, "a sent batch without a peer", "BadPeer", sent, b -> b.setPeer(""));
     invalid(v, g, "a created batch with a peer", "BadPeer", created, b -> b.setPeer("FR/op-fr"));
-    LogEntry refused = (LogEntry) valid.get(5)[1];
+    LogEntry refused = valid.get(5).entry();
     invalid(v, g, "a refusal without a reason", "BadReason", refused, b -> b.setReason(""));
     invalid(v, g, "a reason on a sent batch", "BadReason", sent, b -> b.setReason("R8.20"));
     invalid(v, g, "reason without R", "BadReason", refused, b -> b.setReason("8.20"));
@@ -237,7 +237,7 @@ public final class LogVectorGenerator {
         g,
         "an upload with its key count",
         "UploadKeyCount",
-        (LogEntry) valid.get(1)[1],
+        valid.get(1).entry(),
         b -> b.setKeyCount(5));
     return log;
   }
