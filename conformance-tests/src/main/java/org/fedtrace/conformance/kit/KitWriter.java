@@ -148,74 +148,63 @@ public final class KitWriter {
   private void operator(Path dir, Identity id, Instant notBefore, Instant notAfter)
       throws IOException {
     dir(dir);
-    KeyPair tls = generate("EC");
-    KeyPair signing = generate("Ed25519");
-    writeCredential(
-        dir, "tls", tls, issue(tlsProfile(id, true, true), tls.getPublic(), notBefore, notAfter));
-    writeCredential(
-        dir,
-        "signing",
-        signing,
-        issue(signingProfile(id, true), signing.getPublic(), notBefore, notAfter));
+    credentials(dir, id, true, federationCa(), notBefore, notAfter);
   }
 
+  /** A member whose certificates a foreign authority of the same name issued (its CA beside). */
   private void foreign(Path dir, Identity id, Instant notBefore, Instant notAfter)
       throws IOException {
     KeyPair foreignCa = generate("EC");
-    X500Name subject = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
+    Issuer issuer =
+        new Issuer(
+            X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+            foreignCa.getPublic(),
+            foreignCa.getPrivate());
     Profile authority =
-        new Profile(subject, KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), List.of(), true);
-    X509Certificate foreignCert =
-        build(
-            authority,
-            foreignCa.getPublic(),
-            subject,
-            foreignCa.getPublic(),
-            foreignCa.getPrivate(),
-            notBefore,
-            notAfter);
+        new Profile(
+            issuer.name(), KeyUsage.keyCertSign | KeyUsage.cRLSign, List.of(), List.of(), true);
     dir(dir);
-    Pem.writeCertificate(dir.resolve(Kit.CA), foreignCert);
+    Pem.writeCertificate(
+        dir.resolve(Kit.CA), build(authority, foreignCa.getPublic(), issuer, notBefore, notAfter));
+    credentials(dir, id, true, issuer, notBefore, notAfter);
+  }
+
+  /** Certificates by the federation authority that carry no operator identity. */
+  private void noIdentity(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    dir(dir);
+    credentials(dir, id, false, federationCa(), notBefore, notAfter);
+  }
+
+  /** A TLS and a signing credential for {@code id} in {@code dir}, issued by {@code issuer}. */
+  private void credentials(
+      Path dir,
+      Identity id,
+      boolean withIdentity,
+      Issuer issuer,
+      Instant notBefore,
+      Instant notAfter)
+      throws IOException {
     KeyPair tls = generate("EC");
     KeyPair signing = generate("Ed25519");
     writeCredential(
         dir,
         "tls",
         tls,
-        build(
-            tlsProfile(id, true, true),
-            tls.getPublic(),
-            subject,
-            foreignCa.getPublic(),
-            foreignCa.getPrivate(),
-            notBefore,
-            notAfter));
+        build(tlsProfile(id, true, withIdentity), tls.getPublic(), issuer, notBefore, notAfter));
     writeCredential(
         dir,
         "signing",
         signing,
-        build(
-            signingProfile(id, true),
-            signing.getPublic(),
-            subject,
-            foreignCa.getPublic(),
-            foreignCa.getPrivate(),
-            notBefore,
-            notAfter));
+        build(signingProfile(id, withIdentity), signing.getPublic(), issuer, notBefore, notAfter));
   }
 
-  private void noIdentity(Path dir, Identity id, Instant notBefore, Instant notAfter)
-      throws IOException {
-    dir(dir);
-    KeyPair tls = generate("EC");
-    KeyPair signing = generate("Ed25519");
-    writeCredential(
-        dir, "tls", tls, issue(tlsProfile(id, true, false), tls.getPublic(), notBefore, notAfter));
-    writeCredential(
-        dir,
-        "signing",
-        signing,
-        issue(signingProfile(id, false), signing.getPublic(), notBefore, notAfter));
+  /** Who signs a certificate: its name and key pair. */
+  private record Issuer(X500Name name, PublicKey publicKey, PrivateKey privateKey) {}
+
+  private Issuer federationCa() {
+    return new Issuer(
+        X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), ca.getPublicKey(), caKey);
   }
 
   private void serverOnly(Path dir, Identity id, Instant notBefore, Instant notAfter)
@@ -308,18 +297,14 @@ public final class KitWriter {
   }
 
   private X509Certificate issue(Profile p, PublicKey key, Instant notBefore, Instant notAfter) {
-    X500Name issuer = X500Name.getInstance(ca.getSubjectX500Principal().getEncoded());
-    return build(p, key, issuer, ca.getPublicKey(), caKey, notBefore, notAfter);
+    return build(p, key, federationCa(), notBefore, notAfter);
   }
 
   private X509Certificate build(
-      Profile p,
-      PublicKey key,
-      X500Name issuer,
-      PublicKey issuerKey,
-      PrivateKey issuerPrivateKey,
-      Instant notBefore,
-      Instant notAfter) {
+      Profile p, PublicKey key, Issuer by, Instant notBefore, Instant notAfter) {
+    X500Name issuer = by.name();
+    PublicKey issuerKey = by.publicKey();
+    PrivateKey issuerPrivateKey = by.privateKey();
     byte[] serial = new byte[16];
     random.nextBytes(serial);
     serial[0] = (byte) ((serial[0] & 0x7f) | 0x01);
