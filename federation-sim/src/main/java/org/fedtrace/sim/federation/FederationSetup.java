@@ -202,29 +202,7 @@ final class FederationSetup {
    * stay within the open-file limit.
    */
   List<String> neighbours(String country) {
-    List<String> order = spec.countries();
-    int i = order.indexOf(country);
-    List<String> out = new ArrayList<>();
-    switch (spec.topology()) {
-      case MESH -> order.stream().filter(c -> !c.equals(country)).forEach(out::add);
-      case HUB -> {
-        if (country.equals(spec.hub())) {
-          order.stream().filter(c -> !c.equals(country)).forEach(out::add);
-        } else {
-          out.add(spec.hub());
-        }
-      }
-      case CHAIN -> {
-        if (i > 0) {
-          out.add(order.get(i - 1));
-        }
-        if (i < order.size() - 1) {
-          out.add(order.get(i + 1));
-        }
-      }
-      default -> throw new IllegalStateException("unknown topology " + spec.topology());
-    }
-    return out;
+    return spec.neighbours(country);
   }
 
   /** A push link to {@code country}'s node, listening on {@code port} of the loopback address. */

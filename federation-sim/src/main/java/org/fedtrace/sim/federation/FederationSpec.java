@@ -1,6 +1,7 @@
 package org.fedtrace.sim.federation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,5 +66,31 @@ public record FederationSpec(
     if (!(notifyThreshold >= 0) || Double.isInfinite(notifyThreshold)) {
       throw new IllegalArgumentException("the notification threshold must be a finite score >= 0");
     }
+  }
+
+  /** The countries {@code country}'s node sends its batches (own and forwarded) to. */
+  public List<String> neighbours(String country) {
+    int i = countries.indexOf(country);
+    List<String> out = new ArrayList<>();
+    switch (topology) {
+      case MESH -> countries.stream().filter(c -> !c.equals(country)).forEach(out::add);
+      case HUB -> {
+        if (country.equals(hub)) {
+          countries.stream().filter(c -> !c.equals(country)).forEach(out::add);
+        } else {
+          out.add(hub);
+        }
+      }
+      case CHAIN -> {
+        if (i > 0) {
+          out.add(countries.get(i - 1));
+        }
+        if (i < countries.size() - 1) {
+          out.add(countries.get(i + 1));
+        }
+      }
+      default -> throw new IllegalStateException("unknown topology " + topology);
+    }
+    return out;
   }
 }

@@ -2,7 +2,9 @@ package org.fedtrace.sim.federation;
 
 import com.google.protobuf.ByteString;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -130,7 +132,7 @@ public final class InMemoryFederation implements Federation {
         for (int i = 0; i < real; i++) {
           order.add(i);
         }
-        java.util.Collections.shuffle(order, random);
+        Collections.shuffle(order, random);
         next = 0;
       }
       DiagnosisKey template = keys.get(order.get(next++));
@@ -155,31 +157,23 @@ public final class InMemoryFederation implements Federation {
     return b;
   }
 
+  /**
+   * Floods {@code batch} from its origin along {@link FederationSpec#neighbours}, as the real
+   * nodes' pushes and forwarding do: each node gets it once, from the first neighbour that has it.
+   */
   private void route(Node origin, DiagnosisKeyBatch batch) {
     origin.held.add(batch);
-    List<String> order = spec.countries();
-    switch (spec.topology()) {
-      case MESH ->
-          nodes.values().stream().filter(n -> n != origin).forEach(n -> hop(origin, n, batch));
-      case HUB -> {
-        Node hub = node(spec.hub());
-        if (hub != origin) {
-          hop(origin, hub, batch);
-        }
-        nodes.values().stream()
-            .filter(n -> n != origin && n != hub)
-            .forEach(n -> hop(hub, n, batch));
-      }
-      case CHAIN -> {
-        int at = order.indexOf(origin.country);
-        for (int i = at - 1; i >= 0; i--) {
-          hop(node(order.get(i + 1)), node(order.get(i)), batch);
-        }
-        for (int i = at + 1; i < order.size(); i++) {
-          hop(node(order.get(i - 1)), node(order.get(i)), batch);
+    Set<Node> reached = new HashSet<>(List.of(origin));
+    ArrayDeque<Node> next = new ArrayDeque<>(List.of(origin));
+    while (!next.isEmpty()) {
+      Node from = next.poll();
+      for (String c : spec.neighbours(from.country)) {
+        Node to = node(c);
+        if (reached.add(to)) {
+          hop(from, to, batch);
+          next.add(to);
         }
       }
-      default -> throw new IllegalStateException("unknown topology " + spec.topology());
     }
   }
 
