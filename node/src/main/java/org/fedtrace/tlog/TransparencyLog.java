@@ -249,12 +249,13 @@ public final class TransparencyLog implements ExchangeLog {
   public Optional<LogReceipt> receiptOfStored(byte[] subjectSha256) {
     return db.read(
         s -> {
-          for (LogEntry e : decode(s.leavesWithSubject(subjectSha256))) {
+          for (LogStore.Leaf leaf : s.leavesWithSubject(subjectSha256)) {
+            LogEntry e = decode(List.of(leaf)).get(0); // checks the stored bytes are an entry
             if (STORED.contains(e.getEventType())) {
               return Optional.of(
                   LogReceipt.newBuilder()
-                      .setLeafIndex(e.getLeafIndex())
-                      .setLeafHash(ByteString.copyFrom(LogEntries.leafHash(e)))
+                      .setLeafIndex(leaf.index())
+                      .setLeafHash(ByteString.copyFrom(MerkleHashes.leafHash(leaf.bytes())))
                       .build());
             }
           }
