@@ -73,6 +73,7 @@ final class Subscription {
       services.lifecycle().checkExchange();
       Store store = services.store();
       while (!done && call.isReady()) {
+        long before = position;
         Store.Page page =
             store.batchesAfter(
                 position,
@@ -91,6 +92,9 @@ final class Subscription {
         services.sent(batches, peer);
         for (StoredBatch b : batches) {
           send(BatchWire.subscribe(b, Cursor.encode(store.epoch(), b.position()), caughtUp));
+        }
+        if (page.batches().isEmpty() && page.lastPosition() != before) {
+          continue; // a page of batches this peer does not get is not the end of the store
         }
         if (page.batches().isEmpty()) {
           boolean idle =

@@ -13,6 +13,8 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.PullBatchesRequest;
 import org.fedtrace.proto.v1.PullBatchesResponse;
+import org.fedtrace.proto.v1.SubscribeBatchesRequest;
+import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysResponse;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
@@ -149,6 +151,39 @@ class FederationTest {
       // DE starts pushing with its own batch behind that page, and nothing else stored after
       f.push("DE", "FR");
       f.await(WAIT, () -> keysHeld(f.node("FR"), "DE") == 64, "FR holds DE's batch");
+    }
+  }
+
+  @Test
+  void aSubscriptionLooksPastAFullPageOfBatchesItDoesNotSendBeforeSayingCaughtUp()
+      throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f =
+        TestFederation.create(dir, clock, "DE", "FR")
+            .withConfig("limits:\n  requestsPerSecondPerPeer: 100000\n")) {
+      f.startNode("DE");
+      f.startNode("FR");
+      // 300 batches of FR at DE, more than a subscription round examines; none goes back to FR
+      TestBatches t = new TestBatches(7, clock.instant());
+      for (int i = 1; i <= 300; i++) {
+        DiagnosisKeyBatch b =
+            Signatures.sign(t.batch("FR", i, t.keys(1, 1)), f.credentials("FR").signing());
+        f.federation("DE", "FR").publishBatch(PublishBatchRequest.newBuilder().setBatch(b).build());
+      }
+      f.upload("DE", t.keys(3, 3));
+      f.node("DE").publishDue(true);
+
+      java.util.Iterator<SubscribeBatchesResponse> stream =
+          f.federation("DE", "FR")
+              .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+              .subscribeBatches(SubscribeBatchesRequest.getDefaultInstance());
+      SubscribeBatchesResponse first = stream.next();
+      assertTrue(first.hasBatch(), "DE's own batch first, not a heartbeat: " + first);
+      assertEquals("DE", first.getBatch().getOrigin());
+      assertFalse(first.getCaughtUp(), "not caught up before the backlog was sent");
+      SubscribeBatchesResponse second = stream.next();
+      assertFalse(second.hasBatch());
+      assertTrue(second.getCaughtUp());
     }
   }
 }
