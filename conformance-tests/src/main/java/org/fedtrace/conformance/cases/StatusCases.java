@@ -73,7 +73,7 @@ public final class StatusCases extends CaseBase {
                 () ->
                     FederationGrpc.newBlockingStub(
                             s.connections().fresh(s.kit().foreignCa().tls(), "TLSv1.3"))
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                         .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())));
     row(
         failures,
@@ -319,7 +319,8 @@ public final class StatusCases extends CaseBase {
               io.grpc.stub.ClientCalls.blockingUnaryCall(
                   ch,
                   raw,
-                  io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                  io.grpc.CallOptions.DEFAULT.withDeadlineAfter(
+                      Session.DEADLINE_SECONDS, TimeUnit.SECONDS),
                   new byte[] {0x0a, 0x05}));
     }
   }

@@ -44,7 +44,8 @@ public final class TransportCases extends CaseBase {
   }
 
   private FederationGrpc.FederationBlockingStub stub(ManagedChannel ch) {
-    return FederationGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return FederationGrpc.newBlockingStub(ch)
+        .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
   private Object nodeInfo(ManagedChannel ch) {
@@ -326,11 +327,12 @@ public final class TransportCases extends CaseBase {
         return List.of(
             () ->
                 UploadGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .uploadDiagnosisKeys(UploadDiagnosisKeysRequest.getDefaultInstance()));
       case "transparency-log":
         TransparencyLogGrpc.TransparencyLogBlockingStub log =
-            TransparencyLogGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+            TransparencyLogGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS);
         return List.of(
             () -> log.getCheckpoint(GetCheckpointRequest.getDefaultInstance()),
             () -> log.getEntries(GetEntriesRequest.getDefaultInstance()),
@@ -340,17 +342,17 @@ public final class TransportCases extends CaseBase {
         return List.of(
             () ->
                 NoticeGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .queryKeyDestinations(QueryKeyDestinationsRequest.getDefaultInstance()));
       case "operator-matching":
         return List.of(
             () ->
                 OperatorMatchingGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .depositObservations(DepositObservationsRequest.getDefaultInstance()),
             () ->
                 OperatorMatchingGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .getExposures(GetExposuresRequest.getDefaultInstance()));
       default:
         throw new IllegalArgumentException("no optional feature " + feature);
