@@ -2,7 +2,7 @@ package org.fedtrace.batch;
 
 import com.google.protobuf.ByteString;
 import java.security.SignatureException;
-import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.crypto.Signer;
 import org.fedtrace.crypto.VerifyingKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 
@@ -14,14 +14,14 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
  * against the federation authority separately.
  */
 public final class BatchSigner {
-  private final SigningKey key;
+  private final Signer key;
   private final ByteString certificate;
 
   /**
-   * @param key the origin's batch-signing key
+   * @param key the origin's batch-signing key, in memory or in an HSM
    * @param certificateDer the DER certificate binding that key to the origin's country
    */
-  public BatchSigner(SigningKey key, byte[] certificateDer) {
+  public BatchSigner(Signer key, byte[] certificateDer) {
     this.key = key;
     this.certificate = ByteString.copyFrom(certificateDer);
   }

@@ -4,10 +4,10 @@ import com.google.protobuf.ByteString;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.fedtrace.crypto.DomainLabel;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
@@ -26,10 +26,10 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
  */
 public final class CanonicalEncoding {
   /** Domain separator of the batch encoding: ASCII "fedtrace.v1.batch" and a zero byte. */
-  public static final byte[] BATCH_DOMAIN = domain("fedtrace.v1.batch");
+  public static final byte[] BATCH_DOMAIN = DomainLabel.of("fedtrace.v1.batch");
 
   /** Domain separator of the key-set encoding that upload authorizations bind. */
-  public static final byte[] KEY_SET_DOMAIN = domain("fedtrace.v1.keyset");
+  public static final byte[] KEY_SET_DOMAIN = DomainLabel.of("fedtrace.v1.keyset");
 
   /** The only batch format version defined. */
   public static final int FORMAT_VERSION = 1;
@@ -288,10 +288,5 @@ public final class CanonicalEncoding {
     if (v < min || v > max) {
       throw new IllegalArgumentException(field + " must be in " + min + ".." + max);
     }
-  }
-
-  private static byte[] domain(String label) {
-    byte[] ascii = label.getBytes(StandardCharsets.US_ASCII);
-    return Arrays.copyOf(ascii, ascii.length + 1);
   }
 }

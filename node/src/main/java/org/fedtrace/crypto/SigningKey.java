@@ -12,7 +12,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * <p>Signing uses Bouncy Castle's Ed25519, which is deterministic: no nonce is ever drawn, so a
  * weak random source at signing time cannot leak the key. Thread-safe.
  */
-public final class SigningKey {
+public final class SigningKey implements Signer {
   /** Length of an Ed25519 signature in bytes. */
   public static final int SIGNATURE_LENGTH = 64;
 
@@ -60,11 +60,13 @@ public final class SigningKey {
   }
 
   /** The matching public key. */
+  @Override
   public VerifyingKey verifyingKey() {
     return verifyingKey;
   }
 
   /** Ed25519 signature (64 bytes) of {@code message}. */
+  @Override
   public byte[] sign(byte[] message) {
     Ed25519Signer signer = new Ed25519Signer();
     signer.init(true, key);

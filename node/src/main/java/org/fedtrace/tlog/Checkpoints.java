@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.fedtrace.crypto.Sha256;
-import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.crypto.Signer;
 import org.fedtrace.crypto.VerifyingKey;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
@@ -88,7 +88,7 @@ public final class Checkpoints {
       long treeSize,
       byte[] rootHash,
       long timeUnixMillis,
-      SigningKey key,
+      Signer key,
       byte[] certificateDer) {
     Checkpoint unsigned =
         Checkpoint.newBuilder()

@@ -1,11 +1,11 @@
 package org.fedtrace.tlog;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
+import org.fedtrace.crypto.DomainLabel;
 import org.fedtrace.node.ExchangeLog;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
@@ -26,7 +26,7 @@ import org.fedtrace.proto.v1.LogEntry;
  */
 public final class LogEntries {
   /** Domain label of the log-entry encoding, with its 0x00 terminator (22 bytes). */
-  public static final byte[] DOMAIN = domain("fedtrace.v1.log-entry");
+  public static final byte[] DOMAIN = DomainLabel.of("fedtrace.v1.log-entry");
 
   /** Longest peer string: two letters, a slash and a 32-character operator id. */
   public static final int MAX_PEER = 35;
@@ -184,12 +184,5 @@ public final class LogEntries {
       }
     }
     return new String(out, StandardCharsets.US_ASCII);
-  }
-
-  private static byte[] domain(String label) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(label.getBytes(StandardCharsets.US_ASCII));
-    out.write(0);
-    return out.toByteArray();
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.crypto.Signer;
 import org.fedtrace.node.ExchangeLog;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
@@ -43,12 +43,12 @@ public final class TransparencyLog implements ExchangeLog {
 
   private final LogDatabase db;
   private final String origin;
-  private final SigningKey key;
+  private final Signer key;
   private final ByteString certificate;
   private final Clock clock;
 
   private TransparencyLog(
-      LogDatabase db, String origin, SigningKey key, byte[] certificateDer, Clock clock) {
+      LogDatabase db, String origin, Signer key, byte[] certificateDer, Clock clock) {
     this.db = db;
     this.origin = origin;
     this.key = key;
@@ -65,11 +65,7 @@ public final class TransparencyLog implements ExchangeLog {
    * @throws LogIntegrityException if the stored log contradicts its latest checkpoint
    */
   public static TransparencyLog open(
-      LogDatabase db,
-      OperatorIdentity operator,
-      SigningKey key,
-      byte[] certificateDer,
-      Clock clock) {
+      LogDatabase db, OperatorIdentity operator, Signer key, byte[] certificateDer, Clock clock) {
     TransparencyLog log =
         new TransparencyLog(db, Checkpoints.logOrigin(operator), key, certificateDer, clock);
     db.read(

@@ -7,11 +7,11 @@ import java.security.SecureRandom;
 import java.security.SignatureException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.DomainLabel;
 import org.fedtrace.crypto.Sha256;
-import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.crypto.Signer;
 import org.fedtrace.crypto.VerifyingKey;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.UploadAuthorization;
@@ -28,7 +28,7 @@ import org.fedtrace.proto.v1.UploadAuthorization;
  */
 public final class Authorizations {
   /** Domain separator of the authorization encoding. */
-  public static final byte[] DOMAIN = domain("fedtrace.v1.upload-authorization");
+  public static final byte[] DOMAIN = DomainLabel.of("fedtrace.v1.upload-authorization");
 
   private Authorizations() {}
 
@@ -67,7 +67,7 @@ public final class Authorizations {
    * @param lifetime how long the authorization is valid from {@code now}
    */
   public static UploadAuthorization issue(
-      SigningKey healthAuthority,
+      Signer healthAuthority,
       String country,
       List<DiagnosisKey> keys,
       Instant now,
@@ -107,10 +107,5 @@ public final class Authorizations {
     if (b.size() != length) {
       throw new IllegalArgumentException(field + " must be " + length + " bytes, got " + b.size());
     }
-  }
-
-  private static byte[] domain(String label) {
-    byte[] ascii = label.getBytes(StandardCharsets.US_ASCII);
-    return Arrays.copyOf(ascii, ascii.length + 1);
   }
 }
