@@ -109,10 +109,10 @@ class MatcherTest {
 
   @Test
   void deriveOnlyAndProbeOnlyAgreeWithTheirPartsOfTheEngine() {
-    SyntheticWorkload w = SyntheticWorkload.generate(1_000, 200, 5);
+    KeyBatch keys = TestKeys.random(200, 5);
     try (Matcher one = Matcher.create(1);
         Matcher two = Matcher.create(2)) {
-      assertEquals(one.deriveOnly(w.keys()), two.deriveOnly(w.keys()));
+      assertEquals(one.deriveOnly(keys), two.deriveOnly(keys));
     }
     byte[] tokens = new byte[3 * 16];
     System.arraycopy(RPI_0, 0, tokens, 0, 16);
@@ -139,13 +139,16 @@ class MatcherTest {
 
   @Test
   void emptyBatchesAndEmptyIndexesMatchNothing() {
-    SyntheticWorkload w = SyntheticWorkload.generate(100, 10, 1);
+    // observations the published key would match, so an empty batch has something to miss
+    ObservationIndex index = ObservationIndex.create(2, 7);
+    index.add(RPI_0, START, 600, 50, 1);
+    index.add(RPI_1, START + 1, 600, 50, 2);
+    KeyBatch keys = TestKeys.random(10, 1);
     try (Matcher m = Matcher.create(2)) {
+      assertEquals(new MatchResult(List.of(), 0, 0), m.match(index, KeyBatch.builder(0).build()));
       assertEquals(
-          new MatchResult(List.of(), 0, 0), m.match(w.index(), KeyBatch.builder(0).build()));
-      assertEquals(
-          new MatchResult(List.of(), w.keys().rpiCount(), 0),
-          m.match(ObservationIndex.create(0), w.keys()));
+          new MatchResult(List.of(), keys.rpiCount(), 0),
+          m.match(ObservationIndex.create(0), keys));
     }
   }
 
