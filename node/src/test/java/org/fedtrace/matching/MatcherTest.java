@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class MatcherTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -78,35 +76,6 @@ class MatcherTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(ints = {1, 10, 1_000, 100_000})
-  void findsExactlyThePlantedMatches(int indexSize) {
-    SyntheticWorkload w = SyntheticWorkload.generate(indexSize, 3_000, indexSize);
-    try (Matcher m = Matcher.create(2)) {
-      assertEquals(w.plantedMatches(), m.match(w.index(), w.keys()).matchedObservations());
-    }
-    assertTrue(w.plantedMatches() > 0);
-    assertEquals(indexSize, w.index().size());
-  }
-
-  @Test
-  void parallelAndPartitionedRunsEqualTheSingleThreadedRun() {
-    // 300,000 tokens: a filter of 64 Ki words, so partitioned probing really partitions (2 ways)
-    SyntheticWorkload w = SyntheticWorkload.generate(300_000, 2_000, 3);
-    MatchResult single;
-    try (Matcher m = Matcher.create(1, ProbeMode.DIRECT, RiskModel.DEFAULT)) {
-      single = m.match(w.index(), w.keys());
-    }
-    assertEquals(w.plantedMatches(), single.matchedObservations());
-    for (int threads = 1; threads <= 3; threads++) {
-      for (ProbeMode mode : ProbeMode.values()) {
-        try (Matcher m = Matcher.create(threads, mode, RiskModel.DEFAULT)) {
-          assertEquals(single, m.match(w.index(), w.keys()), threads + " threads, " + mode);
-        }
-      }
-    }
-  }
-
   @Test
   void deriveOnlyAndProbeOnlyAgreeWithTheirPartsOfTheEngine() {
     KeyBatch keys = TestKeys.random(200, 5);
@@ -127,14 +96,6 @@ class MatcherTest {
           assertThrows(IllegalArgumentException.class, () -> m.probeOnly(index, tokens, 1, 3));
       assertEquals("tokens 1..4 do not fit in 48 bytes", e.getMessage());
     }
-  }
-
-  @Test
-  void naiveBaselineCountsTheSameRpis() {
-    SyntheticWorkload w = SyntheticWorkload.generate(2_000, 50, 9);
-    // every planted key's RPI is in the set (decoys share the RPI, duplicates too)
-    long hits = new NaiveMatcher(w.index()).countHits(w.keys(), 0, w.keys().size());
-    assertEquals(50, hits);
   }
 
   @Test
