@@ -1,8 +1,8 @@
 package org.fedtrace.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.bench.baseline.NaiveMatcher;
 import org.fedtrace.matching.KeyBatch;
-import org.fedtrace.matching.NaiveMatcher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,12 +1,12 @@
 package org.fedtrace.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.bench.workload.SyntheticWorkload;
 import org.fedtrace.matching.KeyBatch;
 import org.fedtrace.matching.MatchResult;
 import org.fedtrace.matching.Matcher;
 import org.fedtrace.matching.ProbeMode;
 import org.fedtrace.matching.RiskModel;
-import org.fedtrace.matching.SyntheticWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

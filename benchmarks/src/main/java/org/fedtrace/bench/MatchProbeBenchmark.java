@@ -2,11 +2,11 @@ package org.fedtrace.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.bench.workload.SyntheticWorkload;
 import org.fedtrace.matching.Matcher;
 import org.fedtrace.matching.ObservationIndex;
 import org.fedtrace.matching.ProbeMode;
 import org.fedtrace.matching.RiskModel;
-import org.fedtrace.matching.SyntheticWorkload;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

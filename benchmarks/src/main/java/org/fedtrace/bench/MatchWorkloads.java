@@ -1,8 +1,8 @@
 package org.fedtrace.bench;
 
 import java.util.SplittableRandom;
+import org.fedtrace.bench.workload.SyntheticWorkload;
 import org.fedtrace.matching.KeyBatch;
-import org.fedtrace.matching.SyntheticWorkload;
 
 /** Data shared by the {@code Match*} benchmarks. */
 final class MatchWorkloads {

@@ -2,9 +2,9 @@ package org.fedtrace.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.fedtrace.crypto.BouncyCastleTokenDeriver;
-import org.fedtrace.crypto.NaiveTokenDeriver;
-import org.fedtrace.crypto.RpiCipherBound;
+import org.fedtrace.bench.baseline.BouncyCastleTokenDeriver;
+import org.fedtrace.bench.baseline.NaiveTokenDeriver;
+import org.fedtrace.bench.baseline.RpiCipherBound;
 import org.fedtrace.crypto.TemporaryExposureKey;
 import org.fedtrace.crypto.TokenDeriver;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -89,7 +89,7 @@ class KeyBatchTest {
 
   @Test
   void slicesKeepEveryColumn() {
-    KeyBatch keys = SyntheticWorkload.randomKeys(100, 3);
+    KeyBatch keys = TestKeys.random(100, 3);
     KeyBatch slice = keys.slice(10, 30);
     assertEquals(20, slice.size());
     for (int i = 0; i < 20; i++) {

@@ -77,7 +77,7 @@ class ObservationIndexTest {
 
   @Test
   void afterDroppingMatchesEqualTheReferenceOnTheSurvivors() {
-    KeyBatch keys = SyntheticWorkload.randomKeys(40, 4);
+    KeyBatch keys = TestKeys.random(40, 4);
     List<ReferenceMatcher.Observation> all = new ArrayList<>();
     TokenDeriver deriver = TokenDeriver.create();
     for (int k = 0; k < keys.size(); k++) {
@@ -94,7 +94,7 @@ class ObservationIndexTest {
     for (ReferenceMatcher.Observation o : all) {
       index.add(o.token(), o.interval(), o.durationSeconds(), o.attenuationDb(), o.device());
     }
-    int horizon = SyntheticWorkload.FIRST_INTERVAL + 6 * 144;
+    int horizon = TestKeys.FIRST_INTERVAL + 6 * 144;
     List<ReferenceMatcher.Observation> kept =
         all.stream().filter(o -> o.interval() >= horizon).toList();
     assertEquals(all.size() - kept.size(), index.dropObservedBefore(horizon));

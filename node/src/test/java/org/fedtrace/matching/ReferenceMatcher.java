@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fedtrace.crypto.BouncyCastleTokenDeriver;
+import org.fedtrace.crypto.ReferenceTokenDeriver;
 
 /**
  * The matching rules written as plainly as possible, to check the engine against: a HashMap from
- * token to observations, RPIs derived one key at a time with Bouncy Castle (independent of the
- * engine's JCE path), and one pass over every RPI.
+ * token to observations, RPIs derived one key at a time by {@link ReferenceTokenDeriver} with
+ * Bouncy Castle (independent of the engine's JCE path), and one pass over every RPI.
  */
 final class ReferenceMatcher {
   /** One observation, as the test recorded it. */
@@ -25,14 +25,12 @@ final class ReferenceMatcher {
     for (Observation o : observations) {
       byToken.computeIfAbsent(ByteBuffer.wrap(o.token()), t -> new ArrayList<>()).add(o);
     }
-    BouncyCastleTokenDeriver deriver = new BouncyCastleTokenDeriver();
     // (device, key) -> matched observations; the long orders by device, then key
     TreeMap<Long, List<Observation>> groups = new TreeMap<>();
     for (int k = 0; k < keys.size(); k++) {
       int start = keys.rollingStart(k);
       int period = keys.rollingPeriod(k);
-      byte[] rpis = new byte[period * 16];
-      deriver.deriveRpis(keys.keyData(k), start, period, rpis, 0);
+      byte[] rpis = ReferenceTokenDeriver.rpis(keys.keyData(k), start, period);
       for (int j = 0; j < period; j++) {
         byte[] rpi = new byte[16];
         System.arraycopy(rpis, j * 16, rpi, 0, 16);

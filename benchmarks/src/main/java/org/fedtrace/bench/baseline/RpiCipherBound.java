@@ -1,8 +1,9 @@
-package org.fedtrace.crypto;
+package org.fedtrace.bench.baseline;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
+import org.fedtrace.crypto.TokenDeriver;
 
 /**
  * The AES part of RPI derivation alone: the padded data of 144 consecutive intervals encrypted

@@ -1,9 +1,10 @@
-package org.fedtrace.matching;
+package org.fedtrace.bench.baseline;
 
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
-import org.fedtrace.crypto.NaiveRpiDeriver;
+import org.fedtrace.matching.KeyBatch;
+import org.fedtrace.matching.ObservationIndex;
 
 /**
  * The naive baseline of the benchmarks: the index's tokens in a {@code HashSet} of {@link
@@ -16,12 +17,7 @@ public final class NaiveMatcher {
   /** Copies the index's distinct tokens into a hash set. */
   public NaiveMatcher(ObservationIndex index) {
     tokens = new HashSet<>(Math.max(16, index.distinctTokens() * 4 / 3 + 1));
-    index.forEachToken(
-        (hi, lo) -> {
-          byte[] token = new byte[Tokens.LENGTH];
-          Tokens.write(hi, lo, token, 0);
-          tokens.add(ByteBuffer.wrap(token));
-        });
+    index.forEachToken((hi, lo) -> tokens.add(ByteBuffer.wrap(token(hi, lo))));
   }
 
   /** Derives every RPI of keys {@code from..to-1} and counts those in the set. */
@@ -37,5 +33,10 @@ public final class NaiveMatcher {
       }
     }
     return hits;
+  }
+
+  /** The 16 bytes of a token given as its first and last 8 bytes, big-endian. */
+  private static byte[] token(long hi, long lo) {
+    return ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
   }
 }

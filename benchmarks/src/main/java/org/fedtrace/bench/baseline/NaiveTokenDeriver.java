@@ -1,4 +1,4 @@
-package org.fedtrace.crypto;
+package org.fedtrace.bench.baseline;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -6,6 +6,7 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.fedtrace.crypto.TokenDeriver;
 
 /**
  * RPI derivation as a careless implementation writes it: for every single RPI, new JCE {@link Mac}

@@ -1,4 +1,4 @@
-package org.fedtrace.crypto;
+package org.fedtrace.bench.baseline;
 
 import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.MultiBlockCipher;
@@ -7,12 +7,13 @@ import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.fedtrace.crypto.TokenDeriver;
 
 /**
  * RPI derivation with Bouncy Castle's lightweight HKDF and AES engines.
  *
  * <p>Not used by fedtrace itself: it is the baseline that benchmarks measure {@link TokenDeriver}
- * against, and an independent implementation that tests cross-check it with. Not thread-safe.
+ * against. Not thread-safe.
  */
 public final class BouncyCastleTokenDeriver {
   private static final byte[] INFO_RPIK = "EN-RPIK".getBytes(StandardCharsets.US_ASCII);

@@ -1,10 +1,11 @@
-package org.fedtrace.crypto;
+package org.fedtrace.bench.baseline;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.fedtrace.crypto.TokenDeriver;
 
 /**
  * RPI derivation written the obvious way: new JCE objects for every key (HKDF) and a new {@link

@@ -1,8 +1,12 @@
-package org.fedtrace.matching;
+package org.fedtrace.bench.workload;
 
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
+import org.fedtrace.crypto.TemporaryExposureKey;
 import org.fedtrace.crypto.TokenDeriver;
+import org.fedtrace.matching.KeyBatch;
+import org.fedtrace.matching.Matcher;
+import org.fedtrace.matching.ObservationIndex;
 
 /**
  * Reproducible synthetic data for benchmarks: diagnosis keys, and an index of observations that
@@ -42,7 +46,7 @@ public final class SyntheticWorkload {
   public static KeyBatch randomKeys(int count, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     KeyBatch.Builder b = KeyBatch.builder(count);
-    byte[] key = new byte[Tokens.LENGTH];
+    byte[] key = new byte[TemporaryExposureKey.LENGTH];
     for (int i = 0; i < count; i++) {
       rnd.nextBytes(key);
       int start = FIRST_INTERVAL + KeyBatch.MAX_ROLLING_PERIOD * rnd.nextInt(DAYS);
@@ -120,15 +124,13 @@ public final class SyntheticWorkload {
   private static int plant(
       KeyBatch keys, ObservationIndex index, int target, int devices, SplittableRandom rnd) {
     TokenDeriver deriver = TokenDeriver.create();
-    byte[] key = new byte[Tokens.LENGTH];
-    byte[] rpi = new byte[Tokens.LENGTH];
+    byte[] rpi = new byte[TokenDeriver.TOKEN_LENGTH];
     int planted = 0;
     for (int i = 0; i < target; i++) {
       int k = (int) ((long) i * keys.size() / target);
       int start = keys.rollingStart(k);
       int period = keys.rollingPeriod(k);
-      keys.copyKey(k, key);
-      deriver.deriveRpis(key, start + rnd.nextInt(period), 1, rpi, 0);
+      deriver.deriveRpis(keys.keyData(k), start + rnd.nextInt(period), 1, rpi, 0);
       int copies = i % 4 == 3 ? 2 : 1;
       for (int c = 0; c < copies; c++) {
         int heard = start - Matcher.TOLERANCE_INTERVALS + rnd.nextInt(period + 24);

@@ -1,9 +1,10 @@
-package org.fedtrace.crypto;
+package org.fedtrace.bench.baseline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HexFormat;
+import org.fedtrace.crypto.TokenDeriver;
 import org.junit.jupiter.api.Test;
 
 class NaiveRpiDeriverTest {
