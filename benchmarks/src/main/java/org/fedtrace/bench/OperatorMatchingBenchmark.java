@@ -217,7 +217,7 @@ public final class OperatorMatchingBenchmark {
       summary.forEach(out::println);
     } finally {
       if (temporary) {
-        NodeIngestBenchmark.deleteTree(root);
+        DataFolder.deleteTree(root);
       }
     }
   }
@@ -236,7 +236,7 @@ public final class OperatorMatchingBenchmark {
         MutualTls.provider(),
         Runtime.getRuntime().maxMemory() >> 20);
     out.printf("load: load average %s%s%n", loadAverage(), probe());
-    double fsync = NodeIngestBenchmark.fsyncMillis(root);
+    double fsync = DataFolder.fsyncMillis(root);
     out.printf("disk: %s; 4 KiB write + fsync takes %.2f ms (median of 50)%n", root, fsync);
   }
 
