@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.fedtrace.conformance.cases.CheckpointCases;
+import org.fedtrace.conformance.cases.DepositCases;
+import org.fedtrace.conformance.cases.ExposureCases;
 import org.fedtrace.conformance.cases.GetBatchCases;
 import org.fedtrace.conformance.cases.IdempotencyCases;
 import org.fedtrace.conformance.cases.KeyCases;
@@ -14,7 +16,6 @@ import org.fedtrace.conformance.cases.LogLifecycleCases;
 import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
 import org.fedtrace.conformance.cases.NoticeCases;
-import org.fedtrace.conformance.cases.OperatorMatchingCases;
 import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
@@ -53,7 +54,8 @@ public final class Catalogue {
           LogRequestCases.class,
           LogLifecycleCases.class,
           NoticeCases.class,
-          OperatorMatchingCases.class);
+          DepositCases.class,
+          ExposureCases.class);
 
   private Catalogue() {}
 

@@ -1,0 +1,133 @@
+package org.fedtrace.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The options of {@link NodeIngestBenchmark}, read once from the command line: the workload's size,
+ * how many calls and connections carry it, which phases run and where the nodes keep their files.
+ */
+final class NodeIngestOptions {
+  /** The text {@code --help} prints, with every option's default. */
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -cp benchmarks/target/benchmarks.jar org.fedtrace.bench.NodeIngestBenchmark",
+          "  --keys N            keys in the measured batches (default 5000000)",
+          "  --batch-size N      keys per batch, 1..10000 (default 10000)",
+          "  --streams N         PublishBatch calls in flight (default 4)",
+          "  --connections N     client connections they share (default 2)",
+          "  --warmup-seconds N  warm-up before measuring, batches signed on the fly (default 20)",
+          "  --io-threads N      server event-loop threads per node (default 2)",
+          "  --phases LIST       of limit,ingest,pull,sync,stages (default: all)",
+          "  --unsorted          keys in random order instead of sorted as R8.32 asks",
+          "  --dir DIR           keep the nodes' files in DIR (default: a temporary folder)");
+
+  private int keys = 5_000_000;
+  private int batchSize = 10_000;
+  private int streams = 4;
+  private int connections = 2;
+  private int warmupSeconds = 20;
+  private int ioThreads = 2;
+  private List<String> phases = List.of("limit", "ingest", "pull", "sync", "stages");
+  private Path dir;
+  private boolean unsorted;
+
+  private NodeIngestOptions() {}
+
+  /**
+   * The options {@code args} give, the defaults for the others; {@code --help} prints {@link
+   * #USAGE} and exits.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown, lacks a value or is invalid
+   */
+  static NodeIngestOptions parse(String[] args) {
+    NodeIngestOptions o = new NodeIngestOptions();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--help")) {
+        System.out.println(USAGE);
+        System.exit(0);
+      }
+      if (name.equals("--unsorted")) {
+        o.unsorted = true;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      o.set(name, args[++i]);
+    }
+    if (o.batchSize > 10_000) {
+      throw new IllegalArgumentException("--batch-size is at most 10000 (R8.3)");
+    }
+    return o;
+  }
+
+  private void set(String name, String v) {
+    switch (name) {
+      case "--keys" -> keys = positive(name, v);
+      case "--batch-size" -> batchSize = positive(name, v);
+      case "--streams" -> streams = positive(name, v);
+      case "--connections" -> connections = positive(name, v);
+      case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(v);
+      case "--io-threads" -> ioThreads = positive(name, v);
+      case "--phases" -> phases = List.of(v.split(","));
+      case "--dir" -> dir = Path.of(v);
+      default -> throw new IllegalArgumentException("unknown option " + name);
+    }
+  }
+
+  private static int positive(String name, String v) {
+    int n = Integer.parseInt(v.replace("_", ""));
+    if (n < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return n;
+  }
+
+  /** Keys in the measured batches. */
+  int keys() {
+    return keys;
+  }
+
+  /** Keys per batch. */
+  int batchSize() {
+    return batchSize;
+  }
+
+  /** PublishBatch calls in flight. */
+  int streams() {
+    return streams;
+  }
+
+  /** Client connections the calls share. */
+  int connections() {
+    return connections;
+  }
+
+  /** Seconds of warm-up before the measured push. */
+  int warmupSeconds() {
+    return warmupSeconds;
+  }
+
+  /** Server event-loop threads per node. */
+  int ioThreads() {
+    return ioThreads;
+  }
+
+  /** Whether {@code phase} (limit, ingest, pull, sync or stages) runs. */
+  boolean runs(String phase) {
+    return phases.contains(phase);
+  }
+
+  /** The folder for the nodes' files, or null for a temporary one. */
+  Path dir() {
+    return dir;
+  }
+
+  /** Whether the keys are in random order instead of sorted (R8.32). */
+  boolean unsorted() {
+    return unsorted;
+  }
+}
