@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import org.fedtrace.node.Node;
 import org.fedtrace.proto.v1.DepositObservationsResponse;
-import org.fedtrace.store.OperatorTables;
 
 /**
  * The deposit phase of the matching benchmark: the node's backend deposits every observation of the
@@ -50,7 +49,7 @@ final class DepositPhase {
               return r.getDuplicateObservations() == 0;
             });
     CpuMeter.Snapshot after = meter.snapshot();
-    long held = node.store().inReadTransaction(c -> new OperatorTables(c).observationCount());
+    long held = node.store().read(tx -> tx.operator().observationCount());
     if (stored[0] != workload.observations() || held != workload.observations()) {
       throw new IllegalStateException(
           "deposit: "

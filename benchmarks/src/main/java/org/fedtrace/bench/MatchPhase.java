@@ -14,8 +14,7 @@ import org.fedtrace.matching.ProbeMode;
 import org.fedtrace.matching.RiskModel;
 import org.fedtrace.node.Node;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
-import org.fedtrace.store.OperatorTables;
-import org.fedtrace.store.Store;
+import org.fedtrace.store.Page;
 import org.fedtrace.store.StoredBatch;
 
 /**
@@ -97,7 +96,7 @@ final class MatchPhase {
 
   private MatchRound round(ManagedChannel peer, Matcher engine) throws Exception {
     List<Integer> ids = feed.pushNext(peer, options.batchesPerRound());
-    final long cursor = node.store().inReadTransaction(c -> new OperatorTables(c).matchCursor());
+    final long cursor = node.store().read(tx -> tx.operator().matchCursor());
     MatchRound r = new MatchRound();
     timeNode(ids.size(), r);
     timeEngine(engine, ids, r);
@@ -161,7 +160,7 @@ final class MatchPhase {
   private void stages(long cursor, int batches, MatchRound r)
       throws InvalidProtocolBufferException {
     long t0 = System.nanoTime();
-    Store.Page page = node.store().batchesWithKeysAfter(cursor, batches);
+    Page page = node.store().read(tx -> tx.batches().withKeysAfter(cursor, batches));
     long t1 = System.nanoTime();
     List<DiagnosisKeyBatch> parsed = new ArrayList<>();
     for (StoredBatch b : page.batches()) {

@@ -150,7 +150,7 @@ public final class NodeIngestBenchmark {
         keysIn(timed),
         () -> pusher.push(pushers, timed.iterator()));
     long batches = warm + timed.size();
-    long stored = receiver.store().batchRecordCount();
+    long stored = receiver.store().read(tx -> tx.batches().recordCount());
     if (stored != batches) {
       throw new IllegalStateException("FR holds " + stored + " batches, expected " + batches);
     }
@@ -247,7 +247,7 @@ public final class NodeIngestBenchmark {
 
   private static void awaitStored(Node node, long batches) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-    while (node.store().batchRecordCount() < batches) {
+    while (node.store().read(tx -> tx.batches().recordCount()) < batches) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the follower did not catch up within 30 minutes");
       }

@@ -11,7 +11,6 @@ import java.util.List;
 import org.fedtrace.matching.Matcher;
 import org.fedtrace.node.Node;
 import org.fedtrace.proto.v1.Exposure;
-import org.fedtrace.store.OperatorTables;
 import org.fedtrace.transport.MutualTls;
 
 /**
@@ -213,7 +212,7 @@ public final class OperatorMatchingBenchmark {
         federation.startNode(
             NODE, options.ioThreads(), operatorMode(matchingThreads), backgroundWork);
     double s = (System.nanoTime() - t0) / 1e9;
-    long held = node.store().inReadTransaction(c -> new OperatorTables(c).observationCount());
+    long held = node.store().read(tx -> tx.operator().observationCount());
     out.printf(
         "%nnode FR restarted with matching.threads %d, background work %s: loaded %,d"
             + " observations into its index in %.1f s (%,.0f per second, with the node's start)%n",

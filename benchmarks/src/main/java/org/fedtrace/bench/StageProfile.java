@@ -23,6 +23,7 @@ import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
+import org.fedtrace.store.sqlite.SqliteStore;
 
 /**
  * The receiving node's work per batch, one stage at a time on one thread, with the node's own
@@ -40,6 +41,8 @@ final class StageProfile {
   private final List<byte[]> encodings = new ArrayList<>();
   private final CertificateValidator validator;
   private final BatchRules rules;
+  private static final OperatorIdentity FROM = OperatorIdentity.parse("DE/op-de");
+
   private final Admission admission;
   private final Path storeDir;
   private final long keys;
@@ -86,7 +89,7 @@ final class StageProfile {
     stages.put("Ed25519 verify of the encoding", i -> verify(i, now));
     stages.put(
         "admission (all of the above but parse)",
-        i -> admission.admit(batches.get(i), requests.get(i), "DE/op-de"));
+        i -> admission.admit(batches.get(i), requests.get(i), FROM));
     out.printf(
         "%n  stage profile: %,d keys in %d batches, one thread; CPU time, median of %d rounds"
             + " after 2 s warm-up%n",
@@ -151,13 +154,13 @@ final class StageProfile {
   private double[] commit() {
     List<NewBatch> records = new ArrayList<>();
     for (int i = 0; i < batches.size(); i++) {
-      records.add(admission.admit(batches.get(i), requests.get(i), "DE/op-de"));
+      records.add(admission.admit(batches.get(i), requests.get(i), FROM));
     }
-    try (Store store = Store.open(storeDir)) {
+    try (Store store = SqliteStore.open(storeDir)) {
       long cpu = CPU.getCurrentThreadCpuTime();
       long start = System.nanoTime();
       for (NewBatch b : records) {
-        store.insertBatch(b, null);
+        store.insertBatch(b, null, tx -> {});
       }
       return new double[] {
         (CPU.getCurrentThreadCpuTime() - cpu) / (double) keys,

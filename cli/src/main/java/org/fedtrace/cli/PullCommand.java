@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.Admission;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
@@ -312,7 +313,7 @@ public final class PullCommand implements Callable<Integer> {
   private void write(Writer lines, DiagnosisKeyBatch b, ByteString cursor) throws IOException {
     String check = "ok";
     try {
-      admission.admit(b, new byte[0], peer);
+      admission.admit(b, new byte[0], OperatorIdentity.parse(peer));
     } catch (RuleViolation v) {
       check = v.getMessage();
       failed++;

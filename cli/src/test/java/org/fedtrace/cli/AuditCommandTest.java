@@ -20,15 +20,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.crypto.SigningKey;
-import org.fedtrace.node.ExchangeLog.Event;
 import org.fedtrace.node.NodeMetrics;
+import org.fedtrace.node.TransparencyLogService;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.Pem;
-import org.fedtrace.tlog.SqliteLogDatabase;
+import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.testing.TestLogs;
+import org.fedtrace.testing.TestLogs.Event;
+import org.fedtrace.tlog.LogDatabase;
 import org.fedtrace.tlog.TransparencyLog;
-import org.fedtrace.tlog.TransparencyLogService;
 import org.fedtrace.transport.MutualTls;
 import org.fedtrace.transport.PeerIdentityInterceptor;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +47,7 @@ class AuditCommandTest {
   @TempDir Path tmp;
 
   private final List<Server> servers = new ArrayList<>();
-  private final List<SqliteLogDatabase> databases = new ArrayList<>();
+  private final List<SqliteStore> stores = new ArrayList<>();
   private Path ca;
   private CertificateValidator validator;
   private Agreement agreement;
@@ -81,17 +83,23 @@ class AuditCommandTest {
     for (Server s : servers) {
       s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    databases.forEach(SqliteLogDatabase::close);
+    stores.forEach(SqliteStore::close);
   }
 
   /** A node's log served over mutual TLS on a loopback port, as the node will serve it. */
-  private record Served(TransparencyLog log, int port) {}
+  private record Served(TransparencyLog log, LogDatabase db, int port) {
+    /** Appends an event to the served log, as its node would. */
+    void record(Event event, byte[] subject, String origin, String peer, long keys) {
+      db.write(s -> log.append(s, TestLogs.event(event, subject, origin, peer, keys, "")));
+    }
+  }
 
   private Served serve(String operator, String dbName) throws Exception {
     OperatorCredentials c =
         OperatorCredentials.load(tmp.resolve(operator), validator, Clock.systemUTC().instant());
-    SqliteLogDatabase db = SqliteLogDatabase.open(tmp.resolve(dbName + ".db"));
-    databases.add(db);
+    SqliteStore store = SqliteStore.open(tmp.resolve(dbName));
+    stores.add(store);
+    LogDatabase db = store.logDatabase();
     TransparencyLog log =
         TransparencyLog.open(
             db,
@@ -109,7 +117,7 @@ class AuditCommandTest {
             .build()
             .start();
     servers.add(server);
-    return new Served(log, server.getPort());
+    return new Served(log, db, server.getPort());
   }
 
   private static byte[] batch(String name) {
@@ -120,10 +128,10 @@ class AuditCommandTest {
   void auditsAnHonestLogThenCatchesItsRollback() throws Exception {
     Served de = serve("op-de", "de");
     Served fr = serve("op-fr", "fr");
-    de.log().record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
-    de.log().record(Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
-    fr.log().record(Event.BATCH_RECEIVED, batch("b1"), "DE", "DE/op-de", 100, "");
-    de.log().record(Event.BATCH_CREATED, batch("b2"), "DE", "", 100, "");
+    de.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100);
+    de.record(Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100);
+    fr.record(Event.BATCH_RECEIVED, batch("b1"), "DE", "DE/op-de", 100);
+    de.record(Event.BATCH_CREATED, batch("b2"), "DE", "", 100);
     Path state = tmp.resolve("audit-state.json");
     String peers = "FR=127.0.0.1:" + fr.port();
 
@@ -154,7 +162,7 @@ class AuditCommandTest {
     assertTrue(saved.contains("\"fedtrace.v1/FR/op-fr\""), saved);
     assertTrue(saved.contains("\\n\\n\u2014 fedtrace.v1/DE/op-de "), saved);
 
-    de.log().record(Event.BATCH_CREATED, batch("b3"), "DE", "", 100, "");
+    de.record(Event.BATCH_CREATED, batch("b3"), "DE", "", 100);
     Run second = audit("127.0.0.1:" + de.port(), state);
     assertEquals(0, second.status, second.out);
     assertTrue(
@@ -164,7 +172,7 @@ class AuditCommandTest {
         second.out);
 
     Served rolledBack = serve("op-de", "de-rolled-back");
-    rolledBack.log().record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
+    rolledBack.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100);
     Run third = audit("DE=127.0.0.1:" + rolledBack.port(), state);
     assertEquals(1, third.status, third.out);
     assertTrue(

@@ -10,12 +10,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.CertificateKeys;
-import org.fedtrace.crypto.Sha256;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.CertificateRejectedException;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.TrustedSigner;
-import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
@@ -70,7 +69,7 @@ public final class Admission {
    * @param receivedFrom the peer that sent it, or null for the node's own
    * @throws RuleViolation for the first rule the batch breaks
    */
-  public NewBatch admit(DiagnosisKeyBatch batch, byte[] payload, String receivedFrom) {
+  public NewBatch admit(DiagnosisKeyBatch batch, byte[] payload, OperatorIdentity receivedFrom) {
     Instant now = clock.instant();
     rules.check(batch, now, Admission::parsesAsCertificate);
     if (!memberCountries.contains(batch.getOrigin())) {
@@ -103,18 +102,13 @@ public final class Admission {
   }
 
   private static NewBatch record(
-      DiagnosisKeyBatch batch, byte[] payload, String receivedFrom, Instant now, byte[] encoding) {
+      DiagnosisKeyBatch batch,
+      byte[] payload,
+      OperatorIdentity receivedFrom,
+      Instant now,
+      byte[] encoding) {
     return new NewBatch(
-        batch.getOrigin(),
-        batch.getBatchId().toByteArray(),
-        batch.getSequence(),
-        batch.getCreatedUnixSeconds(),
-        Sha256.hash(encoding),
-        batch.getKeysCount(),
-        receivedFrom,
-        now.getEpochSecond(),
-        oldestKeyEnd(batch),
-        payload);
+        batch, payload, Digest.sha256(encoding), receivedFrom, now.getEpochSecond());
   }
 
   /** R8.14–R8.17: the signer certificate, in the spec's order. */
@@ -150,15 +144,5 @@ public final class Admission {
     } catch (CertificateException e) {
       return false;
     }
-  }
-
-  /** The smallest rolling_start + rolling_period among the batch's keys. */
-  static long oldestKeyEnd(DiagnosisKeyBatch batch) {
-    long oldest = Long.MAX_VALUE;
-    for (DiagnosisKey k : batch.getKeysList()) {
-      long end = Integer.toUnsignedLong(k.getRollingStartIntervalNumber()) + k.getRollingPeriod();
-      oldest = Math.min(oldest, end);
-    }
-    return oldest;
   }
 }

@@ -9,7 +9,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
-import org.fedtrace.crypto.Sha256;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
@@ -25,6 +25,7 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
+import org.fedtrace.store.Page;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.store.StoredBatch;
@@ -130,14 +131,9 @@ final class BatchExchange implements BindableService {
                     "must be at most 1000, got " + Integer.toUnsignedString(max)));
           }
           BatchRules.throwIfAny(bad);
-          Store.Page page =
-              store.batchesAfter(
-                  position,
-                  max,
-                  peer.country(),
-                  peer.toString(),
-                  !services.forward(),
-                  services.retentionWindowStart());
+          long after = position;
+          Page page =
+              store.read(tx -> tx.batches().servableAfter(after, max, services.recipient(peer)));
           List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
           long next =
               batches.size() < page.batches().size()
@@ -145,7 +141,9 @@ final class BatchExchange implements BindableService {
                   : page.lastPosition();
           services.sent(batches, peer);
           return BatchWire.pull(
-              batches, Cursor.encode(store.epoch(), next), next >= store.lastPosition());
+              batches,
+              Cursor.encode(store.epoch(), next),
+              next >= store.read(tx -> tx.batches().lastPosition()));
         });
   }
 
@@ -196,10 +194,13 @@ final class BatchExchange implements BindableService {
           StoredBatch b =
               services
                   .store()
-                  .batch(
-                      request.getOrigin(),
-                      request.getBatchId().toByteArray(),
-                      services.retentionWindowStart())
+                  .read(
+                      tx ->
+                          tx.batches()
+                              .servable(
+                                  request.getOrigin(),
+                                  request.getBatchId().toByteArray(),
+                                  services.retentionWindowStart()))
                   .orElseThrow(
                       () -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
           services.sent(List.of(b), peer);
@@ -217,11 +218,11 @@ final class BatchExchange implements BindableService {
   }
 
   /** SHA-256 of a batch's canonical encoding, or of its bytes when it cannot be encoded. */
-  static byte[] subjectHash(DiagnosisKeyBatch batch) {
+  static Digest subjectHash(DiagnosisKeyBatch batch) {
     try {
-      return CanonicalEncoding.batchDigest(batch);
+      return Digest.of(CanonicalEncoding.batchDigest(batch));
     } catch (IllegalArgumentException e) {
-      return Sha256.hash(batch.toByteArray());
+      return Digest.sha256(batch.toByteArray());
     }
   }
 }

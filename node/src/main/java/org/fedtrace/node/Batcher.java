@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Random;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.batch.CanonicalEncoding;
-import org.fedtrace.crypto.Sha256;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
+import org.fedtrace.store.PendingKey;
 import org.fedtrace.store.Store;
-import org.fedtrace.tlog.SqliteLogStore;
-import org.fedtrace.tlog.SqliteNoticeUploads;
+import org.fedtrace.store.StoreException;
+import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +84,7 @@ final class Batcher {
    * @return the number of batches published
    */
   synchronized int publishDue(boolean flush) {
-    List<Store.PendingKey> pending = store.pendingKeys();
+    List<PendingKey> pending = store.read(tx -> tx.uploads().pending());
     int published = 0;
     int from = 0;
     long now = clock.instant().getEpochSecond();
@@ -103,7 +105,7 @@ final class Batcher {
   }
 
   /** The number of uploads the pending keys {@code from} (inclusive) to {@code to} come from. */
-  private static int uploads(List<Store.PendingKey> pending, int from, int to) {
+  private static int uploads(List<PendingKey> pending, int from, int to) {
     java.util.Set<ByteString> ids = new java.util.HashSet<>();
     for (int i = from; i < to; i++) {
       ids.add(ByteString.copyFrom(pending.get(i).authorizationId()));
@@ -111,7 +113,7 @@ final class Batcher {
     return ids.size();
   }
 
-  private void publish(List<Store.PendingKey> pending) {
+  private void publish(List<PendingKey> pending) {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), minKeys));
     long[] ids = new long[pending.size()];
     java.util.Set<ByteString> seen = new java.util.HashSet<>();
@@ -147,37 +149,24 @@ final class Batcher {
                 .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
                 .setBatchId(ByteString.copyFrom(id))
                 .setOrigin(country)
-                .setSequence(store.highestSequence(country) + 1)
+                .setSequence(store.read(tx -> tx.batches().highestSequence(country)) + 1)
                 .setCreatedUnixSeconds(now)
                 // R8.32: in the order of the sorted key records, never in upload order, so
                 // that neither the upload order nor the padding keys added last show
                 .addAllKeys(CanonicalEncoding.sortedKeys(keys))
                 .build());
-    byte[] digest = Sha256.hash(CanonicalEncoding.batch(batch));
-    store.insertOwnBatch(
-        new NewBatch(
-            country,
-            id,
-            batch.getSequence(),
-            now,
-            digest,
-            keys.size(),
-            null,
-            now,
-            Admission.oldestKeyEnd(batch),
-            batch.toByteArray()),
-        ids,
-        c -> {
+    Digest digest = Digest.sha256(CanonicalEncoding.batch(batch));
+    NewBatch own = new NewBatch(batch, batch.toByteArray(), digest, null, now);
+    store.write(
+        tx -> {
+          if (tx.batches().insert(own) != Batches.Insert.STORED) {
+            throw new StoreException("own batch " + own.origin() + " already stored", null);
+          }
           // the notice query finds this batch from the uploads whose keys it carries
-          new SqliteNoticeUploads(c).link(ids, digest, now);
-          log.append(
-              new SqliteLogStore(c),
-              ExchangeLog.Event.BATCH_CREATED,
-              digest,
-              country,
-              "",
-              keys.size(),
-              "");
+          tx.notices().link(ids, digest, now);
+          log.append(tx.log(), LogEvent.created(digest, country, keys.size()));
+          tx.uploads().consume(ids);
+          return null;
         });
     notifier.batchStored();
     metrics.batch("", "own", "created", "", keys.size());

@@ -21,7 +21,8 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
-import org.fedtrace.store.OperatorTables;
+import org.fedtrace.store.OperatorData;
+import org.fedtrace.store.Page;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 import org.slf4j.Logger;
@@ -103,11 +104,11 @@ final class ExposureFinder {
       Clock clock,
       String country,
       boolean backgroundWork) {
-    long count = store.inReadTransaction(c -> new OperatorTables(c).observationCount());
+    long count = store.read(tx -> tx.operator().observationCount());
     ObservationIndex index = ObservationIndex.create((int) Math.min(count, 1 << 30));
-    store.inReadTransaction(
-        c -> {
-          new OperatorTables(c)
+    store.read(
+        tx -> {
+          tx.operator()
               .forEachObservation(
                   (device, o) ->
                       index.add(
@@ -146,8 +147,8 @@ final class ExposureFinder {
    *
    * @throws RuleViolation R15.12 when the device would hold too many
    */
-  OperatorTables.Deposit deposit(
-      byte[] deviceSha256, List<OperatorTables.Observed> observations, long maxPerDevice) {
+  OperatorData.Deposit deposit(
+      byte[] deviceSha256, List<OperatorData.Observed> observations, long maxPerDevice) {
     lock.writeLock().lock();
     try {
       if (lifecycle.pastSunset()) {
@@ -158,10 +159,9 @@ final class ExposureFinder {
                 + lifecycle.sunsetDate()
                 + "; operator matching is closed");
       }
-      OperatorTables.Deposit d =
-          store.inWriteTransaction(
-              c -> new OperatorTables(c).deposit(deviceSha256, observations, maxPerDevice));
-      for (OperatorTables.Observed o : d.stored()) {
+      OperatorData.Deposit d =
+          store.write(tx -> tx.operator().deposit(deviceSha256, observations, maxPerDevice));
+      for (OperatorData.Observed o : d.stored()) {
         index.add(o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), d.device());
       }
       metrics.observationsDeposited(d.stored().size(), d.duplicates());
@@ -173,8 +173,8 @@ final class ExposureFinder {
   }
 
   /** The exposures of the device whose key hashes to {@code deviceSha256}, oldest first. */
-  List<OperatorTables.ExposureRow> exposures(byte[] deviceSha256) {
-    return store.inReadTransaction(c -> new OperatorTables(c).exposures(deviceSha256));
+  List<OperatorData.ExposureRow> exposures(byte[] deviceSha256) {
+    return store.read(tx -> tx.operator().exposures(deviceSha256));
   }
 
   /** Schedules {@link #matchStored} on the background thread, once however often it is woken. */
@@ -220,9 +220,9 @@ final class ExposureFinder {
         if (lifecycle.pastSunset() || stopping.get()) {
           return matched;
         }
-        long cursor = store.inReadTransaction(c -> new OperatorTables(c).matchCursor());
-        metrics.matchLag(Math.max(0, store.lastPosition() - cursor));
-        Store.Page page = store.batchesWithKeysAfter(cursor, PAGE);
+        long cursor = store.read(tx -> tx.operator().matchCursor());
+        metrics.matchLag(Math.max(0, store.read(tx -> tx.batches().lastPosition()) - cursor));
+        Page page = store.read(tx -> tx.batches().withKeysAfter(cursor, PAGE));
         if (page.lastPosition() == cursor) {
           return matched;
         }
@@ -233,14 +233,14 @@ final class ExposureFinder {
   }
 
   /** Matches the batches of one page and commits what they found with the cursor after them. */
-  private void matchPage(Store.Page page) {
+  private void matchPage(Page page) {
     // per batch, in commit order: its revocations, then its exposures, so that a revocation
     // withdraws an exposure found in an earlier batch of the same page too (R15.19)
     List<List<Revocation>> revokedByBatch = new ArrayList<>();
-    List<List<OperatorTables.ExposureRow>> foundByBatch = new ArrayList<>();
+    List<List<OperatorData.ExposureRow>> foundByBatch = new ArrayList<>();
     for (StoredBatch stored : page.batches()) {
       List<Revocation> revoked = new ArrayList<>();
-      List<OperatorTables.ExposureRow> found = new ArrayList<>();
+      List<OperatorData.ExposureRow> found = new ArrayList<>();
       revokedByBatch.add(revoked);
       foundByBatch.add(found);
       long t0 = System.nanoTime();
@@ -250,8 +250,7 @@ final class ExposureFinder {
         if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
           revoked.add(
               new Revocation(
-                  batch.getOrigin(),
-                  k.getKeyData().toByteArray(),
+                  new OperatorData.OriginKey(batch.getOrigin(), k.getKeyData().toByteArray()),
                   Integer.toUnsignedLong(k.getRollingStartIntervalNumber())
                       + k.getRollingPeriod()));
         } else {
@@ -263,10 +262,10 @@ final class ExposureFinder {
       long notified = 0;
       for (Exposure e : result.exposures()) {
         found.add(
-            new OperatorTables.ExposureRow(
+            new OperatorData.ExposureRow(
                 e.device(),
-                batch.getOrigin(),
-                keys.get(e.keyIndex()).getKeyData().toByteArray(),
+                new OperatorData.OriginKey(
+                    batch.getOrigin(), keys.get(e.keyIndex()).getKeyData().toByteArray()),
                 ranges(e.intervals()),
                 e.durationSeconds(),
                 e.riskScore(),
@@ -278,14 +277,14 @@ final class ExposureFinder {
           result.rpis(), result.exposures().size(), notified, (System.nanoTime() - t0) / 1e9);
     }
     int[] counts = new int[2];
-    store.inWriteTransaction(
-        c -> {
-          OperatorTables t = new OperatorTables(c);
+    store.write(
+        tx -> {
+          OperatorData t = tx.operator();
           for (int b = 0; b < revokedByBatch.size(); b++) {
             for (Revocation r : revokedByBatch.get(b)) {
-              counts[1] += t.withdraw(r.origin(), r.keyData(), r.endInterval()); // R15.19
+              counts[1] += t.withdraw(r.key(), r.endInterval()); // R15.19
             }
-            for (OperatorTables.ExposureRow e : foundByBatch.get(b)) {
+            for (OperatorData.ExposureRow e : foundByBatch.get(b)) {
               counts[0] += t.insertExposure(e) ? 1 : 0;
             }
           }
@@ -301,7 +300,7 @@ final class ExposureFinder {
     }
   }
 
-  private record Revocation(String origin, byte[] keyData, long endInterval) {}
+  private record Revocation(OperatorData.OriginKey key, long endInterval) {}
 
   private MatchResult match(List<DiagnosisKey> keys) {
     lock.readLock().lock();
@@ -341,8 +340,7 @@ final class ExposureFinder {
   synchronized long[] purge(long firstKeptInterval) {
     lock.writeLock().lock();
     try {
-      long[] deleted =
-          store.inWriteTransaction(c -> new OperatorTables(c).deleteBefore(firstKeptInterval));
+      long[] deleted = store.write(tx -> tx.operator().deleteBefore(firstKeptInterval));
       index.dropObservedBefore((int) Math.max(0, Math.min(firstKeptInterval, Integer.MAX_VALUE)));
       metrics.observationsHeld(index.size());
       return deleted;
@@ -359,7 +357,7 @@ final class ExposureFinder {
   synchronized long[] erase() {
     lock.writeLock().lock();
     try {
-      long[] erased = store.inWriteTransaction(c -> new OperatorTables(c).eraseAll());
+      long[] erased = store.write(tx -> tx.operator().eraseAll());
       index = ObservationIndex.create(0);
       metrics.observationsHeld(0);
       return erased;

@@ -6,9 +6,10 @@ import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
+import org.fedtrace.store.BatchRecord;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ final class Housekeeping {
     long cutoff = BatchRules.windowStart(now, retentionDays);
     int touched = 0;
     long deleted = 0;
-    for (StoredBatch stored : store.batchesWithKeysEndingBefore(cutoff)) {
+    for (StoredBatch stored : store.read(tx -> tx.batches().withKeysEndingBefore(cutoff))) {
       DiagnosisKeyBatch batch = BatchExchange.parse(stored.payload());
       List<DiagnosisKey> kept = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
@@ -81,24 +82,25 @@ final class Housekeeping {
           kept.isEmpty()
               ? null
               : batch.toBuilder().clearKeys().addAllKeys(kept).build().toByteArray();
-      store.replacePayload(
-          stored.position(),
-          payload,
-          kept.size(),
-          oldest,
-          c ->
-              log.append(
-                  new SqliteLogStore(c),
-                  ExchangeLog.Event.BATCH_PURGED,
-                  stored.contentSha256(),
-                  stored.origin(),
-                  "",
-                  removed,
-                  ""));
+      long keyEnd = oldest;
+      store.write(
+          tx -> {
+            tx.batches().replacePayload(stored.position(), payload, kept.size(), keyEnd);
+            log.append(tx.log(), LogEvent.purged(stored.contentSha256(), stored.origin(), removed));
+            return null;
+          });
       touched++;
       deleted += removed;
     }
-    int forgotten = store.forgetBefore(now - (retentionDays + 1L) * 86_400);
+    long forgetBefore = now - (retentionDays + 1L) * 86_400;
+    int forgotten =
+        store.write(
+            tx -> {
+              int n = tx.batches().forgetBefore(forgetBefore);
+              tx.uploads().forgetExpiredBefore(forgetBefore);
+              tx.notices().forgetUnreferenced();
+              return n;
+            });
     if (exposureFinder != null) {
       // R15.22: observations heard before the window, exposures that ended before it
       long[] operator = exposureFinder.purge(cutoff);
@@ -131,24 +133,23 @@ final class Housekeeping {
     if (!lifecycle.pastSunset()) {
       return false;
     }
-    long[] erased =
-        store.eraseForeign(
-            country,
-            (c, origin, sha256, keys) ->
-                log.append(
-                    new SqliteLogStore(c),
-                    ExchangeLog.Event.SUNSET_ERASURE,
-                    sha256,
-                    origin,
-                    "",
-                    keys,
-                    ""));
-    if (erased[0] > 0) {
+    List<BatchRecord> erased =
+        store.write(
+            tx -> {
+              List<BatchRecord> foreign = tx.batches().foreign(country);
+              for (BatchRecord b : foreign) {
+                log.append(tx.log(), LogEvent.erased(b.contentSha256(), b.origin(), b.keyCount()));
+              }
+              tx.batches().eraseForeign(country);
+              tx.cursors().eraseAll();
+              return foreign;
+            });
+    if (!erased.isEmpty()) {
       LOG.warn(
           "event=sunset_erasure sunset={} batches_erased={} keys_erased={}",
           lifecycle.sunsetDate(),
-          erased[0],
-          erased[1]);
+          erased.size(),
+          erased.stream().mapToLong(BatchRecord::keyCount).sum());
     }
     if (exposureFinder != null) {
       // R15.23: deposits and exposures end with the exchange they served

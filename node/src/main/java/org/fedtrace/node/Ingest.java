@@ -1,15 +1,19 @@
 package org.fedtrace.node;
 
 import java.util.Set;
+import java.util.function.Consumer;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
+import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.Store;
-import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.store.Transaction;
+import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.tlog.TransparencyLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,32 +60,24 @@ final class Ingest {
    * @throws RuleViolation when the batch is refused
    */
   Result accept(
-      DiagnosisKeyBatch batch,
-      byte[] payload,
-      OperatorIdentity from,
-      Store.PeerCursor cursorUpdate) {
+      DiagnosisKeyBatch batch, byte[] payload, OperatorIdentity from, PeerCursor cursorUpdate) {
     metrics.batchBytes("in", payload.length);
     NewBatch admitted;
     LogReceipt[] receipt = new LogReceipt[1];
     try {
-      admitted = admission.admit(batch, payload, from.toString());
+      admitted = admission.admit(batch, payload, from);
       NewBatch a = admitted;
-      Store.InTransaction logIt =
-          c ->
+      Consumer<Transaction> logIt =
+          tx ->
               receipt[0] =
                   log.append(
-                      new SqliteLogStore(c),
-                      ExchangeLog.Event.BATCH_RECEIVED,
-                      a.contentSha256(),
-                      a.origin(),
-                      from.toString(),
-                      a.keyCount(),
-                      "");
-      Store.Insert outcome = insert(admitted, cursorUpdate, logIt);
-      if (outcome == Store.Insert.DUPLICATE && faults.contains(Fault.STORE_DUPLICATE)) {
+                      tx.log(),
+                      LogEvent.received(a.contentSha256(), a.origin(), from, a.keyCount()));
+      Batches.Insert outcome = insert(admitted, cursorUpdate, logIt);
+      if (outcome == Batches.Insert.DUPLICATE && faults.contains(Fault.STORE_DUPLICATE)) {
         outcome = store.insertBatch(disguised(admitted, true), cursorUpdate, logIt);
       }
-      if (outcome == Store.Insert.DUPLICATE) {
+      if (outcome == Batches.Insert.DUPLICATE) {
         metrics.batch(from.toString(), "in", "duplicate", "", batch.getKeysCount());
         return new Result(
             true,
@@ -102,8 +98,8 @@ final class Ingest {
     return new Result(false, receipt[0]);
   }
 
-  private Store.Insert insert(
-      NewBatch admitted, Store.PeerCursor cursorUpdate, Store.InTransaction logIt) {
+  private Batches.Insert insert(
+      NewBatch admitted, PeerCursor cursorUpdate, Consumer<Transaction> logIt) {
     try {
       return store.insertBatch(admitted, cursorUpdate, logIt);
     } catch (RuleViolation v) {
@@ -119,33 +115,28 @@ final class Ingest {
    * do not recognize, so a defective node can be shown to store it.
    */
   private static NewBatch disguised(NewBatch b, boolean newId) {
-    byte[] id = b.batchId().clone();
+    byte[] id = b.batchId();
     if (newId) {
       id[0] ^= (byte) 0xff;
     }
     return new NewBatch(
-        b.origin(),
-        id,
-        b.sequence() ^ (1L << 62),
-        b.createdUnixSeconds(),
+        b.batch().toBuilder()
+            .setBatchId(com.google.protobuf.ByteString.copyFrom(id))
+            .setSequence(b.sequence() ^ (1L << 62))
+            .build(),
+        b.payload(),
         b.contentSha256(),
-        b.keyCount(),
         b.receivedFrom(),
-        b.receivedUnixSeconds(),
-        b.oldestKeyEndInterval(),
-        b.payload());
+        b.receivedUnixSeconds());
   }
 
   private void refused(DiagnosisKeyBatch batch, OperatorIdentity from, RuleViolation v) {
     String rule = v.rule().id();
     String origin = Countries.hasCodeSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
-    log.log(
-        ExchangeLog.Event.BATCH_REFUSED,
-        BatchExchange.subjectHash(batch),
-        origin,
-        from.toString(),
-        batch.getKeysCount(),
-        rule);
+    LogEvent refusal =
+        LogEvent.refused(
+            BatchExchange.subjectHash(batch), origin, from, batch.getKeysCount(), rule);
+    store.write(tx -> log.append(tx.log(), refusal));
     metrics.batch(from.toString(), "in", "refused", rule, batch.getKeysCount());
     LOG.warn(
         "event=batch_refused rule={} origin={} keys={} peer={} reason=\"{}\"",

@@ -46,12 +46,9 @@ import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
-import org.fedtrace.tlog.LogDatabase;
+import org.fedtrace.store.sqlite.SqliteStore;
 import org.fedtrace.tlog.LogIntegrityException;
-import org.fedtrace.tlog.NoticeService;
-import org.fedtrace.tlog.SqliteLogStore;
 import org.fedtrace.tlog.TransparencyLog;
-import org.fedtrace.tlog.TransparencyLogService;
 import org.fedtrace.transport.MutualTls;
 import org.fedtrace.transport.PeerIdentityInterceptor;
 import org.slf4j.Logger;
@@ -300,7 +297,7 @@ public final class Node {
     try {
       log =
           TransparencyLog.open(
-              logDatabase(store),
+              store.logDatabase(),
               credentials.identity(),
               SigningKey.fromPrivateKey(credentials.signing().privateKey()),
               encoded(credentials.signing().certificate()),
@@ -320,12 +317,16 @@ public final class Node {
   private static Store openStore(Path dataDir, Agreement agreement) throws NodeStartException {
     Store store;
     try {
-      store = Store.open(dataDir);
+      store = SqliteStore.open(dataDir);
     } catch (StoreException e) {
       throw new NodeStartException("dataDir: " + e.getMessage());
     }
     try {
-      store.recordAgreement(agreement.version(), agreement.sha256());
+      store.write(
+          tx -> {
+            tx.agreements().record(agreement.version(), agreement.sha256());
+            return null;
+          });
     } catch (StoreException e) {
       store.close();
       throw new NodeStartException("federation.agreement: " + e.getMessage());
@@ -419,8 +420,7 @@ public final class Node {
    * it past retention or erase it at the sunset (R15.22, R15.23) while the mode is off.
    */
   private static void eraseOperatorData(Store store) {
-    long[] erased =
-        store.inWriteTransaction(c -> new org.fedtrace.store.OperatorTables(c).eraseAll());
+    long[] erased = store.write(tx -> tx.operator().eraseAll());
     if (erased[0] > 0 || erased[1] > 0) {
       LOG.warn(
           "event=operator_data_erased reason=device_mode observations_erased={}"
@@ -479,7 +479,11 @@ public final class Node {
                 WellFormedRequests.of(
                     ServerInterceptors.intercept(
                         new NoticeService(
-                            identity.country(), log, store::noticeUpload, this::draining, metrics),
+                            identity.country(),
+                            log,
+                            commitment -> store.read(tx -> tx.notices().find(commitment)),
+                            this::draining,
+                            metrics),
                         identityCheck)))
             .addService(
                 // device mode answers UNIMPLEMENTED before any identity check (§6.4 step 2)
@@ -587,21 +591,6 @@ public final class Node {
   /** The node's transparency log. */
   public TransparencyLog transparencyLog() {
     return log;
-  }
-
-  /** The transparency log's storage: the node's own store, in its transactions. */
-  private static LogDatabase logDatabase(Store store) {
-    return new LogDatabase() {
-      @Override
-      public <T> T write(LogDatabase.Work<T> work) {
-        return store.inWriteTransaction(c -> work.run(new SqliteLogStore(c)));
-      }
-
-      @Override
-      public <T> T read(LogDatabase.Work<T> work) {
-        return store.inReadTransaction(c -> work.run(new SqliteLogStore(c)));
-      }
-    };
   }
 
   /** Stops following every peer (the simulator does this on all nodes before stopping any). */

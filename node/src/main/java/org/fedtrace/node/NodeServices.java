@@ -1,16 +1,16 @@
 package org.fedtrace.node;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.rules.BatchRules;
+import org.fedtrace.store.Recipient;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.store.Transaction;
+import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.tlog.TransparencyLog;
 
 /** What the node's RPC handlers share. */
@@ -66,9 +66,9 @@ final class NodeServices {
     return BatchRules.windowStart(clock.instant().getEpochSecond(), retentionDays);
   }
 
-  /** Whether batches received from peers are served to other peers too. */
-  boolean forward() {
-    return forward;
+  /** Which batches may be served to {@code peer} now. */
+  Recipient recipient(OperatorIdentity peer) {
+    return new Recipient(peer, forward, retentionWindowStart());
   }
 
   Store store() {
@@ -116,10 +116,10 @@ final class NodeServices {
     if (batches.isEmpty()) {
       return;
     }
-    store.inWriteTransaction(
-        c -> {
+    store.write(
+        tx -> {
           for (StoredBatch b : batches) {
-            logSent(c, b, peer);
+            logSent(tx, b, peer);
           }
           return null;
         });
@@ -129,16 +129,11 @@ final class NodeServices {
    * Records one batch delivered to {@code peer} in the caller's transaction (a push, committed with
    * the push progress), and counts it.
    */
-  void logSent(Connection c, StoredBatch stored, OperatorIdentity peer) throws SQLException {
-    boolean own = stored.receivedFrom() == null;
+  void logSent(Transaction tx, StoredBatch stored, OperatorIdentity peer) {
+    boolean own = stored.own();
     log.append(
-        new SqliteLogStore(c),
-        own ? ExchangeLog.Event.BATCH_SENT : ExchangeLog.Event.BATCH_FORWARDED,
-        stored.contentSha256(),
-        stored.origin(),
-        peer.toString(),
-        stored.keyCount(),
-        "");
+        tx.log(),
+        LogEvent.delivered(stored.contentSha256(), stored.origin(), peer, stored.keyCount(), own));
     metrics.batch(peer.toString(), "out", own ? "sent" : "forwarded", "", stored.keyCount());
     metrics.batchBytes("out", stored.payload().length);
   }

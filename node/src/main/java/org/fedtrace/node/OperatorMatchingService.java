@@ -20,7 +20,7 @@ import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
-import org.fedtrace.store.OperatorTables;
+import org.fedtrace.store.OperatorData;
 import org.fedtrace.transport.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,16 +126,16 @@ final class OperatorMatchingService extends OperatorMatchingGrpc.OperatorMatchin
               "", Rule.MATCHING_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
     }
     BatchRules.throwIfAny(bad);
-    List<OperatorTables.Observed> observed = new ArrayList<>(n);
+    List<OperatorData.Observed> observed = new ArrayList<>(n);
     for (Observation o : r.getObservationsList()) {
       observed.add(
-          new OperatorTables.Observed(
+          new OperatorData.Observed(
               o.getRpi().toByteArray(),
               o.getIntervalNumber(),
               o.getDurationSeconds(),
               o.getAttenuationDb()));
     }
-    OperatorTables.Deposit d =
+    OperatorData.Deposit d =
         finder.deposit(Sha256.hash(r.getDeviceKey().toByteArray()), observed, maxPerDevice);
     LOG.debug(
         "event=observations_deposited stored={} duplicates={} caller={}",
@@ -231,11 +231,11 @@ final class OperatorMatchingService extends OperatorMatchingGrpc.OperatorMatchin
     BatchRules.throwIfAny(bad);
     GetExposuresResponse.Builder out =
         GetExposuresResponse.newBuilder().setNotifyThreshold(finder.threshold());
-    for (OperatorTables.ExposureRow e :
+    for (OperatorData.ExposureRow e :
         finder.exposures(Sha256.hash(r.getDeviceKey().toByteArray()))) {
       Exposure.Builder x =
           Exposure.newBuilder()
-              .setOrigin(e.origin())
+              .setOrigin(e.key().origin())
               .setDurationSeconds((int) Math.min(e.durationSeconds(), 0xFFFF_FFFFL))
               .setRiskScore(e.riskScore())
               // R15.20: against the threshold answered now, even if it changed since the match

@@ -6,7 +6,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
@@ -16,7 +15,8 @@ import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.PublishBatchResponse;
-import org.fedtrace.store.Store;
+import org.fedtrace.store.Page;
+import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.StoredBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,6 @@ final class PeerPush {
   private final long retryInitialMillis;
   private final long retryMaxMillis;
   private final Random jitter;
-  private final String cursorKey;
   private final Runnable wake = this::schedule;
   private boolean scheduled;
   private boolean inFlight;
@@ -77,7 +76,6 @@ final class PeerPush {
     this.retryInitialMillis = retryInitialMillis;
     this.retryMaxMillis = retryMaxMillis;
     this.jitter = jitter;
-    this.cursorKey = "push:" + peer;
   }
 
   /** Starts pushing what is due now and whatever is stored later. */
@@ -106,16 +104,10 @@ final class PeerPush {
       return;
     }
     long position = position();
-    Store.Page page =
+    Page page =
         services
             .store()
-            .batchesAfter(
-                position,
-                PAGE,
-                peer.country(),
-                peer.toString(),
-                !services.forward(),
-                services.retentionWindowStart());
+            .read(tx -> tx.batches().servableAfter(position, PAGE, services.recipient(peer)));
     if (page.batches().isEmpty()) {
       if (page.lastPosition() != position) {
         // a page of batches this peer does not get is not the end of the store: look further
@@ -205,10 +197,12 @@ final class PeerPush {
     failures = 0;
     services
         .store()
-        .putCursor(
-            new Store.PeerCursor(
-                cursorKey, ByteBuffer.allocate(8).putLong(stored.position()).array()),
-            c -> services.logSent(c, stored, peer));
+        .write(
+            tx -> {
+              tx.cursors().put(PeerCursor.pushed(peer, stored.position()));
+              services.logSent(tx, stored, peer);
+              return null;
+            });
     inFlight = false;
     schedule();
   }
@@ -233,13 +227,19 @@ final class PeerPush {
   }
 
   private long position() {
-    return services.store().cursor(cursorKey).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+    return services
+        .store()
+        .read(tx -> tx.cursors().get(peer, PeerCursor.Direction.PUSH))
+        .map(PeerCursor::position)
+        .orElse(0L);
   }
 
   private void savePosition(long position) {
-    services
-        .store()
-        .putCursor(
-            new Store.PeerCursor(cursorKey, ByteBuffer.allocate(8).putLong(position).array()));
+    services.store().write(tx -> putPosition(tx, position));
+  }
+
+  private Void putPosition(org.fedtrace.store.Transaction tx, long position) {
+    tx.cursors().put(PeerCursor.pushed(peer, position));
+    return null;
   }
 }

@@ -17,6 +17,7 @@ import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.slf4j.Logger;
@@ -139,7 +140,11 @@ final class PeerSync {
     }
     ByteString cursor;
     try {
-      cursor = ByteString.copyFrom(store.cursor(peer.toString()).orElse(new byte[0]));
+      cursor =
+          ByteString.copyFrom(
+              store
+                  .read(tx -> tx.cursors().get(peer, PeerCursor.Direction.PULL))
+                  .orElse(new byte[0]));
     } catch (StoreException e) {
       LOG.error("event=store_failure peer={} error=\"{}\"", peer.toString(), e.getMessage());
       retryLater();
@@ -161,7 +166,7 @@ final class PeerSync {
               batchesReceived++;
               receive(r, received.batchBytes());
             } else if (!r.getCursor().equals(last)) {
-              store.putCursor(new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray()));
+              putCursor(PeerCursor.pulled(peer, r.getCursor().toByteArray()));
             }
             last = r.getCursor();
           }
@@ -189,13 +194,21 @@ final class PeerSync {
   }
 
   private void receive(SubscribeBatchesResponse r, byte[] batchBytes) {
-    Store.PeerCursor next = new Store.PeerCursor(peer.toString(), r.getCursor().toByteArray());
+    PeerCursor next = PeerCursor.pulled(peer, r.getCursor().toByteArray());
     try {
       ingest.accept(r.getBatch(), batchBytes, peer, next);
     } catch (RuleViolation v) {
       // refused, logged and counted by Ingest; the cursor moves past it
-      store.putCursor(next);
+      putCursor(next);
     }
+  }
+
+  private void putCursor(PeerCursor cursor) {
+    store.write(
+        tx -> {
+          tx.cursors().put(cursor);
+          return null;
+        });
   }
 
   private void retryLater() {

@@ -9,6 +9,7 @@ import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
+import org.fedtrace.store.Page;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 import org.slf4j.Logger;
@@ -74,14 +75,9 @@ final class Subscription {
       Store store = services.store();
       while (!done && call.isReady()) {
         long before = position;
-        Store.Page page =
-            store.batchesAfter(
-                position,
-                PAGE,
-                peer.country(),
-                peer.toString(),
-                !services.forward(),
-                services.retentionWindowStart());
+        long after = position;
+        Page page =
+            store.read(tx -> tx.batches().servableAfter(after, PAGE, services.recipient(peer)));
         // at most about 4 MiB per round, so a slow subscriber does not make the node buffer
         // many large batches: the loop sends more only once the stream is ready again
         List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());

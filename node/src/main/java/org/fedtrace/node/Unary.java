@@ -9,7 +9,6 @@ import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.rules.Statuses;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.tlog.LogIntegrityException;
-import org.fedtrace.tlog.LogStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ public final class Unary {
           Status.INTERNAL
               .withDescription("the node's log failed its integrity check")
               .asException());
-    } catch (StoreException | LogStorageException e) {
+    } catch (StoreException e) {
       LOG.error("event=store_failure method={} error=\"{}\"", method, e.getMessage(), e);
       RuleViolation v =
           new RuleViolation(Rule.COMMIT_FAILED, "the node's store failed; retry later");

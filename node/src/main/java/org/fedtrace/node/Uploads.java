@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.LogReceipt;
@@ -19,8 +20,9 @@ import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.AcceptedUpload;
 import org.fedtrace.store.Store;
-import org.fedtrace.tlog.SqliteLogStore;
+import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.Caller;
 import org.fedtrace.upload.Authorizations;
@@ -131,23 +133,20 @@ final class Uploads extends UploadGrpc.UploadImplBase {
         request.getNoticeCommitment().isEmpty()
             ? null
             : request.getNoticeCommitment().toByteArray();
-    LogReceipt[] receipt = new LogReceipt[1];
-    store.acceptUpload(
-        a.getAuthorizationId().toByteArray(),
-        a.getExpiresUnixSeconds(),
-        now.getEpochSecond(),
-        serialized,
-        commitment,
-        c ->
-            receipt[0] =
-                log.append(
-                    new SqliteLogStore(c),
-                    ExchangeLog.Event.UPLOAD_AUTHORIZED,
-                    Authorizations.hash(a),
-                    country,
-                    "",
-                    keys.size(),
-                    ""));
+    AcceptedUpload accepted =
+        new AcceptedUpload(
+            a.getAuthorizationId().toByteArray(),
+            a.getExpiresUnixSeconds(),
+            now.getEpochSecond(),
+            serialized,
+            commitment);
+    LogReceipt receipt =
+        store.write(
+            tx -> {
+              tx.uploads().accept(accepted);
+              return log.append(
+                  tx.log(), LogEvent.uploadAuthorized(Digest.of(Authorizations.hash(a)), country));
+            });
     metrics.batch(peer.toString(), "upload", "accepted", "", keys.size());
     LOG.info(
         "event=upload_accepted keys={} authority=\"{}\" caller={}",
@@ -157,7 +156,7 @@ final class Uploads extends UploadGrpc.UploadImplBase {
     keysPending.run();
     return UploadDiagnosisKeysResponse.newBuilder()
         .setAcceptedKeys(keys.size())
-        .setReceipt(receipt[0])
+        .setReceipt(receipt)
         .build();
   }
 

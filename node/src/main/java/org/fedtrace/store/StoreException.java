@@ -1,10 +1,11 @@
 package org.fedtrace.store;
 
-/** The store could not be opened, read or written. Not the caller's fault; maps to INTERNAL. */
+/** The store could not be opened, read or written. Not the caller's fault; maps to UNAVAILABLE. */
 public final class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  StoreException(String message, Throwable cause) {
+  /** A failure described by {@code message}, caused by {@code cause} (may be null). */
+  public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
 }

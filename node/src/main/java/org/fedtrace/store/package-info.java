@@ -1,2 +1,7 @@
-/** The node's durable store: SQLite in WAL mode through JDBC, schema versioned. */
+/**
+ * The node's durable store, as a port: {@link org.fedtrace.store.Store} runs work in transactions
+ * and hands it a typed {@link org.fedtrace.store.Transaction} (batches, cursors, uploads, notices,
+ * operator tables, the transparency log's storage). No caller sees SQL or a database connection; an
+ * engine plugs in behind these interfaces ({@code org.fedtrace.store.sqlite} today).
+ */
 package org.fedtrace.store;

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.fedtrace.crypto.DomainLabel;
-import org.fedtrace.node.ExchangeLog;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
 
@@ -39,11 +38,6 @@ public final class LogEntries {
   private static final int FIXED = DOMAIN.length + 1 + 8 + 32 + 2 + 1 + 4 + 1;
 
   private LogEntries() {}
-
-  /** The proto event type of a node exchange event. */
-  public static EventType eventType(ExchangeLog.Event event) {
-    return EventType.valueOf("EVENT_TYPE_" + event.name());
-  }
 
   /**
    * The leaf bytes of {@code entry}.

@@ -2,7 +2,6 @@ package org.fedtrace.tlog;
 
 import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.Signer;
-import org.fedtrace.node.ExchangeLog;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.EventType;
@@ -29,7 +28,7 @@ import org.fedtrace.proto.v1.LogReceipt;
  * signing certificate changed, or when the latest is older than {@link #REFRESH}. Thread-safe as
  * far as the database serializes its write transactions.
  */
-public final class TransparencyLog implements ExchangeLog {
+public final class TransparencyLog {
   /** Age after which {@link #checkpoint()} signs a new checkpoint even if the tree did not grow. */
   public static final Duration REFRESH = Duration.ofSeconds(60);
 
@@ -85,62 +84,41 @@ public final class TransparencyLog implements ExchangeLog {
   }
 
   /**
-   * Appends one event in the caller's transaction on {@code store} and returns its receipt. The key
-   * count of an upload is recorded as 0 (spec R13.6).
+   * Appends {@code event} in the caller's transaction on {@code store} and returns its receipt: the
+   * one way an entry enters the log. The application calls it inside the transaction that makes the
+   * change the event records (for a change of its own, inside {@link LogDatabase#write}), so the
+   * change and its entry are durable together or not at all.
    *
    * @throws IllegalArgumentException if the event does not fit the spec's event table
    */
-  public LogReceipt append(
-      LogStore store,
-      Event event,
-      byte[] subjectSha256,
-      String origin,
-      String peer,
-      long keyCount,
-      String reason)
-      throws SQLException {
-    EventType type = LogEntries.eventType(event);
-    long count = type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED ? 0 : keyCount;
+  public LogReceipt append(LogStore store, LogEvent event) {
+    long count = event.type() == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED ? 0 : event.keyCount();
     if (count < 0 || count > 0xffffffffL) {
-      throw new IllegalArgumentException("key count " + keyCount + " does not fit 32 bits");
+      throw new IllegalArgumentException("key count " + count + " does not fit 32 bits");
     }
     long index = store.size();
+    byte[] subject = event.subject().bytes();
     LogEntry entry =
         LogEntry.newBuilder()
             .setLeafIndex(index)
-            .setEventType(type)
+            .setEventType(event.type())
             .setTimeUnixSeconds(clock.instant().getEpochSecond())
-            .setSubjectSha256(ByteString.copyFrom(subjectSha256))
-            .setOrigin(origin)
-            .setPeer(peer)
+            .setSubjectSha256(ByteString.copyFrom(subject))
+            .setOrigin(event.origin())
+            .setPeer(event.peer() == null ? "" : event.peer().toString())
             .setKeyCount((int) count)
-            .setReason(reason)
+            .setReason(event.reason())
             .build();
     byte[] leaf = LogEntries.encode(entry);
     byte[] leafHash = MerkleHashes.leafHash(leaf);
     Map<NodeId, byte[]> siblings = store.nodes(MerkleTree.siblingsCompletedBy(index));
     Map<NodeId, byte[]> completed = MerkleTree.parentsCompletedBy(index, leafHash, siblings);
-    store.putLeaf(index, type.getNumber(), subjectSha256, leaf);
+    store.putLeaf(index, event.type().getNumber(), subject, leaf);
     store.putNodes(completed);
     return LogReceipt.newBuilder()
         .setLeafIndex(index)
         .setLeafHash(ByteString.copyFrom(leafHash))
         .build();
-  }
-
-  /**
-   * Appends one event in a transaction of its own and returns its receipt. Never call it inside a
-   * transaction of the same database: use {@link #append} there.
-   */
-  public LogReceipt log(
-      Event event, byte[] subjectSha256, String origin, String peer, long keyCount, String reason) {
-    return db.write(s -> append(s, event, subjectSha256, origin, peer, keyCount, reason));
-  }
-
-  @Override
-  public long record(
-      Event event, byte[] subjectSha256, String origin, String peer, long keyCount, String reason) {
-    return log(event, subjectSha256, origin, peer, keyCount, reason).getLeafIndex();
   }
 
   /**
@@ -177,7 +155,7 @@ public final class TransparencyLog implements ExchangeLog {
    * The latest checkpoint if it still answers GetCheckpoint: it covers the whole tree, carries the
    * current certificate and is younger than {@link #REFRESH}. Checks it against the stored tree.
    */
-  private Optional<Checkpoint> current(LogStore s, long now) throws SQLException {
+  private Optional<Checkpoint> current(LogStore s, long now) {
     Optional<Checkpoint> latest = s.latestCheckpoint();
     if (latest.isEmpty()) {
       return Optional.empty();
@@ -239,13 +217,12 @@ public final class TransparencyLog implements ExchangeLog {
 
   /**
    * The receipt of the entry that recorded the storing of the batch with content hash {@code
-   * subjectSha256} (its BATCH_CREATED or first BATCH_RECEIVED), for the answer to a duplicate
-   * publish.
+   * subject} (its BATCH_CREATED or first BATCH_RECEIVED), for the answer to a duplicate publish.
    */
-  public Optional<LogReceipt> receiptOfStored(byte[] subjectSha256) {
+  public Optional<LogReceipt> receiptOfStored(Digest subject) {
     return db.read(
         s -> {
-          for (LogStore.Leaf leaf : s.leavesWithSubject(subjectSha256)) {
+          for (LogStore.Leaf leaf : s.leavesWithSubject(subject.bytes())) {
             LogEntry e = decode(List.of(leaf)).get(0); // checks the stored bytes are an entry
             if (STORED.contains(e.getEventType())) {
               return Optional.of(
@@ -263,12 +240,12 @@ public final class TransparencyLog implements ExchangeLog {
    * The entries below {@code size} that record a delivery (BATCH_SENT or BATCH_FORWARDED) of one of
    * the batches {@code subjects}, in log order.
    */
-  public List<LogEntry> deliveries(Collection<byte[]> subjects, long size) {
+  public List<LogEntry> deliveries(Collection<Digest> subjects, long size) {
     return db.read(
         s -> {
           List<LogEntry> out = new ArrayList<>();
-          for (byte[] subject : subjects) {
-            for (LogEntry e : decode(s.leavesWithSubject(subject))) {
+          for (Digest subject : subjects) {
+            for (LogEntry e : decode(s.leavesWithSubject(subject.bytes()))) {
               if (DELIVERED.contains(e.getEventType()) && e.getLeafIndex() < size) {
                 out.add(e);
               }
@@ -279,8 +256,7 @@ public final class TransparencyLog implements ExchangeLog {
         });
   }
 
-  private List<byte[]> resolve(LogStore s, long size, List<MerkleTree.Range> path)
-      throws SQLException {
+  private List<byte[]> resolve(LogStore s, long size, List<MerkleTree.Range> path) {
     long stored = s.size();
     if (size > stored) {
       throw new IllegalArgumentException("the log has " + stored + " entries, not " + size);
@@ -288,7 +264,7 @@ public final class TransparencyLog implements ExchangeLog {
     return MerkleTree.hashes(path, s.nodes(MerkleTree.nodesOf(path)));
   }
 
-  private static byte[] root(LogStore s, long size) throws SQLException {
+  private static byte[] root(LogStore s, long size) {
     MerkleTree.Range root = MerkleTree.root(size);
     if (root == null) {
       return MerkleHashes.emptyRoot();
@@ -296,7 +272,7 @@ public final class TransparencyLog implements ExchangeLog {
     return root.hash(s.nodes(root.nodes()));
   }
 
-  private void requireReproduces(LogStore s, Checkpoint last, long size) throws SQLException {
+  private void requireReproduces(LogStore s, Checkpoint last, long size) {
     if (size < last.getTreeSize()) {
       throw new LogIntegrityException(
           "the log holds "

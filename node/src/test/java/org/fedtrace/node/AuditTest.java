@@ -17,16 +17,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.fedtrace.audit.AuditReport;
+import org.fedtrace.audit.AuditState;
+import org.fedtrace.audit.Auditor;
+import org.fedtrace.audit.GrpcLogClient;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
-import org.fedtrace.tlog.AuditReport;
-import org.fedtrace.tlog.AuditState;
-import org.fedtrace.tlog.Auditor;
-import org.fedtrace.tlog.GrpcLogClient;
 import org.fedtrace.tlog.LogEntries;
 import org.fedtrace.tlog.MerkleVerifier;
 import org.junit.jupiter.api.AfterEach;
@@ -90,10 +90,10 @@ class AuditTest {
    * background batching, due a second after the upload, already did).
    */
   private void uploadAndPublish() throws IOException {
-    int before = f.node("DE").store().batchesOf("DE").size();
+    int before = f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).size();
     f.upload("DE", batches.keys(3, 3));
     f.node("DE").publishDue(true);
-    assertEquals(before + 1, f.node("DE").store().batchesOf("DE").size());
+    assertEquals(before + 1, f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).size());
   }
 
   private Path store(String country) {
@@ -118,7 +118,10 @@ class AuditTest {
     f.startNode("FR");
     uploadAndPublish();
     f.follow("FR", "DE");
-    f.await(WAIT, () -> f.node("FR").store().batchesOf("DE").size() == 1, "FR holds DE's batch");
+    f.await(
+        WAIT,
+        () -> f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size() == 1,
+        "FR holds DE's batch");
 
     Checkpoint signed = client("DE").checkpoint();
     List<LogEntry> de = client("DE").entries(0, signed.getTreeSize());

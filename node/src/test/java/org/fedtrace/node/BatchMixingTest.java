@@ -51,12 +51,13 @@ class BatchMixingTest {
     all.addAll(upload(2));
     clock.advance(Duration.ofHours(1));
     assertEquals(0, node.publishDue(false), "two uploads are too few to hide either uploader");
-    assertEquals(4, node.store().pendingKeys().size());
+    assertEquals(4, node.store().read(tx -> tx.uploads().pending()).size());
 
     all.addAll(upload(3));
     assertEquals(1, node.publishDue(false));
-    assertEquals(0, node.store().pendingKeys().size());
-    DiagnosisKeyBatch own = BatchExchange.parse(node.store().batchesOf("DE").get(0).payload());
+    assertEquals(0, node.store().read(tx -> tx.uploads().pending()).size());
+    DiagnosisKeyBatch own =
+        BatchExchange.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
     assertTrue(own.getKeysList().containsAll(all), "one batch with the three uploads");
   }
 
@@ -69,7 +70,9 @@ class BatchMixingTest {
     clock.advance(Duration.ofSeconds(1)); // maxHoldSeconds defaults to 86400
     assertEquals(1, node.publishDue(false));
     assertEquals(
-        64, BatchExchange.parse(node.store().batchesOf("DE").get(0).payload()).getKeysCount());
+        64,
+        BatchExchange.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload())
+            .getKeysCount());
   }
 
   @Test

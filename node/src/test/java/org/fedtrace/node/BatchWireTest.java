@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.GetBatchResponse;
 import org.fedtrace.proto.v1.PublishBatchRequest;
@@ -35,7 +36,8 @@ class BatchWireTest {
           .build();
 
   private static StoredBatch stored(DiagnosisKeyBatch b) {
-    return new StoredBatch(1, b.getOrigin(), null, b.toByteArray(), new byte[32], b.getKeysCount());
+    return new StoredBatch(
+        1, b.getOrigin(), null, b.toByteArray(), Digest.of(new byte[32]), b.getKeysCount());
   }
 
   @Test
@@ -54,13 +56,16 @@ class BatchWireTest {
 
   @Test
   void aPullResponseHoldsAsManyBatchesAsFitInFourMebibytes() {
-    StoredBatch mebibyte = new StoredBatch(1, "DE", null, new byte[1 << 20], new byte[32], 1);
-    StoredBatch small = new StoredBatch(2, "DE", null, new byte[100_000], new byte[32], 1);
+    StoredBatch mebibyte =
+        new StoredBatch(1, "DE", null, new byte[1 << 20], Digest.of(new byte[32]), 1);
+    StoredBatch small =
+        new StoredBatch(2, "DE", null, new byte[100_000], Digest.of(new byte[32]), 1);
     assertEquals(
         3, BatchWire.withinResponseLimit(List.of(mebibyte, mebibyte, mebibyte, mebibyte)).size());
     assertEquals(
         4, BatchWire.withinResponseLimit(List.of(mebibyte, mebibyte, mebibyte, small)).size());
-    StoredBatch huge = new StoredBatch(3, "DE", null, new byte[5 << 20], new byte[32], 1);
+    StoredBatch huge =
+        new StoredBatch(3, "DE", null, new byte[5 << 20], Digest.of(new byte[32]), 1);
     assertEquals(
         List.of(huge), BatchWire.withinResponseLimit(List.of(huge, small)), "at least one batch");
   }

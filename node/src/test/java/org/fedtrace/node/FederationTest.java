@@ -29,7 +29,7 @@ class FederationTest {
   @TempDir Path dir;
 
   private static int keysHeld(org.fedtrace.node.Node n, String origin) {
-    return n.store().batchesOf(origin).stream()
+    return n.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
         .mapToInt(b -> BatchExchange.parse(b.payload()).getKeysCount())
         .sum();
   }
@@ -56,9 +56,10 @@ class FederationTest {
         f.await(WAIT, () -> keysHeld(f.node(c), "DE") == 64, c + " holds DE's batch");
       }
       DiagnosisKeyBatch atFr =
-          BatchExchange.parse(f.node("FR").store().batchesOf("DE").get(0).payload());
+          BatchExchange.parse(
+              f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       assertTrue(atFr.getKeysList().containsAll(keys), "FR holds every uploaded key");
-      assertEquals(1, f.node("FR").store().batchesOf("DE").size());
+      assertEquals(1, f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size());
     }
   }
 
@@ -77,8 +78,15 @@ class FederationTest {
       f.node("DE").publishDue(true);
       f.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
       // BE got it from the hub, not from DE: the origin's signature was checked at both hops
-      assertEquals(1, f.node("BE").store().batchesOf("DE").size());
-      assertEquals("FR/op-fr", f.node("BE").store().batchesOf("DE").get(0).receivedFrom());
+      assertEquals(1, f.node("BE").store().read(tx -> tx.batches().ofOrigin("DE")).size());
+      assertEquals(
+          "FR/op-fr",
+          f.node("BE")
+              .store()
+              .read(tx -> tx.batches().ofOrigin("DE"))
+              .get(0)
+              .receivedFrom()
+              .toString());
     }
   }
 
@@ -120,15 +128,25 @@ class FederationTest {
       f.upload("DE", t.keys(3, 3));
       f.node("DE").publishDue(true);
       f.await(WAIT, () -> keysHeld(f.node("BE"), "DE") == 64, "BE holds DE's batch");
-      assertEquals("FR/op-fr", f.node("BE").store().batchesOf("DE").get(0).receivedFrom());
+      assertEquals(
+          "FR/op-fr",
+          f.node("BE")
+              .store()
+              .read(tx -> tx.batches().ofOrigin("DE"))
+              .get(0)
+              .receivedFrom()
+              .toString());
       // FR does not push DE's batch back to DE, and DE remembers what it pushed to FR
-      assertEquals(1, f.node("DE").store().batchesOf("DE").size());
+      assertEquals(1, f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).size());
       f.stopNode("DE");
       f.startNode("DE");
       f.push("DE", "FR");
       f.upload("DE", t.keys(2, 2));
       f.node("DE").publishDue(true);
-      f.await(WAIT, () -> f.node("BE").store().batchesOf("DE").size() == 2, "BE holds both");
+      f.await(
+          WAIT,
+          () -> f.node("BE").store().read(tx -> tx.batches().ofOrigin("DE")).size() == 2,
+          "BE holds both");
       assertEquals(0.0, f.node("FR").metrics().batchCount("DE/op-de", "in", "duplicate", ""));
     }
   }

@@ -109,9 +109,12 @@ class ForeignClientTest {
     assertEquals(List.of("DE/1 keys=64"), out.get("pulled"));
     assertEquals(List.of("True"), out.get("caught_up"));
 
-    assertEquals(1, de.store().batchesOf("BE").size(), "stored once");
-    assertArrayEquals(fromBe.toByteArray(), de.store().batchesOf("BE").get(0).payload());
-    assertEquals("FR/op-fr", de.store().batchesOf("BE").get(0).receivedFrom());
+    assertEquals(1, de.store().read(tx -> tx.batches().ofOrigin("BE")).size(), "stored once");
+    assertArrayEquals(
+        fromBe.toByteArray(), de.store().read(tx -> tx.batches().ofOrigin("BE")).get(0).payload());
+    assertEquals(
+        "FR/op-fr",
+        de.store().read(tx -> tx.batches().ofOrigin("BE")).get(0).receivedFrom().toString());
   }
 
   /** The compiled fedtrace.v1 protos and google.rpc status details, dependencies first. */

@@ -34,7 +34,6 @@ import org.fedtrace.proto.v1.Observation;
 import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.proto.v1.ReportType;
-import org.fedtrace.store.OperatorTables;
 import org.fedtrace.testing.MutableClock;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
@@ -141,7 +140,7 @@ class OperatorMatchingTest {
   }
 
   private long observationsHeld(Node node) {
-    return node.store().inReadTransaction(c -> new OperatorTables(c).observationCount());
+    return node.store().read(tx -> tx.operator().observationCount());
   }
 
   @Test
@@ -191,7 +190,10 @@ class OperatorMatchingTest {
     assertEquals(20.0, e.getRiskScore(), 1e-9, "20 near minutes x T 1 x I 1");
     assertTrue(e.getNotified());
     assertEquals(15.0, answer.getNotifyThreshold());
-    assertEquals(64, f.node("DE").store().batchesOf("DE").get(0).keyCount(), "padded");
+    assertEquals(
+        64,
+        f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).keyCount(),
+        "padded");
     assertEquals(0, matching("FR", "FR").getExposures(ask(bystander)).getExposuresCount());
     assertTrue(f.node("FR").metrics().batchesMatched() >= 1);
 
@@ -316,7 +318,7 @@ class OperatorMatchingTest {
     assertEquals(0, observationsHeld(restarted), "nothing would purge them in device mode");
     assertEquals(
         0L,
-        (long) restarted.store().inReadTransaction(c -> new OperatorTables(c).exposureCount()),
+        (long) restarted.store().read(tx -> tx.operator().exposureCount()),
         "nor erase them at the sunset");
   }
 
@@ -359,8 +361,7 @@ class OperatorMatchingTest {
     clock.set(sunset.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     fr.housekeeping();
     assertEquals(0, observationsHeld(fr));
-    assertEquals(
-        0, (long) fr.store().inReadTransaction(c -> new OperatorTables(c).exposureCount()));
+    assertEquals(0, (long) fr.store().read(tx -> tx.operator().exposureCount()));
     String closed =
         "R15.2: the federation agreement ended on " + sunset + "; operator matching is closed";
     refused(

@@ -29,7 +29,8 @@ class OwnBatchOrderTest {
       f.upload("DE", uploaded);
       assertEquals(1, f.node("DE").publishDue(true));
       DiagnosisKeyBatch own =
-          BatchExchange.parse(f.node("DE").store().batchesOf("DE").get(0).payload());
+          BatchExchange.parse(
+              f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       assertEquals(64, own.getKeysCount(), "padded to batching.minKeys");
       assertTrue(own.getKeysList().containsAll(uploaded));
       for (int i = 1; i < own.getKeysCount(); i++) {
@@ -53,7 +54,8 @@ class OwnBatchOrderTest {
       f.upload("DE", uploaded);
       assertEquals(1, f.node("DE").publishDue(true));
       DiagnosisKeyBatch own =
-          BatchExchange.parse(f.node("DE").store().batchesOf("DE").get(0).payload());
+          BatchExchange.parse(
+              f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       java.util.Map<DiagnosisKey, Integer> lookalikes = new java.util.HashMap<>();
       for (DiagnosisKey k : own.getKeysList()) {
         lookalikes.merge(k.toBuilder().clearKeyData().build(), 1, Integer::sum);

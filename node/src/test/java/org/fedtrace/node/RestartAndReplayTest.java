@@ -14,11 +14,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
+import org.fedtrace.store.sqlite.SqliteStore;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
@@ -56,7 +59,7 @@ class RestartAndReplayTest {
   }
 
   private static List<Long> sequences(Node node, String origin) {
-    return node.store().batchesOf(origin).stream()
+    return node.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
         .map(b -> BatchExchange.parse(b.payload()).getSequence())
         .toList();
   }
@@ -70,7 +73,10 @@ class RestartAndReplayTest {
     for (int i = 0; i < 3; i++) {
       publishOne("DE");
     }
-    f.await(WAIT, () -> f.node("FR").store().batchesOf("DE").size() == 3, "FR holds 3 batches");
+    f.await(
+        WAIT,
+        () -> f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size() == 3,
+        "FR holds 3 batches");
 
     for (int i = 0; i < 3; i++) {
       publishOne("DE");
@@ -80,20 +86,30 @@ class RestartAndReplayTest {
       publishOne("DE"); // the origin keeps publishing while FR is down
     }
     int heldAtStop;
-    try (Store stopped = Store.open(f.dir("FR").resolve("data"))) {
-      heldAtStop = stopped.batchesOf("DE").size();
-      assertTrue(stopped.cursor("DE/op-de").isPresent(), "FR committed a cursor");
+    try (Store stopped = SqliteStore.open(f.dir("FR").resolve("data"))) {
+      heldAtStop = stopped.read(tx -> tx.batches().ofOrigin("DE")).size();
+      assertTrue(
+          stopped
+              .read(
+                  tx ->
+                      tx.cursors()
+                          .get(OperatorIdentity.parse("DE/op-de"), PeerCursor.Direction.PULL))
+              .isPresent(),
+          "FR committed a cursor");
     }
     assertTrue(heldAtStop >= 3 && heldAtStop <= 6, "held at stop: " + heldAtStop);
 
     Node fr = f.startNode("FR"); // same data folder
     f.follow("FR", "DE");
-    f.await(WAIT, () -> fr.store().batchesOf("DE").size() == 8, "FR holds all 8 batches");
+    f.await(
+        WAIT,
+        () -> fr.store().read(tx -> tx.batches().ofOrigin("DE")).size() == 8,
+        "FR holds all 8 batches");
 
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), sequences(fr, "DE"));
-    assertEquals(8, fr.store().batchRecordCount(), "no batch twice");
-    List<StoredBatch> atOrigin = f.node("DE").store().batchesOf("DE");
-    List<StoredBatch> atFollower = fr.store().batchesOf("DE");
+    assertEquals(8, (long) fr.store().read(tx -> tx.batches().recordCount()), "no batch twice");
+    List<StoredBatch> atOrigin = f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE"));
+    List<StoredBatch> atFollower = fr.store().read(tx -> tx.batches().ofOrigin("DE"));
     for (int i = 0; i < 8; i++) {
       assertArrayEquals(atOrigin.get(i).payload(), atFollower.get(i).payload(), "batch " + i);
     }
@@ -115,9 +131,13 @@ class RestartAndReplayTest {
     }
     f.follow("FR", "DE"); // FR is the hub between DE and BE
     publishOne("DE");
-    f.await(WAIT, () -> f.node("FR").store().batchesOf("DE").size() == 1, "FR holds DE's batch");
+    f.await(
+        WAIT,
+        () -> f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size() == 1,
+        "FR holds DE's batch");
     DiagnosisKeyBatch original =
-        BatchExchange.parse(f.node("FR").store().batchesOf("DE").get(0).payload());
+        BatchExchange.parse(
+            f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
     Node be = f.node("BE");
 
     // the hub flips a key byte of the signed batch and pushes it on
@@ -133,20 +153,24 @@ class RestartAndReplayTest {
                             .build()));
     assertEquals(
         List.of("batch.signature | R8.20: does not verify under the signer's key"), violations(e));
-    assertEquals(0, be.store().batchRecordCount(), "the forgery left nothing behind");
+    assertEquals(
+        0,
+        (long) be.store().read(tx -> tx.batches().recordCount()),
+        "the forgery left nothing behind");
 
     // the genuine batch still arrives through the hub, checked again at BE
     f.follow("BE", "FR");
-    f.await(WAIT, () -> be.store().batchesOf("DE").size() == 1, "BE holds it");
-    StoredBatch atBe = be.store().batchesOf("DE").get(0);
-    assertEquals("FR/op-fr", atBe.receivedFrom());
+    f.await(
+        WAIT, () -> be.store().read(tx -> tx.batches().ofOrigin("DE")).size() == 1, "BE holds it");
+    StoredBatch atBe = be.store().read(tx -> tx.batches().ofOrigin("DE")).get(0);
+    assertEquals("FR/op-fr", atBe.receivedFrom().toString());
     assertArrayEquals(original.toByteArray(), atBe.payload());
 
     // replayed later, by the hub or by anyone else: a duplicate, stored once
     PublishBatchRequest replay = PublishBatchRequest.newBuilder().setBatch(original).build();
     assertTrue(f.federation("BE", "FR").publishBatch(replay).getDuplicate());
     assertTrue(f.federation("BE", "DE").publishBatch(replay).getDuplicate());
-    assertEquals(1, be.store().batchRecordCount());
+    assertEquals(1, (long) be.store().read(tx -> tx.batches().recordCount()));
 
     // a new batch that reuses the sequence, even validly signed by the origin, is refused
     DiagnosisKeyBatch reuse =
@@ -159,8 +183,8 @@ class RestartAndReplayTest {
         () ->
             f.federation("BE", "FR")
                 .publishBatch(PublishBatchRequest.newBuilder().setBatch(reuse).build()));
-    assertEquals(1, be.store().batchRecordCount());
-    assertFalse(be.store().batchesOf("DE").isEmpty());
+    assertEquals(1, (long) be.store().read(tx -> tx.batches().recordCount()));
+    assertFalse(be.store().read(tx -> tx.batches().ofOrigin("DE")).isEmpty());
   }
 
   @Test
@@ -169,7 +193,8 @@ class RestartAndReplayTest {
     f.startNode("DE");
     publishOne("DE");
     DiagnosisKeyBatch own =
-        BatchExchange.parse(f.node("DE").store().batchesOf("DE").get(0).payload());
+        BatchExchange.parse(
+            f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
 
     assertEquals(64, own.getKeysCount(), "3 real keys padded to batching.minKeys");
     List<DiagnosisKey> keys = own.getKeysList();

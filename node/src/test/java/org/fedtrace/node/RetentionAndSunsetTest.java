@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.pki.AgreementTerms;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationGrpc;
@@ -29,6 +30,7 @@ import org.fedtrace.proto.v1.PullBatchesResponse;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 import org.fedtrace.proto.v1.UploadGrpc;
+import org.fedtrace.store.PeerCursor;
 import org.fedtrace.testing.MutableClock;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
@@ -98,8 +100,12 @@ class RetentionAndSunsetTest {
     PullBatchesResponse pulled = be.pullBatches(PullBatchesRequest.getDefaultInstance());
     assertEquals(0, pulled.getBatchesCount(), "pull skips it");
     assertTrue(pulled.getCaughtUp());
-    assertEquals(1, de.store().batchRecordCount(), "the seen-batch record outlives the keys");
-    DiagnosisKeyBatch kept = BatchExchange.parse(de.store().batchesOf("FR").get(0).payload());
+    assertEquals(
+        1,
+        (long) de.store().read(tx -> tx.batches().recordCount()),
+        "the seen-batch record outlives the keys");
+    DiagnosisKeyBatch kept =
+        BatchExchange.parse(de.store().read(tx -> tx.batches().ofOrigin("FR")).get(0).payload());
     assertEquals(List.of(b.getKeys(1), b.getKeys(2)), kept.getKeysList(), "only that key went");
 
     // A replay of the purged batch breaks R4.4 (§8.2: duplicate = true means held) ...
@@ -127,7 +133,7 @@ class RetentionAndSunsetTest {
         Status.Code.ALREADY_EXISTS,
         "R8.23: sequence 1 of origin FR is already used by another batch",
         () -> fr.publishBatch(push(sameSequence)));
-    assertEquals(1, de.store().batchRecordCount());
+    assertEquals(1, (long) de.store().read(tx -> tx.batches().recordCount()));
   }
 
   @Test
@@ -151,11 +157,23 @@ class RetentionAndSunsetTest {
     TestBatches batches = new TestBatches(23, clock.instant());
     f.upload("FR", batches.keys(3, 3));
     frNode.publishDue(true);
-    f.await(WAIT, () -> de.store().batchesOf("FR").size() == 1, "DE holds FR's batch");
-    f.await(WAIT, () -> de.store().cursor("FR/op-fr").isPresent(), "DE stored its cursor of FR");
+    f.await(
+        WAIT,
+        () -> de.store().read(tx -> tx.batches().ofOrigin("FR")).size() == 1,
+        "DE holds FR's batch");
+    f.await(
+        WAIT,
+        () ->
+            de.store()
+                .read(
+                    tx ->
+                        tx.cursors()
+                            .get(OperatorIdentity.parse("FR/op-fr"), PeerCursor.Direction.PULL))
+                .isPresent(),
+        "DE stored its cursor of FR");
     f.upload("DE", batches.keys(4, 3));
     de.publishDue(true);
-    byte[] own = de.store().batchesOf("DE").get(0).payload();
+    byte[] own = de.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload();
     DiagnosisKeyBatch ownBatch = BatchExchange.parse(own);
     FederationGrpc.FederationBlockingStub caller = f.federation("DE", "FR");
     final CompletableFuture<Status> streamEnd =
@@ -199,11 +217,22 @@ class RetentionAndSunsetTest {
         "R21.7: the federation agreement ended; exchange is closed",
         end.getDescription(),
         "R21.7: an open stream ends at the sunset");
-    assertEquals(List.of(), de.store().batchesOf("FR"), "foreign batches erased");
-    assertTrue(de.store().cursor("FR/op-fr").isEmpty(), "sync progress erased");
-    assertEquals(1, de.store().batchRecordCount(), "foreign seen-batch records erased");
-    assertEquals(1, de.store().batchesOf("DE").size(), "the node's own batch stays");
-    assertArrayEquals(own, de.store().batchesOf("DE").get(0).payload());
+    assertEquals(
+        List.of(), de.store().read(tx -> tx.batches().ofOrigin("FR")), "foreign batches erased");
+    assertTrue(
+        de.store()
+            .read(
+                tx ->
+                    tx.cursors().get(OperatorIdentity.parse("FR/op-fr"), PeerCursor.Direction.PULL))
+            .isEmpty(),
+        "sync progress erased");
+    assertEquals(
+        1,
+        (long) de.store().read(tx -> tx.batches().recordCount()),
+        "foreign seen-batch records erased");
+    assertEquals(
+        1, de.store().read(tx -> tx.batches().ofOrigin("DE")).size(), "the node's own batch stays");
+    assertArrayEquals(own, de.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
   }
 
   /** Opens a subscription whose first message has arrived; completes with the stream's end. */

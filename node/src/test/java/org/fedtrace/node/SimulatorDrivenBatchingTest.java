@@ -35,10 +35,15 @@ class SimulatorDrivenBatchingTest {
       List<DiagnosisKey> second = new TestBatches(2, clock.instant()).keys(2, 2);
       f.upload("DE", second);
 
-      assertEquals(5, node.store().pendingKeys().size(), "nothing published by the uploads");
+      assertEquals(
+          5,
+          node.store().read(tx -> tx.uploads().pending()).size(),
+          "nothing published by the uploads");
       assertEquals(1, node.publishDue(false));
-      assertEquals(0, node.store().pendingKeys().size());
-      DiagnosisKeyBatch own = BatchExchange.parse(node.store().batchesOf("DE").get(0).payload());
+      assertEquals(0, node.store().read(tx -> tx.uploads().pending()).size());
+      DiagnosisKeyBatch own =
+          BatchExchange.parse(
+              node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       List<DiagnosisKey> both = new ArrayList<>(first);
       both.addAll(second);
       assertTrue(own.getKeysList().containsAll(both), "one batch with both uploads");

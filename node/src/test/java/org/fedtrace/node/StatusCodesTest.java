@@ -108,7 +108,7 @@ class StatusCodesTest {
 
   /** Batches of origin FR that DE holds (DE also publishes its own in the background). */
   private static long stored() {
-    return f.node("DE").store().batchesOf("FR").size();
+    return f.node("DE").store().read(tx -> tx.batches().ofOrigin("FR")).size();
   }
 
   // ---- INVALID_ARGUMENT -------------------------------------------------------------------
@@ -290,7 +290,7 @@ class StatusCodesTest {
           Status.Code.UNAUTHENTICATED,
           "R6.6: the call did not come over TLS",
           () -> stub.publishBatch(PublishBatchRequest.newBuilder().setBatch(frBatch(2)).build()));
-      assertEquals(0, node.store().batchRecordCount());
+      assertEquals(0, (long) node.store().read(tx -> tx.batches().recordCount()));
     } finally {
       channel.shutdownNow();
       node.stop(Duration.ofSeconds(5));
@@ -404,7 +404,7 @@ class StatusCodesTest {
 
     assertEquals(before + 1, stored());
     List<StoredBatch> held =
-        f.node("DE").store().batchesOf("FR").stream()
+        f.node("DE").store().read(tx -> tx.batches().ofOrigin("FR")).stream()
             .filter(s -> BatchExchange.parse(s.payload()).getBatchId().equals(b.getBatchId()))
             .toList();
     assertEquals(1, held.size());

@@ -99,7 +99,8 @@ class TransportIdentityTest {
                     .publishBatch(PublishBatchRequest.newBuilder().setBatch(valid).build()));
     assertEquals("ssl exception", e.getStatus().getDescription());
     serverLog.await(reason);
-    assertEquals(0, f.node("DE").store().batchRecordCount(), "nothing stored");
+    assertEquals(
+        0, (long) f.node("DE").store().read(tx -> tx.batches().recordCount()), "nothing stored");
   }
 
   @Test
@@ -175,7 +176,8 @@ class TransportIdentityTest {
             HealthGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance()));
-    assertEquals(0, f.node("DE").store().batchRecordCount(), "nothing stored");
+    assertEquals(
+        0, (long) f.node("DE").store().read(tx -> tx.batches().recordCount()), "nothing stored");
     assertEquals(List.of(), serverLog.rejections(), "the handshake itself succeeded");
   }
 

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
 import java.util.Arrays;
-import org.fedtrace.node.ExchangeLog;
+import java.util.List;
+import org.fedtrace.crypto.Digest;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
+import org.fedtrace.testing.TestLogs;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,12 +29,35 @@ class LogEntriesTest {
           .build();
 
   @Test
-  void everyNodeEventHasTheEventTypeOfTheSameName() {
-    for (ExchangeLog.Event e : ExchangeLog.Event.values()) {
-      assertEquals("EVENT_TYPE_" + e.name(), LogEntries.eventType(e).name());
+  void everyEventFactoryMakesAShapeOfTheSpecsTable() {
+    Digest b = Digest.of(TestLogs.batch("b"));
+    OperatorIdentity fr = new OperatorIdentity("FR", "op-fr");
+    List<LogEvent> events =
+        List.of(
+            LogEvent.created(b, "DE", 100),
+            LogEvent.received(b, "FR", fr, 100),
+            LogEvent.delivered(b, "DE", fr, 100, true),
+            LogEvent.delivered(b, "IT", fr, 100, false),
+            LogEvent.refused(b, "", fr, 100, "R8.19"),
+            LogEvent.purged(b, "DE", 3),
+            LogEvent.erased(b, "FR", 100),
+            LogEvent.uploadAuthorized(b, "DE"));
+    List<Integer> types = new ArrayList<>();
+    for (LogEvent e : events) {
+      LogEntry entry =
+          LogEntry.newBuilder()
+              .setEventType(e.type())
+              .setSubjectSha256(ByteString.copyFrom(e.subject().bytes()))
+              .setOrigin(e.origin())
+              .setPeer(e.peer() == null ? "" : e.peer().toString())
+              .setKeyCount((int) e.keyCount())
+              .setReason(e.reason())
+              .build();
+      LogEntries.checkShape(entry);
+      types.add(e.type().getNumber());
     }
-    assertEquals(1, LogEntries.eventType(ExchangeLog.Event.BATCH_CREATED).getNumber());
-    assertEquals(8, LogEntries.eventType(ExchangeLog.Event.UPLOAD_AUTHORIZED).getNumber());
+    assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), types);
+    assertEquals(0, LogEvent.uploadAuthorized(b, "DE").keyCount());
   }
 
   @Test

@@ -1,8 +1,8 @@
 package org.fedtrace.tlog;
 
+import static org.fedtrace.testing.TestLogs.batch;
 import static org.fedtrace.tlog.StatusAssertions.assertStatus;
 import static org.fedtrace.tlog.StatusAssertions.violations;
-import static org.fedtrace.tlog.TestLogs.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
@@ -13,15 +13,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.crypto.VerifyingKey;
-import org.fedtrace.node.ExchangeLog.Event;
 import org.fedtrace.node.NodeMetrics;
+import org.fedtrace.node.NoticeService;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.KeyDestination;
 import org.fedtrace.proto.v1.NoticeGrpc;
 import org.fedtrace.proto.v1.QueryKeyDestinationsRequest;
 import org.fedtrace.proto.v1.QueryKeyDestinationsResponse;
+import org.fedtrace.store.NoticeUpload;
+import org.fedtrace.testing.TestLogs;
+import org.fedtrace.testing.TestLogs.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +40,8 @@ class NoticeServiceTest {
 
   private TestLogs logs;
   private TransparencyLog de;
-  private final Map<ByteString, NoticeUploads.Upload> uploads = new HashMap<>();
-  private final NoticeUploads directory =
+  private final Map<ByteString, NoticeUpload> uploads = new HashMap<>();
+  private final NoticeService.Uploads directory =
       c -> Optional.ofNullable(uploads.get(ByteString.copyFrom(c)));
 
   @BeforeEach
@@ -46,17 +50,17 @@ class NoticeServiceTest {
     de = logs.log("DE");
     uploads.put(
         ByteString.copyFrom(Sha256.hash(SECRET)),
-        new NoticeUploads.Upload(List.of(batch("b1"), batch("b2"))));
-    uploads.put(ByteString.copyFrom(Sha256.hash(WAITING)), new NoticeUploads.Upload(List.of()));
-    de.record(Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
-    de.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
-    de.record(Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
-    de.record(Event.BATCH_CREATED, batch("other"), "DE", "", 100, "");
-    de.record(Event.BATCH_SENT, batch("other"), "DE", "IT/op-it", 100, "");
-    de.record(Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
-    de.record(Event.BATCH_CREATED, batch("b2"), "DE", "", 100, "");
-    de.record(Event.BATCH_SENT, batch("b2"), "DE", "IT/op-it", 100, "");
-    de.record(Event.BATCH_SENT, batch("b1"), "DE", "IT/op-it", 100, "");
+        new NoticeUpload(List.of(Digest.of(batch("b1")), Digest.of(batch("b2")))));
+    uploads.put(ByteString.copyFrom(Sha256.hash(WAITING)), new NoticeUpload(List.of()));
+    logs.record(de, Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("other"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("other"), "DE", "IT/op-it", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b2"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("b2"), "DE", "IT/op-it", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("b1"), "DE", "IT/op-it", 100, "");
   }
 
   @AfterEach

@@ -1,8 +1,8 @@
 package org.fedtrace.tlog;
 
+import static org.fedtrace.testing.TestLogs.batch;
 import static org.fedtrace.tlog.StatusAssertions.assertStatus;
 import static org.fedtrace.tlog.StatusAssertions.violations;
-import static org.fedtrace.tlog.TestLogs.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
@@ -11,8 +11,8 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.fedtrace.node.ExchangeLog.Event;
 import org.fedtrace.node.NodeMetrics;
+import org.fedtrace.node.TransparencyLogService;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
@@ -21,6 +21,8 @@ import org.fedtrace.proto.v1.GetInclusionProofRequest;
 import org.fedtrace.proto.v1.GetInclusionProofResponse;
 import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
+import org.fedtrace.testing.TestLogs;
+import org.fedtrace.testing.TestLogs.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class TransparencyLogServiceTest {
     logs = new TestLogs(tmp, "DE", "FR");
     de = logs.log("DE");
     for (int i = 0; i < 11; i++) {
-      de.record(Event.BATCH_SENT, batch("b" + i), "DE", "FR/op-fr", 100 + i, "");
+      logs.record(de, Event.BATCH_SENT, batch("b" + i), "DE", "FR/op-fr", 100 + i, "");
     }
     server =
         new InProcessLogServer(
@@ -67,7 +69,7 @@ class TransparencyLogServiceTest {
   @Test
   void r13_15_checkpointCoversEveryEntryAppendedBeforeTheCall() {
     assertEquals(11, checkpoint().getTreeSize());
-    de.record(Event.BATCH_CREATED, batch("new"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("new"), "DE", "", 1, "");
     assertEquals(12, checkpoint().getTreeSize());
   }
 
@@ -182,7 +184,7 @@ class TransparencyLogServiceTest {
   @Test
   void r13_27_answersTheConsistencyProof() throws Exception {
     Checkpoint first = checkpoint();
-    de.record(Event.BATCH_CREATED, batch("more"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("more"), "DE", "", 1, "");
     Checkpoint second = checkpoint();
     MerkleVerifier.verifyConsistency(
         11,

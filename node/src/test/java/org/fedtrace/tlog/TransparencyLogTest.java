@@ -1,6 +1,6 @@
 package org.fedtrace.tlog;
 
-import static org.fedtrace.tlog.TestLogs.batch;
+import static org.fedtrace.testing.TestLogs.batch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,12 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.VerifyingKey;
-import org.fedtrace.node.ExchangeLog.Event;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.proto.v1.LogReceipt;
+import org.fedtrace.testing.TestLogs;
+import org.fedtrace.testing.TestLogs.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,7 @@ class TransparencyLogTest {
   void appendsEntriesWithReceiptsThatProveInclusion() throws Exception {
     List<byte[]> leafHashes = new ArrayList<>();
     for (int i = 0; i < 37; i++) {
-      LogReceipt r = de.log(Event.BATCH_SENT, batch("b" + i), "DE", "FR/op-fr", i, "");
+      LogReceipt r = logs.append(de, Event.BATCH_SENT, batch("b" + i), "DE", "FR/op-fr", i, "");
       assertEquals(i, r.getLeafIndex());
       leafHashes.add(r.getLeafHash().toByteArray());
     }
@@ -83,7 +85,7 @@ class TransparencyLogTest {
   void consistencyProofsConnectEveryEarlierCheckpoint() throws Exception {
     List<Checkpoint> seen = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
       seen.add(de.checkpoint());
     }
     Checkpoint last = seen.get(seen.size() - 1);
@@ -101,7 +103,7 @@ class TransparencyLogTest {
 
   @Test
   void anUploadIsLoggedWithoutItsKeyCount() {
-    de.record(Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 14, "");
+    logs.record(de, Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 14, "");
     assertEquals(0, de.entries(0, 1).get(0).getKeyCount());
   }
 
@@ -110,14 +112,14 @@ class TransparencyLogTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> de.record(Event.BATCH_SENT, batch("x"), "DE", "", 1, ""));
+            () -> logs.record(de, Event.BATCH_SENT, batch("x"), "DE", "", 1, ""));
     assertEquals("EVENT_TYPE_BATCH_SENT must name a peer", e.getMessage());
     assertEquals(0, de.checkpoint().getTreeSize());
   }
 
   @Test
   void checkpointIsReusedUntilTheTreeGrowsOrItAges() {
-    de.record(Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
     Checkpoint first = de.checkpoint();
     logs.clock.advance(Duration.ofSeconds(30));
     assertEquals(first, de.checkpoint());
@@ -126,7 +128,7 @@ class TransparencyLogTest {
     assertEquals(first.getTreeSize(), refreshed.getTreeSize());
     assertEquals(first.getRootHash(), refreshed.getRootHash());
     assertEquals(first.getTimeUnixMillis() + 61_000, refreshed.getTimeUnixMillis());
-    de.record(Event.BATCH_CREATED, batch("b"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b"), "DE", "", 1, "");
     assertEquals(2, de.checkpoint().getTreeSize());
   }
 
@@ -134,20 +136,20 @@ class TransparencyLogTest {
   void checkpointTimeNeverGoesBackWhenTheClockDoes() {
     Checkpoint first = de.checkpoint();
     logs.clock.advance(Duration.ofHours(-1));
-    de.record(Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
     assertEquals(first.getTimeUnixMillis(), de.checkpoint().getTimeUnixMillis());
   }
 
   @Test
   void survivesReopeningAndKeepsItsCheckpoint() throws Exception {
     for (int i = 0; i < 5; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
     }
     Checkpoint before = de.checkpoint();
     logs.close();
     TransparencyLog again = logs.log("DE");
     assertEquals(before, again.checkpoint());
-    again.record(Event.BATCH_CREATED, batch("c5"), "DE", "", 100, "");
+    logs.record(again, Event.BATCH_CREATED, batch("c5"), "DE", "", 100, "");
     Checkpoint after = again.checkpoint();
     assertEquals(6, after.getTreeSize());
     MerkleVerifier.verifyConsistency(
@@ -161,7 +163,7 @@ class TransparencyLogTest {
   @Test
   void refusesToSignATreeSmallerThanItsCheckpoint() throws Exception {
     for (int i = 0; i < 5; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
     }
     de.checkpoint();
     sql("DELETE FROM log_entry WHERE leaf_index >= 3");
@@ -177,11 +179,11 @@ class TransparencyLogTest {
   @Test
   void refusesToSignWhenStoredHashesNoLongerMakeItsCheckpoint() throws Exception {
     for (int i = 0; i < 4; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
     }
     de.checkpoint();
     sql("UPDATE log_node SET hash = zeroblob(32) WHERE level = 2 AND idx = 0");
-    de.record(Event.BATCH_CREATED, batch("c4"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("c4"), "DE", "", 100, "");
     LogIntegrityException e = assertThrows(LogIntegrityException.class, de::checkpoint);
     assertEquals(
         "the stored tree does not reproduce the root of the checkpoint of size 4", e.getMessage());
@@ -189,7 +191,7 @@ class TransparencyLogTest {
 
   @Test
   void aStoredLeafThatIsNoEntryIsAnIntegrityFailure() throws Exception {
-    de.record(Event.BATCH_CREATED, batch("c0"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("c0"), "DE", "", 100, "");
     sql("UPDATE log_entry SET leaf = x'00' WHERE leaf_index = 0");
     LogIntegrityException e = assertThrows(LogIntegrityException.class, () -> de.entries(0, 1));
     assertEquals("stored leaf 0 is not a log entry: not a log-entry encoding", e.getMessage());
@@ -198,7 +200,7 @@ class TransparencyLogTest {
   @Test
   void aMissingEntryBelowTheCheckpointIsAnIntegrityFailure() throws Exception {
     for (int i = 0; i < 5; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
     }
     de.checkpoint();
     sql("DELETE FROM log_entry WHERE leaf_index = 2");
@@ -208,13 +210,13 @@ class TransparencyLogTest {
 
   @Test
   void entriesAreCappedPerCall() {
-    SqliteLogDatabase db = logs.database("FR");
+    LogDatabase db = logs.database("FR");
     TransparencyLog fr = logs.log("FR", db);
     int n = TransparencyLog.MAX_ENTRIES + 5;
     db.write(
         s -> {
           for (int i = 0; i < n; i++) {
-            fr.append(s, Event.BATCH_CREATED, batch("c" + i), "FR", "", 1, "");
+            fr.append(s, TestLogs.event(Event.BATCH_CREATED, batch("c" + i), "FR", "", 1, ""));
           }
           return null;
         });
@@ -226,7 +228,7 @@ class TransparencyLogTest {
 
   @Test
   void proofsBeyondTheStoredTreeAreRefused() {
-    de.record(Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
+    logs.record(de, Event.BATCH_CREATED, batch("a"), "DE", "", 1, "");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> de.inclusionProof(0, 2));
     assertEquals("the log has 1 entries, not 2", e.getMessage());
@@ -235,25 +237,28 @@ class TransparencyLogTest {
 
   @Test
   void findsTheReceiptOfAStoredBatchAndItsDeliveries() {
-    de.record(Event.BATCH_CREATED, batch("mine"), "DE", "", 100, "");
-    de.record(Event.BATCH_SENT, batch("mine"), "DE", "FR/op-fr", 100, "");
-    de.record(Event.BATCH_RECEIVED, batch("theirs"), "FR", "FR/op-fr", 7, "");
-    de.record(Event.BATCH_SENT, batch("mine"), "DE", "IT/op-it", 100, "");
-    de.record(Event.BATCH_PURGED, batch("mine"), "DE", "", 100, "");
-    LogReceipt mine = de.receiptOfStored(batch("mine")).orElseThrow();
+    logs.record(de, Event.BATCH_CREATED, batch("mine"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("mine"), "DE", "FR/op-fr", 100, "");
+    logs.record(de, Event.BATCH_RECEIVED, batch("theirs"), "FR", "FR/op-fr", 7, "");
+    logs.record(de, Event.BATCH_SENT, batch("mine"), "DE", "IT/op-it", 100, "");
+    logs.record(de, Event.BATCH_PURGED, batch("mine"), "DE", "", 100, "");
+    LogReceipt mine = de.receiptOfStored(Digest.of(batch("mine"))).orElseThrow();
     assertEquals(0, mine.getLeafIndex());
-    assertEquals(2, de.receiptOfStored(batch("theirs")).orElseThrow().getLeafIndex());
-    assertEquals(Optional.empty(), de.receiptOfStored(batch("unknown")));
-    List<LogEntry> sent = de.deliveries(List.of(batch("mine"), batch("theirs")), 5);
+    assertEquals(2, de.receiptOfStored(Digest.of(batch("theirs"))).orElseThrow().getLeafIndex());
+    assertEquals(Optional.empty(), de.receiptOfStored(Digest.of(batch("unknown"))));
+    List<LogEntry> sent =
+        de.deliveries(List.of(Digest.of(batch("mine")), Digest.of(batch("theirs"))), 5);
     assertEquals(List.of(1L, 3L), sent.stream().map(LogEntry::getLeafIndex).toList());
     assertEquals(
         List.of(1L),
-        de.deliveries(List.of(batch("mine")), 3).stream().map(LogEntry::getLeafIndex).toList());
+        de.deliveries(List.of(Digest.of(batch("mine"))), 3).stream()
+            .map(LogEntry::getLeafIndex)
+            .toList());
   }
 
   @Test
   void appendsInTheCallersTransactionAndRollsBackWithIt() {
-    SqliteLogDatabase db = logs.database("FR");
+    LogDatabase db = logs.database("FR");
     TransparencyLog fr = logs.log("FR", db);
     RuntimeException failure = new IllegalStateException("the batch insert failed");
     RuntimeException thrown =
@@ -262,13 +267,19 @@ class TransparencyLogTest {
             () ->
                 db.write(
                     s -> {
-                      fr.append(s, Event.BATCH_RECEIVED, batch("x"), "DE", "DE/op-de", 3, "");
+                      fr.append(
+                          s,
+                          TestLogs.event(
+                              Event.BATCH_RECEIVED, batch("x"), "DE", "DE/op-de", 3, ""));
                       throw failure;
                     }));
     assertSame(failure, thrown);
     assertEquals(0, fr.checkpoint().getTreeSize());
     LogReceipt r =
-        db.write(s -> fr.append(s, Event.BATCH_RECEIVED, batch("x"), "DE", "DE/op-de", 3, ""));
+        db.write(
+            s ->
+                fr.append(
+                    s, TestLogs.event(Event.BATCH_RECEIVED, batch("x"), "DE", "DE/op-de", 3, "")));
     assertEquals(0, r.getLeafIndex());
   }
 

@@ -30,6 +30,7 @@ import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.sim.SimClock;
 import org.fedtrace.sim.federation.FederationSetup.Member;
 import org.fedtrace.store.Store;
+import org.fedtrace.store.sqlite.SqliteStore;
 
 /**
  * The real federation of a simulation run with one operating-system process per node: each
@@ -169,7 +170,7 @@ public final class ProcessFederation implements Federation {
       startAll();
       Map<String, Store> stores = new LinkedHashMap<>();
       for (Child c : children) {
-        c.store = Store.openReadOnly(c.member.folder().resolve("data"));
+        c.store = SqliteStore.openReadOnly(c.member.folder().resolve("data"));
         c.uploads = setup.uploadChannel(c.member, c.port);
         stores.put(c.member.country(), c.store);
       }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.federation.Federation.Received;
+import org.fedtrace.store.Page;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 
@@ -70,7 +71,7 @@ final class StoreWatch {
     Map<String, Long> published = new LinkedHashMap<>();
     long total = 0;
     for (Map.Entry<String, Store> e : stores.entrySet()) {
-      long sequence = e.getValue().highestSequence(e.getKey());
+      long sequence = highestSequence(e.getValue(), e.getKey());
       published.put(e.getKey(), sequence);
       total += sequence;
     }
@@ -82,7 +83,7 @@ final class StoreWatch {
       for (Map.Entry<String, Long> origin : published.entrySet()) {
         while (true) {
           long seen = commits();
-          if (node.getValue().highestSequence(origin.getKey()) >= origin.getValue()) {
+          if (highestSequence(node.getValue(), origin.getKey()) >= origin.getValue()) {
             break;
           }
           if (System.nanoTime() > deadline) {
@@ -92,7 +93,7 @@ final class StoreWatch {
                     + " holds "
                     + origin.getKey()
                     + " batches up to sequence "
-                    + node.getValue().highestSequence(origin.getKey())
+                    + highestSequence(node.getValue(), origin.getKey())
                     + " of "
                     + origin.getValue()
                     + " after "
@@ -138,7 +139,8 @@ final class StoreWatch {
     List<DiagnosisKeyBatch> batches = new ArrayList<>();
     long last = marker;
     while (true) {
-      Store.Page page = store.batchesAfter(last, 1000, "", "", false);
+      long after = last;
+      Page page = store.read(tx -> tx.batches().withKeysAfter(after, 1000));
       for (StoredBatch b : page.batches()) {
         batches.add(parse(b.payload()));
       }
@@ -155,7 +157,7 @@ final class StoreWatch {
   List<DiagnosisKeyBatch> published() {
     List<DiagnosisKeyBatch> out = new ArrayList<>();
     for (Map.Entry<String, Store> e : stores.entrySet()) {
-      for (StoredBatch b : e.getValue().batchesOf(e.getKey())) {
+      for (StoredBatch b : e.getValue().read(tx -> tx.batches().ofOrigin(e.getKey()))) {
         out.add(parse(b.payload()));
       }
     }
@@ -163,6 +165,10 @@ final class StoreWatch {
         Comparator.comparingLong(DiagnosisKeyBatch::getCreatedUnixSeconds)
             .thenComparing(BY_ORIGIN_AND_SEQUENCE));
     return out;
+  }
+
+  private static long highestSequence(Store store, String origin) {
+    return store.read(tx -> tx.batches().highestSequence(origin));
   }
 
   private static DiagnosisKeyBatch parse(byte[] payload) {

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.HashSet;
@@ -20,6 +24,7 @@ import org.fedtrace.sim.metrics.Measurement;
 import org.fedtrace.sim.report.Report;
 import org.fedtrace.sim.scenario.ScenarioLoader;
 import org.fedtrace.store.Store;
+import org.fedtrace.store.sqlite.SqliteStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -183,15 +188,17 @@ class OperatorMatchingSimulationTest {
       nodes.close();
     }
 
+    /** A count over the node's SQLite file, read on a connection of the test's own. */
     private static long count(Store store, String sql) {
-      return store.inReadTransaction(
-          c -> {
-            try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          });
+      Path file = ((SqliteStore) store).file();
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

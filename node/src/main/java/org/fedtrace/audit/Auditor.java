@@ -1,4 +1,4 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -24,6 +24,10 @@ import org.fedtrace.pki.TrustedSigner;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
+import org.fedtrace.tlog.Checkpoints;
+import org.fedtrace.tlog.LogEntries;
+import org.fedtrace.tlog.MerkleVerifier;
+import org.fedtrace.tlog.ProofException;
 
 /**
  * Audits a node's transparency log without trusting the node (spec/transparency.md section 9):

@@ -1,10 +1,8 @@
-package org.fedtrace.tlog;
+package org.fedtrace.node;
 
 import io.grpc.stub.StreamObserver;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.fedtrace.node.NodeMetrics;
-import org.fedtrace.node.Unary;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.transport.Caller;

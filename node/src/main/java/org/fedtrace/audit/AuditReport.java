@@ -1,4 +1,4 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
 import java.util.ArrayList;
 import java.util.List;

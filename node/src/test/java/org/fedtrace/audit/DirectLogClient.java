@@ -1,9 +1,10 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.LogEntry;
+import org.fedtrace.tlog.TransparencyLog;
 
 /** An auditor's client that calls a {@link TransparencyLog} directly, as its service would. */
 class DirectLogClient implements Auditor.LogClient {

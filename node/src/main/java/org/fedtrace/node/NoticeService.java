@@ -1,12 +1,12 @@
-package org.fedtrace.tlog;
+package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.fedtrace.crypto.Sha256;
-import org.fedtrace.node.NodeMetrics;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.KeyDestination;
@@ -16,6 +16,8 @@ import org.fedtrace.proto.v1.QueryKeyDestinationsRequest;
 import org.fedtrace.proto.v1.QueryKeyDestinationsResponse;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.NoticeUpload;
+import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.Caller;
 
 /**
@@ -26,9 +28,16 @@ import org.fedtrace.transport.Caller;
  * device. The query is not logged, and the secret is not kept.
  */
 public final class NoticeService extends NoticeGrpc.NoticeImplBase {
+  /** Finds an accepted upload by its notice commitment (the node's store, in a read). */
+  @FunctionalInterface
+  public interface Uploads {
+    /** The upload whose notice commitment is {@code commitment}, while the node holds it. */
+    Optional<NoticeUpload> find(byte[] commitment);
+  }
+
   private final String country;
   private final TransparencyLog log;
-  private final NoticeUploads uploads;
+  private final Uploads uploads;
   private final LogCalls calls;
 
   /**
@@ -38,7 +47,7 @@ public final class NoticeService extends NoticeGrpc.NoticeImplBase {
   public NoticeService(
       String country,
       TransparencyLog log,
-      NoticeUploads uploads,
+      Uploads uploads,
       BooleanSupplier draining,
       NodeMetrics metrics) {
     this.country = country;
@@ -64,7 +73,7 @@ public final class NoticeService extends NoticeGrpc.NoticeImplBase {
       throw RuleViolation.field(Rule.NOTICE_SECRET_LENGTH, "notice_secret", "must be 32 bytes");
     }
     byte[] commitment = Sha256.hash(request.getNoticeSecret().toByteArray());
-    NoticeUploads.Upload upload =
+    NoticeUpload upload =
         uploads
             .find(commitment)
             .orElseThrow(
@@ -77,7 +86,7 @@ public final class NoticeService extends NoticeGrpc.NoticeImplBase {
     QueryKeyDestinationsResponse.Builder out =
         QueryKeyDestinationsResponse.newBuilder().setCheckpoint(checkpoint);
     Set<Delivery> seen = new HashSet<>();
-    for (LogEntry e : log.deliveries(upload.batchSubjects(), size)) {
+    for (LogEntry e : log.deliveries(upload.batches(), size)) {
       if (seen.add(new Delivery(e.getPeer(), e.getSubjectSha256()))) {
         out.addDestinations(
             KeyDestination.newBuilder()

@@ -1,4 +1,4 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;

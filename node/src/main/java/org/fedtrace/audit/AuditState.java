@@ -1,4 +1,4 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.fedtrace.tlog.MerkleHashes;
 
 /**
  * What an auditor remembers between runs: for each log, the latest checkpoint it verified (size,

@@ -1,7 +1,6 @@
-package org.fedtrace.tlog;
+package org.fedtrace.audit;
 
-import static org.fedtrace.tlog.TestLogs.batch;
-import static org.fedtrace.tlog.TestLogs.delivered;
+import static org.fedtrace.testing.TestLogs.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import org.fedtrace.node.ExchangeLog.Event;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.LogEntry;
+import org.fedtrace.testing.TestLogs;
+import org.fedtrace.testing.TestLogs.Event;
+import org.fedtrace.tlog.LogEntries;
+import org.fedtrace.tlog.TransparencyLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,13 +55,13 @@ class AuditorTest {
 
   /** DE creates and sends b1 and b2 to FR, and receives f1 from FR: 5 + 3 entries. */
   private void exchange(TransparencyLog de, TransparencyLog fr) {
-    de.record(Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
-    de.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
-    delivered(de, fr, "b1", "DE", 100);
-    de.record(Event.BATCH_CREATED, batch("b2"), "DE", "", 100, "");
-    delivered(de, fr, "b2", "DE", 100);
-    fr.record(Event.BATCH_CREATED, batch("f1"), "FR", "", 64, "");
-    delivered(fr, de, "f1", "FR", 64);
+    logs.record(de, Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
+    logs.delivered(de, fr, "b1", "DE", 100);
+    logs.record(de, Event.BATCH_CREATED, batch("b2"), "DE", "", 100, "");
+    logs.delivered(de, fr, "b2", "DE", 100);
+    logs.record(fr, Event.BATCH_CREATED, batch("f1"), "FR", "", 64, "");
+    logs.delivered(fr, de, "f1", "FR", 64);
   }
 
   private AuditReport audit(TransparencyLog log, AuditState state) {
@@ -113,7 +115,7 @@ class AuditorTest {
     assertEquals(4, r.state().seen("fedtrace.v1/FR/op-fr").orElseThrow().treeSize());
     assertEquals("DE/op-de", r.state().target());
 
-    de.record(Event.BATCH_CREATED, batch("b3"), "DE", "", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b3"), "DE", "", 100, "");
     AuditReport again = audit(de, r.state());
     assertTrue(again.passed(), again.texts(AuditReport.Kind.FAILED).toString());
     assertTrue(
@@ -153,8 +155,8 @@ class AuditorTest {
     exchange(de, fr);
     AuditState state = audit(de, AuditState.empty()).state();
     TransparencyLog older = logs.log("DE", logs.database("DE-older"));
-    older.record(Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
-    older.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
+    logs.record(older, Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
+    logs.record(older, Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
     logs.clock.advance(Duration.ofMinutes(1));
     AuditReport r = audit(older, state);
     assertEquals(
@@ -170,9 +172,9 @@ class AuditorTest {
     exchange(de, fr);
     AuditState state = audit(de, AuditState.empty()).state();
     TransparencyLog fork = logs.log("DE", logs.database("DE-fork"));
-    fork.record(Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
+    logs.record(fork, Event.UPLOAD_AUTHORIZED, batch("authorization"), "DE", "", 3, "");
     for (int i = 0; i < 8; i++) {
-      fork.record(Event.BATCH_CREATED, batch("rewritten " + i), "DE", "", 100, "");
+      logs.record(fork, Event.BATCH_CREATED, batch("rewritten " + i), "DE", "", 100, "");
     }
     logs.clock.advance(Duration.ofMinutes(1));
     AuditReport r = audit(fork, state);
@@ -191,7 +193,7 @@ class AuditorTest {
     AuditState state = audit(de, AuditState.empty()).state();
     TransparencyLog fork = logs.log("DE", logs.database("DE-fork"));
     for (int i = 0; i < 6; i++) {
-      fork.record(Event.BATCH_CREATED, batch("other " + i), "DE", "", 100, "");
+      logs.record(fork, Event.BATCH_CREATED, batch("other " + i), "DE", "", 100, "");
     }
     logs.clock.advance(Duration.ofMinutes(1));
     assertEquals(
@@ -273,7 +275,7 @@ class AuditorTest {
   @Test
   void aDeliveryThePeerNeverRecordedFails() {
     exchange(de, fr);
-    de.record(Event.BATCH_SENT, batch("phantom"), "DE", "FR/op-fr", 100, "");
+    logs.record(de, Event.BATCH_SENT, batch("phantom"), "DE", "FR/op-fr", 100, "");
     peers.put(logs.identity("FR"), new DirectLogClient(fr));
     AuditReport r = audit(de, AuditState.empty());
     assertEquals(
@@ -289,7 +291,7 @@ class AuditorTest {
   @Test
   void aReceiptWhoseSenderHidTheDeliveryFails() {
     exchange(de, fr);
-    fr.record(Event.BATCH_RECEIVED, batch("hidden"), "DE", "DE/op-de", 100, "");
+    logs.record(fr, Event.BATCH_RECEIVED, batch("hidden"), "DE", "DE/op-de", 100, "");
     peers.put(logs.identity("DE"), new DirectLogClient(de));
     AuditReport r = audit(fr, AuditState.empty());
     assertEquals(
@@ -305,10 +307,10 @@ class AuditorTest {
   @Test
   void aBatchThePeerAlreadyHeldCountsAsDelivered() {
     TransparencyLog it = logs.log("IT");
-    de.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
-    delivered(de, it, "b1", "DE", 100);
-    delivered(it, fr, "b1", "DE", 100);
-    de.record(Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
+    logs.record(de, Event.BATCH_CREATED, batch("b1"), "DE", "", 100, "");
+    logs.delivered(de, it, "b1", "DE", 100);
+    logs.delivered(it, fr, "b1", "DE", 100);
+    logs.record(de, Event.BATCH_SENT, batch("b1"), "DE", "FR/op-fr", 100, "");
     peers.put(logs.identity("FR"), new DirectLogClient(fr));
     peers.put(logs.identity("IT"), new DirectLogClient(it));
     AuditReport r = audit(de, AuditState.empty());
@@ -357,7 +359,7 @@ class AuditorTest {
   @Test
   void aSampleOfALargeLogAlwaysHoldsTheNewestAndTheFirstNewEntry() {
     for (int i = 0; i < 200; i++) {
-      de.record(Event.BATCH_CREATED, batch("c" + i), "DE", "", 1, "");
+      logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 1, "");
     }
     AuditReport first = audit(de, AuditState.empty(), 10);
     List<String> included =
@@ -367,7 +369,7 @@ class AuditorTest {
     assertEquals(10, included.size());
     assertTrue(included.get(9).startsWith("entry 199 of"), included.toString());
     for (int i = 0; i < 50; i++) {
-      de.record(Event.BATCH_CREATED, batch("d" + i), "DE", "", 1, "");
+      logs.record(de, Event.BATCH_CREATED, batch("d" + i), "DE", "", 1, "");
     }
     List<String> next =
         audit(de, first.state(), 10).texts(AuditReport.Kind.VERIFIED).stream()

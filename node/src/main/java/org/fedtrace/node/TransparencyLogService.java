@@ -1,10 +1,9 @@
-package org.fedtrace.tlog;
+package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.fedtrace.node.NodeMetrics;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetCheckpointResponse;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
@@ -16,6 +15,7 @@ import org.fedtrace.proto.v1.GetInclusionProofResponse;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.tlog.TransparencyLog;
 
 /**
  * The {@code fedtrace.v1.TransparencyLog} service (spec/transparency.md section 6): checkpoints,

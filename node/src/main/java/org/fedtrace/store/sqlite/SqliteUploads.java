@@ -1,0 +1,74 @@
+package org.fedtrace.store.sqlite;
+
+import java.util.List;
+import java.util.stream.LongStream;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.AcceptedUpload;
+import org.fedtrace.store.PendingKey;
+import org.fedtrace.store.Uploads;
+
+/**
+ * {@link Uploads} in the {@code used_authorization} table (one row per authorization used, with the
+ * upload's notice commitment) and the {@code pending_key} table (keys waiting for a batch).
+ */
+final class SqliteUploads implements Uploads {
+  static final List<String> DDL =
+      List.of(
+          "CREATE TABLE used_authorization ("
+              + " authorization_id BLOB PRIMARY KEY,"
+              + " expires_unix_seconds INTEGER NOT NULL,"
+              + " used_unix_seconds INTEGER NOT NULL,"
+              + " notice_commitment BLOB)",
+          "CREATE TABLE pending_key ("
+              + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+              + " authorization_id BLOB NOT NULL,"
+              + " accepted_unix_seconds INTEGER NOT NULL,"
+              + " key BLOB NOT NULL)");
+
+  private final Sql sql;
+
+  SqliteUploads(Sql sql) {
+    this.sql = sql;
+  }
+
+  @Override
+  public void accept(AcceptedUpload u) {
+    if (sql.exists(
+        "SELECT 1 FROM used_authorization WHERE authorization_id = ?", u.authorizationId())) {
+      throw new RuleViolation(
+          Rule.AUTHORIZATION_USED, "the authorization was already used; its keys are stored");
+    }
+    sql.update(
+        "INSERT INTO used_authorization (authorization_id, expires_unix_seconds,"
+            + " used_unix_seconds, notice_commitment) VALUES (?, ?, ?, ?)",
+        u.authorizationId(),
+        u.expiresUnixSeconds(),
+        u.acceptedUnixSeconds(),
+        u.noticeCommitment());
+    sql.batch(
+        "INSERT INTO pending_key (authorization_id, accepted_unix_seconds, key) VALUES (?, ?, ?)",
+        u.keys(),
+        k -> new Object[] {u.authorizationId(), u.acceptedUnixSeconds(), k});
+  }
+
+  @Override
+  public List<PendingKey> pending() {
+    return sql.list(
+        "SELECT id, accepted_unix_seconds, key, authorization_id FROM pending_key ORDER BY id",
+        rs -> new PendingKey(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4)));
+  }
+
+  @Override
+  public void consume(long[] pendingKeyIds) {
+    sql.batch(
+        "DELETE FROM pending_key WHERE id = ?",
+        LongStream.of(pendingKeyIds)::iterator,
+        id -> new Object[] {id});
+  }
+
+  @Override
+  public void forgetExpiredBefore(long unixSeconds) {
+    sql.update("DELETE FROM used_authorization WHERE expires_unix_seconds < ?", unixSeconds);
+  }
+}
