@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -36,8 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.Node;
-import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
+import org.fedtrace.node.config.InvalidConfigException;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.CertificateValidator;
@@ -106,7 +107,7 @@ final class BenchFederation implements AutoCloseable {
 
   /** Starts {@code country}'s node with {@code ioThreads} event-loop threads. */
   Node startNode(String country, int ioThreads)
-      throws IOException, NodeStartException, NodeConfig.InvalidConfigException {
+      throws IOException, NodeStartException, InvalidConfigException {
     return startNode(country, ioThreads, "", true);
   }
 
@@ -117,7 +118,7 @@ final class BenchFederation implements AutoCloseable {
    * starts again on the data it left.
    */
   Node startNode(String country, int ioThreads, String yaml, boolean backgroundWork)
-      throws IOException, NodeStartException, NodeConfig.InvalidConfigException {
+      throws IOException, NodeStartException, InvalidConfigException {
     Path dir = root.resolve(country);
     Path config = dir.resolve("node.yaml");
     if (!Files.exists(config)) {
@@ -142,7 +143,7 @@ final class BenchFederation implements AutoCloseable {
         Node.create(
             NodeConfig.load(config),
             Clock.systemUTC(),
-            new Node.Options(new SecureRandom(), Set.of(), backgroundWork));
+            new Node.Options(new SecureRandom(), NodeSeam.NONE, backgroundWork));
     node.start(serverBuilder(node, country, ioThreads));
     nodes.put(country, node);
     return node;
@@ -240,9 +241,7 @@ final class BenchFederation implements AutoCloseable {
     OperatorIdentity id = members.get(followed).identity();
     nodes
         .get(follower)
-        .follow(
-            new NodeConfig.PeerConfig(
-                id.country(), id.operatorId(), "127.0.0.1", nodes.get(followed).port()));
+        .follow(NodeConfig.Peer.subscribe(id, "127.0.0.1", nodes.get(followed).port()));
   }
 
   private EventLoopGroup loop(int threads, String name) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Sha256;
-import org.fedtrace.node.Admission;
+import org.fedtrace.node.exchange.BatchAdmission;
 import org.fedtrace.pki.CertificateRejectedException;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorIdentity;
@@ -43,7 +43,7 @@ final class StageProfile {
   private final BatchRules rules;
   private static final OperatorIdentity FROM = OperatorIdentity.parse("DE/op-de");
 
-  private final Admission admission;
+  private final BatchAdmission admission;
   private final Path storeDir;
   private final long keys;
 
@@ -56,7 +56,7 @@ final class StageProfile {
     this.requests = requests;
     this.validator = validator;
     this.rules = new BatchRules(14, 10_000);
-    this.admission = new Admission(rules, members, validator, java.time.Clock.systemUTC());
+    this.admission = new BatchAdmission(rules, members, validator, java.time.Clock.systemUTC());
     this.storeDir = storeDir;
     long n = 0;
     for (byte[] r : requests) {

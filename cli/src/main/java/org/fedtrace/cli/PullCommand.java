@@ -23,7 +23,7 @@ import java.util.Iterator;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.fedtrace.node.Admission;
+import org.fedtrace.node.exchange.BatchAdmission;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorIdentity;
@@ -125,7 +125,7 @@ public final class PullCommand implements Callable<Integer> {
       description = "Stop after N batches (default: no limit).")
   Long limit;
 
-  private Admission admission;
+  private BatchAdmission admission;
   private String peer;
   private long batches;
   private long keys;
@@ -144,7 +144,7 @@ public final class PullCommand implements Callable<Integer> {
       GetNodeInfoResponse info = client.checkNode(channel, agreement);
       peer = info.getNode().getCountry() + "/" + info.getNode().getOperatorId();
       admission =
-          new Admission(
+          new BatchAdmission(
               new BatchRules(
                   agreement.retentionDays(), Math.max(10_000, info.getMaxKeysPerBatch())),
               agreement.members(),

@@ -13,6 +13,7 @@ import org.fedtrace.sim.ProgressLine;
 import org.fedtrace.sim.Simulator;
 import org.fedtrace.sim.federation.FederationFactory;
 import org.fedtrace.sim.federation.NodeFederation;
+import org.fedtrace.sim.federation.NodeLauncher;
 import org.fedtrace.sim.federation.ProcessFederation;
 import org.fedtrace.sim.federation.Topology;
 import org.fedtrace.sim.matching.EngineMatcher;
@@ -30,7 +31,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code fedtrace simulate}: the federation simulator (issue 5). */
+/**
+ * {@code fedtrace simulate}: the federation simulator. Runs a scenario against real nodes (in this
+ * JVM, or one process each with {@code --processes}), measures the outcome and writes the report.
+ */
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
@@ -50,13 +54,10 @@ import picocli.CommandLine.Option;
       "2:invalid option, or invalid or missing scenario file"
     })
 public final class SimulateCommand implements Callable<Integer> {
-  /**
-   * How a run's federation is made: the one line to change to run real nodes (gRPC and mTLS on
-   * loopback) instead of the in-memory stand-in.
-   */
+  /** The federation of a run in this JVM: real nodes, gRPC over mutual TLS on loopback. */
   static final FederationFactory FEDERATION = NodeFederation::new;
 
-  /** How a run's matcher is made: the one line to change to use the matching engine. */
+  /** The matcher of a run: fedtrace's matching engine, as phones would run it. */
   static final Supplier<ExposureMatcher> MATCHER = EngineMatcher::new;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -109,7 +110,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--processes",
       description =
-          "Run each country's node as a process of its own ('fedtrace node', gRPC over mutual TLS"
+          "Run each country's node as a process of its own (a real node, gRPC over mutual TLS"
               + " between processes, on simulated time shared through a memory-mapped file)"
               + " instead of all nodes in this JVM. Same figures, slower start; meant for a few"
               + " countries (each node process takes about 175 MB).")
@@ -127,10 +128,7 @@ public final class SimulateCommand implements Callable<Integer> {
     ProgressLine progress = new ProgressLine(err, System.console() != null);
     int threads = Runtime.getRuntime().availableProcessors();
     FederationFactory federation =
-        processes
-            ? ProcessFederation.factory(
-                ProcessFederation.Launcher.current(Fedtrace.class.getName()))
-            : FEDERATION;
+        processes ? ProcessFederation.factory(NodeLauncher.current()) : FEDERATION;
     Outcome outcome = new Simulator(s, federation, MATCHER.get(), progress, threads).run();
     progress.phase("measure");
     Report report = Measurement.measure(outcome, source());

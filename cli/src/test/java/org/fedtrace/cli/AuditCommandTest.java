@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,8 +19,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.crypto.SigningKey;
-import org.fedtrace.node.NodeMetrics;
-import org.fedtrace.node.TransparencyLogService;
+import org.fedtrace.node.lifecycle.Lifecycle;
+import org.fedtrace.node.metrics.NodeMetrics;
+import org.fedtrace.node.rpc.RateLimits;
+import org.fedtrace.node.rpc.RpcServices;
+import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorCredentials;
@@ -111,9 +113,13 @@ class AuditCommandTest {
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(MutualTls.server(c.tls(), validator, Clock.systemUTC()))
             .addService(
-                ServerInterceptors.intercept(
-                    new TransparencyLogService(log, () -> false, new NodeMetrics()),
-                    new PeerIdentityInterceptor(validator, Clock.systemUTC(), agreement::isMember)))
+                new RpcServices(
+                        new NodeMetrics(),
+                        new Lifecycle(agreement.sunsetDate(), Clock.systemUTC()),
+                        new RateLimits(1_000, 1e9, Clock.systemUTC()),
+                        new PeerIdentityInterceptor(
+                            validator, Clock.systemUTC(), agreement::isMember))
+                    .log(new TransparencyLogService(log)))
             .build()
             .start();
     servers.add(server);

@@ -18,7 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.fedtrace.node.Node;
-import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorIdentity;

@@ -20,7 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fedtrace.sim.SimClock;
 import org.fedtrace.sim.federation.FederationSpec;
+import org.fedtrace.sim.federation.NodeLauncher;
 import org.fedtrace.sim.federation.ProcessFederation;
+import org.fedtrace.sim.federation.SimulatedNode;
 import org.fedtrace.sim.federation.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code fedtrace simulate --processes}: every node is a {@code fedtrace node} process of its own,
- * on the simulated time of a shared memory-mapped file; the figures are those of the run with all
- * nodes in one JVM, and no node process outlives the run, even a failed one.
+ * {@code fedtrace simulate --processes}: every node is a process of its own ({@code
+ * SimulatedNode}), on the simulated time of a shared memory-mapped file; the figures are those of
+ * the run with all nodes in one JVM, and no node process outlives the run, even a failed one. The
+ * deployed node command knows nothing of simulation.
  */
 class SimulateProcessesTest {
   private static final Instant START = Instant.parse("2021-03-01T00:00:00Z");
@@ -100,35 +103,26 @@ class SimulateProcessesTest {
   }
 
   @Test
-  void aSimulationOptionOfTheNodeNeedsTheClock() throws Exception {
-    Path config = Files.writeString(dir.resolve("node.yaml"), "");
-
-    assertEquals(2, fedtrace("node", "--config", config.toString(), "--simulated-seed", "5"));
-    assertEquals("fedtrace: --simulated-seed needs --simulated-clock\n", err.toString());
-  }
-
-  @Test
-  void theNodeRefusesAFileThatIsNotASimulatedClock() throws Exception {
+  void theDeployedNodeHasNoSimulationOptions() throws Exception {
     Path config = Files.writeString(dir.resolve("node.yaml"), "");
     Path clock = Files.write(dir.resolve("clock"), new byte[] {1, 2, 3});
 
     assertEquals(
         2, fedtrace("node", "--config", config.toString(), "--simulated-clock", clock.toString()));
     assertEquals(
-        "fedtrace: --simulated-clock: " + clock + " is not a simulated-time file (3 bytes)\n",
+        "fedtrace: Unknown options: '--simulated-clock', '"
+            + clock
+            + "' (see 'fedtrace node --help')\n",
         err.toString());
   }
 
   @Test
   void aNodeThatDiesFailsTheRunWithTheEndOfItsLog() throws Exception {
     ProcessFederation federation =
-        new ProcessFederation(
-            spec(),
-            new SimClock(START),
-            ProcessFederation.Launcher.current(Fedtrace.class.getName()));
+        new ProcessFederation(spec(), new SimClock(START), NodeLauncher.current());
     String message;
     try {
-      ProcessHandle nl = nodeProcess("--simulated-slot 1");
+      ProcessHandle nl = nodeProcess("--slot 1");
       nl.destroyForcibly();
       nl.onExit().join();
 
@@ -152,11 +146,9 @@ class SimulateProcessesTest {
 
   @Test
   void aNodeThatCannotStartFailsTheRunWithTheEndOfItsLog() throws Exception {
-    ProcessFederation.Launcher current =
-        ProcessFederation.Launcher.current(Fedtrace.class.getName());
-    ProcessFederation.Launcher broken =
-        new ProcessFederation.Launcher(
-            current.java(), current.classPath(), "org.fedtrace.NoSuchMain", List.of());
+    NodeLauncher current = NodeLauncher.current();
+    NodeLauncher broken =
+        new NodeLauncher(current.java(), current.classPath(), "org.fedtrace.NoSuchMain", List.of());
 
     String message =
         assertThrows(
@@ -214,7 +206,7 @@ class SimulateProcessesTest {
     return ProcessHandle.current()
         .descendants()
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().orElse("").contains("--simulated-clock"))
+        .filter(p -> p.info().commandLine().orElse("").contains(SimulatedNode.class.getName()))
         .toList();
   }
 

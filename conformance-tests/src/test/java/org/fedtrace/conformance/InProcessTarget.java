@@ -16,13 +16,13 @@ import org.fedtrace.conformance.kit.Kit;
 import org.fedtrace.conformance.kit.KitWriter;
 import org.fedtrace.conformance.kit.Pem;
 import org.fedtrace.crypto.CertificateKeys;
-import org.fedtrace.node.Fault;
 import org.fedtrace.node.Node;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.PkiFiles;
+import org.fedtrace.testing.Fault;
 import org.fedtrace.testing.TestFederation;
 
 /**

@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -99,9 +98,7 @@ public final class AuditState {
         throw new IOException(file + " is not an audit state file (format " + FORMAT + ")");
       }
       Map<String, Seen> logs = new TreeMap<>();
-      Iterator<Map.Entry<String, JsonNode>> it = root.path("logs").fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.path("logs").properties()) {
         JsonNode n = e.getValue();
         byte[] rootHash = HexFormat.of().parseHex(n.path("root_hash").asText());
         if (!n.path("tree_size").canConvertToLong()

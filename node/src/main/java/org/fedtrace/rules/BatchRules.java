@@ -32,29 +32,24 @@ public final class BatchRules {
 
   private final int retentionDays;
   private final int maxKeysPerBatch;
-  private final boolean enforceRetention;
 
   /**
    * @param retentionDays the agreement's retention window
    * @param maxKeysPerBatch the node's limit on keys per batch (R8.3)
    */
   public BatchRules(int retentionDays, int maxKeysPerBatch) {
-    this(retentionDays, maxKeysPerBatch, true);
-  }
-
-  /**
-   * Rules that skip R4.4 and R8.8 when {@code enforceRetention} is false: only for the test that
-   * proves the conformance suite catches a node ignoring retention.
-   */
-  public BatchRules(int retentionDays, int maxKeysPerBatch, boolean enforceRetention) {
     this.retentionDays = retentionDays;
     this.maxKeysPerBatch = maxKeysPerBatch;
-    this.enforceRetention = enforceRetention;
   }
 
   /** The agreement's retention in days. */
   public int retentionDays() {
     return retentionDays;
+  }
+
+  /** The node's limit on keys per batch. */
+  public int maxKeysPerBatch() {
+    return maxKeysPerBatch;
   }
 
   /**
@@ -96,7 +91,7 @@ public final class BatchRules {
     long created = batch.getCreatedUnixSeconds();
     if (created > now.getEpochSecond() + CLOCK_SKEW.getSeconds()) {
       v.add(violation("batch.created_unix_seconds", Rule.CREATED_IN_FUTURE, "is in the future"));
-    } else if (enforceRetention && created < now.getEpochSecond() - retentionDays * 86_400L) {
+    } else if (created < now.getEpochSecond() - retentionDays * 86_400L) {
       v.add(
           violation(
               "batch.created_unix_seconds",
@@ -169,7 +164,7 @@ public final class BatchRules {
                 path(prefix, i, ".rolling_start_interval_number"),
                 Rule.ROLLING_START_IN_FUTURE,
                 "is in the future"));
-      } else if (enforceRetention && start + period < windowStart) {
+      } else if (start + period < windowStart) {
         out.add(
             violation(
                 path(prefix, i, ".rolling_start_interval_number"),

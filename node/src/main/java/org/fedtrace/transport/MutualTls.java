@@ -42,20 +42,10 @@ public final class MutualTls {
    */
   public static SslContext server(Credential tls, CertificateValidator validator, Clock clock)
       throws SSLException {
-    return server(tls, validator, clock, ClientAuth.REQUIRE);
-  }
-
-  /**
-   * A server context with another client-auth mode: only for the fault switch that proves the
-   * conformance suite catches a node accepting clients without a certificate.
-   */
-  public static SslContext server(
-      Credential tls, CertificateValidator validator, Clock clock, ClientAuth clientAuth)
-      throws SSLException {
     return GrpcSslContexts.configure(
             SslContextBuilder.forServer(tls.privateKey(), tls.certificate()), provider())
         .trustManager(new FederationTrustManager(validator, clock))
-        .clientAuth(clientAuth)
+        .clientAuth(ClientAuth.REQUIRE)
         .protocols(TLS_1_3)
         .build();
   }

@@ -37,29 +37,15 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
   private final CertificateValidator validator;
   private final Clock clock;
   private final Predicate<OperatorIdentity> isMember;
-  private final OperatorIdentity anonymousAs;
 
   /**
    * @param isMember whether an identity is a member of the agreement the node enforces
    */
   public PeerIdentityInterceptor(
       CertificateValidator validator, Clock clock, Predicate<OperatorIdentity> isMember) {
-    this(validator, clock, isMember, null);
-  }
-
-  /**
-   * An interceptor that takes a caller without a certificate for {@code anonymousAs}: only for the
-   * fault switch that proves the conformance suite catches such a node.
-   */
-  public PeerIdentityInterceptor(
-      CertificateValidator validator,
-      Clock clock,
-      Predicate<OperatorIdentity> isMember,
-      OperatorIdentity anonymousAs) {
     this.validator = validator;
     this.clock = clock;
     this.isMember = isMember;
-    this.anonymousAs = anonymousAs;
   }
 
   @Override
@@ -93,9 +79,6 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
         }
       }
     } catch (SSLPeerUnverifiedException e) {
-      if (anonymousAs != null) {
-        return anonymousAs;
-      }
       throw new RuleViolation(Rule.NO_PEER_IDENTITY, "the client presented no certificate");
     }
     OperatorIdentity identity;

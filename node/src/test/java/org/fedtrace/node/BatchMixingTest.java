@@ -57,7 +57,7 @@ class BatchMixingTest {
     assertEquals(1, node.publishDue(false));
     assertEquals(0, node.store().read(tx -> tx.uploads().pending()).size());
     DiagnosisKeyBatch own =
-        BatchExchange.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
+        TestBatches.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
     assertTrue(own.getKeysList().containsAll(all), "one batch with the three uploads");
   }
 
@@ -71,7 +71,7 @@ class BatchMixingTest {
     assertEquals(1, node.publishDue(false));
     assertEquals(
         64,
-        BatchExchange.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload())
+        TestBatches.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload())
             .getKeysCount());
   }
 

@@ -30,7 +30,7 @@ class FederationTest {
 
   private static int keysHeld(org.fedtrace.node.Node n, String origin) {
     return n.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
-        .mapToInt(b -> BatchExchange.parse(b.payload()).getKeysCount())
+        .mapToInt(b -> TestBatches.parse(b.payload()).getKeysCount())
         .sum();
   }
 
@@ -56,7 +56,7 @@ class FederationTest {
         f.await(WAIT, () -> keysHeld(f.node(c), "DE") == 64, c + " holds DE's batch");
       }
       DiagnosisKeyBatch atFr =
-          BatchExchange.parse(
+          TestBatches.parse(
               f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       assertTrue(atFr.getKeysList().containsAll(keys), "FR holds every uploaded key");
       assertEquals(1, f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size());

@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import static org.fedtrace.node.Refusals.refused;
 import static org.fedtrace.node.Refusals.violations;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -449,12 +448,5 @@ class OperatorMatchingTest {
     assertEquals(1, r.getStoredObservations());
     assertEquals(1, r.getDuplicateObservations());
     assertEquals(3, observationsHeld(f.node("FR")));
-  }
-
-  @Test
-  void intervalsFormRunsOfConsecutiveNumbers() {
-    assertArrayEquals(
-        new int[] {1, 3, 7, 7, 9, 10}, ExposureFinder.ranges(new int[] {1, 2, 3, 7, 9, 10}));
-    assertArrayEquals(new int[] {}, ExposureFinder.ranges(new int[] {}));
   }
 }

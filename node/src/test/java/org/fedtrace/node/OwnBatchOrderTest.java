@@ -29,7 +29,7 @@ class OwnBatchOrderTest {
       f.upload("DE", uploaded);
       assertEquals(1, f.node("DE").publishDue(true));
       DiagnosisKeyBatch own =
-          BatchExchange.parse(
+          TestBatches.parse(
               f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       assertEquals(64, own.getKeysCount(), "padded to batching.minKeys");
       assertTrue(own.getKeysList().containsAll(uploaded));
@@ -54,7 +54,7 @@ class OwnBatchOrderTest {
       f.upload("DE", uploaded);
       assertEquals(1, f.node("DE").publishDue(true));
       DiagnosisKeyBatch own =
-          BatchExchange.parse(
+          TestBatches.parse(
               f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       java.util.Map<DiagnosisKey, Integer> lookalikes = new java.util.HashMap<>();
       for (DiagnosisKey k : own.getKeysList()) {

@@ -60,7 +60,7 @@ class RestartAndReplayTest {
 
   private static List<Long> sequences(Node node, String origin) {
     return node.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
-        .map(b -> BatchExchange.parse(b.payload()).getSequence())
+        .map(b -> TestBatches.parse(b.payload()).getSequence())
         .toList();
   }
 
@@ -136,7 +136,7 @@ class RestartAndReplayTest {
         () -> f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).size() == 1,
         "FR holds DE's batch");
     DiagnosisKeyBatch original =
-        BatchExchange.parse(
+        TestBatches.parse(
             f.node("FR").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
     Node be = f.node("BE");
 
@@ -193,7 +193,7 @@ class RestartAndReplayTest {
     f.startNode("DE");
     publishOne("DE");
     DiagnosisKeyBatch own =
-        BatchExchange.parse(
+        TestBatches.parse(
             f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
 
     assertEquals(64, own.getKeysCount(), "3 real keys padded to batching.minKeys");

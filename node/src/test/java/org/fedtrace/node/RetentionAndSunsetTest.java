@@ -105,7 +105,7 @@ class RetentionAndSunsetTest {
         (long) de.store().read(tx -> tx.batches().recordCount()),
         "the seen-batch record outlives the keys");
     DiagnosisKeyBatch kept =
-        BatchExchange.parse(de.store().read(tx -> tx.batches().ofOrigin("FR")).get(0).payload());
+        TestBatches.parse(de.store().read(tx -> tx.batches().ofOrigin("FR")).get(0).payload());
     assertEquals(List.of(b.getKeys(1), b.getKeys(2)), kept.getKeysList(), "only that key went");
 
     // A replay of the purged batch breaks R4.4 (§8.2: duplicate = true means held) ...
@@ -174,7 +174,7 @@ class RetentionAndSunsetTest {
     f.upload("DE", batches.keys(4, 3));
     de.publishDue(true);
     byte[] own = de.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload();
-    DiagnosisKeyBatch ownBatch = BatchExchange.parse(own);
+    DiagnosisKeyBatch ownBatch = TestBatches.parse(own);
     FederationGrpc.FederationBlockingStub caller = f.federation("DE", "FR");
     final CompletableFuture<Status> streamEnd =
         subscribe(f.channel("DE", f.credentials("FR").tls()));

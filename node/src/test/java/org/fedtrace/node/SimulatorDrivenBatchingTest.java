@@ -42,8 +42,7 @@ class SimulatorDrivenBatchingTest {
       assertEquals(1, node.publishDue(false));
       assertEquals(0, node.store().read(tx -> tx.uploads().pending()).size());
       DiagnosisKeyBatch own =
-          BatchExchange.parse(
-              node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
+          TestBatches.parse(node.store().read(tx -> tx.batches().ofOrigin("DE")).get(0).payload());
       List<DiagnosisKey> both = new ArrayList<>(first);
       both.addAll(second);
       assertTrue(own.getKeysList().containsAll(both), "one batch with both uploads");

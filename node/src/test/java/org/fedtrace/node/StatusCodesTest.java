@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.TestPki;
 import org.fedtrace.proto.v1.DiagnosisKey;
@@ -405,7 +406,7 @@ class StatusCodesTest {
     assertEquals(before + 1, stored());
     List<StoredBatch> held =
         f.node("DE").store().read(tx -> tx.batches().ofOrigin("FR")).stream()
-            .filter(s -> BatchExchange.parse(s.payload()).getBatchId().equals(b.getBatchId()))
+            .filter(s -> TestBatches.parse(s.payload()).getBatchId().equals(b.getBatchId()))
             .toList();
     assertEquals(1, held.size());
     assertArrayEquals(b.toByteArray(), held.get(0).payload(), "R8.25: stored unchanged");

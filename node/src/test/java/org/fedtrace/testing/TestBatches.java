@@ -63,4 +63,13 @@ public final class TestBatches {
         .setSignature(ByteString.copyFrom(new byte[64]))
         .build();
   }
+
+  /** Parses a stored batch's payload. */
+  public static DiagnosisKeyBatch parse(byte[] payload) {
+    try {
+      return DiagnosisKeyBatch.parseFrom(payload);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored batch does not parse", e);
+    }
+  }
 }

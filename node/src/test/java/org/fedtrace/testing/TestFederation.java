@@ -1,8 +1,12 @@
 package org.fedtrace.testing;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -18,10 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.Node;
-import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
+import org.fedtrace.node.config.InvalidConfigException;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.Credential;
+import org.fedtrace.pki.FederationTrustManager;
 import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.OperatorIdentity;
@@ -49,7 +56,7 @@ public final class TestFederation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final ChangeSignal commits = new ChangeSignal();
   private String extraYaml = "";
-  private java.util.Set<org.fedtrace.node.Fault> faults = java.util.Set.of();
+  private java.util.Set<Fault> faults = java.util.Set.of();
   private boolean backgroundWork = true;
   // tests mostly follow one upload into one batch; the mixing policy has tests of its own
   private int minUploads = 1;
@@ -97,7 +104,7 @@ public final class TestFederation implements AutoCloseable {
   }
 
   /** Deliberate defects for nodes started from now on (conformance fault-switch tests). */
-  public TestFederation withFaults(java.util.Set<org.fedtrace.node.Fault> faults) {
+  public TestFederation withFaults(java.util.Set<Fault> faults) {
     this.faults = java.util.Set.copyOf(faults);
     return this;
   }
@@ -148,19 +155,39 @@ public final class TestFederation implements AutoCloseable {
     NodeConfig config;
     try {
       config = NodeConfig.load(configure(country));
-    } catch (NodeConfig.InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       throw new IllegalStateException(e);
     }
+    OperatorCredentials own = credentials.get(country);
+    NodeSeam seam =
+        faults.isEmpty()
+            ? NodeSeam.NONE
+            : new FaultSeam(faults, own.identity(), pki.validator(), Clock.systemUTC());
     Node node =
-        backgroundWork
-            ? Node.createWithFaults(config, clock, faults)
-            : Node.create(config, clock, new Node.Options(new SecureRandom(), faults, false));
+        Node.create(config, clock, new Node.Options(new SecureRandom(), seam, backgroundWork));
     node.store().addCommitListener(commits::changed);
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-            .sslContext(node.serverTls()));
+            .sslContext(serverTls(node, own)));
     nodes.put(country, node);
     return node;
+  }
+
+  /**
+   * The node's TLS context, or with {@link Fault#ACCEPT_NO_CLIENT_CERTIFICATE} one that lets
+   * clients without a certificate complete the handshake (breaks R6.2).
+   */
+  private SslContext serverTls(Node node, OperatorCredentials own) throws IOException {
+    if (!faults.contains(Fault.ACCEPT_NO_CLIENT_CERTIFICATE)) {
+      return node.serverTls();
+    }
+    return GrpcSslContexts.configure(
+            SslContextBuilder.forServer(own.tls().privateKey(), own.tls().certificate()),
+            MutualTls.provider())
+        .trustManager(new FederationTrustManager(pki.validator(), Clock.systemUTC()))
+        .clientAuth(ClientAuth.OPTIONAL)
+        .protocols("TLSv1.3")
+        .build();
   }
 
   /** The running node of {@code country}. */
@@ -173,23 +200,13 @@ public final class TestFederation implements AutoCloseable {
     OperatorIdentity id = credentials.get(followed).identity();
     nodes
         .get(follower)
-        .follow(
-            new NodeConfig.PeerConfig(
-                id.country(), id.operatorId(), "127.0.0.1", nodes.get(followed).port()));
+        .follow(NodeConfig.Peer.subscribe(id, "127.0.0.1", nodes.get(followed).port()));
   }
 
   /** Makes {@code from} push its batches to {@code to}. */
   public void push(String from, String to) throws IOException {
     OperatorIdentity id = credentials.get(to).identity();
-    nodes
-        .get(from)
-        .follow(
-            new NodeConfig.PeerConfig(
-                id.country(),
-                id.operatorId(),
-                "127.0.0.1",
-                nodes.get(to).port(),
-                NodeConfig.SyncMode.PUSH));
+    nodes.get(from).follow(NodeConfig.Peer.push(id, "127.0.0.1", nodes.get(to).port()));
   }
 
   /** Stops {@code country}'s node. */

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.fedtrace.crypto.SigningKey;
-import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.config.InvalidConfigException;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.FederationAuthority;
@@ -149,51 +150,55 @@ final class FederationSetup {
   }
 
   /**
-   * Writes the member's {@code node.yaml}: the spec's batching and padding (capped at what the node
-   * accepts), forwarding for hub and chain, prompt retries and heartbeats, the given listener,
+   * The configuration of the member's node: the spec's batching and padding (capped at what the
+   * node accepts), forwarding for hub and chain, prompt retries and heartbeats, the given listener,
    * metrics port and peers, and in operator-assisted matching the mode, the notification threshold
-   * and a request rate that the operator backend's calls fit in.
-   *
-   * @return the file
+   * and a request rate that the operator backend's calls fit in. Paths are those of the member's
+   * folder.
    */
-  Path writeConfig(Member m, int listenPort, int metricsPort, List<NodeConfig.PeerConfig> peers)
-      throws IOException {
-    StringBuilder yaml = new StringBuilder();
-    yaml.append("listen: 127.0.0.1:").append(listenPort).append('\n');
-    yaml.append("dataDir: data\n");
-    yaml.append("federation:\n  forward: ").append(spec.topology() != Topology.MESH).append('\n');
-    yaml.append("batching:\n  maxKeys: ").append(Math.min(spec.batchMaxKeys(), 10_000));
-    yaml.append("\n  maxAgeSeconds: ").append(Math.min(spec.batchMaxAgeSeconds(), 86_400));
-    yaml.append("\n  minUploads: ").append(Math.min(spec.batchMinUploads(), 1_000));
-    yaml.append("\n  maxHoldSeconds: ").append(Math.min(spec.batchMaxHoldSeconds(), 86_400));
-    yaml.append("\n  minKeys: ").append(Math.min(spec.paddingMinKeys(), 10_000)).append('\n');
-    yaml.append("sync:\n  heartbeatSeconds: 1\n  retryInitialMillis: 50\n");
-    yaml.append("  retryMaxMillis: 2000\n  idleTimeoutSeconds: 2\n");
-    yaml.append("metrics:\n  port: ").append(metricsPort).append('\n');
+  NodeConfig config(Member m, int listenPort, int metricsPort, List<NodeConfig.Peer> peers) {
+    NodeConfig defaults = NodeConfig.defaults(m.folder());
+    NodeConfig.Builder b =
+        defaults.toBuilder()
+            .listen(new NodeConfig.Listen("127.0.0.1", listenPort))
+            .federation(
+                new NodeConfig.Federation(
+                    defaults.federation().caCertificate(),
+                    defaults.federation().agreement(),
+                    spec.topology() != Topology.MESH))
+            .batching(
+                new NodeConfig.Batching(
+                    Math.min(spec.batchMaxKeys(), 10_000),
+                    (int) Math.min(spec.batchMaxAgeSeconds(), 86_400),
+                    Math.min(spec.batchMinUploads(), 1_000),
+                    (int) Math.min(spec.batchMaxHoldSeconds(), 86_400),
+                    Math.min(spec.paddingMinKeys(), 10_000)))
+            .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000))
+            .metrics(new NodeConfig.Metrics(metricsPort))
+            .peers(peers);
     if (spec.operatorMatching()) {
-      yaml.append("matching:\n  mode: operator\n  notifyThreshold: ")
-          .append(Math.max(spec.notifyThreshold(), Double.MIN_VALUE))
-          .append('\n');
-      // the backend's calls of one simulated hour all happen at one instant of the nodes' clock
-      yaml.append("limits:\n  requestsPerSecondPerPeer: ").append(OPERATOR_RATE).append('\n');
+      NodeConfig.Matching m0 = defaults.matching();
+      NodeConfig.Limits l0 = defaults.limits();
+      b.matching(
+              new NodeConfig.Matching(
+                  NodeConfig.MatchingMode.OPERATOR,
+                  Math.max(spec.notifyThreshold(), Double.MIN_VALUE),
+                  m0.maxObservationsPerDevice(),
+                  m0.threads()))
+          // the backend's calls of one simulated hour all happen at one instant of the nodes' clock
+          .limits(
+              new NodeConfig.Limits(
+                  l0.maxKeysPerBatch(),
+                  l0.maxMessageBytes(),
+                  OPERATOR_RATE,
+                  l0.keysPerSecondPerPeer()));
     }
-    if (!peers.isEmpty()) {
-      yaml.append("peers:\n");
-      for (NodeConfig.PeerConfig p : peers) {
-        yaml.append("  - {identity: ")
-            .append(p.name())
-            .append(", address: \"")
-            .append(p.host())
-            .append(':')
-            .append(p.port())
-            .append("\", mode: ")
-            .append(p.mode().name().toLowerCase(Locale.ROOT))
-            .append("}\n");
-      }
+    try {
+      return b.build();
+    } catch (InvalidConfigException e) {
+      throw new IllegalStateException(
+          "the scenario gives node " + m.identity() + " an invalid setting: " + e.getMessage(), e);
     }
-    Path file = m.folder().resolve("node.yaml");
-    Files.writeString(file, yaml.toString());
-    return file;
   }
 
   /**
@@ -206,10 +211,8 @@ final class FederationSetup {
   }
 
   /** A push link to {@code country}'s node, listening on {@code port} of the loopback address. */
-  NodeConfig.PeerConfig pushTo(String country, int port) {
-    OperatorIdentity id = member(country).identity();
-    return new NodeConfig.PeerConfig(
-        id.country(), id.operatorId(), "127.0.0.1", port, NodeConfig.SyncMode.PUSH);
+  NodeConfig.Peer pushTo(String country, int port) {
+    return NodeConfig.Peer.push(member(country).identity(), "127.0.0.1", port);
   }
 
   /**

@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.fedtrace.node.Node;
-import org.fedtrace.node.NodeConfig;
+import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.Exposure;
@@ -74,15 +74,9 @@ public final class NodeFederation implements Federation {
   }
 
   private Running start(Member m) throws IOException, NodeStartException {
-    Path config = setup.writeConfig(m, 7443, 0, List.of()); // listens where the builder says
-    NodeConfig c;
-    try {
-      c = NodeConfig.load(config);
-    } catch (NodeConfig.InvalidConfigException e) {
-      throw new NodeStartException(e.getMessage());
-    }
+    NodeConfig c = setup.config(m, 7443, 0, List.of()); // listens where the builder says
     Random seeded = new Random(setup.seed(m.country()));
-    Node node = Node.create(c, clock, new Node.Options(seeded, Set.of(), false));
+    Node node = Node.create(c, clock, new Node.Options(seeded, NodeSeam.NONE, false));
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(node.serverTls()));

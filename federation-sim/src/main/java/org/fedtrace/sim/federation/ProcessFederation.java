@@ -1,29 +1,23 @@
 package org.fedtrace.sim.federation;
 
 import io.grpc.ManagedChannel;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
-import org.fedtrace.node.NodeConfig;
-import org.fedtrace.node.SimulatedTime;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.config.NodeConfigWriter;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.Exposure;
@@ -34,7 +28,7 @@ import org.fedtrace.store.sqlite.SqliteStore;
 
 /**
  * The real federation of a simulation run with one operating-system process per node: each
- * country's node runs as {@code fedtrace node} in a JVM of its own, with the same certificates,
+ * country's node runs as a {@link SimulatedNode} in a JVM of its own, with the same certificates,
  * agreement, configuration and push links as {@link NodeFederation}, and the nodes exchange over
  * gRPC with mutual TLS on loopback between the processes.
  *
@@ -68,7 +62,7 @@ public final class ProcessFederation implements Federation {
   private static final String LISTENING = " listening on port ";
   private static final String PORT_TAKEN = "cannot listen on ";
 
-  private final Launcher launcher;
+  private final NodeLauncher launcher;
   private final Path root;
   private final List<Child> children = new ArrayList<>();
   private final Thread shutdownHook = new Thread(this::destroyChildren, "fedtrace-sim-nodes");
@@ -79,46 +73,8 @@ public final class ProcessFederation implements Federation {
   private boolean keepFolder;
   private boolean closed;
 
-  /**
-   * How to start a node process.
-   *
-   * @param java the {@code java} executable
-   * @param classPath the class path holding fedtrace (a runnable jar or the test class path)
-   * @param mainClass the class whose {@code main} runs the {@code fedtrace} command
-   * @param jvmOptions options of each node's JVM, such as its heap size
-   */
-  public record Launcher(String java, String classPath, String mainClass, List<String> jvmOptions) {
-    /** Copies the options. */
-    public Launcher {
-      jvmOptions = List.copyOf(jvmOptions);
-    }
-
-    /**
-     * The JVM and class path this process runs from, starting {@code mainClass}, with a small heap
-     * and quick start-up (a node of a simulation handles few batches; six of them share two cores).
-     */
-    public static Launcher current(String mainClass) {
-      String java =
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      // absolute, since a node runs in its own folder
-      String classPath =
-          Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-              .filter(e -> !e.isEmpty())
-              .map(e -> Path.of(e).toAbsolutePath().toString())
-              .collect(Collectors.joining(File.pathSeparator));
-      return new Launcher(
-          java,
-          classPath,
-          mainClass,
-          List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    }
-  }
-
   /** Makes process federations whose nodes {@code launcher} starts. */
-  public static FederationFactory factory(Launcher launcher) {
+  public static FederationFactory factory(NodeLauncher launcher) {
     return (spec, clock) -> new ProcessFederation(spec, clock, launcher);
   }
 
@@ -151,7 +107,7 @@ public final class ProcessFederation implements Federation {
    *
    * @throws IllegalStateException if a node does not start, with the end of its log
    */
-  public ProcessFederation(FederationSpec spec, SimClock clock, Launcher launcher) {
+  public ProcessFederation(FederationSpec spec, SimClock clock, NodeLauncher launcher) {
     this.launcher = launcher;
     try {
       this.root = Files.createTempDirectory("fedtrace-sim-processes-");
@@ -216,19 +172,20 @@ public final class ProcessFederation implements Federation {
   }
 
   private void launch(Child c) throws IOException {
-    List<NodeConfig.PeerConfig> peers = new ArrayList<>();
+    List<NodeConfig.Peer> peers = new ArrayList<>();
     for (String peer : setup.neighbours(c.member.country())) {
       peers.add(setup.pushTo(peer, child(peer).port));
     }
-    Path config = setup.writeConfig(c.member, c.port, c.metricsPort, peers);
+    Path config = c.member.folder().resolve("node.yaml");
+    NodeConfigWriter.write(setup.config(c.member, c.port, c.metricsPort, peers), config);
     List<String> command = new ArrayList<>();
     command.add(launcher.java());
     command.addAll(launcher.jvmOptions());
-    command.addAll(List.of(launcher.mainClass(), "node"));
-    command.addAll(List.of("--config", config.toString(), "--drain-seconds", "1"));
-    command.addAll(List.of("--simulated-clock", time.file().toString()));
-    command.addAll(List.of("--simulated-slot", Integer.toString(c.slot)));
-    command.addAll(List.of("--simulated-seed", Long.toString(setup.seed(c.member.country()))));
+    command.add(launcher.mainClass());
+    command.addAll(List.of("--config", config.toString()));
+    command.addAll(List.of("--clock", time.file().toString()));
+    command.addAll(List.of("--slot", Integer.toString(c.slot)));
+    command.addAll(List.of("--seed", Long.toString(setup.seed(c.member.country()))));
     ProcessBuilder builder = new ProcessBuilder(command);
     // the class path goes by environment, so that the command line stays short and readable
     builder.environment().put("CLASSPATH", launcher.classPath());
@@ -346,40 +303,12 @@ public final class ProcessFederation implements Federation {
   @Override
   public long trafficBytes(String country) {
     Child c = child(country);
-    String body;
     try {
-      HttpURLConnection http =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + c.metricsPort + "/metrics").toURL().openConnection();
-      http.setConnectTimeout(10_000);
-      http.setReadTimeout(10_000);
-      try (InputStream in = http.getInputStream()) {
-        body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } finally {
-        http.disconnect();
-      }
+      return MetricsEndpoint.batchBytes(c.metricsPort);
     } catch (IOException e) {
       checkAlive();
       throw new UncheckedIOException("cannot read the metrics of node " + country, e);
     }
-    return batchBytes(body);
-  }
-
-  /**
-   * Sums the samples of {@code fedtrace_batch_bytes_total} (every label set) in a Prometheus text
-   * exposition: lines {@code name{labels} value [timestamp]}.
-   */
-  static long batchBytes(String exposition) {
-    String name = "fedtrace_batch_bytes_total";
-    double total = 0;
-    for (String line : exposition.split("\n")) {
-      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-        String rest = line.startsWith(name + "{") ? line.substring(line.indexOf('}') + 1) : line;
-        String[] fields = rest.trim().split("\\s+");
-        total += Double.parseDouble(fields[line.startsWith(name + "{") ? 0 : 1]);
-      }
-    }
-    return (long) total;
   }
 
   @Override

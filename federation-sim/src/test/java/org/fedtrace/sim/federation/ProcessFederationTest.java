@@ -23,7 +23,7 @@ class ProcessFederationTest {
             "fedtrace_batches_total{direction=\"in\",outcome=\"stored\",peer=\"NL\",rule=\"\"} 9.0",
             "");
 
-    assertEquals(3548, ProcessFederation.batchBytes(exposition));
-    assertEquals(0, ProcessFederation.batchBytes("# TYPE fedtrace_batch_bytes_total counter\n"));
+    assertEquals(3548, MetricsEndpoint.batchBytes(exposition));
+    assertEquals(0, MetricsEndpoint.batchBytes("# TYPE fedtrace_batch_bytes_total counter\n"));
   }
 }

@@ -1,0 +1,283 @@
+package org.fedtrace.node;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.crypto.SigningKey;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.exchange.BatchAdmission;
+import org.fedtrace.node.exchange.BatchNotifier;
+import org.fedtrace.node.exchange.Batcher;
+import org.fedtrace.node.exchange.Deliveries;
+import org.fedtrace.node.exchange.ExchangeContext;
+import org.fedtrace.node.exchange.Housekeeping;
+import org.fedtrace.node.exchange.Ingest;
+import org.fedtrace.node.exchange.Peers;
+import org.fedtrace.node.lifecycle.Lifecycle;
+import org.fedtrace.node.metrics.NodeMetrics;
+import org.fedtrace.node.operator.ExposureFinder;
+import org.fedtrace.node.rpc.FederationService;
+import org.fedtrace.node.rpc.NoticeService;
+import org.fedtrace.node.rpc.OperatorMatchingService;
+import org.fedtrace.node.rpc.RateLimits;
+import org.fedtrace.node.rpc.RpcServices;
+import org.fedtrace.node.rpc.TransparencyLogService;
+import org.fedtrace.node.rpc.UploadService;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.rules.BatchRules;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.StoreException;
+import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.tlog.LogIntegrityException;
+import org.fedtrace.tlog.TransparencyLog;
+import org.fedtrace.transport.MutualTls;
+import org.fedtrace.transport.PeerIdentityInterceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a node's parts from its configuration and files, each from the parts it needs, passing
+ * every part the seam may replace through {@link NodeSeam}. The {@link Node} facade holds the
+ * result.
+ */
+final class NodeAssembly {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAssembly.class);
+
+  /** Protocol package the node speaks. */
+  static final String PROTOCOL_VERSION = "fedtrace.v1";
+
+  /** The feature name of operator-assisted matching (spec §6.3, §15). */
+  static final String OPERATOR_MATCHING = "operator-matching";
+
+  final NodeConfig config;
+  final NodeFiles files;
+  final ExchangeContext exchange;
+  final ExposureFinder finder;
+  final Peers peers;
+  final NodeJobs jobs;
+  final HealthStatusManager health = new HealthStatusManager();
+  final List<ServerServiceDefinition> services;
+
+  private NodeAssembly(
+      NodeConfig config, NodeFiles files, ExchangeContext exchange, Node.Options options) {
+    this.config = config;
+    this.files = files;
+    this.exchange = exchange;
+    Agreement agreement = files.agreement();
+    BatchRules rules =
+        options
+            .seam()
+            .rules(new BatchRules(agreement.retentionDays(), config.limits().maxKeysPerBatch()));
+    Ingest ingest =
+        new Ingest(
+            exchange,
+            options
+                .seam()
+                .admission(
+                    new BatchAdmission(
+                        rules, agreement.members(), files.validator(), exchange.clock())));
+    Deliveries deliveries =
+        new Deliveries(exchange, config.federation().forward(), agreement.retentionDays());
+    this.finder = operatorMatching(options.backgroundWork());
+    this.peers =
+        new Peers(
+            exchange,
+            config,
+            MutualTls.clients(files.credentials().tls(), files.validator(), Clock.systemUTC()),
+            ingest,
+            deliveries,
+            agreement.sha256());
+    this.jobs =
+        new NodeJobs(
+            exchange,
+            new Batcher(
+                exchange,
+                files.identity().country(),
+                new BatchSigner(signingKey(files), files.signingCertificate()),
+                config.batching(),
+                options.random()),
+            new Housekeeping(exchange, files.identity().country(), agreement.retentionDays()),
+            finder,
+            peers,
+            options.backgroundWork());
+    this.services = services(rules, ingest, deliveries, options.seam());
+  }
+
+  /**
+   * Loads and checks the node's files, opens its store and its transparency log, and builds the
+   * parts.
+   *
+   * @throws NodeStartException naming the file or setting at fault
+   */
+  static NodeAssembly assemble(NodeConfig config, Clock clock, Node.Options options)
+      throws NodeStartException {
+    NodeFiles files = NodeFiles.load(config, clock);
+    Store store = options.seam().store(openStore(config, files.agreement()));
+    TransparencyLog log;
+    try {
+      log =
+          TransparencyLog.open(
+              store.logDatabase(),
+              files.identity(),
+              signingKey(files),
+              files.signingCertificate(),
+              clock);
+    } catch (LogIntegrityException e) {
+      store.close();
+      throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
+    }
+    Lifecycle lifecycle =
+        new Lifecycle(options.seam().sunsetDate(files.agreement().sunsetDate()), clock);
+    ScheduledExecutorService scheduler = scheduler(files.identity().country());
+    ExchangeContext exchange =
+        new ExchangeContext(
+            store, log, new NodeMetrics(), new BatchNotifier(), lifecycle, clock, scheduler);
+    return new NodeAssembly(config, files, exchange, options);
+  }
+
+  private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
+    Store store;
+    try {
+      store = SqliteStore.open(config.dataDir());
+    } catch (StoreException e) {
+      throw new NodeStartException("dataDir: " + e.getMessage());
+    }
+    try {
+      store.write(
+          tx -> {
+            tx.agreements().record(agreement.version(), agreement.sha256());
+            return null;
+          });
+    } catch (StoreException e) {
+      store.close();
+      throw new NodeStartException("federation.agreement: " + e.getMessage());
+    }
+    return store;
+  }
+
+  private static ScheduledExecutorService scheduler(String country) {
+    return Executors.newScheduledThreadPool(
+        2,
+        r -> {
+          Thread t = new Thread(r, "fedtrace-node-" + country);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  private static SigningKey signingKey(NodeFiles files) {
+    return SigningKey.fromPrivateKey(files.credentials().signing().privateKey());
+  }
+
+  /**
+   * In operator mode, the matching of stored batches against deposits. In device mode none, and
+   * what an earlier run in operator mode left is erased: nothing would purge it past retention or
+   * erase it at the sunset (R15.22, R15.23) while the mode is off.
+   */
+  private ExposureFinder operatorMatching(boolean backgroundWork) {
+    if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
+      return ExposureFinder.open(
+          exchange, config.matching(), files.identity().country(), backgroundWork);
+    }
+    long[] erased = exchange.store().write(tx -> tx.operator().eraseAll());
+    if (erased[0] > 0 || erased[1] > 0) {
+      LOG.warn(
+          "event=operator_data_erased reason=device_mode observations_erased={}"
+              + " exposures_erased={}",
+          erased[0],
+          erased[1]);
+    }
+    return null;
+  }
+
+  /** The node's gRPC services, each behind the checks its calls pass first. */
+  private List<ServerServiceDefinition> services(
+      BatchRules rules, Ingest ingest, Deliveries deliveries, NodeSeam seam) {
+    String country = files.identity().country();
+    int retentionDays = files.agreement().retentionDays();
+    NodeConfig.Limits limits = config.limits();
+    RpcServices rpc =
+        new RpcServices(
+            exchange.metrics(),
+            exchange.lifecycle(),
+            new RateLimits(
+                limits.requestsPerSecondPerPeer(), limits.keysPerSecondPerPeer(), exchange.clock()),
+            seam.identity(
+                new PeerIdentityInterceptor(
+                    files.validator(), Clock.systemUTC(), files.agreement()::isMember)));
+    List<ServerServiceDefinition> out = new ArrayList<>();
+    out.add(
+        rpc.federation(
+            new FederationService(
+                exchange,
+                ingest,
+                deliveries,
+                nodeInfo(),
+                config.sync().heartbeatSeconds() * 1000)));
+    out.add(
+        rpc.home(
+            new UploadService(
+                exchange,
+                country,
+                rules,
+                files.authorities(),
+                config.uploads().maxAuthorizationLifetimeSeconds(),
+                jobs::keysPending),
+            Rule.PAST_SUNSET));
+    out.add(rpc.log(new TransparencyLogService(exchange.log())));
+    out.add(
+        rpc.log(
+            new NoticeService(
+                country,
+                exchange.log(),
+                commitment -> exchange.store().read(tx -> tx.notices().find(commitment)))));
+    out.add(
+        finder == null
+            ? rpc.notOffered(new OperatorMatchingService.NotOffered())
+            : rpc.home(
+                new OperatorMatchingService(
+                    finder,
+                    country,
+                    retentionDays,
+                    config.matching().maxObservationsPerDevice(),
+                    exchange.clock()),
+                Rule.MATCHING_PAST_SUNSET));
+    out.add(rpc.open(health.getHealthService()));
+    out.add(rpc.open(ProtoReflectionServiceV1.newInstance()));
+    return out;
+  }
+
+  private GetNodeInfoResponse nodeInfo() {
+    Agreement agreement = files.agreement();
+    GetNodeInfoResponse.Builder info =
+        GetNodeInfoResponse.newBuilder()
+            .setProtocolVersion(PROTOCOL_VERSION)
+            .setNode(
+                org.fedtrace.proto.v1.OperatorIdentity.newBuilder()
+                    .setCountry(files.identity().country())
+                    .setOperatorId(files.identity().operatorId()))
+            .setAgreementSha256(ByteString.copyFrom(agreement.sha256()))
+            .setFederation(agreement.federation())
+            .setRetentionDays(agreement.retentionDays())
+            .setSunsetDate(agreement.sunsetDate().toString())
+            .setMaxKeysPerBatch(config.limits().maxKeysPerBatch())
+            .setMaxMessageBytes(config.limits().maxMessageBytes())
+            .addFeatures("subscribe")
+            .addFeatures("upload")
+            .addFeatures("transparency-log")
+            .addFeatures("notice");
+    if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
+      info.addFeatures(OPERATOR_MATCHING);
+    }
+    return info.build();
+  }
+}

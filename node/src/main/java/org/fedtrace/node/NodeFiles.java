@@ -1,0 +1,128 @@
+package org.fedtrace.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import org.fedtrace.crypto.CertificateKeys;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.AgreementException;
+import org.fedtrace.pki.CertificateRejectedException;
+import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.HealthAuthority;
+import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
+import org.fedtrace.upload.HealthAuthorities;
+
+/**
+ * What a node needs from files before it can start, each checked (spec R2.2, R2.7): the federation
+ * authority, the signed agreement, the operator's credentials (valid for their purposes, one
+ * operator, a member of the agreement) and the health-authority keys trusted for uploads.
+ *
+ * @param validator trusts exactly the federation authority
+ * @param authorities the agreement's health authorities and the national trust list
+ */
+record NodeFiles(
+    CertificateValidator validator,
+    Agreement agreement,
+    OperatorCredentials credentials,
+    HealthAuthorities authorities) {
+
+  /**
+   * Loads and checks the files {@code config} names.
+   *
+   * @throws NodeStartException naming the file or setting at fault
+   */
+  static NodeFiles load(NodeConfig config, Clock clock) throws NodeStartException {
+    CertificateValidator validator = validator(config.federation().caCertificate());
+    Agreement agreement = agreement(config.federation().agreement(), validator.authority());
+    OperatorCredentials credentials;
+    try {
+      credentials = OperatorCredentials.load(config.credentials(), validator, clock.instant());
+    } catch (IOException | CertificateRejectedException | IllegalArgumentException e) {
+      throw new NodeStartException(
+          "credentials: cannot use " + config.credentials() + ": " + e.getMessage());
+    }
+    if (!agreement.isMember(credentials.identity())) {
+      throw new NodeStartException(
+          "credentials: "
+              + credentials.identity()
+              + " is not a member of the agreement "
+              + agreement.federation()
+              + " version "
+              + agreement.version());
+    }
+    HealthAuthorities authorities =
+        authorities(agreement, config.uploads().healthAuthorityKeys(), credentials.identity());
+    return new NodeFiles(validator, agreement, credentials, authorities);
+  }
+
+  /** The operator's identity. */
+  OperatorIdentity identity() {
+    return credentials.identity();
+  }
+
+  /** The DER batch-signing certificate, which travels with batches and checkpoints. */
+  byte[] signingCertificate() {
+    try {
+      return credentials.signing().certificate().getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("a loaded certificate cannot be encoded", e);
+    }
+  }
+
+  private static CertificateValidator validator(Path caFile) throws NodeStartException {
+    try {
+      return CertificateValidator.trusting(Pem.readCertificate(caFile));
+    } catch (IOException | CertificateException e) {
+      throw new NodeStartException(
+          "federation.caCertificate: cannot use " + caFile + ": " + e.getMessage());
+    }
+  }
+
+  private static Agreement agreement(Path file, X509Certificate ca) throws NodeStartException {
+    Path sig = file.resolveSibling(file.getFileName() + ".sig");
+    try {
+      return Agreement.verify(Files.readAllBytes(file), Files.readAllBytes(sig), ca);
+    } catch (IOException | AgreementException e) {
+      throw new NodeStartException(
+          "federation.agreement: cannot use " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static HealthAuthorities authorities(
+      Agreement agreement, List<Path> nationalKeys, OperatorIdentity self)
+      throws NodeStartException {
+    HealthAuthorities.Builder b = HealthAuthorities.builder();
+    for (HealthAuthority h : agreement.healthAuthorities()) {
+      b.add(h.country(), h.name(), h.publicKey());
+    }
+    for (Path p : nationalKeys) {
+      try {
+        String pem = Files.readString(p);
+        String body =
+            pem.replace("-----BEGIN PUBLIC KEY-----", "")
+                .replace("-----END PUBLIC KEY-----", "")
+                .replaceAll("\\s", "");
+        b.add(
+            self.country(),
+            p.getFileName().toString(),
+            CertificateKeys.verifyingKeyFromSpki(Base64.getDecoder().decode(body)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new NodeStartException(
+            "uploads.healthAuthorityKeys: cannot use "
+                + p
+                + " (an Ed25519 PUBLIC KEY in PEM): "
+                + e.getMessage());
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,172 @@
+package org.fedtrace.node.config;
+
+import java.util.List;
+
+/**
+ * Every setting of a node's configuration, in the order of the example file, with its default and
+ * unit: what {@code fedtrace node --help} prints and what the loader accepts.
+ */
+public final class Settings {
+  /** One documented setting. */
+  public record Setting(String name, String defaultValue, String unit, String description) {}
+
+  /** Every setting. */
+  public static final List<Setting> ALL =
+      List.of(
+          new Setting(
+              "listen",
+              "0.0.0.0:7443",
+              "host:port",
+              "gRPC listener; TLS 1.3 with client certificates required"),
+          new Setting("dataDir", "data", "path", "folder of the SQLite store"),
+          new Setting(
+              "credentials",
+              ".",
+              "path",
+              "folder written by 'fedtrace pki issue': tls.crt, tls.key, signing.crt,"
+                  + " signing.key"),
+          new Setting(
+              "federation.caCertificate",
+              "ca.crt",
+              "path",
+              "the federation authority's certificate, the only trust anchor"),
+          new Setting(
+              "federation.agreement",
+              "agreement.json",
+              "path",
+              "the signed agreement (the .sig file sits beside it); it sets members,"
+                  + " retention and sunset"),
+          new Setting(
+              "federation.forward",
+              "true",
+              "boolean",
+              "serve batches received from peers to other peers (needed for hub and chain"
+                  + " topologies)"),
+          new Setting(
+              "peers",
+              "[]",
+              "list",
+              "peers: entries {identity: CC/operator-id, address: host:port, mode: subscribe"
+                  + " (pull the peer's batches; default) or push (push ours to it)}"),
+          new Setting(
+              "sync.idleTimeoutSeconds",
+              "300",
+              "seconds",
+              "close a connection to a peer after this long without calls (push peers)"),
+          new Setting(
+              "batching.maxKeys",
+              "1000",
+              "keys",
+              "publish a batch of own keys once this many are pending"),
+          new Setting(
+              "batching.maxAgeSeconds",
+              "300",
+              "seconds",
+              "publish pending own keys once the oldest has waited this long, if they come from at"
+                  + " least batching.minUploads uploads"),
+          new Setting(
+              "batching.minUploads",
+              "3",
+              "uploads",
+              "mix at least this many uploads in a batch published by age, so that each uploader"
+                  + " hides among others (spec R21.14, R21.15); 1 publishes each upload on its"
+                  + " own"),
+          new Setting(
+              "batching.maxHoldSeconds",
+              "86400",
+              "seconds",
+              "publish pending own keys at the latest this long after the oldest arrived, however"
+                  + " few uploads they come from (at least batching.maxAgeSeconds)"),
+          new Setting(
+              "batching.minKeys",
+              "100",
+              "keys",
+              "pad every published batch with random keys to at least this many (64 or more,"
+                  + " spec R21.17)"),
+          new Setting(
+              "limits.maxKeysPerBatch", "10000", "keys", "largest batch accepted from a peer"),
+          new Setting(
+              "limits.maxMessageBytes", "8388608", "bytes", "largest gRPC message accepted"),
+          new Setting(
+              "limits.requestsPerSecondPerPeer",
+              "200",
+              "requests/second",
+              "rate limit of RPCs per peer (token bucket, burst of one second)"),
+          new Setting(
+              "limits.keysPerSecondPerPeer",
+              "5000000",
+              "keys/second",
+              "rate limit of pushed keys per peer"),
+          new Setting(
+              "sync.deadlineMillis",
+              "10000",
+              "milliseconds",
+              "deadline of every outbound unary call"),
+          new Setting(
+              "sync.heartbeatSeconds",
+              "15",
+              "seconds",
+              "heartbeat period of idle subscriptions served"),
+          new Setting(
+              "sync.retryInitialMillis",
+              "500",
+              "milliseconds",
+              "first retry delay of a failed peer subscription (doubles, with jitter)"),
+          new Setting("sync.retryMaxMillis", "60000", "milliseconds", "largest retry delay"),
+          new Setting(
+              "uploads.healthAuthorityKeys",
+              "[]",
+              "list of paths",
+              "national trust list: health-authority Ed25519 public keys (PEM) trusted in"
+                  + " addition to those in the agreement"),
+          new Setting(
+              "uploads.maxAuthorizationLifetimeSeconds",
+              "3600",
+              "seconds",
+              "longest lifetime (expires - issued) of an upload authorization accepted"),
+          new Setting(
+              "retention.purgeIntervalSeconds",
+              "3600",
+              "seconds",
+              "how often keys past the agreement's retention are purged and the sunset checked"
+                  + " (1..3600, spec R21.12)"),
+          new Setting(
+              "matching.mode",
+              "device",
+              "device|operator",
+              "device: the node only distributes keys and devices match; operator: subscribers"
+                  + " who opt in deposit their observations and the node matches every batch it"
+                  + " stores (OperatorMatching service, feature operator-matching)"),
+          new Setting(
+              "matching.notifyThreshold",
+              "15",
+              "weighted minutes",
+              "risk score from which an exposure is notified (operator mode; spec §15.2)"),
+          new Setting(
+              "matching.maxObservationsPerDevice",
+              "100000",
+              "observations",
+              "most observations held per device key; a deposit beyond is refused (operator"
+                  + " mode)"),
+          new Setting(
+              "matching.threads",
+              "1",
+              "threads",
+              "threads that derive and match one batch (operator mode)"),
+          new Setting(
+              "metrics.port",
+              "9464",
+              "port",
+              "Prometheus metrics over HTTP on localhost; 0 disables"));
+
+  private Settings() {}
+
+  /** The default of setting {@code name}, as written in YAML. */
+  static String defaultOf(String name) {
+    return ALL.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no setting " + name))
+        .defaultValue();
+  }
+}

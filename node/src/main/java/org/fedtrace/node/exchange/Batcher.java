@@ -1,0 +1,187 @@
+package org.fedtrace.node.exchange;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Digest;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.store.Batches;
+import org.fedtrace.store.NewBatch;
+import org.fedtrace.store.PendingKey;
+import org.fedtrace.store.StoreException;
+import org.fedtrace.tlog.LogEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the keys of accepted uploads into the node's own signed batches, by the batching policy of
+ * spec R21.14: a batch is published when {@code maxKeys} keys are pending; or when the oldest
+ * pending key has waited {@code maxAgeSeconds} and the pending keys come from at least {@code
+ * minUploads} uploads, so that a batch hides each uploader among others (R21.15); or, however few
+ * uploads there are, when the oldest has waited {@code maxHoldSeconds}. Every batch is padded to at
+ * least {@code minKeys} keys with random keys whose metadata is copied from the batch's real keys,
+ * so padding is indistinguishable on the wire; a random key matches an observed identifier only
+ * with probability 2^-128 per comparison. Keys are sent sorted (R8.32), so their position on the
+ * wire reveals nothing. Runs on one thread at a time.
+ */
+public final class Batcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+
+  private final ExchangeContext ctx;
+  private final String country;
+  private final BatchSigner signer;
+  private final NodeConfig.Batching policy;
+  private final Random random;
+
+  /**
+   * @param country the node's country, the origin of its batches
+   * @param random source of batch ids and padding keys: a {@link java.security.SecureRandom} in
+   *     production (R8.26)
+   */
+  public Batcher(
+      ExchangeContext ctx,
+      String country,
+      BatchSigner signer,
+      NodeConfig.Batching policy,
+      Random random) {
+    this.ctx = ctx;
+    this.country = country;
+    this.signer = signer;
+    this.policy = policy;
+    this.random = random;
+  }
+
+  /**
+   * Publishes what the policy says is due; with {@code flush}, publishes every pending key now.
+   *
+   * @return the number of batches published
+   */
+  public synchronized int publishDue(boolean flush) {
+    List<PendingKey> pending = ctx.store().read(tx -> tx.uploads().pending());
+    int published = 0;
+    int from = 0;
+    long now = ctx.clock().instant().getEpochSecond();
+    long maxHold = Math.max(policy.maxHoldSeconds(), policy.maxAgeSeconds());
+    while (from < pending.size()) {
+      int n = Math.min(policy.maxKeys(), pending.size() - from);
+      boolean full = n == policy.maxKeys();
+      long waited = now - pending.get(from).acceptedUnixSeconds();
+      boolean mixed =
+          waited >= policy.maxAgeSeconds()
+              && uploads(pending, from, from + n) >= policy.minUploads();
+      boolean held = waited >= maxHold;
+      if (!full && !mixed && !held && !flush) {
+        break;
+      }
+      publish(pending.subList(from, from + n));
+      from += n;
+      published++;
+    }
+    return published;
+  }
+
+  /** The number of uploads the pending keys {@code from} (inclusive) to {@code to} come from. */
+  private static int uploads(List<PendingKey> pending, int from, int to) {
+    java.util.Set<ByteString> ids = new java.util.HashSet<>();
+    for (int i = from; i < to; i++) {
+      ids.add(ByteString.copyFrom(pending.get(i).authorizationId()));
+    }
+    return ids.size();
+  }
+
+  private void publish(List<PendingKey> pending) {
+    List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), policy.minKeys()));
+    long[] ids = new long[pending.size()];
+    java.util.Set<ByteString> seen = new java.util.HashSet<>();
+    for (int i = 0; i < pending.size(); i++) {
+      ids[i] = pending.get(i).id();
+      DiagnosisKey k = parse(pending.get(i).key());
+      if (seen.add(k.getKeyData())) {
+        keys.add(k); // R8.31: a key uploaded twice goes out once
+      }
+    }
+    int real = keys.size();
+    // each real key lends its metadata to padding keys in turn, in a fresh random order each
+    // round, so every real key has as many lookalikes as any other (±1): a key drawn less often
+    // would stand out to a peer linking one person's keys across days (spec §23.2, §23.3)
+    int[] order = new int[real];
+    for (int i = 0; i < real; i++) {
+      order[i] = i;
+    }
+    int next = real;
+    while (keys.size() < policy.minKeys()) {
+      if (next == real) {
+        shuffle(order);
+        next = 0;
+      }
+      keys.add(padding(keys.get(order[next++])));
+    }
+    byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
+    random.nextBytes(id);
+    long now = ctx.clock().instant().getEpochSecond();
+    DiagnosisKeyBatch batch =
+        signer.sign(
+            DiagnosisKeyBatch.newBuilder()
+                .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
+                .setBatchId(ByteString.copyFrom(id))
+                .setOrigin(country)
+                .setSequence(ctx.store().read(tx -> tx.batches().highestSequence(country)) + 1)
+                .setCreatedUnixSeconds(now)
+                // R8.32: in the order of the sorted key records, never in upload order, so
+                // that neither the upload order nor the padding keys added last show
+                .addAllKeys(CanonicalEncoding.sortedKeys(keys))
+                .build());
+    Digest digest = Digest.sha256(CanonicalEncoding.batch(batch));
+    NewBatch own = new NewBatch(batch, batch.toByteArray(), digest, null, now);
+    ctx.store()
+        .write(
+            tx -> {
+              if (tx.batches().insert(own) != Batches.Insert.STORED) {
+                throw new StoreException("own batch " + own.origin() + " already stored", null);
+              }
+              // the notice query finds this batch from the uploads whose keys it carries
+              tx.notices().link(ids, digest, now);
+              ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
+              tx.uploads().consume(ids);
+              return null;
+            });
+    ctx.notifier().batchStored();
+    ctx.metrics().batch("", "own", "created", "", keys.size());
+    LOG.info(
+        "event=batch_created origin={} sequence={} keys={} padding={}",
+        country,
+        batch.getSequence(),
+        keys.size(),
+        keys.size() - real);
+  }
+
+  private void shuffle(int[] a) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  /** A random key with the metadata of {@code template}. */
+  private DiagnosisKey padding(DiagnosisKey template) {
+    byte[] key = new byte[16];
+    random.nextBytes(key);
+    return template.toBuilder().setKeyData(ByteString.copyFrom(key)).build();
+  }
+
+  private static DiagnosisKey parse(byte[] bytes) {
+    try {
+      return DiagnosisKey.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a pending key in the store does not parse", e);
+    }
+  }
+}

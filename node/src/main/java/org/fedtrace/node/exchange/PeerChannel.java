@@ -1,0 +1,76 @@
+package org.fedtrace.node.exchange;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.proto.v1.FederationGrpc;
+import org.fedtrace.proto.v1.GetNodeInfoRequest;
+import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to one peer: the mutual-TLS channel (which accepts only a server certificate naming
+ * {@code peer}), the agreement both nodes must enforce, and the deadline of every unary call.
+ *
+ * @param agreementSha256 the hash of the agreement this node runs (R7.9, R7.10)
+ */
+public record PeerChannel(
+    OperatorIdentity peer, ManagedChannel channel, byte[] agreementSha256, long deadlineMillis) {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
+
+  /** The Federation stub with the unary deadline. */
+  FederationGrpc.FederationStub stub() {
+    return FederationGrpc.newStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Asks the peer with GetNodeInfo whether it enforces the same agreement, then runs {@code same}
+   * or, when it does not or cannot be reached, logs why and runs {@code otherwise}.
+   */
+  void checkAgreement(Runnable same, Runnable otherwise) {
+    stub()
+        .getNodeInfo(
+            GetNodeInfoRequest.getDefaultInstance(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(GetNodeInfoResponse info) {
+                if (Arrays.equals(info.getAgreementSha256().toByteArray(), agreementSha256)) {
+                  same.run();
+                  return;
+                }
+                LOG.error(
+                    "event=agreement_mismatch peer={} their_federation=\"{}\" their_retention={}"
+                        + " their_sunset={}",
+                    peer,
+                    info.getFederation(),
+                    info.getRetentionDays(),
+                    info.getSunsetDate());
+                otherwise.run();
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                LOG.warn("event=peer_unreachable peer={} status={}", peer, describe(t));
+                otherwise.run();
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+  }
+
+  /** Closes the channel at once. */
+  void close() {
+    channel.shutdownNow();
+  }
+
+  /** A status for the log: its code and description. */
+  static String describe(Throwable t) {
+    Status s = Status.fromThrowable(t);
+    return s.getCode() + (s.getDescription() == null ? "" : " \"" + s.getDescription() + "\"");
+  }
+}

@@ -1,0 +1,153 @@
+package org.fedtrace.node.exchange;
+
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.node.wire.BatchWire;
+import org.fedtrace.proto.v1.SubscribeBatchesRequest;
+import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.PeerCursor;
+import org.fedtrace.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node in sync with one peer: checks that the peer enforces the same agreement, then
+ * subscribes to its batches from the stored cursor and takes each one through {@link Ingest},
+ * committing the cursor with the batch. A broken stream is resumed after a {@link Backoff}; a
+ * stream that ends at its deadline is resumed at once. Progress survives a restart because the
+ * cursor lives in the store.
+ */
+final class PeerSync {
+  private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
+
+  /** Deadline of one subscription stream; the stream is resumed when it expires. */
+  static final long STREAM_DEADLINE_SECONDS = 600;
+
+  private final PeerChannel peer;
+  private final Ingest ingest;
+  private final ExchangeContext ctx;
+  private final Backoff backoff;
+  private volatile boolean stopped;
+
+  PeerSync(PeerChannel peer, Ingest ingest, ExchangeContext ctx, Backoff backoff) {
+    this.peer = peer;
+    this.ingest = ingest;
+    this.ctx = ctx;
+    this.backoff = backoff;
+  }
+
+  /** Starts syncing in the background. */
+  void start() {
+    ctx.scheduler().execute(this::connect);
+  }
+
+  /** Stops syncing and closes the channel. */
+  void stop() {
+    stopped = true;
+    peer.close();
+  }
+
+  private void connect() {
+    if (!stopped) {
+      peer.checkAgreement(this::subscribe, this::retryLater);
+    }
+  }
+
+  private void subscribe() {
+    if (stopped) {
+      return;
+    }
+    ByteString cursor;
+    try {
+      cursor =
+          ByteString.copyFrom(
+              ctx.store()
+                  .read(tx -> tx.cursors().get(peer.peer(), PeerCursor.Direction.PULL))
+                  .orElse(new byte[0]));
+    } catch (StoreException e) {
+      LOG.error("event=store_failure peer={} error=\"{}\"", peer.peer(), e.getMessage());
+      retryLater();
+      return;
+    }
+    ClientCalls.asyncServerStreamingCall(
+        peer.channel()
+            .newCall(
+                BatchWire.SUBSCRIBE_BATCHES_RECEIVED,
+                CallOptions.DEFAULT.withDeadlineAfter(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)),
+        SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
+        new Stream(cursor));
+  }
+
+  /** One subscription stream. */
+  private final class Stream
+      implements StreamObserver<BatchWire.Received<SubscribeBatchesResponse>> {
+    private ByteString last;
+
+    Stream(ByteString cursor) {
+      this.last = cursor;
+    }
+
+    @Override
+    public void onNext(BatchWire.Received<SubscribeBatchesResponse> received) {
+      backoff.reset();
+      SubscribeBatchesResponse r = received.message();
+      if (r.hasBatch()) {
+        receive(r, received.batchBytes());
+      } else if (!r.getCursor().equals(last)) {
+        putCursor(PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray()));
+      }
+      last = r.getCursor();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      Status s = Status.fromThrowable(t);
+      if (s.getCode() == Status.Code.DEADLINE_EXCEEDED && !stopped) {
+        ctx.scheduler().execute(PeerSync.this::subscribe);
+        return;
+      }
+      if (!stopped) {
+        LOG.warn(
+            "event=subscription_broken peer={} status={}", peer.peer(), PeerChannel.describe(t));
+      }
+      retryLater();
+    }
+
+    @Override
+    public void onCompleted() {
+      if (!stopped) {
+        ctx.scheduler().execute(PeerSync.this::subscribe);
+      }
+    }
+  }
+
+  private void receive(SubscribeBatchesResponse r, byte[] batchBytes) {
+    PeerCursor next = PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray());
+    try {
+      ingest.accept(r.getBatch(), batchBytes, peer.peer(), next);
+    } catch (RuleViolation v) {
+      // refused, logged and counted by Ingest; the cursor moves past it
+      putCursor(next);
+    }
+  }
+
+  private void putCursor(PeerCursor cursor) {
+    ctx.store()
+        .write(
+            tx -> {
+              tx.cursors().put(cursor);
+              return null;
+            });
+  }
+
+  private void retryLater() {
+    if (!stopped) {
+      ctx.scheduler().schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

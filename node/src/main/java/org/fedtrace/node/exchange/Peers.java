@@ -1,0 +1,84 @@
+package org.fedtrace.node.exchange;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.transport.MutualTls;
+
+/**
+ * The peers this node exchanges with: one long-lived mutual-TLS channel each (a handshake costs
+ * milliseconds of CPU), and on it a {@link PeerSync} that subscribes to the peer or a {@link
+ * PeerPush} that pushes to it. Thread-safe.
+ */
+public final class Peers {
+  private final ExchangeContext ctx;
+  private final NodeConfig config;
+  private final MutualTls.Clients tls;
+  private final Ingest ingest;
+  private final Deliveries deliveries;
+  private final byte[] agreementSha256;
+  private final List<PeerSync> syncs = new CopyOnWriteArrayList<>();
+  private final List<PeerPush> pushes = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param tls the node's client credentials, which make a context per peer
+   * @param agreementSha256 the hash of the agreement this node runs; peers must run the same
+   */
+  public Peers(
+      ExchangeContext ctx,
+      NodeConfig config,
+      MutualTls.Clients tls,
+      Ingest ingest,
+      Deliveries deliveries,
+      byte[] agreementSha256) {
+    this.ctx = ctx;
+    this.config = config;
+    this.tls = tls;
+    this.ingest = ingest;
+    this.deliveries = deliveries;
+    this.agreementSha256 = agreementSha256.clone();
+  }
+
+  /** Follows every peer of the configuration. */
+  public void followConfigured() throws IOException {
+    for (NodeConfig.Peer p : config.peers()) {
+      follow(p);
+    }
+  }
+
+  /**
+   * Exchanges with one more peer, over mutual TLS, expecting its certificate to name {@code p}'s
+   * identity: subscribes to it, or pushes to it.
+   */
+  public synchronized void follow(NodeConfig.Peer p) throws IOException {
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(p.host(), p.port())
+            .sslContext(tls.forPeer(p.identity()))
+            .maxInboundMessageSize(Math.max(config.limits().maxMessageBytes(), 4 << 20))
+            .idleTimeout(config.sync().idleTimeoutSeconds(), TimeUnit.SECONDS)
+            .build();
+    PeerChannel peer =
+        new PeerChannel(p.identity(), channel, agreementSha256, config.sync().deadlineMillis());
+    Backoff backoff =
+        new Backoff(config.sync().retryInitialMillis(), config.sync().retryMaxMillis());
+    if (p.mode() == NodeConfig.SyncMode.PUSH) {
+      PeerPush push = new PeerPush(peer, deliveries, ctx, backoff);
+      pushes.add(push);
+      push.start();
+    } else {
+      PeerSync sync = new PeerSync(peer, ingest, ctx, backoff);
+      syncs.add(sync);
+      sync.start();
+    }
+  }
+
+  /** Stops exchanging with every peer and closes the channels. */
+  public void unfollowAll() {
+    syncs.forEach(PeerSync::stop);
+    pushes.forEach(PeerPush::stop);
+  }
+}

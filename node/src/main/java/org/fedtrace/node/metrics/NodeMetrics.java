@@ -1,0 +1,154 @@
+package org.fedtrace.node.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The node's Prometheus metrics, in a registry of its own (several nodes can share a JVM in the
+ * simulator). Labels carry peers, outcomes and rule ids, never key material.
+ */
+public final class NodeMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Counter batches =
+      Counter.builder()
+          .name("fedtrace_batches_total")
+          .help("Batches handled, by peer, direction, outcome and refusal rule")
+          .labelNames("peer", "direction", "outcome", "rule")
+          .register(registry);
+  private final Counter keys =
+      Counter.builder()
+          .name("fedtrace_keys_total")
+          .help("Diagnosis keys handled, by peer, direction, outcome and refusal rule")
+          .labelNames("peer", "direction", "outcome", "rule")
+          .register(registry);
+  private final Counter batchBytes =
+      Counter.builder()
+          .name("fedtrace_batch_bytes_total")
+          .help("Serialized bytes of batches received from and delivered to peers")
+          .labelNames("direction")
+          .register(registry);
+  private final Histogram rpcSeconds =
+      Histogram.builder()
+          .name("fedtrace_rpc_duration_seconds")
+          .help("Server-side latency of unary RPCs")
+          .labelNames("method", "code")
+          .register(registry);
+  private final Gauge subscriptions =
+      Gauge.builder()
+          .name("fedtrace_subscriptions")
+          .help("Live SubscribeBatches streams served")
+          .register(registry);
+
+  private final Counter observations =
+      Counter.builder()
+          .name("fedtrace_operator_observations_total")
+          .help("Observations deposited for operator-assisted matching, stored or duplicate")
+          .labelNames("outcome")
+          .register(registry);
+  private final Gauge observationsHeld =
+      Gauge.builder()
+          .name("fedtrace_operator_observations_held")
+          .help("Observations held for operator-assisted matching")
+          .register(registry);
+  private final Gauge matchLag =
+      Gauge.builder()
+          .name("fedtrace_operator_match_lag_positions")
+          .help(
+              "Store positions committed but not yet matched against deposits (0 when caught up;"
+                  + " growing: matching fails or falls behind)")
+          .register(registry);
+  private final Counter batchesMatched =
+      Counter.builder()
+          .name("fedtrace_operator_batches_matched_total")
+          .help("Stored batches matched against deposited observations")
+          .register(registry);
+  private final Counter rpisDerived =
+      Counter.builder()
+          .name("fedtrace_operator_rpis_matched_total")
+          .help("Rolling proximity identifiers derived and looked up by operator matching")
+          .register(registry);
+  private final Counter exposures =
+      Counter.builder()
+          .name("fedtrace_operator_exposures_total")
+          .help("Exposures found by operator matching, by whether they reach the threshold")
+          .labelNames("notified")
+          .register(registry);
+  private final Histogram matchSeconds =
+      Histogram.builder()
+          .name("fedtrace_operator_match_duration_seconds")
+          .help("Time to match one stored batch against the deposited observations")
+          .register(registry);
+
+  /** The registry to expose. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Counts a batch and its keys. */
+  public void batch(String peer, String direction, String outcome, String rule, long keyCount) {
+    batches.labelValues(peer, direction, outcome, rule).inc();
+    keys.labelValues(peer, direction, outcome, rule).inc(keyCount);
+  }
+
+  /** Counts the serialized size of a batch received ("in") or delivered ("out"). */
+  public void batchBytes(String direction, long bytes) {
+    batchBytes.labelValues(direction).inc(bytes);
+  }
+
+  /** Batch bytes received plus delivered so far. */
+  public long batchBytesTotal() {
+    return (long) (batchBytes.labelValues("in").get() + batchBytes.labelValues("out").get());
+  }
+
+  /** Records the latency of one RPC. */
+  public void rpc(String method, String code, double seconds) {
+    rpcSeconds.labelValues(method, code).observe(seconds);
+  }
+
+  /** Tracks the number of live subscriptions. */
+  public void subscriptionDelta(int delta) {
+    subscriptions.inc(delta);
+  }
+
+  /** Counts deposited observations: {@code stored} new ones and {@code duplicates}. */
+  public void observationsDeposited(long stored, long duplicates) {
+    observations.labelValues("stored").inc(stored);
+    observations.labelValues("duplicate").inc(duplicates);
+  }
+
+  /** Sets the number of observations held for matching. */
+  public void observationsHeld(long n) {
+    observationsHeld.set(n);
+  }
+
+  /** Sets how many store positions the matcher is behind the newest stored batch. */
+  public void matchLag(long positions) {
+    matchLag.set(positions);
+  }
+
+  /** How many store positions the matcher was behind when it last looked. */
+  public double matchLag() {
+    return matchLag.get();
+  }
+
+  /** Counts one matched batch: its RPIs, the exposures found, the time taken. */
+  public void batchMatched(long rpis, long exposuresFound, long notified, double seconds) {
+    batchesMatched.inc();
+    rpisDerived.inc(rpis);
+    exposures.labelValues("true").inc(notified);
+    exposures.labelValues("false").inc(exposuresFound - notified);
+    matchSeconds.observe(seconds);
+  }
+
+  /** Stored batches matched so far, for tests. */
+  public double batchesMatched() {
+    return batchesMatched.get();
+  }
+
+  /** Current value of the batch counter, for tests. */
+  public double batchCount(String peer, String direction, String outcome, String rule) {
+    return batches.labelValues(peer, direction, outcome, rule).get();
+  }
+}

@@ -1,0 +1,375 @@
+package org.fedtrace.node.operator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fedtrace.matching.Exposure;
+import org.fedtrace.matching.KeyBatch;
+import org.fedtrace.matching.MatchResult;
+import org.fedtrace.matching.Matcher;
+import org.fedtrace.matching.ObservationIndex;
+import org.fedtrace.matching.ProbeMode;
+import org.fedtrace.matching.RiskModel;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.exchange.Backoff;
+import org.fedtrace.node.exchange.ExchangeContext;
+import org.fedtrace.node.exchange.StoredBatches;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.rules.Rule;
+import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.store.OperatorData;
+import org.fedtrace.store.Page;
+import org.fedtrace.store.StoredBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator-assisted matching (spec §15): the observations subscribers deposited, durable in the
+ * store and held in an in-memory {@link ObservationIndex} loaded at start, and a follower of the
+ * store's batches (own and received, in commit order) that matches each with the engine and commits
+ * the exposures found together with its progress, so that a crash between storing a batch and
+ * matching it loses nothing, and a crash during a match repeats nothing (R15.16, R15.21).
+ *
+ * <p>Concurrency: the index is not thread-safe for writes, so deposits, the retention drop and the
+ * sunset erasure take the write lock of a read-write lock and matches its read lock. A deposit is
+ * committed and added to the index under the write lock, before it is acknowledged, so every batch
+ * committed after the acknowledgement is matched against it. Matching, the retention purge and the
+ * erasure run one at a time (this object's monitor), so an erasure cannot interleave with the
+ * commit of a match. The store's write lock is always taken last.
+ */
+public final class ExposureFinder {
+  private static final Logger LOG = LoggerFactory.getLogger(ExposureFinder.class);
+
+  /**
+   * The first pause before matching again after a failure; it doubles with every failure in a row,
+   * up to {@link #RETRY_MAX_MILLIS}.
+   */
+  private static final long RETRY_FIRST_MILLIS = 1_000;
+
+  private static final long RETRY_MAX_MILLIS = 300_000;
+
+  /** Stored batches read and matched per transaction. */
+  private static final int PAGE = 16;
+
+  private final ExchangeContext ctx;
+  private final Matcher engine;
+  private final RiskModel risk;
+  private final ScheduledExecutorService background;
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final Backoff retry = new Backoff(RETRY_FIRST_MILLIS, RETRY_MAX_MILLIS);
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private ObservationIndex index;
+
+  private ExposureFinder(
+      ExchangeContext ctx,
+      ObservationIndex index,
+      Matcher engine,
+      RiskModel risk,
+      ScheduledExecutorService background) {
+    this.ctx = ctx;
+    this.index = index;
+    this.engine = engine;
+    this.risk = risk;
+    this.background = background;
+  }
+
+  /**
+   * Loads the deposited observations from the store into a new index.
+   *
+   * @param country the node's country, for the matching thread's name
+   * @param backgroundWork whether {@link #wake} matches on a thread of its own; without, matching
+   *     runs only when {@link #matchStored} is called
+   */
+  public static ExposureFinder open(
+      ExchangeContext ctx, NodeConfig.Matching matching, String country, boolean backgroundWork) {
+    long count = ctx.store().read(tx -> tx.operator().observationCount());
+    ObservationIndex index = ObservationIndex.create((int) Math.min(count, 1 << 30));
+    ctx.store()
+        .read(
+            tx -> {
+              tx.operator()
+                  .forEachObservation(
+                      (device, o) ->
+                          index.add(
+                              o.rpi(),
+                              o.interval(),
+                              o.durationSeconds(),
+                              o.attenuationDb(),
+                              device));
+              return null;
+            });
+    ctx.metrics().observationsHeld(index.size());
+    ScheduledExecutorService background =
+        backgroundWork
+            ? Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "fedtrace-matching-" + country);
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+    LOG.info("event=operator_matching_loaded observations={}", index.size());
+    RiskModel risk = RiskModel.withThreshold(matching.notifyThreshold());
+    return new ExposureFinder(
+        ctx, index, Matcher.create(matching.threads(), ProbeMode.DIRECT, risk), risk, background);
+  }
+
+  /** The risk model's notification threshold. */
+  public double threshold() {
+    return risk.threshold();
+  }
+
+  /**
+   * Commits the observations of one device and adds the new ones to the index (R15.13, R15.14).
+   *
+   * @throws RuleViolation R15.12 when the device would hold too many
+   */
+  public OperatorData.Deposit deposit(
+      byte[] deviceSha256, List<OperatorData.Observed> observations, long maxPerDevice) {
+    lock.writeLock().lock();
+    try {
+      if (ctx.lifecycle().pastSunset()) {
+        // checked again under the lock the erasure takes: nothing is stored after it (R15.23)
+        throw new RuleViolation(
+            Rule.MATCHING_PAST_SUNSET,
+            "the federation agreement ended on "
+                + ctx.lifecycle().sunsetDate()
+                + "; operator matching is closed");
+      }
+      OperatorData.Deposit d =
+          ctx.store().write(tx -> tx.operator().deposit(deviceSha256, observations, maxPerDevice));
+      for (OperatorData.Observed o : d.stored()) {
+        index.add(o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), d.device());
+      }
+      ctx.metrics().observationsDeposited(d.stored().size(), d.duplicates());
+      ctx.metrics().observationsHeld(index.size());
+      return d;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** The exposures of the device whose key hashes to {@code deviceSha256}, oldest first. */
+  public List<OperatorData.ExposureRow> exposures(byte[] deviceSha256) {
+    return ctx.store().read(tx -> tx.operator().exposures(deviceSha256));
+  }
+
+  /** Schedules {@link #matchStored} on the background thread, once however often it is woken. */
+  public void wake() {
+    if (background != null && wakeQueued.compareAndSet(false, true)) {
+      background.execute(
+          () -> {
+            wakeQueued.set(false);
+            try {
+              matchStored();
+              retry.reset();
+            } catch (RuntimeException e) {
+              // no batch is lost (the cursor stays before it), but none would be matched until
+              // the next batch arrives: try again after a growing pause
+              long wait = retry.nextDelayMillis();
+              LOG.error(
+                  "event=operator_matching_failed retry_in_ms={} error=\"{}\"",
+                  wait,
+                  e.getMessage(),
+                  e);
+              if (!stopping.get()) {
+                try {
+                  background.schedule(this::wake, wait, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                  // the node is stopping; the cursor tells the next start where to go on
+                }
+              }
+            }
+          });
+    }
+  }
+
+  /**
+   * Matches every stored batch that follows the match cursor, page by page, each page committed
+   * with its exposures; stops past the sunset.
+   *
+   * @return the number of batches matched
+   */
+  public int matchStored() {
+    int matched = 0;
+    while (true) {
+      synchronized (this) {
+        if (ctx.lifecycle().pastSunset() || stopping.get()) {
+          return matched;
+        }
+        long cursor = ctx.store().read(tx -> tx.operator().matchCursor());
+        long newest = ctx.store().read(tx -> tx.batches().lastPosition());
+        ctx.metrics().matchLag(Math.max(0, newest - cursor));
+        Page page = ctx.store().read(tx -> tx.batches().withKeysAfter(cursor, PAGE));
+        if (page.lastPosition() == cursor) {
+          return matched;
+        }
+        matchPage(page);
+        matched += page.batches().size();
+      }
+    }
+  }
+
+  /** Matches the batches of one page and commits what they found with the cursor after them. */
+  private void matchPage(Page page) {
+    // per batch, in commit order: its revocations, then its exposures, so that a revocation
+    // withdraws an exposure found in an earlier batch of the same page too (R15.19)
+    List<List<Revocation>> revokedByBatch = new ArrayList<>();
+    List<List<OperatorData.ExposureRow>> foundByBatch = new ArrayList<>();
+    for (StoredBatch stored : page.batches()) {
+      List<Revocation> revoked = new ArrayList<>();
+      List<OperatorData.ExposureRow> found = new ArrayList<>();
+      revokedByBatch.add(revoked);
+      foundByBatch.add(found);
+      long t0 = System.nanoTime();
+      DiagnosisKeyBatch batch = StoredBatches.parse(stored);
+      List<DiagnosisKey> keys = new ArrayList<>(batch.getKeysCount());
+      for (DiagnosisKey k : batch.getKeysList()) {
+        if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
+          revoked.add(
+              new Revocation(
+                  new OperatorData.OriginKey(batch.getOrigin(), k.getKeyData().toByteArray()),
+                  Integer.toUnsignedLong(k.getRollingStartIntervalNumber())
+                      + k.getRollingPeriod()));
+        } else {
+          keys.add(k); // R15.18: a revoked key is never matched
+        }
+      }
+      MatchResult result = match(keys);
+      long now = ctx.clock().instant().getEpochSecond();
+      long notified = 0;
+      for (Exposure e : result.exposures()) {
+        found.add(
+            new OperatorData.ExposureRow(
+                e.device(),
+                new OperatorData.OriginKey(
+                    batch.getOrigin(), keys.get(e.keyIndex()).getKeyData().toByteArray()),
+                ranges(e.intervals()),
+                e.durationSeconds(),
+                e.riskScore(),
+                e.notified(),
+                now));
+        notified += e.notified() ? 1 : 0;
+      }
+      ctx.metrics()
+          .batchMatched(
+              result.rpis(), result.exposures().size(), notified, (System.nanoTime() - t0) / 1e9);
+    }
+    int[] counts = new int[2];
+    ctx.store()
+        .write(
+            tx -> {
+              OperatorData t = tx.operator();
+              for (int b = 0; b < revokedByBatch.size(); b++) {
+                for (Revocation r : revokedByBatch.get(b)) {
+                  counts[1] += t.withdraw(r.key(), r.endInterval()); // R15.19
+                }
+                for (OperatorData.ExposureRow e : foundByBatch.get(b)) {
+                  counts[0] += t.insertExposure(e) ? 1 : 0;
+                }
+              }
+              t.setMatchCursor(page.lastPosition());
+              return null;
+            });
+    if (counts[0] > 0 || counts[1] > 0) {
+      LOG.info(
+          "event=operator_exposures_found batches={} exposures={} withdrawn={}",
+          page.batches().size(),
+          counts[0],
+          counts[1]);
+    }
+  }
+
+  private record Revocation(OperatorData.OriginKey key, long endInterval) {}
+
+  private MatchResult match(List<DiagnosisKey> keys) {
+    lock.readLock().lock();
+    try {
+      if (keys.isEmpty() || index.size() == 0) {
+        return new MatchResult(List.of(), 0, 0);
+      }
+      return engine.match(index, KeyBatch.fromProto(keys));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * The runs of consecutive values of ascending distinct {@code intervals}, as first-last pairs.
+   */
+  static int[] ranges(int[] intervals) {
+    int[] out = new int[2 * intervals.length];
+    int n = 0;
+    for (int i = 0; i < intervals.length; i++) {
+      if (n == 0 || intervals[i] != out[n - 1] + 1) {
+        out[n++] = intervals[i];
+        out[n++] = intervals[i];
+      } else {
+        out[n - 1] = intervals[i];
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Deletes the observations heard before {@code firstKeptInterval} from the store and the index,
+   * and the exposures that ended before it (R15.22).
+   */
+  public synchronized void purge(long firstKeptInterval) {
+    long[] deleted;
+    lock.writeLock().lock();
+    try {
+      deleted = ctx.store().write(tx -> tx.operator().deleteBefore(firstKeptInterval));
+      index.dropObservedBefore((int) Math.max(0, Math.min(firstKeptInterval, Integer.MAX_VALUE)));
+      ctx.metrics().observationsHeld(index.size());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (deleted[0] > 0 || deleted[1] > 0) {
+      LOG.info(
+          "event=operator_retention_purge observations_deleted={} exposures_deleted={}",
+          deleted[0],
+          deleted[1]);
+    }
+  }
+
+  /**
+   * Erases every observation, device key and exposure, from the store and the index: at the sunset
+   * (R15.23), deposits and exposures end with the exchange they served.
+   */
+  public synchronized void erase() {
+    long[] erased;
+    lock.writeLock().lock();
+    try {
+      erased = ctx.store().write(tx -> tx.operator().eraseAll());
+      index = ObservationIndex.create(0);
+      ctx.metrics().observationsHeld(0);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (erased[0] > 0 || erased[1] > 0) {
+      LOG.warn(
+          "event=sunset_operator_erasure sunset={} observations_erased={} exposures_erased={}",
+          ctx.lifecycle().sunsetDate(),
+          erased[0],
+          erased[1]);
+    }
+  }
+
+  /** Stops the background thread (after the match in progress) and the engine's threads. */
+  public void stop() throws InterruptedException {
+    stopping.set(true);
+    if (background != null) {
+      background.shutdown();
+      background.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    engine.close();
+  }
+}

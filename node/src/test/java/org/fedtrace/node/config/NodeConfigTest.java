@@ -1,0 +1,153 @@
+package org.fedtrace.node.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fedtrace.pki.OperatorIdentity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  @TempDir Path dir;
+
+  private NodeConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("node.yaml");
+    Files.writeString(f, yaml);
+    return NodeConfig.load(f);
+  }
+
+  private String refuse(String yaml) {
+    return assertThrows(InvalidConfigException.class, () -> load(yaml)).getMessage();
+  }
+
+  @Test
+  void emptyFileGivesTheDefaultsWithPathsBesideTheFile() throws Exception {
+    NodeConfig c = load("");
+    assertEquals(new NodeConfig.Listen("0.0.0.0", 7443), c.listen());
+    assertEquals(dir.resolve("data"), c.dataDir());
+    assertEquals(dir.resolve("ca.crt"), c.federation().caCertificate());
+    assertEquals(100, c.batching().minKeys());
+    assertEquals(15, c.sync().heartbeatSeconds());
+    assertTrue(c.peers().isEmpty());
+    assertEquals(NodeConfig.MatchingMode.DEVICE, c.matching().mode());
+  }
+
+  @Test
+  void readsPeers() throws Exception {
+    NodeConfig c =
+        load(
+            "peers:\n  - identity: FR/op-fr\n    address: fr.example:7444\n"
+                + "  - identity: BE/be1\n    address: '[::1]:7445'\n");
+    assertEquals(
+        List.of(
+            NodeConfig.Peer.subscribe(OperatorIdentity.parse("FR/op-fr"), "fr.example", 7444),
+            NodeConfig.Peer.subscribe(OperatorIdentity.parse("BE/be1"), "::1", 7445)),
+        c.peers());
+  }
+
+  @Test
+  void invalidValuesNameTheSetting() {
+    assertEquals(
+        "listen: expected host:port with a port in 1..65535, got 'localhost'",
+        refuse("listen: localhost\n"));
+    assertEquals(
+        "limits.maxKeysPerBatch: must be in 10000..1000000, got 0",
+        refuse("limits:\n  maxKeysPerBatch: 0\n"));
+    assertEquals(
+        "batching.maxAgeSeconds: expected a whole number, got 'soon'",
+        refuse("batching:\n  maxAgeSeconds: soon\n"));
+    assertEquals(
+        "batching.maxHoldSeconds: must be at least batching.maxAgeSeconds (600)",
+        refuse("batching:\n  maxAgeSeconds: 600\n  maxHoldSeconds: 300\n"));
+    assertEquals(
+        "batching.minUploads: must be in 1..1000, got 0", refuse("batching:\n  minUploads: 0\n"));
+    assertEquals(
+        "batching.minKeys: must be in 64..100000, got 10", refuse("batching:\n  minKeys: 10\n"));
+    assertEquals(
+        "retention.purgeIntervalSeconds: must be in 1..3600, got 7200",
+        refuse("retention:\n  purgeIntervalSeconds: 7200\n"));
+    assertEquals("batchng: unknown setting", refuse("batchng:\n  maxKeys: 3\n"));
+    assertEquals("batching.maxKey: unknown setting", refuse("batching:\n  maxKey: 3\n"));
+    assertEquals(
+        "federation.forward: expected true or false, got 'yes please'",
+        refuse("federation:\n  forward: yes please\n"));
+    assertEquals(
+        "peers[0].identity: expected CC/operator-id (e.g. FR/op-fr), got 'fr/op'",
+        refuse("peers:\n  - identity: fr/op\n    address: a:1\n"));
+    assertEquals(
+        "peers[1].identity: FR/a is listed twice",
+        refuse(
+            "peers:\n  - {identity: FR/a, address: 'a:1'}\n"
+                + "  - {identity: FR/a, address: 'b:2'}\n"));
+    assertEquals(
+        "batching.minKeys: 20000 exceeds limits.maxKeysPerBatch 10000",
+        refuse("batching:\n  minKeys: 20000\n"));
+    assertEquals(
+        "limits.requestsPerSecondPerPeer: expected a positive number, got '-1'",
+        refuse("limits:\n  requestsPerSecondPerPeer: -1\n"));
+    assertEquals(
+        "matching.mode: expected device or operator, got 'phone'",
+        refuse("matching:\n  mode: phone\n"));
+    assertEquals(
+        "matching.notifyThreshold: expected a positive number, got '0'",
+        refuse("matching:\n  notifyThreshold: 0\n"));
+  }
+
+  @Test
+  void theExampleConfigDocumentsEverySettingWithItsDefault() throws IOException, Exception {
+    Path example = Path.of("config", "example-node.yaml");
+    String text = Files.readString(example);
+    NodeConfig parsed = NodeConfig.load(example);
+    assertEquals(NodeConfig.defaults(example.toAbsolutePath().getParent()), parsed);
+    for (Settings.Setting s : Settings.ALL) {
+      String leaf = s.name().substring(s.name().lastIndexOf('.') + 1);
+      Matcher m = Pattern.compile("(?m)^\\s*" + Pattern.quote(leaf) + ":\\s*(\\S+)").matcher(text);
+      assertTrue(m.find(), "the example lacks " + s.name());
+      assertEquals(s.defaultValue(), m.group(1), "default of " + s.name() + " in the example");
+    }
+  }
+
+  @Test
+  void aConfigurationMadeInCodeIsCheckedLikeAFile() {
+    NodeConfig.Builder b =
+        NodeConfig.builder(dir).batching(new NodeConfig.Batching(1000, 300, 3, 86_400, 10));
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, b::build);
+    assertEquals("batching.minKeys: must be in 64..100000, got 10", e.getMessage());
+    NodeConfig.Builder twice =
+        NodeConfig.builder(dir)
+            .peers(
+                List.of(
+                    NodeConfig.Peer.push(OperatorIdentity.parse("FR/a"), "a", 1),
+                    NodeConfig.Peer.push(OperatorIdentity.parse("FR/a"), "b", 2)));
+    assertEquals(
+        "peers[1].identity: FR/a is listed twice",
+        assertThrows(InvalidConfigException.class, twice::build).getMessage());
+  }
+
+  @Test
+  void aWrittenConfigurationReadsBackEqual() throws Exception {
+    NodeConfig made =
+        NodeConfig.builder(dir)
+            .listen(new NodeConfig.Listen("::1", 7555))
+            .peers(
+                List.of(
+                    NodeConfig.Peer.push(OperatorIdentity.parse("FR/op-fr"), "127.0.0.1", 7444),
+                    NodeConfig.Peer.subscribe(OperatorIdentity.parse("BE/be1"), "::1", 7445)))
+            .batching(new NodeConfig.Batching(500, 60, 1, 3_600, 64))
+            .limits(new NodeConfig.Limits(10_000, 4 << 20, 12.5, 1e6))
+            .matching(new NodeConfig.Matching(NodeConfig.MatchingMode.OPERATOR, 7.5, 1000, 2))
+            .metrics(new NodeConfig.Metrics(0))
+            .build();
+    Path file = dir.resolve("elsewhere").resolve("node.yaml");
+    Files.createDirectories(file.getParent());
+    NodeConfigWriter.write(made, file);
+    assertEquals(made, NodeConfig.load(file));
+  }
+}
