@@ -20,6 +20,7 @@ import org.fedtrace.audit.AuditReport;
 import org.fedtrace.audit.AuditState;
 import org.fedtrace.audit.Auditor;
 import org.fedtrace.audit.GrpcLogClient;
+import org.fedtrace.audit.LogClient;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificatePurpose;
@@ -254,7 +255,7 @@ public final class AuditCommand implements Callable<Integer> {
                         + a.country()));
   }
 
-  private Auditor.LogClient client(
+  private LogClient client(
       Address a, OperatorIdentity expected, Credential credential, CertificateValidator validator) {
     try {
       ManagedChannel channel =

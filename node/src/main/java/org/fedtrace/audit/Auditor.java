@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,21 +42,6 @@ public final class Auditor {
 
   /** Oldest checkpoint accepted from GetCheckpoint: R13.16's 300 seconds plus {@link #SKEW}. */
   public static final Duration MAX_AGE = Duration.ofSeconds(600);
-
-  /** One node's TransparencyLog service. Failures are unchecked (gRPC status exceptions). */
-  public interface LogClient {
-    /** The latest checkpoint. */
-    Checkpoint checkpoint();
-
-    /** Entries {@code [start, end)}, all of them, in order. */
-    List<LogEntry> entries(long start, long end);
-
-    /** The audit path of leaf {@code index} in the tree of {@code size} leaves. */
-    List<byte[]> inclusionProof(long index, long size);
-
-    /** The consistency proof from {@code first} to {@code second} leaves. */
-    List<byte[]> consistencyProof(long first, long second);
-  }
 
   /** Finds the TransparencyLog service of a peer named in an entry, when the auditor knows it. */
   @FunctionalInterface
@@ -151,7 +135,8 @@ public final class Auditor {
         return Optional.empty();
       }
       Instant now = clock.instant();
-      String what = "the checkpoint of " + origin + " (" + entries(cp.getTreeSize()) + ")";
+      String what =
+          "the checkpoint of " + origin + " (" + ReportText.entries(cp.getTreeSize()) + ")";
       if (!cp.getLogOrigin().equals(origin)) {
         failed(what + " names the log " + cp.getLogOrigin());
         return Optional.empty();
@@ -179,7 +164,7 @@ public final class Auditor {
               + ": signature of "
               + id
               + " verifies; root "
-              + shortHex(cp.getRootHash())
+              + ReportText.shortHex(cp.getRootHash())
               + ", signed "
               + signed);
       if (signed.isAfter(now.plus(SKEW))) {
@@ -205,12 +190,13 @@ public final class Auditor {
         return;
       }
       AuditState.Seen old = kept.get();
-      String versus = "the checkpoint of " + entries(old.treeSize()) + " kept from the last audit";
+      String versus =
+          "the checkpoint of " + ReportText.entries(old.treeSize()) + " kept from the last audit";
       if (t.size() < old.treeSize()) {
         failed(
             t.origin()
                 + " rolled back: its checkpoint has "
-                + entries(t.size())
+                + ReportText.entries(t.size())
                 + ", fewer than "
                 + versus);
         return;
@@ -229,7 +215,7 @@ public final class Auditor {
         failed(
             t.origin()
                 + " forked: its checkpoint of "
-                + entries(t.size())
+                + ReportText.entries(t.size())
                 + " is not consistent with "
                 + versus
                 + ": "
@@ -283,7 +269,7 @@ public final class Auditor {
         failed(what + " is malformed: " + wrong.get());
         return false;
       }
-      what = what + " (" + describe(entry) + ")";
+      what = what + " (" + ReportText.entry(entry) + ")";
       try {
         List<byte[]> path = client.inclusionProof(index, t.size());
         MerkleVerifier.verifyInclusion(LogEntries.leafHash(entry), index, t.size(), path, t.root());
@@ -294,7 +280,7 @@ public final class Auditor {
         failed("cannot get the inclusion proof of " + what + ": " + describe(e));
         return false;
       }
-      verified(what + ": included in the tree of " + entries(t.size()));
+      verified(what + ": included in the tree of " + ReportText.entries(t.size()));
       return true;
     }
 
@@ -334,7 +320,8 @@ public final class Auditor {
       if (!out && type != EventType.EVENT_TYPE_BATCH_RECEIVED) {
         return;
       }
-      String what = "entry " + e.getLeafIndex() + " of " + t.origin() + " (" + describe(e) + ")";
+      String what =
+          "entry " + e.getLeafIndex() + " of " + t.origin() + " (" + ReportText.entry(e) + ")";
       Optional<OperatorIdentity> named = identity(e.getPeer());
       if (named.isEmpty()) {
         failed(what + ": names a peer that is no operator identity");
@@ -361,7 +348,7 @@ public final class Auditor {
                 + " recorded it as its entry "
                 + match.get().getLeafIndex()
                 + " ("
-                + describe(match.get())
+                + ReportText.entry(match.get())
                 + ")");
       } else if (out) {
         failed(
@@ -369,9 +356,9 @@ public final class Auditor {
                 + ": the log of "
                 + peer
                 + " ("
-                + entries(log.get().trusted().size())
+                + ReportText.entries(log.get().trusted().size())
                 + ") has no record of batch "
-                + shortHex(e.getSubjectSha256())
+                + ReportText.shortHex(e.getSubjectSha256())
                 + " (a delivery lost in transit is sent again; audit again to confirm)");
       } else {
         failed(
@@ -379,9 +366,9 @@ public final class Auditor {
                 + ": the log of "
                 + peer
                 + " ("
-                + entries(log.get().trusted().size())
+                + ReportText.entries(log.get().trusted().size())
                 + ") records no delivery of batch "
-                + shortHex(e.getSubjectSha256())
+                + ReportText.shortHex(e.getSubjectSha256())
                 + " to "
                 + t.identity()
                 + " in "
@@ -433,12 +420,15 @@ public final class Auditor {
         failed(
             t.origin()
                 + ": the tree rebuilt from the "
-                + entries(entries.size())
+                + ReportText.entries(entries.size())
                 + " it served is not the tree of its checkpoint");
         return Optional.empty();
       }
       verified(
-          t.origin() + ": its signed tree rebuilt from the " + entries(t.size()) + " it served");
+          t.origin()
+              + ": its signed tree rebuilt from the "
+              + ReportText.entries(t.size())
+              + " it served");
       return Optional.of(new PeerLog(t, bySubject));
     }
 
@@ -486,35 +476,11 @@ public final class Auditor {
     }
   }
 
-  static String describe(LogEntry e) {
-    String type = e.getEventType().name().substring("EVENT_TYPE_".length());
-    String batch = " batch " + shortHex(e.getSubjectSha256());
-    return switch (e.getEventType()) {
-      case EVENT_TYPE_BATCH_SENT, EVENT_TYPE_BATCH_FORWARDED -> type + batch + " to " + e.getPeer();
-      case EVENT_TYPE_BATCH_RECEIVED -> type + batch + " from " + e.getPeer();
-      case EVENT_TYPE_BATCH_REFUSED ->
-          type + batch + " from " + e.getPeer() + " by " + e.getReason();
-      case EVENT_TYPE_UPLOAD_AUTHORIZED -> type + " " + shortHex(e.getSubjectSha256());
-      default -> type + batch;
-    };
-  }
-
   private static String describe(RuntimeException e) {
     if (e instanceof StatusRuntimeException s) {
       Status st = s.getStatus();
       return st.getCode() + (st.getDescription() == null ? "" : " \"" + st.getDescription() + "\"");
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-  }
-
-  /** "1 entry", "2 entries". */
-  static String entries(long n) {
-    return n == 1 ? "1 entry" : n + " entries";
-  }
-
-  /** The first 8 bytes of a hash in hex: enough to tell batches apart in a report. */
-  /** The first 8 bytes of {@code hash} in hex: how the report names a batch or a root. */
-  public static String shortHex(ByteString hash) {
-    return HexFormat.of().formatHex(hash.toByteArray(), 0, Math.min(8, hash.size()));
   }
 }

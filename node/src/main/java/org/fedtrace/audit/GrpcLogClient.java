@@ -16,10 +16,10 @@ import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
 
 /**
- * An {@link Auditor.LogClient} over a gRPC channel (mutual TLS, built by the caller), with a
- * deadline on every call (R6.10). Fetches long entry ranges page by page.
+ * An {@link LogClient} over a gRPC channel (mutual TLS, built by the caller), with a deadline on
+ * every call (R6.10). Fetches long entry ranges page by page.
  */
-public final class GrpcLogClient implements Auditor.LogClient {
+public final class GrpcLogClient implements LogClient {
   private final Channel channel;
   private final Duration deadline;
 

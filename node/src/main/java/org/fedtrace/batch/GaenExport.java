@@ -28,8 +28,7 @@ import org.fedtrace.proto.v1.DiagnosisKey;
  * field by field here, from the published format, without generated classes.
  *
  * @param region the export's region (e.g. an ISO country code)
- * @param startUnixSeconds the window of the export, start
- * @param endUnixSeconds the window of the export, end
+ * @param window the time the export covers
  * @param batchNumber this file's number in its batch, from 1
  * @param batchSize the number of files in its batch
  * @param keys the keys, as fedtrace diagnosis keys (days since onset present only when the export
@@ -39,13 +38,25 @@ import org.fedtrace.proto.v1.DiagnosisKey;
  */
 public record GaenExport(
     String region,
-    long startUnixSeconds,
-    long endUnixSeconds,
+    Window window,
     int batchNumber,
     int batchSize,
     List<DiagnosisKey> keys,
     byte[] exportBin,
     List<byte[]> signatures) {
+  /** The time an export covers, in Unix seconds. */
+  public record Window(long startUnixSeconds, long endUnixSeconds) {}
+
+  /** The start of the window. */
+  public long startUnixSeconds() {
+    return window.startUnixSeconds();
+  }
+
+  /** The end of the window. */
+  public long endUnixSeconds() {
+    return window.endUnixSeconds();
+  }
+
   /** The 16-byte header of export.bin. */
   public static final byte[] HEADER = "EK Export v1    ".getBytes(StandardCharsets.US_ASCII);
 
@@ -139,7 +150,7 @@ public record GaenExport(
       throw new IOException(name + ": export.bin does not decode: " + e.getMessage(), e);
     }
     return new GaenExport(
-        region, start, end, batchNumber, batchSize, keys, bin, signatures(sig, name));
+        region, new Window(start, end), batchNumber, batchSize, keys, bin, signatures(sig, name));
   }
 
   private static DiagnosisKey key(ByteString bytes) throws IOException {

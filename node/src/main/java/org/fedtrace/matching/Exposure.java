@@ -16,21 +16,21 @@ public final class Exposure {
   private final double riskScore;
   private final boolean notified;
 
+  /**
+   * What a device heard of one key, summed over the matched observations.
+   *
+   * @param weightedPercentSeconds the durations weighted by attenuation, in percent-seconds
+   */
+  record Tally(int observations, long durationSeconds, long weightedPercentSeconds) {}
+
   Exposure(
-      int device,
-      int keyIndex,
-      int[] intervals,
-      int observations,
-      long durationSeconds,
-      long weightedPercentSeconds,
-      double riskScore,
-      boolean notified) {
+      int device, int keyIndex, int[] intervals, Tally heard, double riskScore, boolean notified) {
     this.device = device;
     this.keyIndex = keyIndex;
     this.intervals = intervals;
-    this.observations = observations;
-    this.durationSeconds = durationSeconds;
-    this.weightedPercentSeconds = weightedPercentSeconds;
+    this.observations = heard.observations();
+    this.durationSeconds = heard.durationSeconds();
+    this.weightedPercentSeconds = heard.weightedPercentSeconds();
     this.riskScore = riskScore;
     this.notified = notified;
   }

@@ -262,9 +262,7 @@ public final class Matcher implements AutoCloseable {
         (int) (byDevice[from] >> 32),
         key,
         Arrays.stream(intervals).sorted().distinct().toArray(),
-        to - from,
-        duration,
-        weighted,
+        new Exposure.Tally(to - from, duration, weighted),
         score,
         risk.notifies(score));
   }

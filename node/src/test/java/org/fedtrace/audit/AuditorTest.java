@@ -37,7 +37,7 @@ class AuditorTest {
   private TestLogs logs;
   private TransparencyLog de;
   private TransparencyLog fr;
-  private final Map<OperatorIdentity, Auditor.LogClient> peers = new HashMap<>();
+  private final Map<OperatorIdentity, LogClient> peers = new HashMap<>();
   private Auditor auditor;
 
   @BeforeEach
@@ -207,7 +207,7 @@ class AuditorTest {
   @Test
   void aCheckpointWhoseSignatureDoesNotVerifyStopsTheAudit() {
     exchange(de, fr);
-    Auditor.LogClient lying =
+    LogClient lying =
         new DirectLogClient(de) {
           @Override
           public Checkpoint checkpoint() {

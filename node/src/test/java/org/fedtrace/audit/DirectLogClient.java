@@ -7,7 +7,7 @@ import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.tlog.TransparencyLog;
 
 /** An auditor's client that calls a {@link TransparencyLog} directly, as its service would. */
-class DirectLogClient implements Auditor.LogClient {
+class DirectLogClient implements LogClient {
   private final TransparencyLog log;
 
   DirectLogClient(TransparencyLog log) {

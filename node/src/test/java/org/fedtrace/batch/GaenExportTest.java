@@ -60,14 +60,7 @@ class GaenExportTest {
     bin[bin.length - 1] ^= 1;
     GaenExport tampered =
         new GaenExport(
-            e.region(),
-            e.startUnixSeconds(),
-            e.endUnixSeconds(),
-            e.batchNumber(),
-            e.batchSize(),
-            e.keys(),
-            bin,
-            e.signatures());
+            e.region(), e.window(), e.batchNumber(), e.batchSize(), e.keys(), bin, e.signatures());
 
     SignatureException x =
         assertThrows(SignatureException.class, () -> tampered.verify(exampleServerKey()));

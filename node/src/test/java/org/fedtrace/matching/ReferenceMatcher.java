@@ -64,6 +64,11 @@ final class ReferenceMatcher {
         RiskModel.score(
             weighted, keys.transmissionRiskLevel(key), absent, keys.daysSinceOnset(key).orElse(0));
     return new Exposure(
-        device, key, intervals, obs.size(), duration, weighted, score, risk.notifies(score));
+        device,
+        key,
+        intervals,
+        new Exposure.Tally(obs.size(), duration, weighted),
+        score,
+        risk.notifies(score));
   }
 }

@@ -21,6 +21,7 @@ import org.fedtrace.audit.AuditReport;
 import org.fedtrace.audit.AuditState;
 import org.fedtrace.audit.Auditor;
 import org.fedtrace.audit.GrpcLogClient;
+import org.fedtrace.audit.ReportText;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.EventType;
@@ -132,7 +133,7 @@ class AuditTest {
             EventType.EVENT_TYPE_BATCH_SENT),
         de.stream().map(LogEntry::getEventType).toList());
     LogEntry sent = de.get(2);
-    String batch = Auditor.shortHex(sent.getSubjectSha256());
+    String batch = ReportText.shortHex(sent.getSubjectSha256());
     AuditReport honest = audit(AuditState.empty(), true);
     assertEquals(List.of(), honest.texts(AuditReport.Kind.FAILED));
     List<String> verified = honest.texts(AuditReport.Kind.VERIFIED);

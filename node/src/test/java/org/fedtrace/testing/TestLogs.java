@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.fedtrace.audit.Auditor;
+import org.fedtrace.audit.ReportText;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.crypto.SigningKey;
@@ -167,7 +167,7 @@ public final class TestLogs implements AutoCloseable {
 
   /** How the auditor's report names batch {@code name}. */
   public static String shortHex(String name) {
-    return Auditor.shortHex(com.google.protobuf.ByteString.copyFrom(batch(name)));
+    return ReportText.shortHex(com.google.protobuf.ByteString.copyFrom(batch(name)));
   }
 
   /** Records that {@code from} delivered batch {@code name} of {@code origin} to {@code to}. */
