@@ -1,0 +1,2 @@
+/** The simulated phones: their temporary exposure keys and what they hear of each other. */
+package org.fedtrace.sim.devices;
