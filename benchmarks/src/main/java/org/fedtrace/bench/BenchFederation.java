@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeOptions;
 import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.node.config.InvalidConfigException;
@@ -114,7 +115,7 @@ final class BenchFederation implements AutoCloseable {
   /**
    * Starts {@code country}'s node with {@code ioThreads} event-loop threads, the settings {@code
    * yaml} (top-level blocks) added to the benchmark's own, and with or without the node's
-   * background work ({@link Node.Options#backgroundWork()}). A node stopped by {@link #stopNode}
+   * background work ({@link NodeOptions#backgroundWork()}). A node stopped by {@link #stopNode}
    * starts again on the data it left.
    */
   Node startNode(String country, int ioThreads, String yaml, boolean backgroundWork)
@@ -143,7 +144,7 @@ final class BenchFederation implements AutoCloseable {
         Node.create(
             NodeConfig.load(config),
             Clock.systemUTC(),
-            new Node.Options(new SecureRandom(), NodeSeam.NONE, backgroundWork));
+            new NodeOptions(new SecureRandom(), NodeSeam.NONE, backgroundWork));
     node.start(serverBuilder(node, country, ioThreads));
     nodes.put(country, node);
     return node;

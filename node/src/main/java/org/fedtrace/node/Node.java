@@ -8,10 +8,8 @@ import io.netty.handler.ssl.SslContext;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.fedtrace.node.config.NodeConfig;
@@ -53,24 +51,6 @@ public final class Node {
   }
 
   /**
-   * How a node is built beyond its configuration.
-   *
-   * @param random source of batch ids and padding keys: a {@link SecureRandom} in production
-   *     (R8.26); the simulator passes a seeded generator so its runs repeat exactly
-   * @param seam the parts replaced while the node is assembled: {@link NodeSeam#NONE} but in the
-   *     conformance suite's fault-detection test
-   * @param backgroundWork whether the node batches (periodically and right after an upload), purges
-   *     and checks the sunset on its own schedule; the simulator turns it off and drives {@link
-   *     #publishDue} and {@link #housekeeping} on simulated time
-   */
-  public record Options(Random random, NodeSeam seam, boolean backgroundWork) {
-    /** Production options: a secure random source, no seam, background work on. */
-    public static Options defaults() {
-      return new Options(new SecureRandom(), NodeSeam.NONE, true);
-    }
-  }
-
-  /**
    * Loads the node's files and checks them (spec R2.2, R2.7): the federation authority, the signed
    * agreement, the credentials (valid for their purposes, same operator, a member), the national
    * trust list; opens the store.
@@ -78,11 +58,11 @@ public final class Node {
    * @throws NodeStartException naming the file or setting at fault
    */
   public static Node create(NodeConfig config, Clock clock) throws NodeStartException {
-    return create(config, clock, Options.defaults());
+    return create(config, clock, NodeOptions.defaults());
   }
 
   /** A node built with {@code options}. */
-  public static Node create(NodeConfig config, Clock clock, Options options)
+  public static Node create(NodeConfig config, Clock clock, NodeOptions options)
       throws NodeStartException {
     return new Node(NodeAssembly.assemble(config, clock, options));
   }

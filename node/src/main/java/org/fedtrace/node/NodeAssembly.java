@@ -68,7 +68,7 @@ final class NodeAssembly {
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
-      NodeConfig config, NodeFiles files, ExchangeContext exchange, Node.Options options) {
+      NodeConfig config, NodeFiles files, ExchangeContext exchange, NodeOptions options) {
     this.config = config;
     this.files = files;
     this.exchange = exchange;
@@ -118,7 +118,7 @@ final class NodeAssembly {
    *
    * @throws NodeStartException naming the file or setting at fault
    */
-  static NodeAssembly assemble(NodeConfig config, Clock clock, Node.Options options)
+  static NodeAssembly assemble(NodeConfig config, Clock clock, NodeOptions options)
       throws NodeStartException {
     NodeFiles files = NodeFiles.load(config, clock);
     Store store = options.seam().store(openStore(config, files.agreement()));

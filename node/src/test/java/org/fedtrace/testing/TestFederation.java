@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeOptions;
 import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.node.config.InvalidConfigException;
@@ -164,7 +165,7 @@ public final class TestFederation implements AutoCloseable {
             ? NodeSeam.NONE
             : new FaultSeam(faults, own.identity(), pki.validator(), Clock.systemUTC());
     Node node =
-        Node.create(config, clock, new Node.Options(new SecureRandom(), seam, backgroundWork));
+        Node.create(config, clock, new NodeOptions(new SecureRandom(), seam, backgroundWork));
     node.store().addCommitListener(commits::changed);
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))

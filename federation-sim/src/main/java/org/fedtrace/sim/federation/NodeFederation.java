@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeOptions;
 import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.node.config.NodeConfig;
@@ -76,7 +77,7 @@ public final class NodeFederation implements Federation {
   private Running start(Member m) throws IOException, NodeStartException {
     NodeConfig c = setup.config(m, 7443, 0, List.of()); // listens where the builder says
     Random seeded = new Random(setup.seed(m.country()));
-    Node node = Node.create(c, clock, new Node.Options(seeded, NodeSeam.NONE, false));
+    Node node = Node.create(c, clock, new NodeOptions(seeded, NodeSeam.NONE, false));
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(node.serverTls()));

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.fedtrace.node.Node;
+import org.fedtrace.node.NodeOptions;
 import org.fedtrace.node.NodeSeam;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.node.config.InvalidConfigException;
@@ -64,7 +65,7 @@ public final class SimulatedNode {
     try {
       NodeConfig config = NodeConfig.load(Path.of(options.get("--config")));
       Random seeded = new Random(Long.parseLong(options.get("--seed")));
-      node = Node.create(config, time.clock(), new Node.Options(seeded, NodeSeam.NONE, false));
+      node = Node.create(config, time.clock(), new NodeOptions(seeded, NodeSeam.NONE, false));
       listen(node, config);
     } catch (InvalidConfigException | NodeStartException e) {
       err.println("fedtrace: " + e.getMessage());
