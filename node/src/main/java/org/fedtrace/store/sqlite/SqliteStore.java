@@ -90,8 +90,13 @@ public final class SqliteStore implements Store {
         w.close();
         throw e;
       }
-      for (int i = 0; i < READERS; i++) {
-        store.readers.add(new Connected(new Sql(connect(file, "PRAGMA query_only=1"))));
+      try {
+        for (int i = 0; i < READERS; i++) {
+          store.readers.add(new Connected(new Sql(connect(file, "PRAGMA query_only=1"))));
+        }
+      } catch (SQLException e) {
+        store.close();
+        throw e;
       }
       return store;
     } catch (SQLException | StoreException e) {
