@@ -60,7 +60,8 @@ final class InProcessLogServer implements AutoCloseable {
     server.awaitTermination(5, TimeUnit.SECONDS);
   }
 
-  private static final class As implements ServerInterceptor {
+  /** Every call comes from {@code caller}, as the identity interceptor would establish. */
+  static final class As implements ServerInterceptor {
     private final OperatorIdentity caller;
 
     As(OperatorIdentity caller) {

@@ -3,14 +3,8 @@ package org.fedtrace.node.rpc;
 import static org.fedtrace.node.rpc.StatusAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -34,7 +28,6 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.testing.MutableClock;
 import org.fedtrace.tlog.LogIntegrityException;
-import org.fedtrace.transport.Caller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +51,8 @@ class RpcServicesTest {
   @BeforeEach
   void serve() throws Exception {
     RpcServices rpc =
-        new RpcServices(metrics, lifecycle, new RateLimits(2, 1000, clock), new As(CALLER));
+        new RpcServices(
+            metrics, lifecycle, new RateLimits(2, 1000, clock), new InProcessLogServer.As(CALLER));
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
@@ -181,22 +175,6 @@ class RpcServicesTest {
         throw e;
       }
       Replies.send(observer, UploadDiagnosisKeysResponse.getDefaultInstance());
-    }
-  }
-
-  /** Every call comes from {@code caller}, as the identity interceptor would establish. */
-  private static final class As implements ServerInterceptor {
-    private final OperatorIdentity caller;
-
-    As(OperatorIdentity caller) {
-      this.caller = caller;
-    }
-
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(
-        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(
-          Context.current().withValue(Caller.KEY, caller), call, headers, next);
     }
   }
 }
