@@ -26,9 +26,4 @@ public final class BatchNotifier {
       r.run();
     }
   }
-
-  /** Number of listeners. */
-  public int size() {
-    return listeners.size();
-  }
 }

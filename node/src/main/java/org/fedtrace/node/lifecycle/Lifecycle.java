@@ -76,11 +76,15 @@ public final class Lifecycle {
    * @return false, changing nothing, when the node already drains or stopped
    */
   public boolean drain() {
-    if (draining()) {
-      return false;
+    while (true) {
+      State from = state();
+      if (from == State.DRAINING || from == State.STOPPED) {
+        return false;
+      }
+      if (state.compareAndSet(from, State.DRAINING)) {
+        return true;
+      }
     }
-    moveTo(State.DRAINING);
-    return true;
   }
 
   /**

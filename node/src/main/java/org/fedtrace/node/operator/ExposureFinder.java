@@ -47,8 +47,9 @@ public final class ExposureFinder {
   private static final Logger LOG = LoggerFactory.getLogger(ExposureFinder.class);
 
   /**
-   * The first pause before matching again after a failure; it doubles with every failure in a row,
-   * up to {@link #RETRY_MAX_MILLIS}.
+   * The ceiling of the first pause before matching again after a failure; it doubles with every
+   * failure in a row, up to {@link #RETRY_MAX_MILLIS}, and each pause is drawn below it ({@link
+   * Backoff}).
    */
   private static final long RETRY_FIRST_MILLIS = 1_000;
 

@@ -29,19 +29,19 @@ import org.fedtrace.transport.Caller;
 public final class NoticeService extends NoticeGrpc.NoticeImplBase {
   /** Finds an accepted upload by its notice commitment (the node's store, in a read). */
   @FunctionalInterface
-  public interface Uploads {
+  public interface Directory {
     /** The upload whose notice commitment is {@code commitment}, while the node holds it. */
     Optional<NoticeUpload> find(byte[] commitment);
   }
 
   private final String country;
   private final TransparencyLog log;
-  private final Uploads uploads;
+  private final Directory uploads;
 
   /**
    * @param country the node's country: only its own operator's backend may ask (R14.1)
    */
-  public NoticeService(String country, TransparencyLog log, Uploads uploads) {
+  public NoticeService(String country, TransparencyLog log, Directory uploads) {
     this.country = country;
     this.log = log;
     this.uploads = uploads;

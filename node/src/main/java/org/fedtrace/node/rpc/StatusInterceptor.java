@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code TransmitStatusRuntimeExceptionInterceptor} does for status exceptions): a rule violation
  * into its rule's code with its field violations, a store failure into UNAVAILABLE (R21.5, retry
  * later), a damaged log or any other failure into INTERNAL with a short message and no internals,
- * never UNKNOWN. Handlers and the interceptors inside this one just throw.
+ * so that no exception a handler throws reaches gRPC as UNKNOWN. Handlers and the interceptors
+ * inside this one just throw.
  */
 final class StatusInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(StatusInterceptor.class);

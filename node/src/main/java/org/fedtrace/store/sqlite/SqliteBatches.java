@@ -125,7 +125,7 @@ final class SqliteBatches implements Batches {
             r.forward(),
             r.peer().toString(),
             max);
-    return page(batches, max, newest);
+    return page(batches, max, position, newest);
   }
 
   @Override
@@ -141,15 +141,19 @@ final class SqliteBatches implements Batches {
             position,
             newest,
             max);
-    return page(batches, max, newest);
+    return page(batches, max, position, newest);
   }
 
   /**
    * A full page continues after its last batch; a shorter one saw every batch up to {@code newest},
-   * read before the page, so that a batch committed in between is not skipped.
+   * read before the page, so that a batch committed in between is not skipped, and never goes back
+   * before {@code position} (the newest batch may have been forgotten since the cursor passed it).
    */
-  private static Page page(List<StoredBatch> batches, int max, long newest) {
-    long last = batches.size() == max ? batches.get(batches.size() - 1).position() : newest;
+  private static Page page(List<StoredBatch> batches, int max, long position, long newest) {
+    long last =
+        batches.size() == max
+            ? batches.get(batches.size() - 1).position()
+            : Math.max(position, newest);
     return new Page(batches, last);
   }
 

@@ -21,17 +21,8 @@ final class SqliteSchema {
   /** Brings the database to {@link #VERSION} in one transaction; returns the store's epoch. */
   static long migrate(Sql sql, SecureRandom random) {
     try {
-      sql.connection().setAutoCommit(false);
-      try {
-        long epoch = hasTable(sql, "meta") ? upgrade(sql) : create(sql, random);
-        sql.connection().commit();
-        return epoch;
-      } catch (RuntimeException e) {
-        sql.connection().rollback();
-        throw e;
-      } finally {
-        sql.connection().setAutoCommit(true);
-      }
+      return SqliteStore.inTransaction(
+          sql.connection(), () -> hasTable(sql, "meta") ? upgrade(sql) : create(sql, random));
     } catch (SQLException e) {
       throw Sql.failed(e);
     }

@@ -205,22 +205,40 @@ public final class SqliteStore implements Store {
     }
     writeLock.lock();
     try {
-      Connection c = writer.sql().connection();
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(writer.tx());
-        c.commit();
-        return result;
-      } catch (RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      return inTransaction(writer.sql().connection(), () -> work.run(writer.tx()));
     } catch (SQLException e) {
       throw new StoreException("store write failed: " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Work that may fail with an SQL error. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction on {@code c}: committed when it returns, rolled back when it
+   * or the commit fails, so that a failed COMMIT (a full disk, say) never leaves a transaction open
+   * for the next caller. A failure of the rollback is added to the original one.
+   */
+  static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run();
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 

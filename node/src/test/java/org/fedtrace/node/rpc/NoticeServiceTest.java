@@ -46,7 +46,7 @@ class NoticeServiceTest {
   private TestLogs logs;
   private TransparencyLog de;
   private final Map<ByteString, NoticeUpload> uploads = new HashMap<>();
-  private final NoticeService.Uploads directory =
+  private final NoticeService.Directory directory =
       c -> Optional.ofNullable(uploads.get(ByteString.copyFrom(c)));
 
   @BeforeEach

@@ -496,4 +496,57 @@ class SqliteStoreTest {
       assertTrue(s.read(tx -> tx.batches().servable("DE", id, 501)).isEmpty());
     }
   }
+
+  @Test
+  void aFailedCommitIsRolledBackAndTheStoreWritesOn() {
+    try (SqliteStore s = SqliteStore.open(dir)) {
+      // a foreign key checked only at COMMIT: the commit itself fails
+      StoreException e =
+          assertThrows(
+              StoreException.class,
+              () ->
+                  s.write(
+                      tx -> {
+                        s.writerSql().execute(List.of("PRAGMA defer_foreign_keys=ON"));
+                        s.writerSql()
+                            .update(
+                                "INSERT INTO operator_observation (device, rpi, interval_number,"
+                                    + " duration_seconds, attenuation_db) VALUES (999, ?, 1, 1, 1)",
+                                new byte[16]);
+                        tx.operator().setMatchCursor(3);
+                        return null;
+                      }));
+      assertTrue(e.getMessage().contains("FOREIGN KEY"), e.getMessage());
+      assertEquals(0L, (long) s.read(tx -> tx.operator().matchCursor()), "nothing committed");
+      for (int i = 1; i <= 3; i++) {
+        long cursor = 10 + i;
+        s.write(
+            tx -> {
+              tx.operator().setMatchCursor(cursor);
+              return null;
+            });
+        assertEquals(cursor, (long) s.read(tx -> tx.operator().matchCursor()));
+      }
+      assertEquals(0L, (long) s.read(tx -> tx.operator().observationCount()));
+    }
+  }
+
+  @Test
+  void aShortPageNeverGoesBackBeforeItsCursor() {
+    try (Store s = SqliteStore.open(dir)) {
+      insert(s, batch("DE", 1, 1, 1, null), null);
+      insert(s, batch("DE", 2, 2, 2, null), null);
+      s.write(
+          tx -> {
+            tx.batches().replacePayload(2, null, 0, Long.MAX_VALUE);
+            return tx.batches().forgetBefore(1001); // the newest record is gone
+          });
+      Page page = s.read(tx -> tx.batches().servableAfter(2, 10, new Recipient(FR_X, true, 0)));
+      assertEquals(List.of(), page.batches());
+      assertEquals(2, page.lastPosition());
+      insert(s, batch("DE", 3, 3, 3, null), null);
+      Page next = s.read(tx -> tx.batches().servableAfter(2, 10, new Recipient(FR_X, true, 0)));
+      assertEquals(List.of(3L), positions(next));
+    }
+  }
 }
