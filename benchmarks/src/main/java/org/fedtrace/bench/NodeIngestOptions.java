@@ -2,6 +2,7 @@ package org.fedtrace.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The options of {@link NodeIngestBenchmark}, read once from the command line: the workload's size,
@@ -43,21 +44,7 @@ final class NodeIngestOptions {
    */
   static NodeIngestOptions parse(String[] args) {
     NodeIngestOptions o = new NodeIngestOptions();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (name.equals("--help")) {
-        System.out.println(USAGE);
-        System.exit(0);
-      }
-      if (name.equals("--unsorted")) {
-        o.unsorted = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      o.set(name, args[++i]);
-    }
+    HarnessArgs.parse(args, USAGE, Set.of("--unsorted"), o::set);
     if (o.batchSize > 10_000) {
       throw new IllegalArgumentException("--batch-size is at most 10000 (R8.3)");
     }
@@ -66,24 +53,17 @@ final class NodeIngestOptions {
 
   private void set(String name, String v) {
     switch (name) {
-      case "--keys" -> keys = positive(name, v);
-      case "--batch-size" -> batchSize = positive(name, v);
-      case "--streams" -> streams = positive(name, v);
-      case "--connections" -> connections = positive(name, v);
+      case "--keys" -> keys = HarnessArgs.positive(name, v);
+      case "--batch-size" -> batchSize = HarnessArgs.positive(name, v);
+      case "--streams" -> streams = HarnessArgs.positive(name, v);
+      case "--connections" -> connections = HarnessArgs.positive(name, v);
       case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(v);
-      case "--io-threads" -> ioThreads = positive(name, v);
+      case "--io-threads" -> ioThreads = HarnessArgs.positive(name, v);
       case "--phases" -> phases = List.of(v.split(","));
       case "--dir" -> dir = Path.of(v);
+      case "--unsorted" -> unsorted = true;
       default -> throw new IllegalArgumentException("unknown option " + name);
     }
-  }
-
-  private static int positive(String name, String v) {
-    int n = Integer.parseInt(v.replace("_", ""));
-    if (n < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1");
-    }
-    return n;
   }
 
   /** Keys in the measured batches. */

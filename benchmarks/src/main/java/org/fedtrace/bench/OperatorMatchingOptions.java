@@ -3,6 +3,7 @@ package org.fedtrace.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The options of {@link OperatorMatchingBenchmark}, read once from the command line: the workload's
@@ -59,17 +60,7 @@ final class OperatorMatchingOptions {
    */
   static OperatorMatchingOptions parse(String[] args) {
     OperatorMatchingOptions o = new OperatorMatchingOptions();
-    for (int i = 0; i < args.length; i++) {
-      String name = args[i];
-      if (name.equals("--help")) {
-        System.out.println(USAGE);
-        System.exit(0);
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(name + " needs a value");
-      }
-      o.set(name, args[++i]);
-    }
+    HarnessArgs.parse(args, USAGE, Set.of(), o::set);
     if (o.keysPerBatch > 10_000) {
       throw new IllegalArgumentException("--keys-per-batch is at most 10000 (R8.3)");
     }
@@ -81,30 +72,22 @@ final class OperatorMatchingOptions {
 
   private void set(String name, String v) {
     switch (name) {
-      case "--observations" -> observations = positive(name, v);
-      case "--keys-per-batch" -> keysPerBatch = positive(name, v);
-      case "--batches-per-round" -> batchesPerRound = positive(name, v);
-      case "--rounds" -> rounds = positive(name, v);
+      case "--observations" -> observations = HarnessArgs.positive(name, v);
+      case "--keys-per-batch" -> keysPerBatch = HarnessArgs.positive(name, v);
+      case "--batches-per-round" -> batchesPerRound = HarnessArgs.positive(name, v);
+      case "--rounds" -> rounds = HarnessArgs.positive(name, v);
       case "--warmup-rounds" -> warmupRounds = Integer.parseInt(v);
-      case "--planted-per-batch" -> plantedPerBatch = positive(name, v);
+      case "--planted-per-batch" -> plantedPerBatch = HarnessArgs.positive(name, v);
       case "--threads" ->
-          threads = Arrays.stream(v.split(",")).map(t -> positive(name, t)).toList();
+          threads = Arrays.stream(v.split(",")).map(t -> HarnessArgs.positive(name, t)).toList();
       case "--latency-batches" -> latencyBatches = Integer.parseInt(v);
-      case "--deposit-streams" -> depositStreams = positive(name, v);
-      case "--io-threads" -> ioThreads = positive(name, v);
+      case "--deposit-streams" -> depositStreams = HarnessArgs.positive(name, v);
+      case "--io-threads" -> ioThreads = HarnessArgs.positive(name, v);
       case "--seed" -> seed = Long.parseLong(v);
       case "--probe-millis" -> probeMillis = Integer.parseInt(v);
       case "--dir" -> dir = Path.of(v);
       default -> throw new IllegalArgumentException("unknown option " + name);
     }
-  }
-
-  private static int positive(String name, String v) {
-    int n = Integer.parseInt(v.replace("_", ""));
-    if (n < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1");
-    }
-    return n;
   }
 
   /** Observations deposited. */
