@@ -74,10 +74,11 @@ class LayeringTest {
   void onlyTheStoreTouchesSql() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("org.fedtrace.store.sqlite..")
+        .resideOutsideOfPackage("org.fedtrace.store.sql..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..")
+        .resideInAnyPackage(
+            "java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..", "com.zaxxer.hikari..")
         .check(production);
   }
 

@@ -23,7 +23,7 @@ import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 
 /**
  * The receiving node's work per batch, one stage at a time on one thread, with the node's own

@@ -28,7 +28,7 @@ import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.Pem;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.testing.TestLogs;
 import org.fedtrace.testing.TestLogs.Event;
 import org.fedtrace.tlog.LogDatabase;

@@ -36,7 +36,7 @@ import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.tlog.LogIntegrityException;
 import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.MutualTls;

@@ -25,6 +25,9 @@ public interface Transaction {
   /** The agreement versions this node has run. */
   Agreements agreements();
 
+  /** The leases by which replicas sharing this store divide work that must happen once. */
+  Leases leases();
+
   /** The transparency log's leaves, subtree hashes and latest checkpoint. */
   LogStore log();
 }

@@ -21,7 +21,7 @@ import org.fedtrace.proto.v1.PublishBatchRequest;
 import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;

@@ -2,16 +2,21 @@ package org.fedtrace.testing;
 
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.fedtrace.audit.ReportText;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.Sha256;
@@ -21,7 +26,9 @@ import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.TestPki;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogReceipt;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.Store;
+import org.fedtrace.store.sql.PostgresStore;
+import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.tlog.Checkpoints;
 import org.fedtrace.tlog.LogDatabase;
 import org.fedtrace.tlog.LogEvent;
@@ -58,13 +65,25 @@ public final class TestLogs implements AutoCloseable {
   public final TestPki pki = TestPki.create(START, 14);
 
   private final Path dir;
+  private final boolean postgres;
+  private final Map<String, String> urls = new HashMap<>();
   private final Map<String, OperatorCredentials> members = new LinkedHashMap<>();
-  private final List<SqliteStore> open = new ArrayList<>();
+  private final List<Store> open = new ArrayList<>();
   private final Map<TransparencyLog, LogDatabase> databases = new IdentityHashMap<>();
 
-  /** Members for {@code countries}, operator ids "op-cc". */
+  /** Members for {@code countries}, operator ids "op-cc", with their stores on SQLite. */
   public TestLogs(Path dir, String... countries) {
+    this(dir, false, countries);
+  }
+
+  /** Members for {@code countries}, with their stores on PostgreSQL ({@link TestPostgres}). */
+  public static TestLogs onPostgres(Path dir, String... countries) {
+    return new TestLogs(dir, true, countries);
+  }
+
+  private TestLogs(Path dir, boolean postgres, String... countries) {
     this.dir = dir;
+    this.postgres = postgres;
     for (String c : countries) {
       members.put(c, pki.member(c, "op-" + c.toLowerCase(Locale.ROOT)));
     }
@@ -85,9 +104,26 @@ public final class TestLogs implements AutoCloseable {
     return dir.resolve(name).resolve("fedtrace.db");
   }
 
+  /** A connection to the database of the store named {@code name}, past the store, to damage it. */
+  public Connection connect(String name) throws SQLException {
+    if (!postgres) {
+      return DriverManager.getConnection("jdbc:sqlite:" + file(name));
+    }
+    Properties login = new Properties();
+    login.setProperty("user", "postgres");
+    return DriverManager.getConnection(url(name), login);
+  }
+
+  private String url(String name) {
+    return urls.computeIfAbsent(name, n -> TestPostgres.newDatabase());
+  }
+
   /** Opens the store named {@code name} (again) and returns its log storage. */
   public LogDatabase database(String name) {
-    SqliteStore store = SqliteStore.open(dir.resolve(name));
+    Store store =
+        postgres
+            ? PostgresStore.open(TestPostgres.options(url(name)))
+            : SqliteStore.open(dir.resolve(name));
     open.add(store);
     return store.logDatabase();
   }
@@ -192,7 +228,7 @@ public final class TestLogs implements AutoCloseable {
 
   @Override
   public void close() {
-    for (SqliteStore s : open) {
+    for (Store s : open) {
       s.close();
     }
   }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.security.SignatureException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -31,15 +30,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The transparency log on its store (SQLite here; {@link PostgresTransparencyLogTest}). */
 class TransparencyLogTest {
   @TempDir Path tmp;
 
   private TestLogs logs;
   private TransparencyLog de;
 
+  /** The members' logs, each in a store of its own (on SQLite; a subclass runs on PostgreSQL). */
+  TestLogs newLogs(Path dir) {
+    return new TestLogs(dir, "DE", "FR");
+  }
+
   @BeforeEach
   void open() {
-    logs = new TestLogs(tmp, "DE", "FR");
+    logs = newLogs(tmp);
     de = logs.log("DE");
   }
 
@@ -182,7 +187,7 @@ class TransparencyLogTest {
       logs.record(de, Event.BATCH_CREATED, batch("c" + i), "DE", "", 100, "");
     }
     de.checkpoint();
-    sql("UPDATE log_node SET hash = zeroblob(32) WHERE level = 2 AND idx = 0");
+    sql("UPDATE log_node SET hash = ? WHERE level = 2 AND idx = 0", new byte[32]);
     logs.record(de, Event.BATCH_CREATED, batch("c4"), "DE", "", 100, "");
     LogIntegrityException e = assertThrows(LogIntegrityException.class, de::checkpoint);
     assertEquals(
@@ -192,7 +197,7 @@ class TransparencyLogTest {
   @Test
   void aStoredLeafThatIsNoEntryIsAnIntegrityFailure() throws Exception {
     logs.record(de, Event.BATCH_CREATED, batch("c0"), "DE", "", 100, "");
-    sql("UPDATE log_entry SET leaf = x'00' WHERE leaf_index = 0");
+    sql("UPDATE log_entry SET leaf = ? WHERE leaf_index = 0", new byte[] {0});
     LogIntegrityException e = assertThrows(LogIntegrityException.class, () -> de.entries(0, 1));
     assertEquals("stored leaf 0 is not a log entry: not a log-entry encoding", e.getMessage());
   }
@@ -299,9 +304,12 @@ class TransparencyLogTest {
     assertTrue(Checkpoints.signedNote(cp, deKey()).startsWith("fedtrace.v1/DE/op-de\n0\n"));
   }
 
-  private void sql(String statement) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + logs.file("DE"));
+  private void sql(String statement, Object... args) throws SQLException {
+    try (Connection c = logs.connect("DE");
         PreparedStatement s = c.prepareStatement(statement)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
       s.executeUpdate();
     }
   }

@@ -24,7 +24,7 @@ import org.fedtrace.proto.v1.Exposure;
 import org.fedtrace.sim.SimClock;
 import org.fedtrace.sim.federation.FederationSetup.Member;
 import org.fedtrace.store.Store;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 
 /**
  * The real federation of a simulation run with one operating-system process per node: each

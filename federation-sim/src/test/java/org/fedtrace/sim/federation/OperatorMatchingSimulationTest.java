@@ -24,7 +24,7 @@ import org.fedtrace.sim.metrics.Measurement;
 import org.fedtrace.sim.report.Report;
 import org.fedtrace.sim.scenario.ScenarioLoader;
 import org.fedtrace.store.Store;
-import org.fedtrace.store.sqlite.SqliteStore;
+import org.fedtrace.store.sql.SqliteStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

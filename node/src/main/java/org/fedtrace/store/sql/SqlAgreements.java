@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +7,7 @@ import org.fedtrace.store.Agreements;
 import org.fedtrace.store.StoreException;
 
 /** {@link Agreements} in the {@code agreement_seen} table. */
-final class SqliteAgreements implements Agreements {
+final class SqlAgreements implements Agreements {
   static final List<String> DDL =
       List.of(
           "CREATE TABLE IF NOT EXISTS agreement_seen"
@@ -15,7 +15,7 @@ final class SqliteAgreements implements Agreements {
 
   private final Sql sql;
 
-  SqliteAgreements(Sql sql) {
+  SqlAgreements(Sql sql) {
     this.sql = sql;
   }
 

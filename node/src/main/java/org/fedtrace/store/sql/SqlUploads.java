@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.util.List;
 import java.util.stream.LongStream;
@@ -12,7 +12,7 @@ import org.fedtrace.store.Uploads;
  * {@link Uploads} in the {@code used_authorization} table (one row per authorization used, with the
  * upload's notice commitment) and the {@code pending_key} table (keys waiting for a batch).
  */
-final class SqliteUploads implements Uploads {
+final class SqlUploads implements Uploads {
   static final List<String> DDL =
       List.of(
           "CREATE TABLE used_authorization ("
@@ -28,7 +28,7 @@ final class SqliteUploads implements Uploads {
 
   private final Sql sql;
 
-  SqliteUploads(Sql sql) {
+  SqlUploads(Sql sql) {
     this.sql = sql;
   }
 

@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +21,7 @@ import org.fedtrace.store.StoredBatch;
  * AUTOINCREMENT}, so positions only grow), the payload set to NULL once the purge removed every
  * key, {@code servable} cleared once it removed some.
  */
-final class SqliteBatches implements Batches {
+final class SqlBatches implements Batches {
   static final List<String> DDL =
       List.of(
           "CREATE TABLE batch ("
@@ -51,7 +51,7 @@ final class SqliteBatches implements Batches {
 
   private final Sql sql;
 
-  SqliteBatches(Sql sql) {
+  SqlBatches(Sql sql) {
     this.sql = sql;
   }
 
@@ -115,9 +115,9 @@ final class SqliteBatches implements Batches {
                 + STORED
                 + " FROM batch WHERE position > ? AND position <= ? AND"
                 + SERVABLE
-                + " AND origin <> ? AND (received_from IS NULL OR (? AND received_from <> ?))"
+                + " AND origin <> ? AND (received_from IS NULL OR (? = 1 AND received_from <> ?))"
                 + " ORDER BY position LIMIT ?",
-            SqliteBatches::stored,
+            SqlBatches::stored,
             position,
             newest,
             r.windowStart(),
@@ -137,7 +137,7 @@ final class SqliteBatches implements Batches {
                 + STORED
                 + " FROM batch WHERE position > ? AND position <= ? AND payload IS NOT NULL"
                 + " ORDER BY position LIMIT ?",
-            SqliteBatches::stored,
+            SqlBatches::stored,
             position,
             newest,
             max);
@@ -161,7 +161,7 @@ final class SqliteBatches implements Batches {
   public Optional<StoredBatch> servable(String origin, byte[] batchId, long windowStart) {
     return sql.one(
         "SELECT " + STORED + " FROM batch WHERE origin = ? AND batch_id = ? AND" + SERVABLE,
-        SqliteBatches::stored,
+        SqlBatches::stored,
         origin,
         batchId,
         windowStart);
@@ -184,7 +184,7 @@ final class SqliteBatches implements Batches {
             + STORED
             + " FROM batch WHERE origin = ? AND payload IS NOT NULL"
             + " ORDER BY position",
-        SqliteBatches::stored,
+        SqlBatches::stored,
         origin);
   }
 
@@ -200,7 +200,7 @@ final class SqliteBatches implements Batches {
             + STORED
             + " FROM batch WHERE payload IS NOT NULL"
             + " AND oldest_key_end_interval < ? ORDER BY position",
-        SqliteBatches::stored,
+        SqlBatches::stored,
         cutoffInterval);
   }
 

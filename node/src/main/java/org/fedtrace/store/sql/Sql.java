@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,9 +15,10 @@ import org.fedtrace.store.StoreException;
 
 /**
  * SQL on one connection, inside whatever transaction is open on it: each statement is prepared once
- * per connection and reused (SQLite compiles every statement it prepares), arguments are bound by
- * their Java type, and every {@link SQLException} becomes a {@link StoreException}. Used by one
- * thread at a time, as its connection is.
+ * per connection and reused (SQLite compiles every statement it prepares; PostgreSQL's driver
+ * switches a statement used again to a server-side prepared one), arguments are bound by their Java
+ * type, and every {@link SQLException} becomes a {@link StoreException}. Used by one thread at a
+ * time, as its connection is.
  */
 final class Sql implements AutoCloseable {
   /** Reads one row. */
@@ -33,14 +34,20 @@ final class Sql implements AutoCloseable {
   }
 
   private final Connection connection;
+  private final Dialect dialect;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-  Sql(Connection connection) {
+  Sql(Connection connection, Dialect dialect) {
     this.connection = connection;
+    this.dialect = dialect;
   }
 
   Connection connection() {
     return connection;
+  }
+
+  Dialect dialect() {
+    return dialect;
   }
 
   /** Runs an INSERT, UPDATE or DELETE; returns the rows changed. */
@@ -105,11 +112,14 @@ final class Sql implements AutoCloseable {
     return one(sql, rs -> Boolean.TRUE, args).isPresent();
   }
 
-  /** Runs statements that take no arguments (DDL), uncached. */
+  /**
+   * Runs table and index definitions, written in SQLite's types and translated for this
+   * connection's engine ({@link Dialect#ddl}), uncached.
+   */
   void execute(Iterable<String> ddl) {
     try (Statement s = connection.createStatement()) {
       for (String d : ddl) {
-        s.execute(d);
+        s.execute(dialect.ddl(d));
       }
     } catch (SQLException e) {
       throw failed(e);

@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Collection;
@@ -18,7 +18,7 @@ import org.fedtrace.tlog.NodeId;
  * perfect subtree, leaves at level 0; {@code log_checkpoint} the one latest signed checkpoint
  * (serialized). Nothing here is ever deleted.
  */
-final class SqliteLogStore implements LogStore {
+final class SqlLogStore implements LogStore {
   static final List<String> DDL =
       List.of(
           "CREATE TABLE log_entry ("
@@ -39,7 +39,7 @@ final class SqliteLogStore implements LogStore {
 
   private final Sql sql;
 
-  SqliteLogStore(Sql sql) {
+  SqlLogStore(Sql sql) {
     this.sql = sql;
   }
 

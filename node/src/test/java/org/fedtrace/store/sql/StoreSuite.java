@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,19 +27,26 @@ import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.store.StoredBatch;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest {
-  private static final OperatorIdentity FR_X = OperatorIdentity.parse("FR/x");
-  private static final OperatorIdentity NOBODY = OperatorIdentity.parse("SE/z");
+/**
+ * The store's contract, run on every engine: {@link SqliteStoreTest} and {@link PostgresStoreTest}
+ * extend it, each opening its engine's store; each engine's own behaviour is tested beside.
+ */
+abstract class StoreSuite {
+  static final OperatorIdentity FR_X = OperatorIdentity.parse("FR/x");
+  static final OperatorIdentity NOBODY = OperatorIdentity.parse("SE/z");
 
-  @TempDir Path dir;
+  /**
+   * Opens the store under test; every call in one test opens the same database, so that a test can
+   * close it and open it again.
+   */
+  abstract SqlStore open();
 
   /**
    * A batch of three keys created at 1000 whose oldest key ends at interval 500; payload is one
    * byte {@code id}, content hash {@code hash, 0, ...}.
    */
-  private static NewBatch batch(String origin, int id, long sequence, int hash, String from) {
+  static NewBatch batch(String origin, int id, long sequence, int hash, String from) {
     byte[] batchId = new byte[16];
     batchId[0] = (byte) id;
     byte[] digest = new byte[32];
@@ -68,38 +69,38 @@ class SqliteStoreTest {
         1000);
   }
 
-  private static DiagnosisKey key(int start) {
+  static DiagnosisKey key(int start) {
     return DiagnosisKey.newBuilder()
         .setRollingStartIntervalNumber(start)
         .setRollingPeriod(144)
         .build();
   }
 
-  private static Batches.Insert insert(Store s, NewBatch b, PeerCursor cursor) {
+  static Batches.Insert insert(Store s, NewBatch b, PeerCursor cursor) {
     return s.insertBatch(b, cursor, tx -> {});
   }
 
-  private static PeerCursor cursor(int value) {
+  static PeerCursor cursor(int value) {
     return PeerCursor.pulled(FR_X, new byte[] {(byte) value});
   }
 
-  private static Optional<byte[]> cursorOf(Store s) {
+  static Optional<byte[]> cursorOf(Store s) {
     return s.read(tx -> tx.cursors().get(FR_X, PeerCursor.Direction.PULL));
   }
 
-  private static long records(Store s) {
+  static long records(Store s) {
     return s.read(tx -> tx.batches().recordCount());
   }
 
-  private static List<Long> positions(Page page) {
+  static List<Long> positions(Page page) {
     return page.batches().stream().map(StoredBatch::position).toList();
   }
 
-  private static Page servable(Store s, int max, OperatorIdentity to, boolean fwd, long window) {
+  static Page servable(Store s, int max, OperatorIdentity to, boolean fwd, long window) {
     return s.read(tx -> tx.batches().servableAfter(0, max, new Recipient(to, fwd, window)));
   }
 
-  private static void accept(Store s, byte[] id, long acceptedAt, byte[]... keys) {
+  static void accept(Store s, byte[] id, long acceptedAt, byte[]... keys) {
     s.write(
         tx -> {
           tx.uploads().accept(new AcceptedUpload(id, 2000, acceptedAt, List.of(keys), null));
@@ -109,7 +110,7 @@ class SqliteStoreTest {
 
   @Test
   void storesAndRecognizesAnIdenticalRetryAsDuplicate() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       assertEquals(Batches.Insert.STORED, insert(s, batch("DE", 1, 1, 7, "DE/a"), null));
       assertEquals(Batches.Insert.DUPLICATE, insert(s, batch("DE", 1, 1, 7, "FR/b"), null));
       assertEquals(1, records(s));
@@ -118,7 +119,7 @@ class SqliteStoreTest {
 
   @Test
   void refusesSameIdWithOtherContent() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, null), null);
       RuleViolation v =
           assertThrows(RuleViolation.class, () -> insert(s, batch("DE", 1, 1, 8, null), null));
@@ -129,7 +130,7 @@ class SqliteStoreTest {
 
   @Test
   void refusesASequenceNumberUsedByAnotherBatch() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 5, 7, null), null);
       RuleViolation v =
           assertThrows(RuleViolation.class, () -> insert(s, batch("DE", 2, 5, 9, null), null));
@@ -144,11 +145,11 @@ class SqliteStoreTest {
   @Test
   void cursorCommitsWithTheBatchAndSurvivesReopening() {
     long epoch;
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       epoch = s.epoch();
       insert(s, batch("FR", 1, 1, 1, "FR/x"), cursor(9));
     }
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       assertEquals(epoch, s.epoch());
       assertArrayEquals(new byte[] {9}, cursorOf(s).orElseThrow());
       assertEquals(1, (long) s.read(tx -> tx.batches().lastPosition()));
@@ -157,7 +158,7 @@ class SqliteStoreTest {
 
   @Test
   void aFailedInsertDoesNotMoveTheCursor() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("FR", 1, 1, 1, "FR/x"), cursor(1));
       assertThrows(RuleViolation.class, () -> insert(s, batch("FR", 1, 1, 2, "FR/x"), cursor(2)));
       assertArrayEquals(new byte[] {1}, cursorOf(s).orElseThrow());
@@ -166,7 +167,7 @@ class SqliteStoreTest {
 
   @Test
   void pullAndPushCursorsOfOnePeerAreKeptApart() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       s.write(
           tx -> {
             tx.cursors().put(cursor(3));
@@ -181,7 +182,7 @@ class SqliteStoreTest {
 
   @Test
   void pagesLeaveOutTheCallersOriginAndWhatItSentUs() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 1, null), null);
       insert(s, batch("FR", 2, 1, 2, "FR/x"), null);
       insert(s, batch("IT", 3, 1, 3, "FR/x"), null);
@@ -199,7 +200,7 @@ class SqliteStoreTest {
 
   @Test
   void aPageIsFullEvenWhenManyBatchesBetweenAreNotForTheRecipient() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       for (int i = 1; i <= 20; i++) {
         insert(s, batch("FR", i, i, i, "FR/x"), null); // never served back to FR
       }
@@ -216,7 +217,7 @@ class SqliteStoreTest {
 
   @Test
   void uploadAuthorizationIsSingleUse() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       byte[] id = new byte[16];
       accept(s, id, 1000, new byte[] {1}, new byte[] {2});
       RuleViolation v =
@@ -228,7 +229,7 @@ class SqliteStoreTest {
 
   @Test
   void ownBatchConsumesPendingKeysAtomically() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       accept(s, new byte[16], 1000, new byte[] {1}, new byte[] {2});
       long[] ids =
           s.read(tx -> tx.uploads().pending()).stream().mapToLong(PendingKey::id).toArray();
@@ -256,7 +257,7 @@ class SqliteStoreTest {
 
   @Test
   void purgedBatchIsNoLongerServedButStillRecognized() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, null), null);
       assertEquals(1, s.read(tx -> tx.batches().withKeysEndingBefore(501)).size());
       assertEquals(0, s.read(tx -> tx.batches().withKeysEndingBefore(500)).size());
@@ -274,7 +275,7 @@ class SqliteStoreTest {
 
   @Test
   void eraseForeignKeepsOwnBatches() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 1, null), null);
       insert(s, batch("FR", 2, 1, 2, "FR/x"), cursor(1));
       List<BatchRecord> foreign =
@@ -294,7 +295,7 @@ class SqliteStoreTest {
 
   @Test
   void refusesToRollTheAgreementBack() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       record(s, 2, 2);
       record(s, 2, 2);
       record(s, 3, 3);
@@ -320,7 +321,7 @@ class SqliteStoreTest {
 
   @Test
   void batchesQueuedTogetherCommitInOneGroupEachWithItsOwnOutcome() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
+    try (SqlStore s = open()) {
       insert(s, batch("DE", 1, 1, 7, "DE/a"), null);
       GroupCommit.Pending fresh = s.enqueue(batch("DE", 2, 2, 8, "DE/a"), null);
       GroupCommit.Pending conflict = s.enqueue(batch("DE", 1, 3, 9, "DE/a"), null);
@@ -350,7 +351,7 @@ class SqliteStoreTest {
 
   @Test
   void aGroupLargerThanOneTransactionIsCommittedInSeveral() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
+    try (SqlStore s = open()) {
       List<GroupCommit.Pending> queued = new ArrayList<>();
       for (int i = 0; i < 150; i++) {
         queued.add(s.enqueue(batch("DE", i, i + 1, i, null), null));
@@ -365,7 +366,7 @@ class SqliteStoreTest {
 
   @Test
   void storedBatchesCarryTheirContentHashAndKeyCount() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, "DE/a"), null);
       byte[] id = batch("DE", 1, 1, 7, null).batchId();
       StoredBatch b = s.read(tx -> tx.batches().servable("DE", id, Long.MIN_VALUE)).orElseThrow();
@@ -377,94 +378,8 @@ class SqliteStoreTest {
   }
 
   @Test
-  void aNewStoreUsesLargePagesInWalModeWithFullSync() throws SQLException {
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      assertEquals(List.of(16_384L, "wal"), pragmas(s.file()));
-      assertEquals(2L, s.writerSql().number("PRAGMA synchronous")); // FULL, on the writer
-    }
-  }
-
-  private static List<Object> pragmas(Path file) throws SQLException {
-    List<Object> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        Statement st = c.createStatement()) {
-      for (String p : List.of("page_size", "journal_mode")) {
-        try (ResultSet rs = st.executeQuery("PRAGMA " + p)) {
-          rs.next();
-          Object v = rs.getObject(1);
-          out.add(v instanceof Integer ? Long.valueOf((Integer) v) : v);
-        }
-      }
-    }
-    return out;
-  }
-
-  @Test
-  void aReadOnlyStoreSeesWhatTheWriterCommitsAndRefusesWrites() {
-    try (Store writer = SqliteStore.open(dir);
-        Store reader = SqliteStore.openReadOnly(dir)) {
-      assertEquals(0, (long) reader.read(tx -> tx.batches().highestSequence("DE")));
-      insert(writer, batch("DE", 1, 1, 7, "DE/a"), null);
-
-      assertEquals(1, (long) reader.read(tx -> tx.batches().highestSequence("DE")));
-      assertEquals(writer.epoch(), reader.epoch());
-      StoreException e =
-          assertThrows(
-              StoreException.class, () -> insert(reader, batch("DE", 2, 2, 8, null), null));
-      assertEquals(
-          "the store " + dir.resolve("fedtrace.db") + " is open read-only", e.getMessage());
-    }
-  }
-
-  @Test
-  void aReadOnlyStoreMustExist() {
-    StoreException e = assertThrows(StoreException.class, () -> SqliteStore.openReadOnly(dir));
-    assertEquals("there is no store at " + dir.resolve("fedtrace.db"), e.getMessage());
-  }
-
-  @Test
-  void aVersion1StoreGainsTheTablesItLacksWhenOpened() throws SQLException {
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      insert(s, batch("DE", 1, 1, 7, null), null);
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("fedtrace.db"));
-        Statement st = c.createStatement()) {
-      for (String table :
-          List.of(
-              "operator_observation",
-              "operator_exposure",
-              "operator_device",
-              "operator_match_cursor",
-              "operator_revoked",
-              // a version 1 store from before the agreement record and the log
-              "agreement_seen",
-              "log_entry",
-              "log_node",
-              "log_checkpoint",
-              "notice_batch")) {
-        st.execute("DROP TABLE " + table);
-      }
-      st.executeUpdate("UPDATE meta SET schema_version = 1");
-    }
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      assertEquals(1, records(s));
-      assertEquals(0L, (long) s.read(tx -> tx.operator().observationCount()));
-      assertEquals(0L, (long) s.read(tx -> tx.operator().matchCursor()));
-      for (String table : List.of("agreement_seen", "log_entry", "notice_batch")) {
-        assertEquals(
-            1,
-            s.writerSql().number("SELECT count(*) FROM sqlite_master WHERE name = ?", table),
-            table);
-      }
-    }
-    try (Store s = SqliteStore.openReadOnly(dir)) {
-      assertEquals(1, records(s));
-    }
-  }
-
-  @Test
   void operatorMatchingFollowsBatchesThatStillHoldKeysServableOrNot() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, null), null);
       insert(s, batch("DE", 2, 2, 8, null), null);
       insert(s, batch("DE", 3, 3, 9, null), null);
@@ -485,7 +400,7 @@ class SqliteStoreTest {
 
   @Test
   void aBatchWithAKeyPastRetentionIsNotServedEvenBeforeThePurge() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, null), null); // oldest key ends at interval 500
       assertEquals(1, servable(s, 10, NOBODY, true, 500).batches().size());
       Page expired = servable(s, 10, NOBODY, true, 501);
@@ -498,42 +413,8 @@ class SqliteStoreTest {
   }
 
   @Test
-  void aFailedCommitIsRolledBackAndTheStoreWritesOn() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      // a foreign key checked only at COMMIT: the commit itself fails
-      StoreException e =
-          assertThrows(
-              StoreException.class,
-              () ->
-                  s.write(
-                      tx -> {
-                        s.writerSql().execute(List.of("PRAGMA defer_foreign_keys=ON"));
-                        s.writerSql()
-                            .update(
-                                "INSERT INTO operator_observation (device, rpi, interval_number,"
-                                    + " duration_seconds, attenuation_db) VALUES (999, ?, 1, 1, 1)",
-                                new byte[16]);
-                        tx.operator().setMatchCursor(3);
-                        return null;
-                      }));
-      assertTrue(e.getMessage().contains("FOREIGN KEY"), e.getMessage());
-      assertEquals(0L, (long) s.read(tx -> tx.operator().matchCursor()), "nothing committed");
-      for (int i = 1; i <= 3; i++) {
-        long cursor = 10 + i;
-        s.write(
-            tx -> {
-              tx.operator().setMatchCursor(cursor);
-              return null;
-            });
-        assertEquals(cursor, (long) s.read(tx -> tx.operator().matchCursor()));
-      }
-      assertEquals(0L, (long) s.read(tx -> tx.operator().observationCount()));
-    }
-  }
-
-  @Test
   void aShortPageNeverGoesBackBeforeItsCursor() {
-    try (Store s = SqliteStore.open(dir)) {
+    try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 1, null), null);
       insert(s, batch("DE", 2, 2, 2, null), null);
       s.write(

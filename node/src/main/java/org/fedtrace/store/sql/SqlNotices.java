@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import org.fedtrace.store.Notices;
  * used_authorization} rows (which hold each upload's notice commitment) and their {@code
  * pending_key} rows.
  */
-final class SqliteNotices implements Notices {
+final class SqlNotices implements Notices {
   /** The table (created with the log's, schema version 1) and the lookup index. */
   static final List<String> DDL =
       List.of(
@@ -30,7 +30,7 @@ final class SqliteNotices implements Notices {
 
   private final Sql sql;
 
-  SqliteNotices(Sql sql) {
+  SqlNotices(Sql sql) {
     this.sql = sql;
   }
 
@@ -38,11 +38,11 @@ final class SqliteNotices implements Notices {
   public void link(long[] pendingKeyIds, Digest batch, long nowUnixSeconds) {
     byte[] subject = batch.bytes();
     sql.batch(
-        "INSERT OR IGNORE INTO notice_batch"
+        "INSERT INTO notice_batch"
             + " (notice_commitment, subject_sha256, linked_unix_seconds)"
             + " SELECT u.notice_commitment, ?, ? FROM pending_key p"
             + " JOIN used_authorization u ON u.authorization_id = p.authorization_id"
-            + " WHERE p.id = ? AND u.notice_commitment IS NOT NULL",
+            + " WHERE p.id = ? AND u.notice_commitment IS NOT NULL ON CONFLICT DO NOTHING",
         LongStream.of(pendingKeyIds)::iterator,
         id -> new Object[] {subject, nowUnixSeconds, id});
   }

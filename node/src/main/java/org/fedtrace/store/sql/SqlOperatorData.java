@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import org.fedtrace.store.StoreException;
  * {@code operator_observation}, {@code operator_exposure}, {@code operator_revoked} and {@code
  * operator_match_cursor}.
  */
-final class SqliteOperatorData implements OperatorData {
+final class SqlOperatorData implements OperatorData {
   /** The tables, added to the store's schema in version 2. */
   static final List<String> DDL =
       List.of(
@@ -61,7 +61,7 @@ final class SqliteOperatorData implements OperatorData {
 
   private final Sql sql;
 
-  SqliteOperatorData(Sql sql) {
+  SqlOperatorData(Sql sql) {
     this.sql = sql;
   }
 
@@ -73,9 +73,9 @@ final class SqliteOperatorData implements OperatorData {
     for (Observed o : observations) {
       int changed =
           sql.update(
-              "INSERT OR IGNORE INTO operator_observation"
+              "INSERT INTO operator_observation"
                   + " (device, rpi, interval_number, duration_seconds, attenuation_db)"
-                  + " VALUES (?, ?, ?, ?, ?)",
+                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
               device,
               o.rpi(),
               o.interval(),
@@ -184,10 +184,10 @@ final class SqliteOperatorData implements OperatorData {
   public boolean insertExposure(ExposureRow e) {
     int[] ranges = e.intervalRanges();
     return sql.update(
-            "INSERT OR IGNORE INTO operator_exposure (device, origin, key_data, interval_ranges,"
+            "INSERT INTO operator_exposure (device, origin, key_data, interval_ranges,"
                 + " last_interval, duration_seconds, risk_score, notified, matched_unix_seconds)"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM"
-                + " operator_revoked WHERE origin = ? AND key_data = ?)",
+                + " operator_revoked WHERE origin = ? AND key_data = ?) ON CONFLICT DO NOTHING",
             e.device(),
             e.key().origin(),
             e.key().keyData(),
@@ -205,7 +205,8 @@ final class SqliteOperatorData implements OperatorData {
   @Override
   public int withdraw(OriginKey key, long endInterval) {
     sql.update(
-        "INSERT OR IGNORE INTO operator_revoked (origin, key_data, end_interval) VALUES (?, ?, ?)",
+        "INSERT INTO operator_revoked (origin, key_data, end_interval) VALUES (?, ?, ?)"
+            + " ON CONFLICT DO NOTHING",
         key.origin(),
         key.keyData(),
         endInterval);

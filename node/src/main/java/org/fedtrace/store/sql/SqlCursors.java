@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.util.List;
 import java.util.Optional;
@@ -10,13 +10,13 @@ import org.fedtrace.store.PeerCursor;
  * {@link Cursors} in the {@code peer_cursor} table, keyed by "CC/operator-id" for a peer pulled
  * from and "push:CC/operator-id" for a peer pushed to.
  */
-final class SqliteCursors implements Cursors {
+final class SqlCursors implements Cursors {
   static final List<String> DDL =
       List.of("CREATE TABLE peer_cursor (peer TEXT PRIMARY KEY, cursor BLOB NOT NULL)");
 
   private final Sql sql;
 
-  SqliteCursors(Sql sql) {
+  SqlCursors(Sql sql) {
     this.sql = sql;
   }
 

@@ -1,8 +1,9 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import org.fedtrace.store.Agreements;
 import org.fedtrace.store.Batches;
 import org.fedtrace.store.Cursors;
+import org.fedtrace.store.Leases;
 import org.fedtrace.store.Notices;
 import org.fedtrace.store.OperatorData;
 import org.fedtrace.store.Transaction;
@@ -13,23 +14,25 @@ import org.fedtrace.tlog.LogStore;
  * The tables of one connection, as a {@link Transaction}: the store opens and ends the transaction
  * on the connection around the work it hands this view to. One per connection, reused.
  */
-final class SqliteTransaction implements Transaction {
+final class SqlTransaction implements Transaction {
   private final Batches batches;
   private final Cursors cursors;
   private final Uploads uploads;
   private final Notices notices;
   private final OperatorData operator;
   private final Agreements agreements;
+  private final Leases leases;
   private final LogStore log;
 
-  SqliteTransaction(Sql sql) {
-    this.batches = new SqliteBatches(sql);
-    this.cursors = new SqliteCursors(sql);
-    this.uploads = new SqliteUploads(sql);
-    this.notices = new SqliteNotices(sql);
-    this.operator = new SqliteOperatorData(sql);
-    this.agreements = new SqliteAgreements(sql);
-    this.log = new SqliteLogStore(sql);
+  SqlTransaction(Sql sql) {
+    this.batches = new SqlBatches(sql);
+    this.cursors = new SqlCursors(sql);
+    this.uploads = new SqlUploads(sql);
+    this.notices = new SqlNotices(sql);
+    this.operator = new SqlOperatorData(sql);
+    this.agreements = new SqlAgreements(sql);
+    this.leases = new SqlLeases(sql);
+    this.log = new SqlLogStore(sql);
   }
 
   @Override
@@ -60,6 +63,11 @@ final class SqliteTransaction implements Transaction {
   @Override
   public Agreements agreements() {
     return agreements;
+  }
+
+  @Override
+  public Leases leases() {
+    return leases;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,10 +40,10 @@ final class GroupCommit {
     }
   }
 
-  private final SqliteStore store;
+  private final SqlStore store;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
 
-  GroupCommit(SqliteStore store) {
+  GroupCommit(SqlStore store) {
     this.store = store;
   }
 
@@ -81,9 +81,9 @@ final class GroupCommit {
     }
     try {
       store.writeLocked(
-          tx -> {
+          c -> {
             for (Pending p : group) {
-              insertOne(tx, p, group.size() > 1);
+              insertOne(c, p, group.size() > 1);
             }
             return null;
           });
@@ -101,8 +101,9 @@ final class GroupCommit {
    * Inserts one batch of a group; with {@code savepoint}, a refusal rolls back only this batch and
    * is kept as its outcome, else it rolls back the transaction.
    */
-  private void insertOne(Transaction tx, Pending p, boolean savepoint) {
-    Connection c = store.writerSql().connection();
+  private void insertOne(SqlStore.Connected connected, Pending p, boolean savepoint) {
+    Transaction tx = connected.tx();
+    Connection c = connected.sql().connection();
     try {
       Savepoint sp = savepoint ? c.setSavepoint() : null;
       try {

@@ -1,25 +1,22 @@
-package org.fedtrace.store.sqlite;
+package org.fedtrace.store.sql;
 
 import static org.fedtrace.testing.TestLogs.batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.List;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.crypto.Sha256;
 import org.fedtrace.store.AcceptedUpload;
 import org.fedtrace.store.PendingKey;
 import org.fedtrace.store.Store;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The upload-to-batch link of the notice query, on the store's real schema. */
-class SqliteNoticesTest {
+/** The upload-to-batch link of the notice query, on the store's real schema, on both engines. */
+class NoticesTest {
   @TempDir Path tmp;
 
   private static byte[] id(int n) {
@@ -52,11 +49,12 @@ class SqliteNoticesTest {
         });
   }
 
-  @Test
-  void linksUploadsWithACommitmentToTheBatchesHoldingTheirKeys() {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void linksUploadsWithACommitmentToTheBatchesHoldingTheirKeys(Engine engine) {
     byte[] c1 = Sha256.hash("secret 1".getBytes());
     byte[] c2 = Sha256.hash("secret 2".getBytes());
-    try (Store store = SqliteStore.open(tmp)) {
+    try (Store store = engine.open(tmp)) {
       accept(store, 1, 5_000, c1, 1, 2);
       accept(store, 2, 5_000, null, 3);
       accept(store, 3, 4_000, c2, 4, 5);
@@ -80,17 +78,14 @@ class SqliteNoticesTest {
     }
   }
 
-  @Test
-  void anUploadWithoutACommitmentIsNeverLinked() throws Exception {
-    try (SqliteStore store = SqliteStore.open(tmp)) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void anUploadWithoutACommitmentIsNeverLinked(Engine engine) {
+    try (SqlStore store = engine.open(tmp)) {
       accept(store, 1, 5_000, null, 1);
       link(store, pending(store), "b", 2_000);
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.file());
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM notice_batch")) {
-        rs.next();
-        assertEquals(0, rs.getInt(1));
-      }
+      assertEquals(
+          0L, (long) store.writeLocked(c -> c.sql().number("SELECT COUNT(*) FROM notice_batch")));
     }
   }
 }
