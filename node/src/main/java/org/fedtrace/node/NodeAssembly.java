@@ -4,6 +4,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,7 @@ import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
+import org.fedtrace.store.sql.PostgresStore;
 import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.tlog.LogIntegrityException;
 import org.fedtrace.tlog.TransparencyLog;
@@ -145,12 +149,7 @@ final class NodeAssembly {
   }
 
   private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
-    Store store;
-    try {
-      store = SqliteStore.open(config.dataDir());
-    } catch (StoreException e) {
-      throw new NodeStartException("dataDir: " + e.getMessage());
-    }
+    Store store = openEngine(config.store(), config.dataDir());
     try {
       store.write(
           tx -> {
@@ -162,6 +161,33 @@ final class NodeAssembly {
       throw new NodeStartException("federation.agreement: " + e.getMessage());
     }
     return store;
+  }
+
+  /** The store of the configured engine: SQLite in {@code dataDir}, or PostgreSQL. */
+  private static Store openEngine(NodeConfig.StoreEngine engine, Path dataDir)
+      throws NodeStartException {
+    if (engine.kind() == NodeConfig.StoreKind.SQLITE) {
+      try {
+        return SqliteStore.open(dataDir);
+      } catch (StoreException e) {
+        throw new NodeStartException("dataDir: " + e.getMessage());
+      }
+    }
+    String password = engine.password();
+    if (engine.passwordFile() != null) {
+      try {
+        password = Files.readString(engine.passwordFile()).strip();
+      } catch (IOException e) {
+        throw new NodeStartException(
+            "store.passwordFile: cannot read " + engine.passwordFile() + ": " + e.getMessage());
+      }
+    }
+    try {
+      return PostgresStore.open(
+          new PostgresStore.Options(engine.url(), engine.user(), password, engine.poolSize()));
+    } catch (StoreException e) {
+      throw new NodeStartException("store: " + e.getMessage());
+    }
   }
 
   private static ScheduledExecutorService scheduler(String country) {

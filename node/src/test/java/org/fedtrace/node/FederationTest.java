@@ -22,7 +22,7 @@ import org.fedtrace.testing.TestFederation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two and three real nodes over mutual TLS on loopback. */
+/** Two and three real nodes over mutual TLS on loopback, their stores on SQLite. */
 class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -34,10 +34,15 @@ class FederationTest {
         .sum();
   }
 
+  /** Nodes of {@code countries}, their stores on SQLite ({@link PostgresFederationTest}). */
+  TestFederation federation(Clock clock, String... countries) {
+    return TestFederation.create(dir, clock, countries);
+  }
+
   @Test
   void anUploadReachesEveryNodeOfAFullMesh() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "BE")) {
+    try (TestFederation f = federation(clock, "DE", "FR", "BE")) {
       for (String c : List.of("DE", "FR", "BE")) {
         f.startNode(c);
       }
@@ -66,7 +71,7 @@ class FederationTest {
   @Test
   void aHubForwardsBetweenSpokes() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "BE")) {
+    try (TestFederation f = federation(clock, "DE", "FR", "BE")) {
       for (String c : List.of("FR", "DE", "BE")) {
         f.startNode(c);
       }
@@ -93,7 +98,7 @@ class FederationTest {
   @Test
   void pullLeavesOutTheCallersOwnBatches() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR")) {
+    try (TestFederation f = federation(clock, "DE", "FR")) {
       f.startNode("DE");
       f.upload("DE", new TestBatches(3, clock.instant()).keys(3, 3));
       f.node("DE").publishDue(true);
@@ -117,7 +122,7 @@ class FederationTest {
   @Test
   void pushedBatchesReachAHubThatPushesThemOnAndProgressSurvivesARestart() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR", "BE")) {
+    try (TestFederation f = federation(clock, "DE", "FR", "BE")) {
       for (String c : List.of("FR", "DE", "BE")) {
         f.startNode(c);
       }
@@ -154,7 +159,7 @@ class FederationTest {
   @Test
   void aPushPeerLooksPastAFullPageOfBatchesItDoesNotSend() throws Exception {
     Clock clock = Clock.systemUTC();
-    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR")) {
+    try (TestFederation f = federation(clock, "DE", "FR")) {
       f.startNode("DE");
       f.startNode("FR");
       // 130 batches of FR at DE: more than one page, none of them goes back to FR
@@ -177,8 +182,7 @@ class FederationTest {
       throws Exception {
     Clock clock = Clock.systemUTC();
     try (TestFederation f =
-        TestFederation.create(dir, clock, "DE", "FR")
-            .withConfig("limits:\n  requestsPerSecondPerPeer: 100000\n")) {
+        federation(clock, "DE", "FR").withConfig("limits:\n  requestsPerSecondPerPeer: 100000\n")) {
       f.startNode("DE");
       f.startNode("FR");
       // 300 batches of FR at DE, more than a subscription round examines; none goes back to FR

@@ -57,6 +57,8 @@ public final class TestFederation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final ChangeSignal commits = new ChangeSignal();
   private String extraYaml = "";
+  private final Map<String, String> databases = new LinkedHashMap<>();
+  private boolean postgres;
   private java.util.Set<Fault> faults = java.util.Set.of();
   private boolean backgroundWork = true;
   // tests mostly follow one upload into one batch; the mixing policy has tests of its own
@@ -93,6 +95,17 @@ public final class TestFederation implements AutoCloseable {
   public TestFederation withConfig(String yaml) {
     this.extraYaml = yaml;
     return this;
+  }
+
+  /** Nodes configured from now on keep their stores on PostgreSQL ({@link TestPostgres}). */
+  public TestFederation withPostgres() {
+    this.postgres = true;
+    return this;
+  }
+
+  /** The JDBC URL of {@code country}'s PostgreSQL database (made on first use). */
+  public String database(String country) {
+    return databases.computeIfAbsent(country, c -> TestPostgres.newDatabase());
   }
 
   /**
@@ -147,6 +160,11 @@ public final class TestFederation implements AutoCloseable {
             + "batching:\n  maxAgeSeconds: 1\n  minKeys: 64\n  minUploads: "
             + minUploads
             + "\n"
+            + (postgres
+                ? "store:\n  kind: postgresql\n  url: "
+                    + database(country)
+                    + "\n  user: postgres\n  poolSize: 4\n"
+                : "")
             + extraYaml);
     return config;
   }

@@ -1,9 +1,7 @@
 package org.fedtrace.node.config;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 
 /**
@@ -103,6 +101,43 @@ public final class NodeConfig {
   /** The Prometheus endpoint; port 0 disables it. */
   public record Metrics(int port) {}
 
+  /** The engine of the node's store. */
+  public enum StoreKind {
+    /** SQLite in {@code dataDir}: one process, the default. */
+    SQLITE,
+    /** A PostgreSQL database, which several replicas of the node may share. */
+    POSTGRESQL
+  }
+
+  /**
+   * Where the node's store is.
+   *
+   * @param url for PostgreSQL, {@code jdbc:postgresql://host:port/database}; else empty
+   * @param user the database role, or empty
+   * @param password the role's password written in the file, or empty (prefer {@code passwordFile})
+   * @param passwordFile a file holding the password (a mounted secret), or null
+   * @param poolSize the most connections to PostgreSQL this node opens
+   */
+  public record StoreEngine(
+      StoreKind kind, String url, String user, String password, Path passwordFile, int poolSize) {
+    @Override
+    public String toString() {
+      return "StoreEngine[kind="
+          + kind
+          + ", url="
+          + url
+          + ", user="
+          + user
+          + ", password="
+          + (password.isEmpty() ? "" : "(set)")
+          + ", passwordFile="
+          + passwordFile
+          + ", poolSize="
+          + poolSize
+          + "]";
+    }
+  }
+
   private final Listen listen;
   private final Path dataDir;
   private final Path credentials;
@@ -115,6 +150,7 @@ public final class NodeConfig {
   private final Retention retention;
   private final Matching matching;
   private final Metrics metrics;
+  private final StoreEngine store;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -136,6 +172,7 @@ public final class NodeConfig {
     this.retention = b.retention;
     this.matching = b.matching;
     this.metrics = b.metrics;
+    this.store = b.store;
   }
 
   /**
@@ -175,7 +212,8 @@ public final class NodeConfig {
         .uploads(uploads)
         .retention(retention)
         .matching(matching)
-        .metrics(metrics);
+        .metrics(metrics)
+        .store(store);
   }
 
   /** The gRPC listener. */
@@ -238,6 +276,11 @@ public final class NodeConfig {
     return metrics;
   }
 
+  /** The store section: which engine holds the node's store, and where. */
+  public StoreEngine store() {
+    return store;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -251,7 +294,8 @@ public final class NodeConfig {
         uploads,
         retention,
         matching,
-        metrics);
+        metrics,
+        store);
   }
 
   @Override
@@ -271,18 +315,19 @@ public final class NodeConfig {
 
   /** Collects sections, then checks them all in {@link #build}. Not thread-safe. */
   public static final class Builder {
-    private Listen listen;
-    private Path dataDir;
-    private Path credentials;
-    private Federation federation;
-    private List<Peer> peers = List.of();
-    private Sync sync;
-    private Batching batching;
-    private Limits limits;
-    private Uploads uploads;
-    private Retention retention;
-    private Matching matching;
-    private Metrics metrics;
+    Listen listen;
+    Path dataDir;
+    Path credentials;
+    Federation federation;
+    List<Peer> peers = List.of();
+    Sync sync;
+    Batching batching;
+    Limits limits;
+    Uploads uploads;
+    Retention retention;
+    Matching matching;
+    Metrics metrics;
+    StoreEngine store;
 
     Builder() {}
 
@@ -358,6 +403,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the store section. */
+    public Builder store(StoreEngine value) {
+      this.store = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -376,103 +427,13 @@ public final class NodeConfig {
               uploads,
               retention,
               matching,
-              metrics);
+              metrics,
+              store);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }
-      new Checks(this).run();
+      new ConfigChecks(this).run();
       return new NodeConfig(this);
-    }
-  }
-
-  /** The ranges and the rules between settings, in the order of {@link Settings#ALL}. */
-  private record Checks(Builder b) {
-    void run() throws InvalidConfigException {
-      port("listen", b.listen.port(), b.listen.host() + ":" + b.listen.port());
-      range("batching.maxKeys", b.batching.maxKeys(), 1, 100_000);
-      // R7.5 and R6.12: every node accepts batches of 10,000 keys and messages of 4 MiB
-      range("limits.maxKeysPerBatch", b.limits.maxKeysPerBatch(), 10_000, 1_000_000);
-      // R21.17: no published batch holds fewer than 64 keys
-      range("batching.minKeys", b.batching.minKeys(), 64, 100_000);
-      if (b.batching.minKeys() > b.limits.maxKeysPerBatch()) {
-        throw new InvalidConfigException(
-            "batching.minKeys: "
-                + b.batching.minKeys()
-                + " exceeds limits.maxKeysPerBatch "
-                + b.limits.maxKeysPerBatch());
-      }
-      range("batching.maxAgeSeconds", b.batching.maxAgeSeconds(), 1, 86_400);
-      range("batching.maxHoldSeconds", b.batching.maxHoldSeconds(), 1, 86_400);
-      if (b.batching.maxHoldSeconds() < b.batching.maxAgeSeconds()) {
-        throw new InvalidConfigException(
-            "batching.maxHoldSeconds: must be at least batching.maxAgeSeconds ("
-                + b.batching.maxAgeSeconds()
-                + ")");
-      }
-      range("sync.retryInitialMillis", b.sync.retryInitialMillis(), 1, 3_600_000);
-      range("sync.retryMaxMillis", b.sync.retryMaxMillis(), 1, 86_400_000);
-      if (b.sync.retryMaxMillis() < b.sync.retryInitialMillis()) {
-        throw new InvalidConfigException(
-            "sync.retryMaxMillis: must be at least sync.retryInitialMillis ("
-                + b.sync.retryInitialMillis()
-                + ")");
-      }
-      range("batching.minUploads", b.batching.minUploads(), 1, 1_000);
-      range("limits.maxMessageBytes", b.limits.maxMessageBytes(), 4 << 20, 256 << 20);
-      positive("limits.requestsPerSecondPerPeer", b.limits.requestsPerSecondPerPeer());
-      positive("limits.keysPerSecondPerPeer", b.limits.keysPerSecondPerPeer());
-      range("sync.deadlineMillis", b.sync.deadlineMillis(), 1, 3_600_000);
-      range("sync.heartbeatSeconds", b.sync.heartbeatSeconds(), 1, 3_600);
-      range("sync.idleTimeoutSeconds", b.sync.idleTimeoutSeconds(), 1, 86_400);
-      range(
-          "uploads.maxAuthorizationLifetimeSeconds",
-          b.uploads.maxAuthorizationLifetimeSeconds(),
-          1,
-          3_600);
-      // R21.12, R15.22: purge at least once an hour (the sunset check runs with it, R15.23)
-      range("retention.purgeIntervalSeconds", b.retention.purgeIntervalSeconds(), 1, 3_600);
-      positive("matching.notifyThreshold", b.matching.notifyThreshold());
-      range(
-          "matching.maxObservationsPerDevice",
-          b.matching.maxObservationsPerDevice(),
-          1,
-          100_000_000);
-      range("matching.threads", b.matching.threads(), 1, 64);
-      range("metrics.port", b.metrics.port(), 0, 65_535);
-      peers();
-    }
-
-    private void peers() throws InvalidConfigException {
-      Set<OperatorIdentity> seen = new HashSet<>();
-      for (int i = 0; i < b.peers.size(); i++) {
-        Peer p = b.peers.get(i);
-        String where = "peers[" + i + "]";
-        if (!seen.add(p.identity())) {
-          throw new InvalidConfigException(
-              where + ".identity: " + p.identity() + " is listed twice");
-        }
-        port(where + ".address", p.port(), p.host() + ":" + p.port());
-      }
-    }
-
-    private static void port(String name, int port, String value) throws InvalidConfigException {
-      if (port < 1 || port > 65_535) {
-        throw new InvalidConfigException(
-            name + ": expected host:port with a port in 1..65535, got '" + value + "'");
-      }
-    }
-
-    private static void range(String name, long v, long min, long max)
-        throws InvalidConfigException {
-      if (v < min || v > max) {
-        throw new InvalidConfigException(name + ": must be in " + min + ".." + max + ", got " + v);
-      }
-    }
-
-    private static void positive(String name, double v) throws InvalidConfigException {
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw new InvalidConfigException(name + ": expected a positive number, got '" + v + "'");
-      }
     }
   }
 }

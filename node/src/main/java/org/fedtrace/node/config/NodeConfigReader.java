@@ -100,7 +100,15 @@ final class NodeConfigReader {
                 decimal("matching.notifyThreshold"),
                 integer("matching.maxObservationsPerDevice"),
                 integer("matching.threads")))
-        .metrics(new NodeConfig.Metrics(integer("metrics.port")));
+        .metrics(new NodeConfig.Metrics(integer("metrics.port")))
+        .store(
+            new NodeConfig.StoreEngine(
+                storeKind(),
+                text("store.url"),
+                text("store.user"),
+                text("store.password"),
+                text("store.passwordFile").isEmpty() ? null : path("store.passwordFile"),
+                integer("store.poolSize")));
   }
 
   private void rejectUnknown() throws InvalidConfigException {
@@ -204,6 +212,15 @@ final class NodeConfigReader {
           "matching.mode: expected device or operator, got '" + t + "'");
     }
     return t.equals("device") ? NodeConfig.MatchingMode.DEVICE : NodeConfig.MatchingMode.OPERATOR;
+  }
+
+  private NodeConfig.StoreKind storeKind() throws InvalidConfigException {
+    String t = text("store.kind");
+    if (!t.equals("sqlite") && !t.equals("postgresql")) {
+      throw new InvalidConfigException(
+          "store.kind: expected sqlite or postgresql, got '" + t + "'");
+    }
+    return t.equals("sqlite") ? NodeConfig.StoreKind.SQLITE : NodeConfig.StoreKind.POSTGRESQL;
   }
 
   private List<Path> paths(String name) throws InvalidConfigException {

@@ -84,6 +84,15 @@ public final class NodeConfigWriter {
         .put("maxObservationsPerDevice", m.maxObservationsPerDevice())
         .put("threads", m.threads());
     root.putObject("metrics").put("port", c.metrics().port());
+    NodeConfig.StoreEngine st = c.store();
+    ObjectNode store =
+        root.putObject("store")
+            .put("kind", st.kind().name().toLowerCase(Locale.ROOT))
+            .put("url", st.url())
+            .put("user", st.user())
+            .put("password", st.password())
+            .put("poolSize", st.poolSize());
+    store.put("passwordFile", st.passwordFile() == null ? "" : absolute(st.passwordFile()));
   }
 
   private static String address(String host, int port) {

@@ -18,7 +18,7 @@ public final class Settings {
               "0.0.0.0:7443",
               "host:port",
               "gRPC listener; TLS 1.3 with client certificates required"),
-          new Setting("dataDir", "data", "path", "folder of the SQLite store"),
+          new Setting("dataDir", "data", "path", "folder of the SQLite store (store.kind sqlite)"),
           new Setting(
               "credentials",
               ".",
@@ -157,7 +157,31 @@ public final class Settings {
               "metrics.port",
               "9464",
               "port",
-              "Prometheus metrics over HTTP on localhost; 0 disables"));
+              "Prometheus metrics over HTTP on localhost; 0 disables"),
+          new Setting(
+              "store.kind",
+              "sqlite",
+              "sqlite|postgresql",
+              "the store's engine: sqlite in dataDir (one process), or postgresql, which"
+                  + " several replicas of this node may share"),
+          new Setting(
+              "store.url", "", "JDBC URL", "postgresql only: jdbc:postgresql://host:port/database"),
+          new Setting("store.user", "", "name", "postgresql only: the database role"),
+          new Setting(
+              "store.password",
+              "",
+              "text",
+              "postgresql only: the role's password (prefer store.passwordFile)"),
+          new Setting(
+              "store.passwordFile",
+              "",
+              "path",
+              "postgresql only: a file holding the password, such as a mounted secret"),
+          new Setting(
+              "store.poolSize",
+              "8",
+              "connections",
+              "postgresql only: the most connections this node opens to the database"));
 
   private Settings() {}
 
