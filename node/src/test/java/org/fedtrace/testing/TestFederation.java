@@ -53,6 +53,7 @@ public final class TestFederation implements AutoCloseable {
   private final Map<String, OperatorCredentials> credentials = new LinkedHashMap<>();
   private final Map<String, SigningKey> healthAuthorities = new LinkedHashMap<>();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<Node> replicas = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final ChangeSignal commits = new ChangeSignal();
@@ -171,6 +172,22 @@ public final class TestFederation implements AutoCloseable {
 
   /** Starts (or restarts) {@code country}'s node on a free loopback port. */
   public Node startNode(String country) throws IOException, NodeStartException {
+    Node node = launch(country);
+    nodes.put(country, node);
+    return node;
+  }
+
+  /**
+   * Starts one more replica of {@code country}'s node: its configuration, credentials and (with
+   * {@link #withPostgres}) its store, on a loopback port of its own. Stopped by {@link #close}.
+   */
+  public Node startReplica(String country) throws IOException, NodeStartException {
+    Node node = launch(country);
+    replicas.add(node);
+    return node;
+  }
+
+  private Node launch(String country) throws IOException, NodeStartException {
     NodeConfig config;
     try {
       config = NodeConfig.load(configure(country));
@@ -188,7 +205,6 @@ public final class TestFederation implements AutoCloseable {
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .sslContext(serverTls(node, own)));
-    nodes.put(country, node);
     return node;
   }
 
@@ -298,6 +314,9 @@ public final class TestFederation implements AutoCloseable {
     }
     for (String c : new ArrayList<>(nodes.keySet())) {
       stopNode(c);
+    }
+    for (Node r : replicas) {
+      r.stop(Duration.ofSeconds(5));
     }
   }
 }

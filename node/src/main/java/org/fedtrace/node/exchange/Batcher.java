@@ -15,6 +15,7 @@ import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.PendingKey;
 import org.fedtrace.store.StoreException;
+import org.fedtrace.store.Transaction;
 import org.fedtrace.tlog.LogEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,27 +64,55 @@ public final class Batcher {
    * @return the number of batches published
    */
   public synchronized int publishDue(boolean flush) {
-    List<PendingKey> pending = ctx.store().read(tx -> tx.uploads().pending());
-    int published = 0;
-    int from = 0;
     long now = ctx.clock().instant().getEpochSecond();
-    long maxHold = Math.max(policy.maxHoldSeconds(), policy.maxAgeSeconds());
-    while (from < pending.size()) {
-      int n = Math.min(policy.maxKeys(), pending.size() - from);
-      boolean full = n == policy.maxKeys();
-      long waited = now - pending.get(from).acceptedUnixSeconds();
-      boolean mixed =
-          waited >= policy.maxAgeSeconds()
-              && uploads(pending, from, from + n) >= policy.minUploads();
-      boolean held = waited >= maxHold;
-      if (!full && !mixed && !held && !flush) {
-        break;
-      }
-      publish(pending.subList(from, from + n));
-      from += n;
-      published++;
+    if (!flush && !due(ctx.store().read(tx -> tx.uploads().pending()), 0, now)) {
+      return 0; // the common case, decided without the write lock
     }
-    return published;
+    // the pending keys are read, the next sequence chosen, the batch signed and stored, and the
+    // keys consumed in one write transaction: writes are serial across every process sharing the
+    // store (replicas), so no two ever sign two batches with one sequence number, nor one key twice
+    List<Published> published =
+        ctx.store()
+            .write(
+                tx -> {
+                  List<PendingKey> pending = tx.uploads().pending();
+                  List<Published> out = new ArrayList<>();
+                  int from = 0;
+                  while (from < pending.size() && (flush || due(pending, from, now))) {
+                    int n = Math.min(policy.maxKeys(), pending.size() - from);
+                    out.add(publish(tx, pending.subList(from, from + n)));
+                    from += n;
+                  }
+                  return out;
+                });
+    for (Published b : published) {
+      ctx.notifier().batchStored();
+      ctx.metrics().batch("", "own", "created", "", b.keys());
+      LOG.info(
+          "event=batch_created origin={} sequence={} keys={} padding={}",
+          country,
+          Long.toUnsignedString(b.sequence()),
+          b.keys(),
+          b.padding());
+    }
+    return published.size();
+  }
+
+  /** A batch this node published: its sequence, its keys, how many of them are padding. */
+  private record Published(long sequence, int keys, int padding) {}
+
+  /** Whether the policy says the keys pending from index {@code from} on make a batch now. */
+  private boolean due(List<PendingKey> pending, int from, long now) {
+    if (from >= pending.size()) {
+      return false;
+    }
+    int n = Math.min(policy.maxKeys(), pending.size() - from);
+    boolean full = n == policy.maxKeys();
+    long waited = now - pending.get(from).acceptedUnixSeconds();
+    long maxHold = Math.max(policy.maxHoldSeconds(), policy.maxAgeSeconds());
+    boolean mixed =
+        waited >= policy.maxAgeSeconds() && uploads(pending, from, from + n) >= policy.minUploads();
+    return full || mixed || waited >= maxHold;
   }
 
   /** The number of uploads the pending keys {@code from} (inclusive) to {@code to} come from. */
@@ -95,7 +124,8 @@ public final class Batcher {
     return ids.size();
   }
 
-  private void publish(List<PendingKey> pending) {
+  /** Signs and stores one batch of {@code pending} keys in the write transaction {@code tx}. */
+  private Published publish(Transaction tx, List<PendingKey> pending) {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), policy.minKeys()));
     long[] ids = new long[pending.size()];
     java.util.Set<ByteString> seen = new java.util.HashSet<>();
@@ -131,7 +161,7 @@ public final class Batcher {
                 .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
                 .setBatchId(ByteString.copyFrom(id))
                 .setOrigin(country)
-                .setSequence(ctx.store().read(tx -> tx.batches().highestSequence(country)) + 1)
+                .setSequence(tx.batches().highestSequence(country) + 1)
                 .setCreatedUnixSeconds(now)
                 // R8.32: in the order of the sorted key records, never in upload order, so
                 // that neither the upload order nor the padding keys added last show
@@ -139,26 +169,14 @@ public final class Batcher {
                 .build());
     Digest digest = Digest.sha256(CanonicalEncoding.batch(batch));
     NewBatch own = new NewBatch(batch, batch.toByteArray(), digest, null, now);
-    ctx.store()
-        .write(
-            tx -> {
-              if (tx.batches().insert(own) != Batches.Insert.STORED) {
-                throw new StoreException("own batch " + own.origin() + " already stored", null);
-              }
-              // the notice query finds this batch from the uploads whose keys it carries
-              tx.notices().link(ids, digest, now);
-              ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
-              tx.uploads().consume(ids);
-              return null;
-            });
-    ctx.notifier().batchStored();
-    ctx.metrics().batch("", "own", "created", "", keys.size());
-    LOG.info(
-        "event=batch_created origin={} sequence={} keys={} padding={}",
-        country,
-        batch.getSequence(),
-        keys.size(),
-        keys.size() - real);
+    if (tx.batches().insert(own) != Batches.Insert.STORED) {
+      throw new StoreException("own batch " + own.origin() + " already stored", null);
+    }
+    // the notice query finds this batch from the uploads whose keys it carries
+    tx.notices().link(ids, digest, now);
+    ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
+    tx.uploads().consume(ids);
+    return new Published(batch.getSequence(), keys.size(), keys.size() - real);
   }
 
   private void shuffle(int[] a) {

@@ -1,0 +1,108 @@
+package org.fedtrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.fedtrace.proto.v1.Checkpoint;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.EventType;
+import org.fedtrace.proto.v1.LogEntry;
+import org.fedtrace.store.StoredBatch;
+import org.fedtrace.testing.TestBatches;
+import org.fedtrace.testing.TestFederation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas of one operator's node on one PostgreSQL store, racing for the work that must happen
+ * once: closing and signing a batch, signing a checkpoint.
+ */
+class ReplicasTest {
+  private static final int ROUNDS = 25;
+
+  @TempDir Path dir;
+
+  /** Runs {@code a} and {@code b} at the same moment on two threads; returns both results. */
+  private static <T> List<T> race(ExecutorService pool, Callable<T> a, Callable<T> b)
+      throws Exception {
+    CyclicBarrier start = new CyclicBarrier(2);
+    Future<T> fa =
+        pool.submit(
+            () -> {
+              start.await();
+              return a.call();
+            });
+    Future<T> fb =
+        pool.submit(
+            () -> {
+              start.await();
+              return b.call();
+            });
+    return List.of(fa.get(), fb.get());
+  }
+
+  @Test
+  void racingReplicasNeverSignTwoBatchesWithOneSequenceNorOneCheckpointTwice() throws Exception {
+    Clock clock = Clock.systemUTC();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (TestFederation f =
+        TestFederation.create(dir, clock, "DE").withPostgres().withoutBackgroundWork()) {
+      Node a = f.startNode("DE");
+      Node b = f.startReplica("DE");
+      TestBatches keys = new TestBatches(5, clock.instant());
+      Set<ByteString> uploaded = new HashSet<>();
+      int published = 0;
+      for (int round = 0; round < ROUNDS; round++) {
+        List<DiagnosisKey> upload = keys.keys(3, 10);
+        upload.forEach(k -> uploaded.add(k.getKeyData()));
+        f.upload("DE", upload); // through replica a; both see the keys pending
+        List<Integer> batches = race(pool, () -> a.publishDue(true), () -> b.publishDue(true));
+        assertEquals(1, batches.get(0) + batches.get(1), "one replica closes the batch");
+        published++;
+
+        List<Checkpoint> signed =
+            race(
+                pool,
+                () -> a.transparencyLog().checkpoint(),
+                () -> b.transparencyLog().checkpoint());
+        assertEquals(signed.get(0), signed.get(1), "one checkpoint for one tree size");
+      }
+
+      List<StoredBatch> own = a.store().read(tx -> tx.batches().ofOrigin("DE"));
+      assertEquals(published, own.size());
+      Set<ByteString> published0 = new HashSet<>();
+      for (int i = 0; i < own.size(); i++) {
+        DiagnosisKeyBatch batch = TestBatches.parse(own.get(i).payload());
+        assertEquals(i + 1, batch.getSequence(), "sequences 1, 2, 3, ... without gap");
+        for (DiagnosisKey k : batch.getKeysList()) {
+          published0.add(k.getKeyData());
+        }
+      }
+      assertTrue(published0.containsAll(uploaded), "every uploaded key is in a batch");
+      long created =
+          a.transparencyLog().entries(0, a.transparencyLog().checkpoint().getTreeSize()).stream()
+              .map(LogEntry::getEventType)
+              .filter(t -> t == EventType.EVENT_TYPE_BATCH_CREATED)
+              .count();
+      assertEquals(published, created, "one BATCH_CREATED entry per batch");
+      assertEquals(
+          a.transparencyLog().checkpoint(),
+          b.transparencyLog().checkpoint(),
+          "one log, seen alike from both replicas");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
