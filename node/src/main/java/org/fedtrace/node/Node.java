@@ -102,9 +102,7 @@ public final class Node {
       parts.exchange.notifier().add(parts.finder::wake);
       parts.finder.wake(); // batches stored before a crash and not yet matched
     }
-    if (!lifecycle.pastSunset()) {
-      parts.peers.followConfigured();
-    }
+    parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
     if (parts.config.metrics().port() > 0) {
       metricsServer =
@@ -157,6 +155,7 @@ public final class Node {
     parts.health.enterTerminalState();
     parts.exchange.notifier().batchStored();
     unfollowAll();
+    parts.jobs.releaseLeases(); // another replica takes the peers over at once
     if (server != null) {
       server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -175,6 +174,11 @@ public final class Node {
     store().close();
     lifecycle.stopped();
     LOG.info("event=node_stopped identity={}", identity());
+  }
+
+  /** This replica's name in the leases of the jobs it runs (see {@code JobLease}). */
+  public String replica() {
+    return parts.replica;
   }
 
   /** Waits until the server has terminated. */

@@ -22,6 +22,7 @@ import org.fedtrace.node.exchange.Deliveries;
 import org.fedtrace.node.exchange.ExchangeContext;
 import org.fedtrace.node.exchange.Housekeeping;
 import org.fedtrace.node.exchange.Ingest;
+import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.exchange.Peers;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
@@ -69,11 +70,16 @@ final class NodeAssembly {
   final Peers peers;
   final NodeJobs jobs;
   final HealthStatusManager health = new HealthStatusManager();
+
+  /** This replica's name among those sharing the store, in its leases. */
+  final String replica;
+
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
       NodeConfig config, NodeFiles files, ExchangeContext exchange, NodeOptions options) {
     this.config = config;
+    this.replica = replicaName(config.store().kind(), options.random());
     this.files = files;
     this.exchange = exchange;
     Agreement agreement = files.agreement();
@@ -109,9 +115,15 @@ final class NodeAssembly {
                 new BatchSigner(signingKey(files), files.signingCertificate()),
                 config.batching(),
                 options.random()),
-            new Housekeeping(exchange, files.identity().country(), agreement.retentionDays()),
+            new Housekeeping(
+                exchange,
+                files.identity().country(),
+                agreement.retentionDays(),
+                new JobLease(exchange.store(), "purge", replica, exchange.clock())),
             finder,
             peers,
+            config.peers(),
+            replica,
             options.backgroundWork());
     this.services = services(rules, ingest, deliveries, options.seam());
   }
@@ -161,6 +173,24 @@ final class NodeAssembly {
       throw new NodeStartException("federation.agreement: " + e.getMessage());
     }
     return store;
+  }
+
+  /**
+   * This replica's name in the leases of jobs: on SQLite, whose file one node process writes, a
+   * fixed one, so that a restarted node takes its jobs back at once; on PostgreSQL, one of its own
+   * (host, process, random), so that replicas never mistake each other's leases.
+   */
+  private static String replicaName(NodeConfig.StoreKind kind, java.util.Random random) {
+    if (kind == NodeConfig.StoreKind.SQLITE) {
+      return "local";
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + Integer.toHexString(random.nextInt());
   }
 
   /** The store of the configured engine: SQLite in {@code dataDir}, or PostgreSQL. */

@@ -1,12 +1,21 @@
 package org.fedtrace.node;
 
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.Batcher;
 import org.fedtrace.node.exchange.ExchangeContext;
 import org.fedtrace.node.exchange.Housekeeping;
+import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.exchange.Peers;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.operator.ExposureFinder;
+import org.fedtrace.pki.OperatorIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +35,14 @@ final class NodeJobs {
   private final ExposureFinder finder;
   private final Peers peers;
   private final boolean background;
+  private final List<NodeConfig.Peer> configured;
+  private final Map<OperatorIdentity, JobLease> peerLeases = new LinkedHashMap<>();
+  private final Set<OperatorIdentity> following = ConcurrentHashMap.newKeySet();
 
   /**
    * @param finder operator-assisted matching, or null in device mode
+   * @param configured the peers of the configuration, each exchanged with by one replica
+   * @param replica this replica's name among those sharing the store
    * @param background whether the jobs run on their own schedule
    */
   NodeJobs(
@@ -37,6 +51,8 @@ final class NodeJobs {
       Housekeeping housekeeping,
       ExposureFinder finder,
       Peers peers,
+      List<NodeConfig.Peer> configured,
+      String replica,
       boolean background) {
     this.ctx = ctx;
     this.batcher = batcher;
@@ -44,11 +60,50 @@ final class NodeJobs {
     this.finder = finder;
     this.peers = peers;
     this.background = background;
+    this.configured = List.copyOf(configured);
+    for (NodeConfig.Peer p : configured) {
+      peerLeases.put(
+          p.identity(), new JobLease(ctx.store(), "peer:" + p.identity(), replica, ctx.clock()));
+    }
+  }
+
+  /**
+   * Exchanges with each configured peer whose lease this replica holds or takes, and stops
+   * exchanging with those whose lease another replica took; past the sunset, with none. With
+   * background work, runs again every third of a lease's lifetime, which renews the leases held.
+   */
+  void exchangeWithPeers() throws IOException {
+    for (NodeConfig.Peer p : configured) {
+      JobLease lease = peerLeases.get(p.identity());
+      boolean mine = !ctx.lifecycle().pastSunset() && lease.hold();
+      if (mine && following.add(p.identity())) {
+        LOG.info("event=peer_taken peer={} lease={}", p.identity(), lease.name());
+        peers.follow(p);
+      } else if (!mine && following.remove(p.identity())) {
+        LOG.info("event=peer_left peer={} lease={}", p.identity(), lease.name());
+        peers.unfollow(p.identity());
+      }
+    }
+  }
+
+  /** Gives up the leases this replica holds, so that other replicas take its jobs at once. */
+  void releaseLeases() {
+    for (JobLease lease : peerLeases.values()) {
+      try {
+        lease.release();
+      } catch (RuntimeException e) {
+        LOG.warn("event=lease_release_failed lease={} error=\"{}\"", lease.name(), e.getMessage());
+      }
+    }
+    following.clear();
   }
 
   /** Schedules the jobs, when the node runs them on its own. */
   void schedule(long purgeIntervalSeconds) {
     if (background) {
+      long renew = JobLease.TTL_MILLIS / 3;
+      ctx.scheduler()
+          .scheduleWithFixedDelay(this::exchangeQuietly, renew, renew, TimeUnit.MILLISECONDS);
       ctx.scheduler().scheduleWithFixedDelay(this::publishQuietly, 1, 1, TimeUnit.SECONDS);
       ctx.scheduler()
           .scheduleWithFixedDelay(
@@ -87,6 +142,16 @@ final class NodeJobs {
     housekeeping.purge();
     if (finder != null) {
       finder.purge(housekeeping.windowStart());
+    }
+  }
+
+  private void exchangeQuietly() {
+    try {
+      if (ctx.lifecycle().state() == Lifecycle.State.SERVING) {
+        exchangeWithPeers();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("event=peer_leases_failed error=\"{}\"", e.getMessage(), e);
     }
   }
 

@@ -22,6 +22,9 @@ public interface Leases {
   /** Whether {@code holder} holds {@code name} with {@code token} at {@code nowMillis}. */
   boolean holds(String name, String holder, long token, long nowMillis);
 
+  /** Who holds {@code name} at {@code nowMillis}, if anyone. */
+  java.util.Optional<String> holder(String name, long nowMillis);
+
   /** Gives the lease up, if {@code holder} has it, so that another replica can take it at once. */
   void release(String name, String holder);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -104,5 +105,45 @@ class ReplicasTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void oneReplicaExchangesWithAPeerAndAnotherTakesItOverWhenItStops() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR")) {
+      Node fr = f.startNode("FR");
+      f.withPostgres()
+          .withConfig(
+              "peers:\n  - {identity: FR/op-fr, address: \"127.0.0.1:" + fr.port() + "\"}\n");
+      Node a = f.startNode("DE");
+      Node b = f.startReplica("DE");
+      String lease = "peer:FR/op-fr";
+      String first = a.store().read(tx -> tx.leases().holder(lease, clock.millis())).orElseThrow();
+      assertTrue(first.equals(a.replica()) || first.equals(b.replica()), first);
+      TestBatches keys = new TestBatches(9, clock.instant());
+      f.upload("FR", keys.keys(14, 13));
+      f.await(WAIT, () -> heldFrom(a, "FR") == 1, "the first FR batch at DE");
+
+      Node holder = first.equals(a.replica()) ? a : b;
+      Node other = holder == a ? b : a;
+      holder.stop(Duration.ofSeconds(5)); // gives its leases up
+      f.await(
+          WAIT,
+          () -> other.replica().equals(leaseHolder(other, lease)),
+          "the other replica takes FR over");
+      f.upload("FR", keys.keys(14, 13));
+      f.await(WAIT, () -> heldFrom(other, "FR") == 2, "the next FR batch, through the other");
+      assertEquals(2, heldFrom(other, "FR"), "nothing doubled");
+    }
+  }
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static long heldFrom(Node n, String origin) {
+    return n.store().read(tx -> tx.batches().ofOrigin(origin)).size();
+  }
+
+  private static String leaseHolder(Node n, String lease) {
+    return n.store().read(tx -> tx.leases().holder(lease, System.currentTimeMillis())).orElse("");
   }
 }

@@ -27,15 +27,18 @@ public final class Housekeeping {
   private final ExchangeContext ctx;
   private final String country;
   private final int retentionDays;
+  private final JobLease lease;
 
   /**
    * @param country the node's country: its own batches are not foreign
    * @param retentionDays the agreement's retention
+   * @param lease the purge's lease: of the replicas sharing a store, only its holder purges
    */
-  public Housekeeping(ExchangeContext ctx, String country, int retentionDays) {
+  public Housekeeping(ExchangeContext ctx, String country, int retentionDays, JobLease lease) {
     this.ctx = ctx;
     this.country = country;
     this.retentionDays = retentionDays;
+    this.lease = lease;
   }
 
   /** The first interval of the retention window now (spec §1.3). */
@@ -45,9 +48,13 @@ public final class Housekeeping {
 
   /**
    * Deletes keys past retention (spec §1.3: rolling start + period before the window start W = now
-   * interval - retention days x 144; a key ending exactly at W is still kept); returns what it did.
+   * interval - retention days x 144; a key ending exactly at W is still kept), if this replica
+   * holds the purge's lease; returns what it did.
    */
   public synchronized Purge purge() {
+    if (!lease.hold()) {
+      return new Purge(0, 0, 0); // another replica purges
+    }
     long now = ctx.clock().instant().getEpochSecond();
     long cutoff = BatchRules.windowStart(now, retentionDays);
     int touched = 0;
@@ -61,6 +68,7 @@ public final class Housekeeping {
         ctx.store()
             .write(
                 tx -> {
+                  lease.check(tx);
                   int n = tx.batches().forgetBefore(forgetBefore);
                   tx.uploads().forgetExpiredBefore(forgetBefore);
                   tx.notices().forgetUnreferenced();
@@ -99,6 +107,7 @@ public final class Housekeeping {
     ctx.store()
         .write(
             tx -> {
+              lease.check(tx); // a replica that lost the lease never logs a purge twice
               tx.batches().replacePayload(stored.position(), payload, kept.size(), keyEnd);
               ctx.log()
                   .append(

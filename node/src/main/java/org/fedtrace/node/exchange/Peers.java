@@ -4,9 +4,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.transport.MutualTls;
 
 /**
@@ -23,6 +26,7 @@ public final class Peers {
   private final byte[] agreementSha256;
   private final List<PeerSync> syncs = new CopyOnWriteArrayList<>();
   private final List<PeerPush> pushes = new CopyOnWriteArrayList<>();
+  private final Map<OperatorIdentity, Runnable> stops = new ConcurrentHashMap<>();
 
   /**
    * @param tls the node's client credentials, which make a context per peer
@@ -43,13 +47,6 @@ public final class Peers {
     this.agreementSha256 = agreementSha256.clone();
   }
 
-  /** Follows every peer of the configuration. */
-  public void followConfigured() throws IOException {
-    for (NodeConfig.Peer p : config.peers()) {
-      follow(p);
-    }
-  }
-
   /**
    * Exchanges with one more peer, over mutual TLS, expecting its certificate to name {@code p}'s
    * identity: subscribes to it, or pushes to it.
@@ -68,16 +65,37 @@ public final class Peers {
     if (p.mode() == NodeConfig.SyncMode.PUSH) {
       PeerPush push = new PeerPush(peer, deliveries, ctx, backoff);
       pushes.add(push);
+      stops.put(p.identity(), () -> stop(push));
       push.start();
     } else {
       PeerSync sync = new PeerSync(peer, ingest, ctx, backoff);
       syncs.add(sync);
+      stops.put(p.identity(), () -> stop(sync));
       sync.start();
     }
   }
 
+  /** Stops exchanging with the peer {@code identity} (when another replica takes it over). */
+  public void unfollow(OperatorIdentity identity) {
+    Runnable stop = stops.remove(identity);
+    if (stop != null) {
+      stop.run();
+    }
+  }
+
+  private void stop(PeerSync sync) {
+    sync.stop();
+    syncs.remove(sync);
+  }
+
+  private void stop(PeerPush push) {
+    push.stop();
+    pushes.remove(push);
+  }
+
   /** Stops exchanging with every peer and closes the channels. */
   public void unfollowAll() {
+    stops.clear();
     syncs.forEach(PeerSync::stop);
     pushes.forEach(PeerPush::stop);
   }

@@ -61,6 +61,11 @@ final class SqlLeases implements Leases {
   }
 
   @Override
+  public Optional<String> holder(String name, long nowMillis) {
+    return held(name).filter(h -> h.expires() >= nowMillis).map(Held::holder);
+  }
+
+  @Override
   public void release(String name, String holder) {
     sql.update(
         "UPDATE lease SET expires_unix_millis = 0 WHERE name = ? AND holder = ?", name, holder);
