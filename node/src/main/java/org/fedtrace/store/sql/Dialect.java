@@ -24,6 +24,11 @@ enum Dialect {
     void serializeWrites(Sql sql) {
       // one write connection, used under the store's lock: writes are already serial
     }
+
+    @Override
+    void continueIdentity(Sql sql, String table, String column) {
+      // AUTOINCREMENT keeps the largest id ever inserted, explicit ones included
+    }
   },
 
   /** PostgreSQL 13 or later, shared by every replica of one operator's node. */
@@ -64,10 +69,28 @@ enum Dialect {
      * COMMITTED, so each statement after the lock sees what the previous holder committed.
      */
     @Override
+    void continueIdentity(Sql sql, String table, String column) {
+      sql.one(
+          "SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX("
+              + column
+              + "), 0) + 1, false) FROM "
+              + table,
+          rs -> Boolean.TRUE,
+          table,
+          column);
+    }
+
+    @Override
     void serializeWrites(Sql sql) {
       sql.one("SELECT pg_advisory_xact_lock(?)", rs -> Boolean.TRUE, WRITE_LOCK);
     }
   };
+
+  /**
+   * Makes the identity {@code column} of {@code table} continue after the largest value in it, once
+   * rows were inserted with explicit values (a copied store).
+   */
+  abstract void continueIdentity(Sql sql, String table, String column);
 
   /** The advisory lock every write transaction on PostgreSQL holds ("fedtrace" in ASCII). */
   static final long WRITE_LOCK = 0x6665_6474_7261_6365L;
