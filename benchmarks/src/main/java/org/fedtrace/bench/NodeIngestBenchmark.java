@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.Node;
 import org.fedtrace.pki.OperatorIdentity;
@@ -99,7 +101,7 @@ public final class NodeIngestBenchmark {
         limit(federation, clientLoop, timed);
       }
       if (options.runs("ingest") || options.runs("pull") || options.runs("sync")) {
-        receiver(federation, clientLoop, origin, timed);
+        engines(federation, clientLoop, origin, timed, root);
       }
       if (options.runs("stages")) {
         stages(federation, root, timed);
@@ -129,14 +131,73 @@ public final class NodeIngestBenchmark {
         () -> pusher.push(sink, timed.iterator()));
   }
 
-  /** Ingest into node FR after a warm-up, then pulling from it and a node following it. */
-  private void receiver(
+  /**
+   * The receiving phases once per store engine, nodes FR and IT on new stores each time, and the
+   * ratio of the engines' ingest rates.
+   */
+  private void engines(
       BenchFederation federation,
       EventLoopGroup clientLoop,
       SignedBatches origin,
-      List<byte[]> timed)
+      List<byte[]> timed,
+      Path root)
       throws Exception {
-    Node receiver = federation.startNode(RECEIVER, options.ioThreads());
+    boolean postgres = options.stores().contains("postgresql");
+    try (BenchPostgres pg =
+        postgres
+            ? BenchPostgres.open(
+                options.postgresUrl(),
+                options.postgresUser(),
+                options.postgresPasswordFile(),
+                root.resolve("postgresql"))
+            : null) {
+      Map<String, Double> ingest = new LinkedHashMap<>();
+      for (String engine : options.stores()) {
+        boolean onPostgres = engine.equals("postgresql");
+        out.printf(
+            "%n== store engine: %s%s ==%n",
+            engine,
+            onPostgres
+                ? " (" + pg.describe() + ", on this machine unless given)"
+                : " (WAL, synchronous=FULL)");
+        String frStore = onPostgres ? pg.newStore(8) : "";
+        String itStore = onPostgres ? pg.newStore(8) : "";
+        ingest.put(engine, receiver(federation, clientLoop, origin, timed, frStore, itStore));
+        federation.stopNode(RECEIVER);
+        federation.stopNode(PULLER);
+        for (String node : List.of(RECEIVER, PULLER)) {
+          Path data = root.resolve(node).resolve("data");
+          if (Files.exists(data)) {
+            DataFolder.deleteTree(data); // the next engine's run starts empty
+          }
+        }
+      }
+      if (ingest.size() == 2 && ingest.containsKey("sqlite") && ingest.containsKey("postgresql")) {
+        out.printf(
+            "%ningest on postgresql / ingest on sqlite, same run: %,.0f / %,.0f keys/s = %.2f%n",
+            ingest.get("postgresql"),
+            ingest.get("sqlite"),
+            ingest.get("postgresql") / ingest.get("sqlite"));
+      }
+    }
+  }
+
+  /**
+   * Ingest into node FR after a warm-up, then pulling from it and a node following it; returns the
+   * ingest rate (keys/s), or NaN without that phase.
+   *
+   * @param frStore the {@code store:} block of FR's configuration ("" for SQLite in its folder)
+   * @param itStore the same for the following node IT
+   */
+  private double receiver(
+      BenchFederation federation,
+      EventLoopGroup clientLoop,
+      SignedBatches origin,
+      List<byte[]> timed,
+      String frStore,
+      String itStore)
+      throws Exception {
+    Node receiver = federation.startNode(RECEIVER, options.ioThreads(), frStore, true);
     List<ManagedChannel> pushers = new ArrayList<>();
     for (int c = 0; c < options.connections(); c++) {
       pushers.add(federation.channel(RECEIVER, ORIGIN, clientLoop));
@@ -145,10 +206,21 @@ public final class NodeIngestBenchmark {
     out.printf(
         "%nwarm-up: %d batches pushed to FR in %d s, signed as they went%n",
         warm, options.warmupSeconds());
-    report.report(
-        "ingest: PublishBatch to node FR",
-        keysIn(timed),
-        () -> pusher.push(pushers, timed.iterator()));
+    double serverCpu = BenchPostgres.serverCpuSeconds();
+    CpuMeter.Snapshot before = meter.snapshot();
+    double ingest =
+        report.report(
+            "ingest: PublishBatch to node FR",
+            keysIn(timed),
+            () -> pusher.push(pushers, timed.iterator()));
+    if (!frStore.isEmpty()) {
+      double server = BenchPostgres.serverCpuSeconds() - serverCpu;
+      double process = CpuMeter.seconds(before, meter.snapshot()).get("process");
+      out.printf(
+          "  PostgreSQL server processes: %.2f CPU-s; with the JVM's %.2f: %,.0f keys per"
+              + " CPU-second of node and database together%n",
+          server, process, keysIn(timed) / (server + process));
+    }
     long batches = warm + timed.size();
     long stored = receiver.store().read(tx -> tx.batches().recordCount());
     if (stored != batches) {
@@ -165,7 +237,7 @@ public final class NodeIngestBenchmark {
       }
     }
     if (options.runs("sync")) {
-      Node follower = federation.startNode(PULLER, options.ioThreads());
+      Node follower = federation.startNode(PULLER, options.ioThreads(), itStore, true);
       report.report(
           "sync: node IT follows FR (pull, admit, commit), " + batches + " batches",
           held,
@@ -174,6 +246,7 @@ public final class NodeIngestBenchmark {
             awaitStored(follower, batches);
           });
     }
+    return ingest;
   }
 
   /** The receiving node's stages one at a time on one thread. */

