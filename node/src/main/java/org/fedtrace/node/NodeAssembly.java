@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,7 +30,12 @@ import org.fedtrace.node.rpc.RpcServices;
 import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.node.rpc.UploadService;
 import org.fedtrace.pki.Agreement;
+import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.NoticeGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
+import org.fedtrace.proto.v1.TransparencyLogGrpc;
+import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.store.Store;
@@ -64,7 +68,7 @@ final class NodeAssembly {
   final ExposureFinder finder;
   final Peers peers;
   final NodeJobs jobs;
-  final HealthStatusManager health = new HealthStatusManager();
+  final NodeHealth health;
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
@@ -109,6 +113,7 @@ final class NodeAssembly {
             finder,
             peers,
             options.backgroundWork());
+    this.health = health(exchange.lifecycle(), finder != null);
     this.services = services(rules, ingest, deliveries, options.seam());
   }
 
@@ -199,6 +204,16 @@ final class NodeAssembly {
     return null;
   }
 
+  private static NodeHealth health(Lifecycle lifecycle, boolean operatorMatching) {
+    List<String> exchange =
+        new ArrayList<>(List.of(FederationGrpc.SERVICE_NAME, UploadGrpc.SERVICE_NAME));
+    if (operatorMatching) {
+      exchange.add(OperatorMatchingGrpc.SERVICE_NAME);
+    }
+    return new NodeHealth(
+        lifecycle, exchange, List.of(TransparencyLogGrpc.SERVICE_NAME, NoticeGrpc.SERVICE_NAME));
+  }
+
   /** The node's gRPC services, each behind the checks its calls pass first. */
   private List<ServerServiceDefinition> services(
       BatchRules rules, Ingest ingest, Deliveries deliveries, NodeSeam seam) {
@@ -251,7 +266,7 @@ final class NodeAssembly {
                     config.matching().maxObservationsPerDevice(),
                     exchange.clock()),
                 Rule.MATCHING_PAST_SUNSET));
-    out.add(rpc.open(health.getHealthService()));
+    out.add(rpc.open(health.service()));
     out.add(rpc.open(ProtoReflectionServiceV1.newInstance()));
     return out;
   }

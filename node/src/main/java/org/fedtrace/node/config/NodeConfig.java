@@ -100,8 +100,24 @@ public final class NodeConfig {
   public record Matching(
       MatchingMode mode, double notifyThreshold, int maxObservationsPerDevice, int threads) {}
 
-  /** The Prometheus endpoint; port 0 disables it. */
-  public record Metrics(int port) {}
+  /**
+   * The Prometheus endpoint; port 0 disables it.
+   *
+   * @param host the address it binds: loopback unless a scraper on another host must reach it
+   */
+  public record Metrics(String host, int port) {
+    /** The endpoint on loopback. */
+    public Metrics(int port) {
+      this("127.0.0.1", port);
+    }
+  }
+
+  /**
+   * A plaintext gRPC listener serving only grpc.health.v1.Health, for orchestrators whose probes
+   * cannot present a client certificate (Kubernetes' grpc probe); port 0, the default, disables it.
+   * It carries the node's state and nothing else.
+   */
+  public record Health(String host, int port) {}
 
   private final Listen listen;
   private final Path dataDir;
@@ -115,6 +131,7 @@ public final class NodeConfig {
   private final Retention retention;
   private final Matching matching;
   private final Metrics metrics;
+  private final Health health;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -136,6 +153,7 @@ public final class NodeConfig {
     this.retention = b.retention;
     this.matching = b.matching;
     this.metrics = b.metrics;
+    this.health = b.health;
   }
 
   /**
@@ -175,7 +193,8 @@ public final class NodeConfig {
         .uploads(uploads)
         .retention(retention)
         .matching(matching)
-        .metrics(metrics);
+        .metrics(metrics)
+        .health(health);
   }
 
   /** The gRPC listener. */
@@ -238,6 +257,11 @@ public final class NodeConfig {
     return metrics;
   }
 
+  /** The health section. */
+  public Health health() {
+    return health;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -251,7 +275,8 @@ public final class NodeConfig {
         uploads,
         retention,
         matching,
-        metrics);
+        metrics,
+        health);
   }
 
   @Override
@@ -283,6 +308,7 @@ public final class NodeConfig {
     private Retention retention;
     private Matching matching;
     private Metrics metrics;
+    private Health health;
 
     Builder() {}
 
@@ -358,6 +384,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the health section. */
+    public Builder health(Health value) {
+      this.health = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -376,7 +408,8 @@ public final class NodeConfig {
               uploads,
               retention,
               matching,
-              metrics);
+              metrics,
+              health);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }
@@ -439,6 +472,11 @@ public final class NodeConfig {
           100_000_000);
       range("matching.threads", b.matching.threads(), 1, 64);
       range("metrics.port", b.metrics.port(), 0, 65_535);
+      range("health.port", b.health.port(), 0, 65_535);
+      if (b.health.port() > 0 && b.health.port() == b.metrics.port()) {
+        throw new InvalidConfigException(
+            "health.port: " + b.health.port() + " is metrics.port already");
+      }
       peers();
     }
 
