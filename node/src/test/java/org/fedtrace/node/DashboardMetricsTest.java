@@ -93,7 +93,7 @@ class DashboardMetricsTest {
     try (TestFederation f = TestFederation.create(dir, clock, "DE", "FR")) {
       int port = HealthListenerTest.freePort();
       f.withConfig("matching:\n  mode: operator\nmetrics:\n  port: " + port + "\n");
-      Node de = f.startNode("DE");
+      final Node de = f.startNode("DE");
       f.withConfig("");
       Node fr = f.startNode("FR");
       f.follow("DE", "FR");

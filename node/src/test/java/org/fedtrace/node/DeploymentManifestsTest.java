@@ -151,14 +151,11 @@ class DeploymentManifestsTest {
     projects(config.federation().agreement().resolveSibling(PkiFiles.AGREEMENT_SIGNATURE));
     config.uploads().healthAuthorityKeys().forEach(this::projects);
     for (String section : DeployFiles.AWAITED) {
-      raw.path(section)
-          .fields()
-          .forEachRemaining(
-              e -> {
-                if (e.getKey().endsWith("File")) {
-                  projects(Path.of(e.getValue().asText()));
-                }
-              });
+      for (Map.Entry<String, JsonNode> e : raw.path(section).properties()) {
+        if (e.getKey().endsWith("File")) {
+          projects(Path.of(e.getValue().asText()));
+        }
+      }
     }
   }
 

@@ -108,16 +108,14 @@ final class MetricReferences {
 
   private static void collect(JsonNode node, String path, Map<String, String> out) {
     if (node.isObject()) {
-      node.fields()
-          .forEachRemaining(
-              e -> {
-                String here = path + "." + e.getKey();
-                if (QUERY_FIELDS.contains(e.getKey()) && e.getValue().isTextual()) {
-                  out.put(here, e.getValue().asText());
-                } else {
-                  collect(e.getValue(), here, out);
-                }
-              });
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        String here = path + "." + e.getKey();
+        if (QUERY_FIELDS.contains(e.getKey()) && e.getValue().isTextual()) {
+          out.put(here, e.getValue().asText());
+        } else {
+          collect(e.getValue(), here, out);
+        }
+      }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         collect(node.get(i), path + "[" + i + "]", out);

@@ -100,23 +100,10 @@ public final class NodeConfig {
   public record Matching(
       MatchingMode mode, double notifyThreshold, int maxObservationsPerDevice, int threads) {}
 
-  /**
-   * The Prometheus endpoint; port 0 disables it.
-   *
-   * @param host the address it binds: loopback unless a scraper on another host must reach it
-   */
-  public record Metrics(String host, int port) {
-    /** The endpoint on loopback. */
-    public Metrics(int port) {
-      this("127.0.0.1", port);
-    }
-  }
+  /** The Prometheus endpoint, bound to {@code host}; port 0 disables it. */
+  public record Metrics(String host, int port) {}
 
-  /**
-   * A plaintext gRPC listener serving only grpc.health.v1.Health, for orchestrators whose probes
-   * cannot present a client certificate (Kubernetes' grpc probe); port 0, the default, disables it.
-   * It carries the node's state and nothing else.
-   */
+  /** A plaintext listener of grpc.health.v1.Health alone, for probes; port 0 disables it. */
   public record Health(String host, int port) {}
 
   private final Listen listen;
@@ -473,10 +460,6 @@ public final class NodeConfig {
       range("matching.threads", b.matching.threads(), 1, 64);
       range("metrics.port", b.metrics.port(), 0, 65_535);
       range("health.port", b.health.port(), 0, 65_535);
-      if (b.health.port() > 0 && b.health.port() == b.metrics.port()) {
-        throw new InvalidConfigException(
-            "health.port: " + b.health.port() + " is metrics.port already");
-      }
       peers();
     }
 

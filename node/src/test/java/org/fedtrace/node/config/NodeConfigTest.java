@@ -98,7 +98,6 @@ class NodeConfigTest {
     assertEquals(
         "matching.notifyThreshold: expected a positive number, got '0'",
         refuse("matching:\n  notifyThreshold: 0\n"));
-    assertEquals("health.port: 9464 is metrics.port already", refuse("health:\n  port: 9464\n"));
     assertEquals("health.port: must be in 0..65535, got 70000", refuse("health: {port: 70000}\n"));
   }
 
@@ -160,7 +159,7 @@ class NodeConfigTest {
             .batching(new NodeConfig.Batching(500, 60, 1, 3_600, 64))
             .limits(new NodeConfig.Limits(10_000, 4 << 20, 12.5, 1e6))
             .matching(new NodeConfig.Matching(NodeConfig.MatchingMode.OPERATOR, 7.5, 1000, 2))
-            .metrics(new NodeConfig.Metrics(0))
+            .metrics(new NodeConfig.Metrics("127.0.0.1", 0))
             .health(new NodeConfig.Health("0.0.0.0", 8081))
             .build();
     Path file = dir.resolve("elsewhere").resolve("node.yaml");
