@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A federation node: loads and checks its configuration, credentials and agreement, opens its
  * store, serves the Federation, Upload, TransparencyLog and Notice services (plus health and
- * reflection, and in operator-assisted mode the OperatorMatching service) over mutual TLS, follows
- * its peers, publishes its own batches, purges past retention and enforces the sunset. The parts
- * are built by {@link NodeAssembly}; this facade runs them.
+ * reflection, and in operator-assisted mode the OperatorMatching service) over mutual TLS (and,
+ * when configured, health alone on a plaintext listener for an orchestrator's probes), follows its
+ * peers, publishes its own batches, purges past retention and enforces the sunset. The parts are
+ * built by {@link NodeAssembly}; this facade runs them.
  *
  * <p>Lifecycle (spec §21): {@link #start}, then {@link #stop} (drains: new calls get UNAVAILABLE,
  * in-flight commits finish, within a bounded wait) and {@link #blockUntilShutdown}.
@@ -44,6 +45,7 @@ public final class Node {
 
   private final NodeAssembly parts;
   private Server server;
+  private Server healthServer;
   private HTTPServer metricsServer;
 
   private Node(NodeAssembly parts) {
@@ -104,10 +106,20 @@ public final class Node {
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
+    parts.health.refresh();
+    NodeConfig.Health health = parts.config.health();
+    if (health.port() > 0) {
+      // plaintext, and only the Health service: for probes without a client certificate
+      healthServer =
+          NettyServerBuilder.forAddress(new InetSocketAddress(health.host(), health.port()))
+              .addService(parts.health.service())
+              .build()
+              .start();
+    }
     if (parts.config.metrics().port() > 0) {
       metricsServer =
           HTTPServer.builder()
-              .hostname("127.0.0.1")
+              .hostname(parts.config.metrics().host())
               .port(parts.config.metrics().port())
               .registry(metrics().registry())
               .buildAndStart();
@@ -152,7 +164,7 @@ public final class Node {
     if (!lifecycle.drain()) {
       return;
     }
-    parts.health.enterTerminalState();
+    parts.health.drain();
     parts.exchange.notifier().batchStored();
     unfollowAll();
     parts.jobs.releaseLeases(); // another replica takes the peers over at once
@@ -167,6 +179,9 @@ public final class Node {
     parts.exchange.scheduler().awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (parts.finder != null) {
       parts.finder.stop();
+    }
+    if (healthServer != null) {
+      healthServer.shutdownNow();
     }
     if (metricsServer != null) {
       metricsServer.close();

@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import org.fedtrace.node.exchange.ExchangeContext;
 import org.fedtrace.node.exchange.Housekeeping;
 import org.fedtrace.node.exchange.Ingest;
 import org.fedtrace.node.exchange.JobLease;
+import org.fedtrace.node.exchange.PeerLeases;
 import org.fedtrace.node.exchange.Peers;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
@@ -35,7 +35,12 @@ import org.fedtrace.node.rpc.RpcServices;
 import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.node.rpc.UploadService;
 import org.fedtrace.pki.Agreement;
+import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
+import org.fedtrace.proto.v1.NoticeGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
+import org.fedtrace.proto.v1.TransparencyLogGrpc;
+import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.store.Store;
@@ -69,11 +74,11 @@ final class NodeAssembly {
   final ExposureFinder finder;
   final Peers peers;
   final NodeJobs jobs;
-  final HealthStatusManager health = new HealthStatusManager();
 
   /** This replica's name among those sharing the store, in its leases. */
   final String replica;
 
+  final NodeHealth health;
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
@@ -122,9 +127,9 @@ final class NodeAssembly {
                 new JobLease(exchange.store(), "purge", replica, exchange.clock())),
             finder,
             peers,
-            config.peers(),
-            replica,
+            new PeerLeases(exchange, peers, config.peers(), replica),
             options.backgroundWork());
+    this.health = health(exchange.lifecycle(), finder != null);
     this.services = services(rules, ingest, deliveries, options.seam());
   }
 
@@ -255,6 +260,16 @@ final class NodeAssembly {
     return null;
   }
 
+  private static NodeHealth health(Lifecycle lifecycle, boolean operatorMatching) {
+    List<String> exchange =
+        new ArrayList<>(List.of(FederationGrpc.SERVICE_NAME, UploadGrpc.SERVICE_NAME));
+    if (operatorMatching) {
+      exchange.add(OperatorMatchingGrpc.SERVICE_NAME);
+    }
+    return new NodeHealth(
+        lifecycle, exchange, List.of(TransparencyLogGrpc.SERVICE_NAME, NoticeGrpc.SERVICE_NAME));
+  }
+
   /** The node's gRPC services, each behind the checks its calls pass first. */
   private List<ServerServiceDefinition> services(
       BatchRules rules, Ingest ingest, Deliveries deliveries, NodeSeam seam) {
@@ -307,7 +322,7 @@ final class NodeAssembly {
                     config.matching().maxObservationsPerDevice(),
                     exchange.clock()),
                 Rule.MATCHING_PAST_SUNSET));
-    out.add(rpc.open(health.getHealthService()));
+    out.add(rpc.open(health.service()));
     out.add(rpc.open(ProtoReflectionServiceV1.newInstance()));
     return out;
   }

@@ -1,21 +1,15 @@
 package org.fedtrace.node;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.Batcher;
 import org.fedtrace.node.exchange.ExchangeContext;
 import org.fedtrace.node.exchange.Housekeeping;
 import org.fedtrace.node.exchange.JobLease;
+import org.fedtrace.node.exchange.PeerLeases;
 import org.fedtrace.node.exchange.Peers;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.operator.ExposureFinder;
-import org.fedtrace.pki.OperatorIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +29,11 @@ final class NodeJobs {
   private final ExposureFinder finder;
   private final Peers peers;
   private final boolean background;
-  private final List<NodeConfig.Peer> configured;
-  private final Map<OperatorIdentity, JobLease> peerLeases = new LinkedHashMap<>();
-  private final Set<OperatorIdentity> following = ConcurrentHashMap.newKeySet();
+  private final PeerLeases peerLeases;
 
   /**
    * @param finder operator-assisted matching, or null in device mode
-   * @param configured the peers of the configuration, each exchanged with by one replica
-   * @param replica this replica's name among those sharing the store
+   * @param peerLeases which configured peers this replica exchanges with
    * @param background whether the jobs run on their own schedule
    */
   NodeJobs(
@@ -51,8 +42,7 @@ final class NodeJobs {
       Housekeeping housekeeping,
       ExposureFinder finder,
       Peers peers,
-      List<NodeConfig.Peer> configured,
-      String replica,
+      PeerLeases peerLeases,
       boolean background) {
     this.ctx = ctx;
     this.batcher = batcher;
@@ -60,42 +50,17 @@ final class NodeJobs {
     this.finder = finder;
     this.peers = peers;
     this.background = background;
-    this.configured = List.copyOf(configured);
-    for (NodeConfig.Peer p : configured) {
-      peerLeases.put(
-          p.identity(), new JobLease(ctx.store(), "peer:" + p.identity(), replica, ctx.clock()));
-    }
+    this.peerLeases = peerLeases;
   }
 
-  /**
-   * Exchanges with each configured peer whose lease this replica holds or takes, and stops
-   * exchanging with those whose lease another replica took; past the sunset, with none. With
-   * background work, runs again every third of a lease's lifetime, which renews the leases held.
-   */
+  /** Exchanges with the configured peers whose leases this replica holds or takes. */
   void exchangeWithPeers() throws IOException {
-    for (NodeConfig.Peer p : configured) {
-      JobLease lease = peerLeases.get(p.identity());
-      boolean mine = !ctx.lifecycle().pastSunset() && lease.hold();
-      if (mine && following.add(p.identity())) {
-        LOG.info("event=peer_taken peer={} lease={}", p.identity(), lease.name());
-        peers.follow(p);
-      } else if (!mine && following.remove(p.identity())) {
-        LOG.info("event=peer_left peer={} lease={}", p.identity(), lease.name());
-        peers.unfollow(p.identity());
-      }
-    }
+    peerLeases.exchange();
   }
 
   /** Gives up the leases this replica holds, so that other replicas take its jobs at once. */
   void releaseLeases() {
-    for (JobLease lease : peerLeases.values()) {
-      try {
-        lease.release();
-      } catch (RuntimeException e) {
-        LOG.warn("event=lease_release_failed lease={} error=\"{}\"", lease.name(), e.getMessage());
-      }
-    }
-    following.clear();
+    peerLeases.release();
   }
 
   /** Schedules the jobs, when the node runs them on its own. */

@@ -174,7 +174,7 @@ final class FederationSetup {
                     (int) Math.min(spec.batchMaxHoldSeconds(), 86_400),
                     Math.min(spec.paddingMinKeys(), 10_000)))
             .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000))
-            .metrics(new NodeConfig.Metrics(metricsPort))
+            .metrics(new NodeConfig.Metrics("127.0.0.1", metricsPort))
             .peers(peers);
     if (spec.operatorMatching()) {
       NodeConfig.Matching m0 = defaults.matching();

@@ -55,6 +55,7 @@ record ConfigChecks(NodeConfig.Builder b) {
         "matching.maxObservationsPerDevice", b.matching.maxObservationsPerDevice(), 1, 100_000_000);
     range("matching.threads", b.matching.threads(), 1, 64);
     range("metrics.port", b.metrics.port(), 0, 65_535);
+    range("health.port", b.health.port(), 0, 65_535);
     store();
     peers();
   }

@@ -98,8 +98,11 @@ public final class NodeConfig {
   public record Matching(
       MatchingMode mode, double notifyThreshold, int maxObservationsPerDevice, int threads) {}
 
-  /** The Prometheus endpoint; port 0 disables it. */
-  public record Metrics(int port) {}
+  /** The Prometheus endpoint, bound to {@code host}; port 0 disables it. */
+  public record Metrics(String host, int port) {}
+
+  /** A plaintext listener of grpc.health.v1.Health alone, for probes; port 0 disables it. */
+  public record Health(String host, int port) {}
 
   /** The engine of the node's store. */
   public enum StoreKind {
@@ -151,6 +154,7 @@ public final class NodeConfig {
   private final Matching matching;
   private final Metrics metrics;
   private final StoreEngine store;
+  private final Health health;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -173,6 +177,7 @@ public final class NodeConfig {
     this.matching = b.matching;
     this.metrics = b.metrics;
     this.store = b.store;
+    this.health = b.health;
   }
 
   /**
@@ -213,7 +218,8 @@ public final class NodeConfig {
         .retention(retention)
         .matching(matching)
         .metrics(metrics)
-        .store(store);
+        .store(store)
+        .health(health);
   }
 
   /** The gRPC listener. */
@@ -281,6 +287,11 @@ public final class NodeConfig {
     return store;
   }
 
+  /** The health section. */
+  public Health health() {
+    return health;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -295,7 +306,8 @@ public final class NodeConfig {
         retention,
         matching,
         metrics,
-        store);
+        store,
+        health);
   }
 
   @Override
@@ -328,6 +340,7 @@ public final class NodeConfig {
     Matching matching;
     Metrics metrics;
     StoreEngine store;
+    Health health;
 
     Builder() {}
 
@@ -409,6 +422,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the health section. */
+    public Builder health(Health value) {
+      this.health = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -428,7 +447,8 @@ public final class NodeConfig {
               retention,
               matching,
               metrics,
-              store);
+              store,
+              health);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }

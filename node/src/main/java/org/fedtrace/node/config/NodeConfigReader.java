@@ -100,7 +100,8 @@ final class NodeConfigReader {
                 decimal("matching.notifyThreshold"),
                 integer("matching.maxObservationsPerDevice"),
                 integer("matching.threads")))
-        .metrics(new NodeConfig.Metrics(integer("metrics.port")))
+        .metrics(new NodeConfig.Metrics(host("metrics.host"), integer("metrics.port")))
+        .health(new NodeConfig.Health(host("health.host"), integer("health.port")))
         .store(
             new NodeConfig.StoreEngine(
                 storeKind(),
@@ -165,6 +166,14 @@ final class NodeConfigReader {
       throw new InvalidConfigException(name + ": expected a path, got an empty value");
     }
     return base.resolve(t).normalize();
+  }
+
+  private String host(String name) throws InvalidConfigException {
+    String t = text(name);
+    if (t.isBlank() || t.contains(" ")) {
+      throw new InvalidConfigException(name + ": expected a host name or address, got '" + t + "'");
+    }
+    return t.startsWith("[") && t.endsWith("]") ? t.substring(1, t.length() - 1) : t;
   }
 
   private boolean bool(String name) throws InvalidConfigException {

@@ -83,7 +83,8 @@ public final class NodeConfigWriter {
         .put("notifyThreshold", m.notifyThreshold())
         .put("maxObservationsPerDevice", m.maxObservationsPerDevice())
         .put("threads", m.threads());
-    root.putObject("metrics").put("port", c.metrics().port());
+    root.putObject("metrics").put("host", c.metrics().host()).put("port", c.metrics().port());
+    root.putObject("health").put("host", c.health().host()).put("port", c.health().port());
     NodeConfig.StoreEngine st = c.store();
     ObjectNode store =
         root.putObject("store")

@@ -154,10 +154,23 @@ public final class Settings {
               "threads",
               "threads that derive and match one batch (operator mode)"),
           new Setting(
-              "metrics.port",
-              "9464",
+              "metrics.host",
+              "127.0.0.1",
+              "address",
+              "address the metrics endpoint binds; loopback unless a scraper on another host (a"
+                  + " Kubernetes Prometheus) must reach it"),
+          new Setting("metrics.port", "9464", "port", "Prometheus metrics over HTTP; 0 disables"),
+          new Setting(
+              "health.host",
+              "127.0.0.1",
+              "address",
+              "address the plaintext health listener binds (0.0.0.0 for the kubelet's probes)"),
+          new Setting(
+              "health.port",
+              "0",
               "port",
-              "Prometheus metrics over HTTP on localhost; 0 disables"),
+              "plaintext gRPC listener serving only grpc.health.v1.Health, for probes that cannot"
+                  + " present a client certificate; 0 (the default) disables it"),
           new Setting(
               "store.kind",
               "sqlite",

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class PeerPush {
   private static final Logger LOG = LoggerFactory.getLogger(PeerPush.class);
   private static final int PAGE = 32;
+  private static final String DIRECTION = "push";
   private static final Set<Status.Code> RETRY =
       Set.of(
           Status.Code.UNAVAILABLE,
@@ -57,6 +58,7 @@ final class PeerPush {
 
   /** Starts pushing what is due now and whatever is stored later. */
   void start() {
+    synced();
     ctx.notifier().add(wake);
     schedule();
   }
@@ -66,6 +68,12 @@ final class PeerPush {
     stopped = true;
     ctx.notifier().remove(wake);
     peer.close();
+    ctx.metrics().peerUnfollowed(peer.peer().toString(), DIRECTION);
+  }
+
+  /** The peer acknowledged a batch, or has every batch due: the exchange works. */
+  private void synced() {
+    ctx.metrics().peerSynced(peer.peer().toString(), DIRECTION, ctx.clock().instant());
   }
 
   private synchronized void schedule() {
@@ -87,6 +95,7 @@ final class PeerPush {
                 tx ->
                     tx.batches().servableAfter(position, PAGE, deliveries.recipient(peer.peer())));
     if (page.batches().isEmpty()) {
+      synced();
       if (page.lastPosition() != position) {
         // batches this peer does not get are not the end of the store: remember how far we
         // looked, and look further now rather than when some other batch happens to be stored
@@ -143,6 +152,7 @@ final class PeerPush {
   /** The peer acknowledged {@code stored}: log the delivery with the progress, then go on. */
   private synchronized void done(StoredBatch stored) {
     backoff.reset();
+    synced();
     ctx.store()
         .write(
             tx -> {

@@ -28,6 +28,8 @@ final class PeerSync {
   /** Deadline of one subscription stream; the stream is resumed when it expires. */
   static final long STREAM_DEADLINE_SECONDS = 600;
 
+  private static final String DIRECTION = "pull";
+
   private final PeerChannel peer;
   private final Ingest ingest;
   private final ExchangeContext ctx;
@@ -43,6 +45,7 @@ final class PeerSync {
 
   /** Starts syncing in the background. */
   void start() {
+    synced();
     ctx.scheduler().execute(this::connect);
   }
 
@@ -50,6 +53,12 @@ final class PeerSync {
   void stop() {
     stopped = true;
     peer.close();
+    ctx.metrics().peerUnfollowed(peer.peer().toString(), DIRECTION);
+  }
+
+  /** The subscription delivered something: a batch, a cursor or a heartbeat. */
+  private void synced() {
+    ctx.metrics().peerSynced(peer.peer().toString(), DIRECTION, ctx.clock().instant());
   }
 
   private void connect() {
@@ -102,6 +111,7 @@ final class PeerSync {
         putCursor(PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray()));
       }
       last = r.getCursor();
+      synced();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
 
 /**
  * The node's Prometheus metrics, in a registry of its own (several nodes can share a JVM in the
@@ -34,6 +35,15 @@ public final class NodeMetrics {
           .name("fedtrace_rpc_duration_seconds")
           .help("Server-side latency of unary RPCs")
           .labelNames("method", "code")
+          .register(registry);
+  private final Gauge peerLastSync =
+      Gauge.builder()
+          .name("fedtrace_peer_last_sync_timestamp_seconds")
+          .help(
+              "Unix time of the last sign that the exchange with a peer works (pull: any message"
+                  + " of the subscription, heartbeats included; push: a batch acknowledged, or"
+                  + " nothing left to push), or of when the node began following the peer")
+          .labelNames("peer", "direction")
           .register(registry);
   private final Gauge subscriptions =
       Gauge.builder()
@@ -105,6 +115,24 @@ public final class NodeMetrics {
   /** Records the latency of one RPC. */
   public void rpc(String method, String code, double seconds) {
     rpcSeconds.labelValues(method, code).observe(seconds);
+  }
+
+  /**
+   * Records that the exchange with {@code peer} in {@code direction} ("pull" or "push") worked at
+   * {@code when}, or began then.
+   */
+  public void peerSynced(String peer, String direction, Instant when) {
+    peerLastSync.labelValues(peer, direction).set(when.toEpochMilli() / 1000.0);
+  }
+
+  /** Drops a peer the node no longer exchanges with, so that it does not look stalled. */
+  public void peerUnfollowed(String peer, String direction) {
+    peerLastSync.remove(peer, direction);
+  }
+
+  /** The last {@link #peerSynced} time of {@code peer} in {@code direction}, in Unix seconds. */
+  public double peerLastSync(String peer, String direction) {
+    return peerLastSync.labelValues(peer, direction).get();
   }
 
   /** Tracks the number of live subscriptions. */
