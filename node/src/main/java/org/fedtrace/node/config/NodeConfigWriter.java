@@ -37,11 +37,14 @@ public final class NodeConfigWriter {
     federation.put("forward", f.forward());
     ArrayNode peers = root.putArray("peers");
     for (NodeConfig.Peer p : config.peers()) {
-      peers
-          .addObject()
-          .put("identity", p.identity().toString())
-          .put("address", address(p.host(), p.port()))
-          .put("mode", p.mode().name().toLowerCase(Locale.ROOT));
+      ObjectNode peer = peers.addObject().put("identity", p.identity().toString());
+      if (p.addresses().size() == 1) {
+        peer.put("address", p.addresses().get(0).toString());
+      } else {
+        ArrayNode addresses = peer.putArray("addresses");
+        p.addresses().forEach(a -> addresses.add(a.toString()));
+      }
+      peer.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
     }
     sections(root, config);
     try {
@@ -84,10 +87,6 @@ public final class NodeConfigWriter {
         .put("maxObservationsPerDevice", m.maxObservationsPerDevice())
         .put("threads", m.threads());
     root.putObject("metrics").put("port", c.metrics().port());
-  }
-
-  private static String address(String host, int port) {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static String absolute(Path p) {
