@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,7 +63,7 @@ final class NodeAssembly {
   final ExposureFinder finder;
   final Peers peers;
   final NodeJobs jobs;
-  final HealthStatusManager health = new HealthStatusManager();
+  final NodeHealth health = new NodeHealth();
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
@@ -108,6 +107,7 @@ final class NodeAssembly {
             new Housekeeping(exchange, files.identity().country(), agreement.retentionDays()),
             finder,
             peers,
+            health,
             options.backgroundWork());
     this.services = services(rules, ingest, deliveries, options.seam());
   }
@@ -251,7 +251,7 @@ final class NodeAssembly {
                     config.matching().maxObservationsPerDevice(),
                     exchange.clock()),
                 Rule.MATCHING_PAST_SUNSET));
-    out.add(rpc.open(health.getHealthService()));
+    out.add(rpc.open(health.service()));
     out.add(rpc.open(ProtoReflectionServiceV1.newInstance()));
     return out;
   }

@@ -25,10 +25,12 @@ final class NodeJobs {
   private final Housekeeping housekeeping;
   private final ExposureFinder finder;
   private final Peers peers;
+  private final NodeHealth health;
   private final boolean background;
 
   /**
    * @param finder operator-assisted matching, or null in device mode
+   * @param health what the health service reports, updated at the sunset
    * @param background whether the jobs run on their own schedule
    */
   NodeJobs(
@@ -37,12 +39,14 @@ final class NodeJobs {
       Housekeeping housekeeping,
       ExposureFinder finder,
       Peers peers,
+      NodeHealth health,
       boolean background) {
     this.ctx = ctx;
     this.batcher = batcher;
     this.housekeeping = housekeeping;
     this.finder = finder;
     this.peers = peers;
+    this.health = health;
     this.background = background;
   }
 
@@ -79,6 +83,7 @@ final class NodeJobs {
   void housekeeping() {
     if (housekeeping.enforceSunset()) {
       peers.unfollowAll();
+      health.report(ctx.lifecycle()); // peers' channels stop picking this replica
       ctx.notifier().batchStored();
       if (finder != null) {
         finder.erase();
