@@ -53,6 +53,7 @@ public final class TestFederation implements AutoCloseable {
   private final Map<String, OperatorCredentials> credentials = new LinkedHashMap<>();
   private final Map<String, SigningKey> healthAuthorities = new LinkedHashMap<>();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<Node> replicas = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final ChangeSignal commits = new ChangeSignal();
@@ -153,6 +154,24 @@ public final class TestFederation implements AutoCloseable {
 
   /** Starts (or restarts) {@code country}'s node on a free loopback port. */
   public Node startNode(String country) throws IOException, NodeStartException {
+    Node node = launch(country, 0);
+    nodes.put(country, node);
+    return node;
+  }
+
+  /**
+   * Starts one more node of {@code country}'s member on loopback {@code port} (0 for a free one): a
+   * replica with the same identity, configuration and data folder, so both serve one SQLite store
+   * as two processes on one host would. {@link #node} still names the first; {@link #close} stops
+   * the replica unless the test did.
+   */
+  public Node startReplica(String country, int port) throws IOException, NodeStartException {
+    Node node = launch(country, port);
+    replicas.add(node);
+    return node;
+  }
+
+  private Node launch(String country, int port) throws IOException, NodeStartException {
     NodeConfig config;
     try {
       config = NodeConfig.load(configure(country));
@@ -168,9 +187,8 @@ public final class TestFederation implements AutoCloseable {
         Node.create(config, clock, new NodeOptions(new SecureRandom(), seam, backgroundWork));
     node.store().addCommitListener(commits::changed);
     node.start(
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
             .sslContext(serverTls(node, own)));
-    nodes.put(country, node);
     return node;
   }
 
@@ -220,10 +238,15 @@ public final class TestFederation implements AutoCloseable {
 
   /** A channel to {@code country}'s node presenting {@code client} as the TLS credential. */
   public ManagedChannel channel(String country, Credential client) throws IOException {
-    OperatorIdentity server = credentials.get(country).identity();
+    return channel(nodes.get(country), client);
+  }
+
+  /** A channel to {@code node} (a node or replica of this federation) presenting {@code client}. */
+  public ManagedChannel channel(Node node, Credential client) throws IOException {
     ManagedChannel ch =
-        NettyChannelBuilder.forAddress("127.0.0.1", nodes.get(country).port())
-            .sslContext(MutualTls.client(client, pki.validator(), Clock.systemUTC(), server))
+        NettyChannelBuilder.forAddress("127.0.0.1", node.port())
+            .sslContext(
+                MutualTls.client(client, pki.validator(), Clock.systemUTC(), node.identity()))
             .build();
     channels.add(ch);
     return ch;
@@ -254,7 +277,13 @@ public final class TestFederation implements AutoCloseable {
   /** Uploads {@code keys} at {@code country}'s node as its own backend, authorized. */
   public UploadDiagnosisKeysResponse upload(String country, List<DiagnosisKey> keys)
       throws IOException {
-    return UploadGrpc.newBlockingStub(channel(country, credentials.get(country).tls()))
+    return upload(nodes.get(country), keys);
+  }
+
+  /** Uploads {@code keys} at {@code node} (a node or a replica) as its member's own backend. */
+  public UploadDiagnosisKeysResponse upload(Node node, List<DiagnosisKey> keys) throws IOException {
+    String country = node.identity().country();
+    return UploadGrpc.newBlockingStub(channel(node, credentials.get(country).tls()))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .uploadDiagnosisKeys(authorizedUpload(country, keys));
   }
@@ -280,6 +309,9 @@ public final class TestFederation implements AutoCloseable {
     }
     for (String c : new ArrayList<>(nodes.keySet())) {
       stopNode(c);
+    }
+    for (Node replica : replicas) {
+      replica.stop(Duration.ofSeconds(5)); // does nothing if the test stopped it
     }
   }
 }
