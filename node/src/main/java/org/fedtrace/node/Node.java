@@ -175,7 +175,6 @@ public final class Node {
       return;
     }
     drain();
-    Lifecycle lifecycle = parts.exchange.lifecycle();
     if (server != null) {
       server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -192,7 +191,7 @@ public final class Node {
       metricsServer.close();
     }
     store().close();
-    lifecycle.stopped();
+    parts.exchange.lifecycle().stopped();
     LOG.info("event=node_stopped identity={}", identity());
   }
 

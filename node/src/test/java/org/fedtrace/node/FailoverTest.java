@@ -156,7 +156,7 @@ class FailoverTest {
         WAIT,
         () -> de1.metrics().subscriptions() + de2.metrics().subscriptions() == 1,
         "FR subscribes at one replica");
-    long before = cursor(fr, de1);
+    final long before = cursor(fr, de1);
     Node serving = de1.metrics().subscriptions() == 1 ? de1 : de2;
     Node other = serving == de1 ? de2 : de1;
 
@@ -185,7 +185,7 @@ class FailoverTest {
     fr.follow(replicasOf(de1, de2));
     publishAt(de1);
     f.await(WAIT, () -> held(fr) == 1, "FR holds DE's first batch");
-    long before = cursor(fr, de1);
+    final long before = cursor(fr, de1);
     int port = de2.port();
 
     de1.stop(Duration.ofSeconds(5));
@@ -207,7 +207,7 @@ class FailoverTest {
     f = federation("DE", "FR");
     Node de1 = f.startNode("DE");
     Node de2 = f.startReplica("DE", 0);
-    Node fr = f.startNode("FR");
+    final Node fr = f.startNode("FR");
     ManagedChannel toDe1 = f.channel(de1, f.credentials("FR").tls());
     HealthCheckRequest federation =
         HealthCheckRequest.newBuilder().setService(FederationGrpc.SERVICE_NAME).build();
