@@ -2,7 +2,6 @@ package org.fedtrace.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -67,6 +66,7 @@ final class BenchFederation implements AutoCloseable {
   private final Agreement agreement;
   private final Map<String, OperatorCredentials> members = new LinkedHashMap<>();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final List<Node> replicas = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Server> servers = new ArrayList<>();
   private final List<EventLoopGroup> loops = new ArrayList<>();
@@ -140,14 +140,38 @@ final class BenchFederation implements AutoCloseable {
             "  requestsPerSecondPerPeer: 100000",
             "  keysPerSecondPerPeer: 1000000000",
             yaml));
-    Node node =
-        Node.create(
-            NodeConfig.load(config),
-            Clock.systemUTC(),
-            new NodeOptions(new SecureRandom(), NodeSeam.NONE, backgroundWork));
-    node.start(serverBuilder(node, country, ioThreads));
+    Node node = launch(country, ioThreads, 0, backgroundWork);
     nodes.put(country, node);
     return node;
+  }
+
+  /**
+   * Starts one more node of {@code country}'s member, from the configuration and data folder its
+   * {@link #startNode} wrote (one SQLite store, as two processes on one host would share it), on
+   * loopback {@code port} (0 for any): a replica behind the same identity. {@link #close} stops it
+   * unless the caller did.
+   */
+  Node startReplica(String country, int ioThreads, int port, boolean backgroundWork)
+      throws IOException, NodeStartException, InvalidConfigException {
+    Node node = launch(country, ioThreads, port, backgroundWork);
+    replicas.add(node);
+    return node;
+  }
+
+  private Node launch(String country, int ioThreads, int port, boolean backgroundWork)
+      throws IOException, NodeStartException, InvalidConfigException {
+    Node node =
+        Node.create(
+            NodeConfig.load(root.resolve(country).resolve("node.yaml")),
+            Clock.systemUTC(),
+            new NodeOptions(new SecureRandom(), NodeSeam.NONE, backgroundWork));
+    node.start(serverBuilder("node-" + country, ioThreads, port).sslContext(node.serverTls()));
+    return node;
+  }
+
+  /** The identity of {@code country}'s member. */
+  OperatorIdentity identity(String country) {
+    return members.get(country).identity();
   }
 
   /** Stops {@code country}'s node (its files stay). */
@@ -158,13 +182,8 @@ final class BenchFederation implements AutoCloseable {
     }
   }
 
-  private ServerBuilder<?> serverBuilder(Node node, String country, int ioThreads)
-      throws IOException {
-    return serverBuilder("node-" + country, ioThreads).sslContext(node.serverTls());
-  }
-
-  private NettyServerBuilder serverBuilder(String name, int ioThreads) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+  private NettyServerBuilder serverBuilder(String name, int ioThreads, int port) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
         .bossEventLoopGroup(loop(1, name + "-accept"))
         .workerEventLoopGroup(loop(ioThreads, name + "-io"))
         .channelType(NioServerSocketChannel.class)
@@ -178,7 +197,7 @@ final class BenchFederation implements AutoCloseable {
    */
   int startSink(String country, int ioThreads) throws IOException {
     Server server =
-        serverBuilder("sink-" + country, ioThreads)
+        serverBuilder("sink-" + country, ioThreads, 0)
             .sslContext(
                 MutualTls.server(
                     members.get(country).tls(), authority.validator(), Clock.systemUTC()))
@@ -278,7 +297,9 @@ final class BenchFederation implements AutoCloseable {
     for (Server s : servers) {
       s.shutdownNow();
     }
-    for (Node n : nodes.values()) {
+    List<Node> all = new ArrayList<>(nodes.values());
+    all.addAll(replicas);
+    for (Node n : all) {
       try {
         n.stop(Duration.ofSeconds(5));
       } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.lifecycle.Lifecycle;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * built by {@link NodeAssembly}; this facade runs them.
  *
  * <p>Lifecycle (spec §21): {@link #start}, then {@link #stop} (drains: new calls get UNAVAILABLE,
- * in-flight commits finish, within a bounded wait) and {@link #blockUntilShutdown}.
+ * in-flight commits finish, within a bounded wait) and {@link #blockUntilShutdown}; {@link #drain}
+ * drains with the listener still open, for a replica that leaves a set of replicas.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -44,6 +46,7 @@ public final class Node {
   public static final String OPERATOR_MATCHING = NodeAssembly.OPERATOR_MATCHING;
 
   private final NodeAssembly parts;
+  private final AtomicBoolean stopping = new AtomicBoolean();
   private Server server;
   private Server healthServer;
   private HTTPServer metricsServer;
@@ -100,13 +103,18 @@ public final class Node {
     server = builder.build().start();
     Lifecycle lifecycle = parts.exchange.lifecycle();
     lifecycle.serve();
+    parts.health.refresh();
     if (parts.finder != null) {
       parts.exchange.notifier().add(parts.finder::wake);
       parts.finder.wake(); // batches stored before a crash and not yet matched
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
-    parts.health.refresh();
+    // a Watch learns of the sunset within a second; calls read the state themselves
+    parts
+        .exchange
+        .scheduler()
+        .scheduleWithFixedDelay(parts.health::refresh, 1, 1, TimeUnit.SECONDS);
     NodeConfig.Health health = parts.config.health();
     if (health.port() > 0) {
       // plaintext, and only the Health service: for probes without a client certificate
@@ -155,19 +163,33 @@ public final class Node {
   }
 
   /**
-   * Drains and stops: new calls are refused with UNAVAILABLE, open streams end, in-flight calls
-   * (and their commits) finish within {@code grace}, then the store closes. Stopping a node that
+   * Starts draining without closing the listener (spec §21.1: DRAINING, listeners open, refusing):
+   * new calls are refused with UNAVAILABLE (R21.2), open subscriptions end (R21.3), the peers are
+   * left, and the health service reports NOT_SERVING, so that peers reaching this node as one of a
+   * member's replicas send their calls to another. {@link #stop} finishes. Draining a node that
    * drains or stopped already does nothing.
    */
-  public void stop(Duration grace) throws InterruptedException {
+  public void drain() {
     Lifecycle lifecycle = parts.exchange.lifecycle();
     if (!lifecycle.drain()) {
       return;
     }
-    parts.health.drain();
+    parts.health.refresh();
     parts.exchange.notifier().batchStored();
     unfollowAll();
     parts.jobs.releaseLeases(); // another replica takes the peers over at once
+  }
+
+  /**
+   * Drains (unless {@link #drain} did) and stops: in-flight calls (and their commits) finish within
+   * {@code grace}, then the store closes. Stopping a node that stops or stopped already does
+   * nothing.
+   */
+  public void stop(Duration grace) throws InterruptedException {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    drain();
     if (server != null) {
       server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -187,7 +209,7 @@ public final class Node {
       metricsServer.close();
     }
     store().close();
-    lifecycle.stopped();
+    parts.exchange.lifecycle().stopped();
     LOG.info("event=node_stopped identity={}", identity());
   }
 

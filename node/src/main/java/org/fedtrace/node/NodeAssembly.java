@@ -322,7 +322,7 @@ final class NodeAssembly {
                     config.matching().maxObservationsPerDevice(),
                     exchange.clock()),
                 Rule.MATCHING_PAST_SUNSET));
-    out.add(rpc.open(health.service()));
+    out.add(rpc.open(health::service));
     out.add(rpc.open(ProtoReflectionServiceV1.newInstance()));
     return out;
   }

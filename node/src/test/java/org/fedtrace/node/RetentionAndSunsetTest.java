@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +184,11 @@ class RetentionAndSunsetTest {
 
     clock.set(sunset.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1));
     assertEquals(ownBatch, caller.getBatch(get(ownBatch)).getBatch(), "the last second");
+    HealthGrpc.HealthBlockingStub health =
+        HealthGrpc.newBlockingStub(f.channel("DE", f.credentials("FR").tls()));
+    HealthCheckRequest exchange =
+        HealthCheckRequest.newBuilder().setService(FederationGrpc.SERVICE_NAME).build();
+    assertEquals(ServingStatus.SERVING, health.check(exchange).getStatus());
 
     clock.advance(Duration.ofSeconds(1)); // the sunset instant
     String closed = "R21.6: the federation agreement ended on " + sunset + "; exchange is closed";
@@ -210,6 +218,14 @@ class RetentionAndSunsetTest {
     assertEquals(sunset.toString(), info.getSunsetDate(), "R7.8: GetNodeInfo still answers");
 
     de.housekeeping();
+    assertEquals(
+        ServingStatus.NOT_SERVING,
+        health.check(exchange).getStatus(),
+        "peers' channels to a set of replicas leave a replica past the sunset out");
+    assertEquals(
+        ServingStatus.SERVING,
+        health.check(HealthCheckRequest.getDefaultInstance()).getStatus(),
+        "the server still answers (the log, GetNodeInfo): a liveness probe must not restart it");
 
     Status end = streamEnd.get(20, TimeUnit.SECONDS);
     assertEquals(Status.Code.FAILED_PRECONDITION, end.getCode(), end.toString());

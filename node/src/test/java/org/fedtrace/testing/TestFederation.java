@@ -172,22 +172,29 @@ public final class TestFederation implements AutoCloseable {
 
   /** Starts (or restarts) {@code country}'s node on a free loopback port. */
   public Node startNode(String country) throws IOException, NodeStartException {
-    Node node = launch(country);
+    Node node = launch(country, 0);
     nodes.put(country, node);
     return node;
   }
 
-  /**
-   * Starts one more replica of {@code country}'s node: its configuration, credentials and (with
-   * {@link #withPostgres}) its store, on a loopback port of its own. Stopped by {@link #close}.
-   */
+  /** {@link #startReplica(String, int)} on a free port. */
   public Node startReplica(String country) throws IOException, NodeStartException {
-    Node node = launch(country);
+    return startReplica(country, 0);
+  }
+
+  /**
+   * Starts one more node of {@code country}'s member on loopback {@code port} (0 for a free one): a
+   * replica with the same identity, configuration and data folder (and, with {@link #withPostgres},
+   * database). {@link #node} still names the first; {@link #close} stops the replica unless the
+   * test did.
+   */
+  public Node startReplica(String country, int port) throws IOException, NodeStartException {
+    Node node = launch(country, port);
     replicas.add(node);
     return node;
   }
 
-  private Node launch(String country) throws IOException, NodeStartException {
+  private Node launch(String country, int port) throws IOException, NodeStartException {
     NodeConfig config;
     try {
       config = NodeConfig.load(configure(country));
@@ -203,7 +210,7 @@ public final class TestFederation implements AutoCloseable {
         Node.create(config, clock, new NodeOptions(new SecureRandom(), seam, backgroundWork));
     node.store().addCommitListener(commits::changed);
     node.start(
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
             .sslContext(serverTls(node, own)));
     return node;
   }
@@ -254,10 +261,15 @@ public final class TestFederation implements AutoCloseable {
 
   /** A channel to {@code country}'s node presenting {@code client} as the TLS credential. */
   public ManagedChannel channel(String country, Credential client) throws IOException {
-    OperatorIdentity server = credentials.get(country).identity();
+    return channel(nodes.get(country), client);
+  }
+
+  /** A channel to {@code node} (a node or replica of this federation) presenting {@code client}. */
+  public ManagedChannel channel(Node node, Credential client) throws IOException {
     ManagedChannel ch =
-        NettyChannelBuilder.forAddress("127.0.0.1", nodes.get(country).port())
-            .sslContext(MutualTls.client(client, pki.validator(), Clock.systemUTC(), server))
+        NettyChannelBuilder.forAddress("127.0.0.1", node.port())
+            .sslContext(
+                MutualTls.client(client, pki.validator(), Clock.systemUTC(), node.identity()))
             .build();
     channels.add(ch);
     return ch;
@@ -288,7 +300,13 @@ public final class TestFederation implements AutoCloseable {
   /** Uploads {@code keys} at {@code country}'s node as its own backend, authorized. */
   public UploadDiagnosisKeysResponse upload(String country, List<DiagnosisKey> keys)
       throws IOException {
-    return UploadGrpc.newBlockingStub(channel(country, credentials.get(country).tls()))
+    return upload(nodes.get(country), keys);
+  }
+
+  /** Uploads {@code keys} at {@code node} (a node or a replica) as its member's own backend. */
+  public UploadDiagnosisKeysResponse upload(Node node, List<DiagnosisKey> keys) throws IOException {
+    String country = node.identity().country();
+    return UploadGrpc.newBlockingStub(channel(node, credentials.get(country).tls()))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .uploadDiagnosisKeys(authorizedUpload(country, keys));
   }
@@ -315,8 +333,8 @@ public final class TestFederation implements AutoCloseable {
     for (String c : new ArrayList<>(nodes.keySet())) {
       stopNode(c);
     }
-    for (Node r : replicas) {
-      r.stop(Duration.ofSeconds(5));
+    for (Node replica : replicas) {
+      replica.stop(Duration.ofSeconds(5)); // does nothing if the test stopped it
     }
   }
 }

@@ -91,7 +91,7 @@ record ConfigChecks(NodeConfig.Builder b) {
       if (!seen.add(p.identity())) {
         throw new InvalidConfigException(where + ".identity: " + p.identity() + " is listed twice");
       }
-      port(where + ".address", p.port(), p.host() + ":" + p.port());
+      PeerAddress.check(where, p.addresses());
     }
   }
 

@@ -35,17 +35,24 @@ public final class NodeConfig {
   /**
    * A peer this node exchanges with.
    *
-   * @param identity the identity the peer's certificate must carry
+   * @param identity the identity the peer's certificate must carry, whichever address answers
+   * @param addresses where the peer listens: one, or one per replica of its node (a member may run
+   *     several replicas behind one identity); calls go to a healthy one
    */
-  public record Peer(OperatorIdentity identity, String host, int port, SyncMode mode) {
-    /** A peer this node subscribes to. */
-    public static Peer subscribe(OperatorIdentity identity, String host, int port) {
-      return new Peer(identity, host, port, SyncMode.SUBSCRIBE);
+  public record Peer(OperatorIdentity identity, List<PeerAddress> addresses, SyncMode mode) {
+    /** Copies the list. */
+    public Peer {
+      addresses = List.copyOf(addresses);
     }
 
-    /** A peer this node pushes its batches to. */
+    /** A peer this node subscribes to, at one address. */
+    public static Peer subscribe(OperatorIdentity identity, String host, int port) {
+      return new Peer(identity, List.of(new PeerAddress(host, port)), SyncMode.SUBSCRIBE);
+    }
+
+    /** A peer this node pushes its batches to, at one address. */
     public static Peer push(OperatorIdentity identity, String host, int port) {
-      return new Peer(identity, host, port, SyncMode.PUSH);
+      return new Peer(identity, List.of(new PeerAddress(host, port)), SyncMode.PUSH);
     }
   }
 

@@ -257,7 +257,8 @@ final class NodeConfigReader {
       return out;
     }
     if (!n.isArray()) {
-      throw new InvalidConfigException("peers: expected a list of {identity, address}");
+      throw new InvalidConfigException(
+          "peers: expected a list of {identity, address or addresses, mode}");
     }
     Set<String> seen = new LinkedHashSet<>();
     for (int i = 0; i < n.size(); i++) {
@@ -273,7 +274,7 @@ final class NodeConfigReader {
     }
     for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (!f.equals("identity") && !f.equals("address") && !f.equals("mode")) {
+      if (!Set.of("identity", "address", "addresses", "mode").contains(f)) {
         throw new InvalidConfigException(where + "." + f + ": unknown setting");
       }
     }
@@ -292,7 +293,7 @@ final class NodeConfigReader {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException(where + ".identity: " + e.getMessage());
     }
-    String[] hp = hostPort(where + ".address", p.path("address").asText(""));
+    List<PeerAddress> addresses = addresses(p, where);
     String mode = p.path("mode").asText("subscribe");
     if (!mode.equals("subscribe") && !mode.equals("push")) {
       throw new InvalidConfigException(
@@ -300,9 +301,45 @@ final class NodeConfigReader {
     }
     return new NodeConfig.Peer(
         identity,
-        hp[0],
-        Integer.parseInt(hp[1]),
+        addresses,
         mode.equals("push") ? NodeConfig.SyncMode.PUSH : NodeConfig.SyncMode.SUBSCRIBE);
+  }
+
+  /** The peer's {@code address}, or its replicas' {@code addresses}: exactly one of the two. */
+  private static List<PeerAddress> addresses(JsonNode p, String where)
+      throws InvalidConfigException {
+    if (p.has("address") == p.has("addresses")) {
+      throw new InvalidConfigException(
+          where
+              + ": expected either address: host:port or addresses: [host:port, ...] (one per"
+              + " replica), not "
+              + (p.has("address") ? "both" : "neither"));
+    }
+    if (p.has("address")) {
+      return List.of(address(where + ".address", p.get("address")));
+    }
+    JsonNode list = p.get("addresses");
+    String name = where + ".addresses";
+    if (!list.isArray() || list.isEmpty()) {
+      throw new InvalidConfigException(name + ": expected a non-empty list of host:port");
+    }
+    List<PeerAddress> out = new ArrayList<>();
+    for (JsonNode a : list) {
+      out.add(address(name, a));
+    }
+    return out;
+  }
+
+  private static PeerAddress address(String name, JsonNode value) throws InvalidConfigException {
+    if (!value.isTextual()) {
+      throw new InvalidConfigException(name + ": expected host:port, got '" + value + "'");
+    }
+    String[] hp = hostPort(name, value.asText());
+    if (hp[0].isBlank()) {
+      throw new InvalidConfigException(
+          name + ": expected host:port with a port in 1..65535, got '" + value.asText() + "'");
+    }
+    return new PeerAddress(hp[0], Integer.parseInt(hp[1]));
   }
 
   private static String[] hostPort(String name, String value) throws InvalidConfigException {

@@ -37,11 +37,14 @@ public final class NodeConfigWriter {
     federation.put("forward", f.forward());
     ArrayNode peers = root.putArray("peers");
     for (NodeConfig.Peer p : config.peers()) {
-      peers
-          .addObject()
-          .put("identity", p.identity().toString())
-          .put("address", address(p.host(), p.port()))
-          .put("mode", p.mode().name().toLowerCase(Locale.ROOT));
+      ObjectNode peer = peers.addObject().put("identity", p.identity().toString());
+      if (p.addresses().size() == 1) {
+        peer.put("address", p.addresses().get(0).toString());
+      } else {
+        ArrayNode addresses = peer.putArray("addresses");
+        p.addresses().forEach(a -> addresses.add(a.toString()));
+      }
+      peer.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
     }
     sections(root, config);
     try {
@@ -94,10 +97,6 @@ public final class NodeConfigWriter {
             .put("password", st.password())
             .put("poolSize", st.poolSize());
     store.put("passwordFile", st.passwordFile() == null ? "" : absolute(st.passwordFile()));
-  }
-
-  private static String address(String host, int port) {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static String absolute(Path p) {

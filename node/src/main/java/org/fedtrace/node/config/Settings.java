@@ -47,7 +47,12 @@ public final class Settings {
               "[]",
               "list",
               "peers: entries {identity: CC/operator-id, address: host:port, mode: subscribe"
-                  + " (pull the peer's batches; default) or push (push ours to it)}"),
+                  + " (pull the peer's batches; default) or push (push ours to it)}; a member"
+                  + " running several replicas of its node behind one identity is one entry with"
+                  + " addresses: [host:port, ...] instead of address (exactly one of the two):"
+                  + " calls go to a replica that reports itself healthy (gRPC health checking,"
+                  + " round robin) and a subscription resumes from the same cursor on another"
+                  + " replica; the replicas must serve one store"),
           new Setting(
               "sync.idleTimeoutSeconds",
               "300",

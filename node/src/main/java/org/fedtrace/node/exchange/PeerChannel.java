@@ -1,5 +1,6 @@
 package org.fedtrace.node.exchange;
 
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -22,9 +23,28 @@ public record PeerChannel(
     OperatorIdentity peer, ManagedChannel channel, byte[] agreementSha256, long deadlineMillis) {
   private static final Logger LOG = LoggerFactory.getLogger(PeerChannel.class);
 
-  /** The Federation stub with the unary deadline. */
+  /**
+   * The Federation stub with the unary deadline. Its calls wait, within the deadline, for a replica
+   * of the peer that is connected and healthy, rather than fail while the channel moves to one.
+   */
   FederationGrpc.FederationStub stub() {
-    return FederationGrpc.newStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    return FederationGrpc.newStub(channel)
+        .withWaitForReady()
+        .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Call options of a call on this channel: wait for a ready replica, within {@code deadline}. */
+  CallOptions options(long deadline, TimeUnit unit) {
+    return CallOptions.DEFAULT.withWaitForReady().withDeadlineAfter(deadline, unit);
+  }
+
+  /**
+   * Before a retry: lets the channel try every replica now instead of after gRPC's own connection
+   * backoff (which grows to two minutes), so that the node's retry delays decide when a peer whose
+   * every replica was down is tried again.
+   */
+  void retryNow() {
+    channel.resetConnectBackoff();
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.fedtrace.node.exchange;
 
-import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
@@ -118,8 +117,7 @@ final class PeerPush {
         peer.channel()
             .newCall(
                 BatchWire.PUBLISH_STORED,
-                CallOptions.DEFAULT.withDeadlineAfter(
-                    peer.deadlineMillis(), TimeUnit.MILLISECONDS)),
+                peer.options(peer.deadlineMillis(), TimeUnit.MILLISECONDS)),
         BatchWire.publish(stored),
         new StreamObserver<PublishBatchResponse>() {
           @Override
@@ -175,7 +173,14 @@ final class PeerPush {
   private synchronized void retryLater() {
     inFlight = false;
     if (!stopped) {
-      ctx.scheduler().schedule(this::schedule, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+      ctx.scheduler()
+          .schedule(
+              () -> {
+                peer.retryNow();
+                schedule();
+              },
+              backoff.nextDelayMillis(),
+              TimeUnit.MILLISECONDS);
     }
   }
 

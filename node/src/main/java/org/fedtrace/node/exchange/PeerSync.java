@@ -1,7 +1,6 @@
 package org.fedtrace.node.exchange;
 
 import com.google.protobuf.ByteString;
-import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * subscribes to its batches from the stored cursor and takes each one through {@link Ingest},
  * committing the cursor with the batch. A broken stream is resumed after a {@link Backoff}; a
  * stream that ends at its deadline is resumed at once. Progress survives a restart because the
- * cursor lives in the store.
+ * cursor lives in the store, and a move to another replica of the peer because the cursor belongs
+ * to the peer's identity: the stream resumes on whichever healthy replica the channel picks.
  */
 final class PeerSync {
   private static final Logger LOG = LoggerFactory.getLogger(PeerSync.class);
@@ -87,7 +87,7 @@ final class PeerSync {
         peer.channel()
             .newCall(
                 BatchWire.SUBSCRIBE_BATCHES_RECEIVED,
-                CallOptions.DEFAULT.withDeadlineAfter(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)),
+                peer.options(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)),
         SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
         new Stream(cursor));
   }
@@ -157,7 +157,14 @@ final class PeerSync {
 
   private void retryLater() {
     if (!stopped) {
-      ctx.scheduler().schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+      ctx.scheduler().schedule(this::reconnect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void reconnect() {
+    if (!stopped) {
+      peer.retryNow();
+      connect();
     }
   }
 }

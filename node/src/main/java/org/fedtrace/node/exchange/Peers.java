@@ -1,8 +1,8 @@
 package org.fedtrace.node.exchange;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,12 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.transport.MutualTls;
+import org.fedtrace.transport.PeerChannels;
 
 /**
  * The peers this node exchanges with: one long-lived mutual-TLS channel each (a handshake costs
- * milliseconds of CPU), and on it a {@link PeerSync} that subscribes to the peer or a {@link
- * PeerPush} that pushes to it. Thread-safe.
+ * milliseconds of CPU), over all the addresses of the peer's replicas ({@link PeerChannels}: calls
+ * go to a replica whose health service reports the Federation service SERVING), and on it a {@link
+ * PeerSync} that subscribes to the peer or a {@link PeerPush} that pushes to it. Their cursors
+ * belong to the peer's identity, not to an address, so a call that moves to another replica resumes
+ * where the last one stopped. Thread-safe.
  */
 public final class Peers {
   private final ExchangeContext ctx;
@@ -48,13 +53,17 @@ public final class Peers {
   }
 
   /**
-   * Exchanges with one more peer, over mutual TLS, expecting its certificate to name {@code p}'s
-   * identity: subscribes to it, or pushes to it.
+   * Exchanges with one more peer, over mutual TLS at any of its addresses, expecting every
+   * replica's certificate to name {@code p}'s identity: subscribes to it, or pushes to it.
    */
   public synchronized void follow(NodeConfig.Peer p) throws IOException {
+    List<InetSocketAddress> addresses =
+        p.addresses().stream()
+            .map(a -> InetSocketAddress.createUnresolved(a.host(), a.port()))
+            .toList();
     ManagedChannel channel =
-        NettyChannelBuilder.forAddress(p.host(), p.port())
-            .sslContext(tls.forPeer(p.identity()))
+        PeerChannels.builder(
+                p.identity(), addresses, tls.forPeer(p.identity()), FederationGrpc.SERVICE_NAME)
             .maxInboundMessageSize(Math.max(config.limits().maxMessageBytes(), 4 << 20))
             .idleTimeout(config.sync().idleTimeoutSeconds(), TimeUnit.SECONDS)
             .build();

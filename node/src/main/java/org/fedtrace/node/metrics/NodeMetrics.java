@@ -140,6 +140,11 @@ public final class NodeMetrics {
     subscriptions.inc(delta);
   }
 
+  /** The number of live subscriptions this node serves, for tests. */
+  public double subscriptions() {
+    return subscriptions.get();
+  }
+
   /** Counts deposited observations: {@code stored} new ones and {@code duplicates}. */
   public void observationsDeposited(long stored, long duplicates) {
     observations.labelValues("stored").inc(stored);

@@ -57,7 +57,7 @@ public final class SqliteStore extends SqlStore {
     }
     Path file = dataDir.resolve("fedtrace.db");
     try {
-      Sql w = sql(connect(file, "PRAGMA page_size=" + PAGE_SIZE, "PRAGMA journal_mode=WAL"));
+      Sql w = sql(connect(file, true, "PRAGMA page_size=" + PAGE_SIZE, "PRAGMA journal_mode=WAL"));
       SqliteStore store;
       try {
         w.execute(List.of("PRAGMA synchronous=FULL"));
@@ -69,7 +69,7 @@ public final class SqliteStore extends SqlStore {
       }
       try {
         for (int i = 0; i < READERS; i++) {
-          store.readers.add(new Connected(sql(connect(file, "PRAGMA query_only=1"))));
+          store.readers.add(new Connected(sql(connect(file, false, "PRAGMA query_only=1"))));
         }
       } catch (SQLException e) {
         store.close();
@@ -116,8 +116,18 @@ public final class SqliteStore extends SqlStore {
     return new Sql(c, Dialect.SQLITE);
   }
 
-  private static Connection connect(Path file, String... pragmas) throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+  /**
+   * A connection to {@code file}; a writer's transactions begin IMMEDIATE, taking the file's write
+   * lock first, so that writers of several processes on one file run one after the other (as on
+   * PostgreSQL) instead of failing when one read before another wrote.
+   */
+  private static Connection connect(Path file, boolean writer, String... pragmas)
+      throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    if (writer) {
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    }
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     try (var s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout=10000");
       s.execute("PRAGMA foreign_keys=ON");

@@ -54,6 +54,61 @@ class NodeConfigTest {
   }
 
   @Test
+  void readsThePeersReplicasAsOneEntryWithSeveralAddresses() throws Exception {
+    NodeConfig c =
+        load(
+            "peers:\n  - identity: FR/op-fr\n"
+                + "    addresses: ['fr-1.example:7443', '[::1]:7444', 'fr-2.example:7443']\n"
+                + "    mode: push\n");
+    assertEquals(
+        List.of(
+            new NodeConfig.Peer(
+                OperatorIdentity.parse("FR/op-fr"),
+                List.of(
+                    new PeerAddress("fr-1.example", 7443),
+                    new PeerAddress("::1", 7444),
+                    new PeerAddress("fr-2.example", 7443)),
+                NodeConfig.SyncMode.PUSH)),
+        c.peers());
+    assertEquals("[::1]:7444", c.peers().get(0).addresses().get(1).toString());
+  }
+
+  @Test
+  void aPeerHasEitherOneAddressOrAListOfDistinctValidOnes() {
+    String peer = "peers:\n  - identity: FR/op-fr\n";
+    assertEquals(
+        "peers[0]: expected either address: host:port or addresses: [host:port, ...] (one per"
+            + " replica), not both",
+        refuse(peer + "    address: a:1\n    addresses: ['b:2']\n"));
+    assertEquals(
+        "peers[0]: expected either address: host:port or addresses: [host:port, ...] (one per"
+            + " replica), not neither",
+        refuse(peer + "    mode: push\n"));
+    assertEquals(
+        "peers[0].addresses: expected a non-empty list of host:port",
+        refuse(peer + "    addresses: []\n"));
+    assertEquals(
+        "peers[0].addresses: expected a non-empty list of host:port",
+        refuse(peer + "    addresses: 'a:1'\n"));
+    assertEquals(
+        "peers[0].addresses: A.example:1 is listed twice",
+        refuse(peer + "    addresses: ['a.example:1', 'b:1', 'A.example:1']\n"));
+    assertEquals(
+        "peers[0].addresses: expected host:port with a port in 1..65535, got 'b:70000'",
+        refuse(peer + "    addresses: ['a:1', 'b:70000']\n"));
+    assertEquals(
+        "peers[0].addresses: expected host:port with a port in 1..65535, got 'b'",
+        refuse(peer + "    addresses: ['a:1', 'b']\n"));
+    assertEquals(
+        "peers[0].addresses: expected host:port, got '{\"host\":\"a\"}'",
+        refuse(peer + "    addresses: [{host: a}]\n"));
+    assertEquals(
+        "peers[0].addresses: expected host:port with a port in 1..65535, got '[]:1'",
+        refuse(peer + "    addresses: ['[]:1', 'a:1']\n"));
+    assertEquals("peers[0].adresses: unknown setting", refuse(peer + "    adresses: ['a:1']\n"));
+  }
+
+  @Test
   void invalidValuesNameTheSetting() {
     assertEquals(
         "listen: expected host:port with a port in 1..65535, got 'localhost'",
@@ -198,6 +253,24 @@ class NodeConfigTest {
     assertEquals(
         "peers[1].identity: FR/a is listed twice",
         assertThrows(InvalidConfigException.class, twice::build).getMessage());
+    OperatorIdentity fr = OperatorIdentity.parse("FR/a");
+    NodeConfig.Builder none =
+        NodeConfig.builder(dir)
+            .peers(List.of(new NodeConfig.Peer(fr, List.of(), NodeConfig.SyncMode.PUSH)));
+    assertEquals(
+        "peers[0].addresses: expected at least one host:port",
+        assertThrows(InvalidConfigException.class, none::build).getMessage());
+    NodeConfig.Builder same =
+        NodeConfig.builder(dir)
+            .peers(
+                List.of(
+                    new NodeConfig.Peer(
+                        fr,
+                        List.of(new PeerAddress("::1", 1), new PeerAddress("::1", 1)),
+                        NodeConfig.SyncMode.SUBSCRIBE)));
+    assertEquals(
+        "peers[0].addresses: [::1]:1 is listed twice",
+        assertThrows(InvalidConfigException.class, same::build).getMessage());
   }
 
   @Test
@@ -208,7 +281,11 @@ class NodeConfigTest {
             .peers(
                 List.of(
                     NodeConfig.Peer.push(OperatorIdentity.parse("FR/op-fr"), "127.0.0.1", 7444),
-                    NodeConfig.Peer.subscribe(OperatorIdentity.parse("BE/be1"), "::1", 7445)))
+                    NodeConfig.Peer.subscribe(OperatorIdentity.parse("BE/be1"), "::1", 7445),
+                    new NodeConfig.Peer(
+                        OperatorIdentity.parse("DE/op-de"),
+                        List.of(new PeerAddress("de-1.example", 7443), new PeerAddress("::1", 1)),
+                        NodeConfig.SyncMode.SUBSCRIBE)))
             .batching(new NodeConfig.Batching(500, 60, 1, 3_600, 64))
             .limits(new NodeConfig.Limits(10_000, 4 << 20, 12.5, 1e6))
             .matching(new NodeConfig.Matching(NodeConfig.MatchingMode.OPERATOR, 7.5, 1000, 2))
@@ -219,5 +296,8 @@ class NodeConfigTest {
     Files.createDirectories(file.getParent());
     NodeConfigWriter.write(made, file);
     assertEquals(made, NodeConfig.load(file));
+    String yaml = Files.readString(file);
+    assertTrue(yaml.contains("address: \"127.0.0.1:7444\""), "one address stays one:\n" + yaml);
+    assertTrue(yaml.contains("addresses:"), "replicas are a list:\n" + yaml);
   }
 }
