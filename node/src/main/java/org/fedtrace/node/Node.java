@@ -76,8 +76,7 @@ public final class Node {
 
   /** The node's server TLS context: TLS 1.3, client certificate required. */
   public SslContext serverTls() throws SSLException {
-    return MutualTls.server(
-        parts.files.credentials().tls(), parts.files.validator(), Clock.systemUTC());
+    return MutualTls.server(parts.files.tls(), parts.files.validator(), Clock.systemUTC());
   }
 
   /** Starts serving on the configured address, following peers and running the background work. */
@@ -173,6 +172,7 @@ public final class Node {
       metricsServer.close();
     }
     store().close();
+    parts.files.close();
     lifecycle.stopped();
     LOG.info("event=node_stopped identity={}", identity());
   }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.batch.BatchSigner;
-import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.BatchAdmission;
 import org.fedtrace.node.exchange.BatchNotifier;
@@ -92,7 +91,7 @@ final class NodeAssembly {
         new Peers(
             exchange,
             config,
-            MutualTls.clients(files.credentials().tls(), files.validator(), Clock.systemUTC()),
+            MutualTls.clients(files.tls(), files.validator(), Clock.systemUTC()),
             ingest,
             deliveries,
             agreement.sha256());
@@ -102,7 +101,7 @@ final class NodeAssembly {
             new Batcher(
                 exchange,
                 files.identity().country(),
-                new BatchSigner(signingKey(files), files.signingCertificate()),
+                new BatchSigner(files.signer(), files.signingCertificate()),
                 config.batching(),
                 options.random()),
             new Housekeeping(exchange, files.identity().country(), agreement.retentionDays()),
@@ -121,18 +120,25 @@ final class NodeAssembly {
   static NodeAssembly assemble(NodeConfig config, Clock clock, NodeOptions options)
       throws NodeStartException {
     NodeFiles files = NodeFiles.load(config, clock);
-    Store store = options.seam().store(openStore(config, files.agreement()));
+    Store store;
+    try {
+      store = options.seam().store(openStore(config, files.agreement()));
+    } catch (NodeStartException | RuntimeException e) {
+      files.close();
+      throw e;
+    }
     TransparencyLog log;
     try {
       log =
           TransparencyLog.open(
               store.logDatabase(),
               files.identity(),
-              signingKey(files),
+              files.signer(),
               files.signingCertificate(),
               clock);
     } catch (LogIntegrityException e) {
       store.close();
+      files.close();
       throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
     }
     Lifecycle lifecycle =
@@ -172,10 +178,6 @@ final class NodeAssembly {
           t.setDaemon(true);
           return t;
         });
-  }
-
-  private static SigningKey signingKey(NodeFiles files) {
-    return SigningKey.fromPrivateKey(files.credentials().signing().privateKey());
   }
 
   /**

@@ -115,6 +115,7 @@ public final class NodeConfig {
   private final Retention retention;
   private final Matching matching;
   private final Metrics metrics;
+  private final Keys keys;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -136,6 +137,7 @@ public final class NodeConfig {
     this.retention = b.retention;
     this.matching = b.matching;
     this.metrics = b.metrics;
+    this.keys = b.keys;
   }
 
   /**
@@ -175,7 +177,8 @@ public final class NodeConfig {
         .uploads(uploads)
         .retention(retention)
         .matching(matching)
-        .metrics(metrics);
+        .metrics(metrics)
+        .keys(keys);
   }
 
   /** The gRPC listener. */
@@ -238,6 +241,11 @@ public final class NodeConfig {
     return metrics;
   }
 
+  /** The keys section: where the batch-signing key is kept. */
+  public Keys keys() {
+    return keys;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -251,7 +259,8 @@ public final class NodeConfig {
         uploads,
         retention,
         matching,
-        metrics);
+        metrics,
+        keys);
   }
 
   @Override
@@ -283,6 +292,7 @@ public final class NodeConfig {
     private Retention retention;
     private Matching matching;
     private Metrics metrics;
+    private Keys keys;
 
     Builder() {}
 
@@ -358,6 +368,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the keys section. */
+    public Builder keys(Keys value) {
+      this.keys = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -376,7 +392,8 @@ public final class NodeConfig {
               uploads,
               retention,
               matching,
-              metrics);
+              metrics,
+              keys);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }
@@ -439,6 +456,7 @@ public final class NodeConfig {
           100_000_000);
       range("matching.threads", b.matching.threads(), 1, 64);
       range("metrics.port", b.metrics.port(), 0, 65_535);
+      b.keys.check();
       peers();
     }
 

@@ -100,7 +100,14 @@ final class NodeConfigReader {
                 decimal("matching.notifyThreshold"),
                 integer("matching.maxObservationsPerDevice"),
                 integer("matching.threads")))
-        .metrics(new NodeConfig.Metrics(integer("metrics.port")));
+        .metrics(new NodeConfig.Metrics(integer("metrics.port")))
+        .keys(
+            new Keys(
+                custody(),
+                path("keys.pkcs11Library"),
+                text("keys.tokenLabel"),
+                path("keys.pinFile"),
+                text("keys.signingKeyLabel")));
   }
 
   private void rejectUnknown() throws InvalidConfigException {
@@ -204,6 +211,14 @@ final class NodeConfigReader {
           "matching.mode: expected device or operator, got '" + t + "'");
     }
     return t.equals("device") ? NodeConfig.MatchingMode.DEVICE : NodeConfig.MatchingMode.OPERATOR;
+  }
+
+  private Keys.Custody custody() throws InvalidConfigException {
+    String t = text("keys.custody");
+    if (!t.equals("file") && !t.equals("pkcs11")) {
+      throw new InvalidConfigException("keys.custody: expected file or pkcs11, got '" + t + "'");
+    }
+    return t.equals("file") ? Keys.Custody.FILE : Keys.Custody.PKCS11;
   }
 
   private List<Path> paths(String name) throws InvalidConfigException {

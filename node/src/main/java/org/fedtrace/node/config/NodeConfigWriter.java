@@ -84,6 +84,13 @@ public final class NodeConfigWriter {
         .put("maxObservationsPerDevice", m.maxObservationsPerDevice())
         .put("threads", m.threads());
     root.putObject("metrics").put("port", c.metrics().port());
+    Keys k = c.keys();
+    root.putObject("keys")
+        .put("custody", k.custody().name().toLowerCase(Locale.ROOT))
+        .put("pkcs11Library", absolute(k.pkcs11Library()))
+        .put("tokenLabel", k.tokenLabel())
+        .put("pinFile", absolute(k.pinFile()))
+        .put("signingKeyLabel", k.signingKeyLabel());
   }
 
   private static String address(String host, int port) {
