@@ -1,5 +1,6 @@
 package org.fedtrace.crypto.pkcs11;
 
+import com.sun.jna.FunctionMapper;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
@@ -9,52 +10,56 @@ import com.sun.jna.ptr.NativeLongByReference;
 
 /**
  * The PKCS#11 (Cryptoki) v2.40/v3.0 functions fedtrace calls, bound with JNA to the C symbols a
- * module exports. {@code CK_ULONG} and the handles are C {@code unsigned long}, hence {@link
- * NativeLong}; every function returns a {@code CK_RV}. Structures use the platform's default
- * alignment (Unix); Windows modules pack to one byte and are not supported.
+ * module exports: method {@code cSignInit} calls {@code C_SignInit} ({@link #FUNCTION_NAMES}).
+ * {@code CK_ULONG} and the handles are C {@code unsigned long}, hence {@link NativeLong}; every
+ * function returns a {@code CK_RV}. Structures use the platform's default alignment (Unix); Windows
+ * modules pack to one byte and are not supported.
  */
 interface Cryptoki extends Library {
-  NativeLong C_Initialize(InitializeArgs args);
+  /** Maps {@code cName} to the C function {@code C_Name}. */
+  FunctionMapper FUNCTION_NAMES = (library, method) -> "C_" + method.getName().substring(1);
 
-  NativeLong C_Finalize(Pointer reserved);
+  NativeLong cInitialize(InitializeArgs args);
 
-  NativeLong C_GetSlotList(byte tokenPresent, Memory slots, NativeLongByReference count);
+  NativeLong cFinalize(Pointer reserved);
 
-  NativeLong C_GetTokenInfo(NativeLong slot, Memory info);
+  NativeLong cGetSlotList(byte tokenPresent, Memory slots, NativeLongByReference count);
 
-  NativeLong C_OpenSession(
+  NativeLong cGetTokenInfo(NativeLong slot, Memory info);
+
+  NativeLong cOpenSession(
       NativeLong slot,
       NativeLong flags,
       Pointer application,
       Pointer notify,
       NativeLongByReference session);
 
-  NativeLong C_CloseSession(NativeLong session);
+  NativeLong cCloseSession(NativeLong session);
 
-  NativeLong C_Login(NativeLong session, NativeLong userType, byte[] pin, NativeLong pinLength);
+  NativeLong cLogin(NativeLong session, NativeLong userType, byte[] pin, NativeLong pinLength);
 
-  NativeLong C_Logout(NativeLong session);
+  NativeLong cLogout(NativeLong session);
 
-  NativeLong C_FindObjectsInit(NativeLong session, Pointer template, NativeLong count);
+  NativeLong cFindObjectsInit(NativeLong session, Pointer template, NativeLong count);
 
-  NativeLong C_FindObjects(
+  NativeLong cFindObjects(
       NativeLong session, Memory objects, NativeLong max, NativeLongByReference count);
 
-  NativeLong C_FindObjectsFinal(NativeLong session);
+  NativeLong cFindObjectsFinal(NativeLong session);
 
-  NativeLong C_GetAttributeValue(
+  NativeLong cGetAttributeValue(
       NativeLong session, NativeLong object, Pointer template, NativeLong count);
 
-  NativeLong C_SignInit(NativeLong session, Mechanism mechanism, NativeLong key);
+  NativeLong cSignInit(NativeLong session, Mechanism mechanism, NativeLong key);
 
-  NativeLong C_Sign(
+  NativeLong cSign(
       NativeLong session,
       byte[] data,
       NativeLong dataLength,
       byte[] signature,
       NativeLongByReference signatureLength);
 
-  NativeLong C_GenerateKeyPair(
+  NativeLong cGenerateKeyPair(
       NativeLong session,
       Mechanism mechanism,
       Pointer publicTemplate,

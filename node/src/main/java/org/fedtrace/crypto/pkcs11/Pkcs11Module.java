@@ -1,5 +1,6 @@
 package org.fedtrace.crypto.pkcs11;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import java.nio.file.Files;
@@ -51,14 +52,18 @@ final class Pkcs11Module {
     }
     Cryptoki cryptoki;
     try {
-      cryptoki = Native.load(library.toString(), Cryptoki.class);
+      cryptoki =
+          Native.load(
+              library.toString(),
+              Cryptoki.class,
+              Map.of(Library.OPTION_FUNCTION_MAPPER, Cryptoki.FUNCTION_NAMES));
     } catch (UnsatisfiedLinkError e) {
       throw new Pkcs11Exception(
           "cannot load the PKCS#11 library " + library + ": " + e.getMessage(), e);
     }
     long rv;
     try {
-      rv = cryptoki.C_Initialize(Cryptoki.InitializeArgs.osLocking()).longValue();
+      rv = cryptoki.cInitialize(Cryptoki.InitializeArgs.osLocking()).longValue();
     } catch (UnsatisfiedLinkError e) {
       throw new Pkcs11Exception(library + " is not a PKCS#11 library: " + e.getMessage(), e);
     }
@@ -77,7 +82,7 @@ final class Pkcs11Module {
       }
       LOADED.remove(library);
       if (finalizeOnRelease) {
-        cryptoki.C_Finalize(null);
+        cryptoki.cFinalize(null);
       }
     }
   }

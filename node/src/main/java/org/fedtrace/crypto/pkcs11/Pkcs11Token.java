@@ -60,6 +60,47 @@ public final class Pkcs11Token implements AutoCloseable {
     }
   }
 
+  /**
+   * Finds the token labelled {@code tokenLabel} in the module {@code library} and logs in to it
+   * with {@code pin}.
+   *
+   * @throws Pkcs11Exception if the module does not load, no token has the label, or the PIN is
+   *     wrong or locked
+   */
+  public static Pkcs11Token login(Path library, String tokenLabel, SecretBytes pin)
+      throws Pkcs11Exception {
+    Pkcs11Module module = Pkcs11Module.acquire(library);
+    NativeLong session = null;
+    try {
+      NativeLong slot = slot(module, tokenLabel);
+      session = open(module.cryptoki(), slot);
+      byte[] raw = pin.toByteArray();
+      long rv;
+      try {
+        rv =
+            module
+                .cryptoki()
+                .cLogin(session, new NativeLong(Ck.CKU_USER), raw, new NativeLong(raw.length))
+                .longValue();
+      } finally {
+        Arrays.fill(raw, (byte) 0);
+      }
+      if (rv == Ck.CKR_PIN_INCORRECT) {
+        throw new Pkcs11Exception("wrong PIN for token '" + tokenLabel + "' (CKR_PIN_INCORRECT)");
+      }
+      if (rv != Ck.CKR_OK && rv != Ck.CKR_USER_ALREADY_LOGGED_IN) {
+        throw new Pkcs11Exception("cannot log in to token '" + tokenLabel + "': " + Ck.name(rv));
+      }
+      return new Pkcs11Token(module, slot, tokenLabel, session);
+    } catch (Pkcs11Exception | RuntimeException e) {
+      if (session != null) {
+        module.cryptoki().cCloseSession(session);
+      }
+      module.release();
+      throw e;
+    }
+  }
+
   private static SecretBytes readPin(Path pinFile) throws Pkcs11Exception {
     byte[] raw;
     try {
@@ -87,60 +128,19 @@ public final class Pkcs11Token implements AutoCloseable {
     }
   }
 
-  /**
-   * Finds the token labelled {@code tokenLabel} in the module {@code library} and logs in to it
-   * with {@code pin}.
-   *
-   * @throws Pkcs11Exception if the module does not load, no token has the label, or the PIN is
-   *     wrong or locked
-   */
-  public static Pkcs11Token login(Path library, String tokenLabel, SecretBytes pin)
-      throws Pkcs11Exception {
-    Pkcs11Module module = Pkcs11Module.acquire(library);
-    NativeLong session = null;
-    try {
-      NativeLong slot = slot(module, tokenLabel);
-      session = open(module.cryptoki(), slot);
-      byte[] raw = pin.toByteArray();
-      long rv;
-      try {
-        rv =
-            module
-                .cryptoki()
-                .C_Login(session, new NativeLong(Ck.CKU_USER), raw, new NativeLong(raw.length))
-                .longValue();
-      } finally {
-        Arrays.fill(raw, (byte) 0);
-      }
-      if (rv == Ck.CKR_PIN_INCORRECT) {
-        throw new Pkcs11Exception("wrong PIN for token '" + tokenLabel + "' (CKR_PIN_INCORRECT)");
-      }
-      if (rv != Ck.CKR_OK && rv != Ck.CKR_USER_ALREADY_LOGGED_IN) {
-        throw new Pkcs11Exception("cannot log in to token '" + tokenLabel + "': " + Ck.name(rv));
-      }
-      return new Pkcs11Token(module, slot, tokenLabel, session);
-    } catch (Pkcs11Exception | RuntimeException e) {
-      if (session != null) {
-        module.cryptoki().C_CloseSession(session);
-      }
-      module.release();
-      throw e;
-    }
-  }
-
   private static NativeLong slot(Pkcs11Module module, String tokenLabel) throws Pkcs11Exception {
     Cryptoki ck = module.cryptoki();
     NativeLongByReference count = new NativeLongByReference(new NativeLong(0));
-    Pkcs11Module.check(ck.C_GetSlotList((byte) 1, null, count), "C_GetSlotList");
+    Pkcs11Module.check(ck.cGetSlotList((byte) 1, null, count), "C_GetSlotList");
     List<String> seen = new ArrayList<>();
     int n = count.getValue().intValue();
     if (n > 0) {
       Memory slots = new Memory((long) n * NativeLong.SIZE);
-      Pkcs11Module.check(ck.C_GetSlotList((byte) 1, slots, count), "C_GetSlotList");
+      Pkcs11Module.check(ck.cGetSlotList((byte) 1, slots, count), "C_GetSlotList");
       for (int i = 0; i < count.getValue().intValue(); i++) {
         NativeLong slot = slots.getNativeLong((long) i * NativeLong.SIZE);
         Memory info = new Memory(TOKEN_INFO_BYTES);
-        if (ck.C_GetTokenInfo(slot, info).longValue() != Ck.CKR_OK
+        if (ck.cGetTokenInfo(slot, info).longValue() != Ck.CKR_OK
             || (info.getNativeLong(FLAGS_OFFSET).longValue() & Ck.CKF_TOKEN_INITIALIZED) == 0) {
           continue;
         }
@@ -163,7 +163,7 @@ public final class Pkcs11Token implements AutoCloseable {
   private static NativeLong open(Cryptoki ck, NativeLong slot) throws Pkcs11Exception {
     NativeLongByReference session = new NativeLongByReference();
     NativeLong flags = new NativeLong(Ck.CKF_SERIAL_SESSION | Ck.CKF_RW_SESSION);
-    Pkcs11Module.check(ck.C_OpenSession(slot, flags, null, null, session), "C_OpenSession");
+    Pkcs11Module.check(ck.cOpenSession(slot, flags, null, null, session), "C_OpenSession");
     return session.getValue();
   }
 
@@ -179,7 +179,7 @@ public final class Pkcs11Token implements AutoCloseable {
 
   /** Closes a session that {@link #openSession} opened. */
   void closeSession(NativeLong session) {
-    ck.C_CloseSession(session);
+    ck.cCloseSession(session);
   }
 
   /** The session the login lives on, for calls made while no caller holds a session. */
@@ -216,14 +216,14 @@ public final class Pkcs11Token implements AutoCloseable {
     NativeLongByReference count = new NativeLongByReference();
     synchronized (loginSession) {
       Pkcs11Module.check(
-          ck.C_FindObjectsInit(loginSession, t.pointer(), t.count()), "C_FindObjectsInit");
+          ck.cFindObjectsInit(loginSession, t.pointer(), t.count()), "C_FindObjectsInit");
       try {
         Pkcs11Module.check(
-            ck.C_FindObjects(
+            ck.cFindObjects(
                 loginSession, found, new NativeLong(found.size() / NativeLong.SIZE), count),
             "C_FindObjects");
       } finally {
-        ck.C_FindObjectsFinal(loginSession);
+        ck.cFindObjectsFinal(loginSession);
       }
     }
     return count.getValue().intValue();
@@ -240,7 +240,7 @@ public final class Pkcs11Token implements AutoCloseable {
       a[0].type = new NativeLong(type);
       a[0].write();
       Pkcs11Module.check(
-          ck.C_GetAttributeValue(loginSession, object, a[0].getPointer(), new NativeLong(1)),
+          ck.cGetAttributeValue(loginSession, object, a[0].getPointer(), new NativeLong(1)),
           String.format("reading attribute 0x%X", type));
       a[0].read();
       long length = a[0].valueLength.longValue();
@@ -251,7 +251,7 @@ public final class Pkcs11Token implements AutoCloseable {
       a[0].value = value;
       a[0].write();
       Pkcs11Module.check(
-          ck.C_GetAttributeValue(loginSession, object, a[0].getPointer(), new NativeLong(1)),
+          ck.cGetAttributeValue(loginSession, object, a[0].getPointer(), new NativeLong(1)),
           String.format("reading attribute 0x%X", type));
       return value.getByteArray(0, (int) length);
     }
@@ -263,11 +263,11 @@ public final class Pkcs11Token implements AutoCloseable {
    */
   byte[] sign(NativeLong session, NativeLong key, long mechanism, byte[] message, int maxLength)
       throws Pkcs11Exception {
-    Pkcs11Module.check(ck.C_SignInit(session, Cryptoki.Mechanism.of(mechanism), key), "C_SignInit");
+    Pkcs11Module.check(ck.cSignInit(session, Cryptoki.Mechanism.of(mechanism), key), "C_SignInit");
     byte[] signature = new byte[maxLength];
     NativeLongByReference length = new NativeLongByReference(new NativeLong(maxLength));
     Pkcs11Module.check(
-        ck.C_Sign(session, message, new NativeLong(message.length), signature, length), "C_Sign");
+        ck.cSign(session, message, new NativeLong(message.length), signature, length), "C_Sign");
     int n = length.getValue().intValue();
     return n == maxLength ? signature : Arrays.copyOf(signature, n);
   }
@@ -307,7 +307,7 @@ public final class Pkcs11Token implements AutoCloseable {
             .add(Ck.CKA_ID, id);
     synchronized (loginSession) {
       Pkcs11Module.check(
-          ck.C_GenerateKeyPair(
+          ck.cGenerateKeyPair(
               loginSession,
               Cryptoki.Mechanism.of(Ck.CKM_EC_EDWARDS_KEY_PAIR_GEN),
               pub.pointer(),
@@ -327,8 +327,8 @@ public final class Pkcs11Token implements AutoCloseable {
       return;
     }
     synchronized (loginSession) {
-      ck.C_Logout(loginSession);
-      ck.C_CloseSession(loginSession);
+      ck.cLogout(loginSession);
+      ck.cCloseSession(loginSession);
     }
     module.release();
   }
