@@ -81,8 +81,7 @@ public final class Node {
 
   /** The node's server TLS context: TLS 1.3, client certificate required. */
   public SslContext serverTls() throws SSLException {
-    return MutualTls.server(
-        parts.files.credentials().tls(), parts.files.validator(), Clock.systemUTC());
+    return MutualTls.server(parts.files.tls(), parts.files.validator(), Clock.systemUTC());
   }
 
   /** Starts serving on the configured address, following peers and running the background work. */
@@ -209,6 +208,7 @@ public final class Node {
       metricsServer.close();
     }
     store().close();
+    parts.files.close();
     parts.exchange.lifecycle().stopped();
     LOG.info("event=node_stopped identity={}", identity());
   }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.batch.BatchSigner;
-import org.fedtrace.crypto.SigningKey;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.BatchAdmission;
 import org.fedtrace.node.exchange.BatchNotifier;
@@ -107,7 +106,7 @@ final class NodeAssembly {
         new Peers(
             exchange,
             config,
-            MutualTls.clients(files.credentials().tls(), files.validator(), Clock.systemUTC()),
+            MutualTls.clients(files.tls(), files.validator(), Clock.systemUTC()),
             ingest,
             deliveries,
             agreement.sha256());
@@ -117,7 +116,7 @@ final class NodeAssembly {
             new Batcher(
                 exchange,
                 files.identity().country(),
-                new BatchSigner(signingKey(files), files.signingCertificate()),
+                new BatchSigner(files.signer(), files.signingCertificate()),
                 config.batching(),
                 options.random()),
             new Housekeeping(
@@ -142,18 +141,25 @@ final class NodeAssembly {
   static NodeAssembly assemble(NodeConfig config, Clock clock, NodeOptions options)
       throws NodeStartException {
     NodeFiles files = NodeFiles.load(config, clock);
-    Store store = options.seam().store(openStore(config, files.agreement()));
+    Store store;
+    try {
+      store = options.seam().store(openStore(config, files.agreement()));
+    } catch (NodeStartException | RuntimeException e) {
+      files.close();
+      throw e;
+    }
     TransparencyLog log;
     try {
       log =
           TransparencyLog.open(
               store.logDatabase(),
               files.identity(),
-              signingKey(files),
+              files.signer(),
               files.signingCertificate(),
               clock);
     } catch (LogIntegrityException e) {
       store.close();
+      files.close();
       throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
     }
     Lifecycle lifecycle =
@@ -233,10 +239,6 @@ final class NodeAssembly {
           t.setDaemon(true);
           return t;
         });
-  }
-
-  private static SigningKey signingKey(NodeFiles files) {
-    return SigningKey.fromPrivateKey(files.credentials().signing().privateKey());
   }
 
   /**

@@ -10,13 +10,15 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.fedtrace.crypto.CertificateKeys;
+import org.fedtrace.crypto.Signer;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificateRejectedException;
 import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.Credential;
 import org.fedtrace.pki.HealthAuthority;
-import org.fedtrace.pki.OperatorCredentials;
+import org.fedtrace.pki.OperatorCertificates;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.Pem;
 import org.fedtrace.upload.HealthAuthorities;
@@ -24,15 +26,19 @@ import org.fedtrace.upload.HealthAuthorities;
 /**
  * What a node needs from files before it can start, each checked (spec R2.2, R2.7): the federation
  * authority, the signed agreement, the operator's credentials (valid for their purposes, one
- * operator, a member of the agreement) and the health-authority keys trusted for uploads.
+ * operator, a member of the agreement), the health-authority keys trusted for uploads, and the
+ * batch-signing key, from its file or its HSM token ({@link KeyCustody}).
  *
  * @param validator trusts exactly the federation authority
+ * @param certificates the TLS credential and the batch-signing certificate
+ * @param signer signs with the key of the batch-signing certificate
  * @param authorities the agreement's health authorities and the national trust list
  */
 record NodeFiles(
     CertificateValidator validator,
     Agreement agreement,
-    OperatorCredentials credentials,
+    OperatorCertificates certificates,
+    Signer signer,
     HealthAuthorities authorities) {
 
   /**
@@ -43,36 +49,47 @@ record NodeFiles(
   static NodeFiles load(NodeConfig config, Clock clock) throws NodeStartException {
     CertificateValidator validator = validator(config.federation().caCertificate());
     Agreement agreement = agreement(config.federation().agreement(), validator.authority());
-    OperatorCredentials credentials;
+    OperatorCertificates certificates;
     try {
-      credentials = OperatorCredentials.load(config.credentials(), validator, clock.instant());
+      certificates = OperatorCertificates.load(config.credentials(), validator, clock.instant());
     } catch (IOException | CertificateRejectedException | IllegalArgumentException e) {
       throw new NodeStartException(
           "credentials: cannot use " + config.credentials() + ": " + e.getMessage());
     }
-    if (!agreement.isMember(credentials.identity())) {
+    if (!agreement.isMember(certificates.identity())) {
       throw new NodeStartException(
           "credentials: "
-              + credentials.identity()
+              + certificates.identity()
               + " is not a member of the agreement "
               + agreement.federation()
               + " version "
               + agreement.version());
     }
     HealthAuthorities authorities =
-        authorities(agreement, config.uploads().healthAuthorityKeys(), credentials.identity());
-    return new NodeFiles(validator, agreement, credentials, authorities);
+        authorities(agreement, config.uploads().healthAuthorityKeys(), certificates.identity());
+    Signer signer = KeyCustody.open(config, certificates.signing());
+    return new NodeFiles(validator, agreement, certificates, signer, authorities);
   }
 
   /** The operator's identity. */
   OperatorIdentity identity() {
-    return credentials.identity();
+    return certificates.identity();
+  }
+
+  /** The operator's TLS credential (client and server). */
+  Credential tls() {
+    return certificates.tls();
+  }
+
+  /** Releases the signing key (logs out of its HSM token); the node signs nothing after. */
+  void close() {
+    KeyCustody.close(signer);
   }
 
   /** The DER batch-signing certificate, which travels with batches and checkpoints. */
   byte[] signingCertificate() {
     try {
-      return credentials.signing().certificate().getEncoded();
+      return certificates.signing().getEncoded();
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("a loaded certificate cannot be encoded", e);
     }

@@ -26,26 +26,11 @@ public record OperatorCredentials(OperatorIdentity identity, Credential tls, Cre
    */
   public static OperatorCredentials load(Path dir, CertificateValidator validator, Instant at)
       throws IOException, CertificateRejectedException {
-    Credential tls =
-        new Credential(
-            Pem.readCertificate(dir.resolve(PkiFiles.TLS_CERTIFICATE)),
-            Pem.readPrivateKey(dir.resolve(PkiFiles.TLS_KEY)));
-    Credential signing =
-        new Credential(
-            Pem.readCertificate(dir.resolve(PkiFiles.SIGNING_CERTIFICATE)),
-            Pem.readPrivateKey(dir.resolve(PkiFiles.SIGNING_KEY)));
-    OperatorIdentity identity =
-        validator.validate(tls.certificate(), CertificatePurpose.TLS_SERVER, at);
-    validator.validate(tls.certificate(), CertificatePurpose.TLS_CLIENT, at);
-    OperatorIdentity signer =
-        validator.validate(signing.certificate(), CertificatePurpose.BATCH_SIGNING, at);
-    if (!identity.equals(signer)) {
-      throw new IllegalArgumentException(
-          "the TLS certificate names " + identity + " but the signing certificate " + signer);
-    }
-    tls.requireMatchingKey();
+    Path keyFile = dir.resolve(PkiFiles.SIGNING_KEY);
+    OperatorCertificates certificates = OperatorCertificates.load(dir, validator, at);
+    Credential signing = new Credential(certificates.signing(), Pem.readPrivateKey(keyFile));
     signing.requireMatchingKey();
-    return new OperatorCredentials(identity, tls, signing);
+    return new OperatorCredentials(certificates.identity(), certificates.tls(), signing);
   }
 
   /**

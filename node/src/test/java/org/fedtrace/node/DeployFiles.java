@@ -2,7 +2,6 @@ package org.fedtrace.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,11 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.fedtrace.node.config.InvalidConfigException;
 import org.fedtrace.node.config.NodeConfig;
-import org.fedtrace.node.config.Settings;
 
 /**
  * The deployment files of {@code deploy/} (beside the node module), read as the tools that use them
@@ -23,14 +20,6 @@ import org.fedtrace.node.config.Settings;
  */
 final class DeployFiles {
   static final Path ROOT = Path.of("..", "deploy");
-
-  /**
-   * Sections of the node.yaml in the manifests for settings that other work of issue 12 adds (the
-   * PostgreSQL store, the HSM custody of the signing key). A node that does not know them yet reads
-   * the file without them; once {@link Settings#ALL} lists a section's settings, the reader checks
-   * that section like every other, and a misspelt setting fails the test.
-   */
-  static final Set<String> AWAITED = Set.of("store", "keys");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -59,24 +48,12 @@ final class DeployFiles {
   }
 
   /**
-   * A node configuration read by {@link NodeConfig#load} from {@code yaml}, without the {@link
-   * #AWAITED} sections the node does not know yet, written in {@code scratch}.
+   * A node configuration read by {@link NodeConfig#load} from {@code yaml}, via {@code scratch}.
    */
   static NodeConfig nodeConfig(String yaml, Path scratch)
       throws IOException, InvalidConfigException {
-    ObjectNode root = (ObjectNode) YAML.readTree(yaml);
-    for (String section : AWAITED) {
-      if (!known(section)) {
-        root.remove(section);
-      }
-    }
     Path file = Files.createTempFile(scratch, "node", ".yaml");
-    Files.writeString(file, YAML.writeValueAsString(root));
+    Files.writeString(file, yaml);
     return NodeConfig.load(file);
-  }
-
-  /** Whether the node reads settings of {@code section}. */
-  static boolean known(String section) {
-    return Settings.ALL.stream().anyMatch(s -> s.name().startsWith(section + "."));
   }
 }

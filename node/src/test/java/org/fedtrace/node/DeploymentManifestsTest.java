@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.fedtrace.node.config.Keys;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.pki.PkiFiles;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,12 +151,11 @@ class DeploymentManifestsTest {
     projects(config.federation().agreement());
     projects(config.federation().agreement().resolveSibling(PkiFiles.AGREEMENT_SIGNATURE));
     config.uploads().healthAuthorityKeys().forEach(this::projects);
-    for (String section : DeployFiles.AWAITED) {
-      for (Map.Entry<String, JsonNode> e : raw.path(section).properties()) {
-        if (e.getKey().endsWith("File")) {
-          projects(Path.of(e.getValue().asText()));
-        }
-      }
+    if (config.store().passwordFile() != null) {
+      projects(config.store().passwordFile());
+    }
+    if (config.keys().custody() == Keys.Custody.PKCS11) {
+      projects(config.keys().pinFile());
     }
   }
 

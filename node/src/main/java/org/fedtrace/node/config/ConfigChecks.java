@@ -56,6 +56,7 @@ record ConfigChecks(NodeConfig.Builder b) {
     range("matching.threads", b.matching.threads(), 1, 64);
     range("metrics.port", b.metrics.port(), 0, 65_535);
     range("health.port", b.health.port(), 0, 65_535);
+    b.keys.check();
     store();
     peers();
   }

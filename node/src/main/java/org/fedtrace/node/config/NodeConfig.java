@@ -162,6 +162,7 @@ public final class NodeConfig {
   private final Metrics metrics;
   private final StoreEngine store;
   private final Health health;
+  private final Keys keys;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -185,6 +186,7 @@ public final class NodeConfig {
     this.metrics = b.metrics;
     this.store = b.store;
     this.health = b.health;
+    this.keys = b.keys;
   }
 
   /**
@@ -226,7 +228,8 @@ public final class NodeConfig {
         .matching(matching)
         .metrics(metrics)
         .store(store)
-        .health(health);
+        .health(health)
+        .keys(keys);
   }
 
   /** The gRPC listener. */
@@ -299,6 +302,11 @@ public final class NodeConfig {
     return health;
   }
 
+  /** The keys section: where the batch-signing key is kept. */
+  public Keys keys() {
+    return keys;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -314,7 +322,8 @@ public final class NodeConfig {
         matching,
         metrics,
         store,
-        health);
+        health,
+        keys);
   }
 
   @Override
@@ -348,6 +357,7 @@ public final class NodeConfig {
     Metrics metrics;
     StoreEngine store;
     Health health;
+    Keys keys;
 
     Builder() {}
 
@@ -435,6 +445,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the keys section. */
+    public Builder keys(Keys value) {
+      this.keys = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -455,7 +471,8 @@ public final class NodeConfig {
               matching,
               metrics,
               store,
-              health);
+              health,
+              keys);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }

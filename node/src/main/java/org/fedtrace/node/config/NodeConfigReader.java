@@ -109,7 +109,14 @@ final class NodeConfigReader {
                 text("store.user"),
                 text("store.password"),
                 text("store.passwordFile").isEmpty() ? null : path("store.passwordFile"),
-                integer("store.poolSize")));
+                integer("store.poolSize")))
+        .keys(
+            new Keys(
+                custody(),
+                path("keys.pkcs11Library"),
+                text("keys.tokenLabel"),
+                path("keys.pinFile"),
+                text("keys.signingKeyLabel")));
   }
 
   private void rejectUnknown() throws InvalidConfigException {
@@ -230,6 +237,14 @@ final class NodeConfigReader {
           "store.kind: expected sqlite or postgresql, got '" + t + "'");
     }
     return t.equals("sqlite") ? NodeConfig.StoreKind.SQLITE : NodeConfig.StoreKind.POSTGRESQL;
+  }
+
+  private Keys.Custody custody() throws InvalidConfigException {
+    String t = text("keys.custody");
+    if (!t.equals("file") && !t.equals("pkcs11")) {
+      throw new InvalidConfigException("keys.custody: expected file or pkcs11, got '" + t + "'");
+    }
+    return t.equals("file") ? Keys.Custody.FILE : Keys.Custody.PKCS11;
   }
 
   private List<Path> paths(String name) throws InvalidConfigException {

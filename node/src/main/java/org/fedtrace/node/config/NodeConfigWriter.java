@@ -97,6 +97,13 @@ public final class NodeConfigWriter {
             .put("password", st.password())
             .put("poolSize", st.poolSize());
     store.put("passwordFile", st.passwordFile() == null ? "" : absolute(st.passwordFile()));
+    Keys k = c.keys();
+    root.putObject("keys")
+        .put("custody", k.custody().name().toLowerCase(Locale.ROOT))
+        .put("pkcs11Library", absolute(k.pkcs11Library()))
+        .put("tokenLabel", k.tokenLabel())
+        .put("pinFile", absolute(k.pinFile()))
+        .put("signingKeyLabel", k.signingKeyLabel());
   }
 
   private static String absolute(Path p) {

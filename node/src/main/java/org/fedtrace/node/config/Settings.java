@@ -199,7 +199,34 @@ public final class Settings {
               "store.poolSize",
               "8",
               "connections",
-              "postgresql only: the most connections this node opens to the database"));
+              "postgresql only: the most connections this node opens to the database"),
+          new Setting(
+              "keys.custody",
+              "file",
+              "file|pkcs11",
+              "where the batch-signing key is kept: file (signing.key in the credentials folder)"
+                  + " or pkcs11 (an HSM token; the key never leaves it)"),
+          new Setting(
+              "keys.pkcs11Library",
+              "/usr/lib/softhsm/libsofthsm2.so",
+              "path",
+              "the HSM vendor's PKCS#11 module (pkcs11 custody)"),
+          new Setting(
+              "keys.tokenLabel",
+              "fedtrace",
+              "label",
+              "label of the token holding the signing key (pkcs11 custody)"),
+          new Setting(
+              "keys.pinFile",
+              "hsm.pin",
+              "path",
+              "file whose first line is the token user's PIN; owner-only (pkcs11 custody)"),
+          new Setting(
+              "keys.signingKeyLabel",
+              "signing",
+              "label",
+              "CKA_LABEL of the Ed25519 private key and its public key in the token; its public"
+                  + " key must be the one in signing.crt (pkcs11 custody)"));
 
   private Settings() {}
 

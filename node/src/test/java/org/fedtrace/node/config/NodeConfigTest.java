@@ -109,6 +109,24 @@ class NodeConfigTest {
   }
 
   @Test
+  void readsWhereTheSigningKeyIsKept() throws Exception {
+    assertEquals(Keys.Custody.FILE, load("").keys().custody());
+    NodeConfig c =
+        load(
+            "keys:\n  custody: pkcs11\n  pkcs11Library: /opt/hsm/libvendor.so\n"
+                + "  tokenLabel: fedtrace-de\n  pinFile: secrets/hsm.pin\n"
+                + "  signingKeyLabel: batch-2026\n");
+    assertEquals(
+        new Keys(
+            Keys.Custody.PKCS11,
+            Path.of("/opt/hsm/libvendor.so"),
+            "fedtrace-de",
+            dir.resolve("secrets/hsm.pin"),
+            "batch-2026"),
+        c.keys());
+  }
+
+  @Test
   void invalidValuesNameTheSetting() {
     assertEquals(
         "listen: expected host:port with a port in 1..65535, got 'localhost'",
@@ -215,6 +233,15 @@ class NodeConfigTest {
             + " dataDir",
         refuse("store:\n  url: jdbc:postgresql://db/x\n"));
     assertEquals("store.host: unknown setting", refuse("store:\n  host: db\n"));
+    assertEquals(
+        "keys.custody: expected file or pkcs11, got 'kms'", refuse("keys:\n  custody: kms\n"));
+    assertEquals(
+        "keys.tokenLabel: expected 1 to 32 bytes, got '" + "x".repeat(33) + "'",
+        refuse("keys:\n  custody: pkcs11\n  tokenLabel: " + "x".repeat(33) + "\n"));
+    assertEquals(
+        "keys.signingKeyLabel: expected a label, got nothing",
+        refuse("keys:\n  custody: pkcs11\n  signingKeyLabel: ' '\n"));
+    assertEquals("keys.pin: unknown setting", refuse("keys:\n  pin: 1234\n"));
   }
 
   @Test
@@ -291,6 +318,21 @@ class NodeConfigTest {
             .matching(new NodeConfig.Matching(NodeConfig.MatchingMode.OPERATOR, 7.5, 1000, 2))
             .metrics(new NodeConfig.Metrics("127.0.0.1", 0))
             .health(new NodeConfig.Health("0.0.0.0", 8081))
+            .store(
+                new NodeConfig.StoreEngine(
+                    NodeConfig.StoreKind.POSTGRESQL,
+                    "jdbc:postgresql://db:5432/fedtrace",
+                    "fedtrace",
+                    "",
+                    dir.resolve("db.secret"),
+                    12))
+            .keys(
+                new Keys(
+                    Keys.Custody.PKCS11,
+                    Path.of("/usr/lib/vendor/pkcs11.so"),
+                    "token",
+                    dir.resolve("hsm.pin"),
+                    "signing"))
             .build();
     Path file = dir.resolve("elsewhere").resolve("node.yaml");
     Files.createDirectories(file.getParent());
