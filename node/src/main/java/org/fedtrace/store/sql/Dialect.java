@@ -29,6 +29,11 @@ enum Dialect {
     void continueIdentity(Sql sql, String table, String column) {
       // AUTOINCREMENT keeps the largest id ever inserted, explicit ones included
     }
+
+    @Override
+    void storeBlobsUncompressed(Sql sql) {
+      // SQLite never compresses
+    }
   },
 
   /** PostgreSQL 13 or later, shared by every replica of one operator's node. */
@@ -68,6 +73,16 @@ enum Dialect {
      * the next checkpoint) sees every write committed before it. Transactions run at READ
      * COMMITTED, so each statement after the lock sees what the previous holder committed.
      */
+    /**
+     * A batch's payload is signed random keys, which do not compress: PostgreSQL would try (pglz,
+     * on every value over 2 KB) and spend CPU for nothing, so payloads are stored out of line as
+     * they are.
+     */
+    @Override
+    void storeBlobsUncompressed(Sql sql) {
+      sql.execute(java.util.List.of("ALTER TABLE batch ALTER COLUMN payload SET STORAGE EXTERNAL"));
+    }
+
     @Override
     void continueIdentity(Sql sql, String table, String column) {
       sql.one(
@@ -91,6 +106,9 @@ enum Dialect {
    * rows were inserted with explicit values (a copied store).
    */
   abstract void continueIdentity(Sql sql, String table, String column);
+
+  /** Tells the engine not to try compressing batch payloads, which are incompressible. */
+  abstract void storeBlobsUncompressed(Sql sql);
 
   /** The advisory lock every write transaction on PostgreSQL holds ("fedtrace" in ASCII). */
   static final long WRITE_LOCK = 0x6665_6474_7261_6365L;

@@ -58,10 +58,11 @@ final class Schema {
               sql -> sql.execute(SqlOperatorData.DDL_V3)),
           new Migration(
               4,
-              "schema history and the leases of replicas",
+              "schema history, the leases of replicas, batch payloads stored uncompressed",
               sql -> {
                 sql.execute(HISTORY);
                 sql.execute(SqlLeases.DDL);
+                sql.dialect().storeBlobsUncompressed(sql);
               }));
 
   /** Schema version this code reads and writes. */
