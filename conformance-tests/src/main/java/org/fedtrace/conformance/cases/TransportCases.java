@@ -5,6 +5,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -302,6 +305,44 @@ public final class TransportCases extends CaseBase {
         Expect.failsWith(Status.Code.UNIMPLEMENTED, "R6.17", call);
       }
     }
+  }
+
+  /**
+   * R6.18: a node that serves grpc.health.v1.Health reports the whole server and {@code
+   * fedtrace.v1.Federation} SERVING while it serves. When it fails: the node's health service does
+   * not know the Federation service (peers that pick replicas by health then never call it) or
+   * reports it not serving while it serves.
+   */
+  public void R6_18_healthReportsTheFederationService() {
+    HealthGrpc.HealthBlockingStub health =
+        HealthGrpc.newBlockingStub(s.connections().as(a().tls()))
+            .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS);
+    HealthCheckResponse whole;
+    try {
+      whole = health.check(HealthCheckRequest.newBuilder().setService("").build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        throw new Skipped(
+            "the node serves no grpc.health.v1.Health; R6.18 applies to nodes that do");
+      }
+      throw new AssertionError("R6.18: Health.Check(\"\") failed: " + e.getStatus(), e);
+    }
+    Expect.equal(
+        HealthCheckResponse.ServingStatus.SERVING, whole.getStatus(), "R6.18: service \"\"");
+    HealthCheckResponse federation;
+    try {
+      federation =
+          health.check(
+              HealthCheckRequest.newBuilder().setService(FederationGrpc.SERVICE_NAME).build());
+    } catch (StatusRuntimeException e) {
+      throw new AssertionError(
+          "R6.18: Health.Check(\"" + FederationGrpc.SERVICE_NAME + "\") failed: " + e.getStatus(),
+          e);
+    }
+    Expect.equal(
+        HealthCheckResponse.ServingStatus.SERVING,
+        federation.getStatus(),
+        "R6.18: service " + FederationGrpc.SERVICE_NAME);
   }
 
   /**
