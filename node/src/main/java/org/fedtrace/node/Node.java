@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
 import org.fedtrace.pki.Agreement;
@@ -109,6 +110,15 @@ public final class Node {
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
+    if (parts.matchingLease != null) {
+      // operator matching stays with this replica while it renews the lease; if it lost it (a
+      // pause past its expiry), another replica may run matching now: this one stops serving
+      long renew = JobLease.TTL_MILLIS / 3;
+      parts
+          .exchange
+          .scheduler()
+          .scheduleWithFixedDelay(this::renewMatchingLease, renew, renew, TimeUnit.MILLISECONDS);
+    }
     // a Watch learns of the sunset within a second; calls read the state themselves
     parts
         .exchange
@@ -177,6 +187,13 @@ public final class Node {
     parts.exchange.notifier().batchStored();
     unfollowAll();
     parts.jobs.releaseLeases(); // another replica takes the peers over at once
+    if (parts.matchingLease != null) {
+      try {
+        parts.matchingLease.release();
+      } catch (RuntimeException e) {
+        LOG.warn("event=lease_release_failed lease=operator-matching error=\"{}\"", e.getMessage());
+      }
+    }
   }
 
   /**
@@ -211,6 +228,17 @@ public final class Node {
     parts.files.close();
     parts.exchange.lifecycle().stopped();
     LOG.info("event=node_stopped identity={}", identity());
+  }
+
+  private void renewMatchingLease() {
+    try {
+      if (!parts.matchingLease.hold()) {
+        LOG.error("event=operator_matching_lease_lost replica={} action=drain", parts.replica);
+        drain();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=operator_matching_lease_renewal_failed error=\"{}\"", e.getMessage());
+    }
   }
 
   /** This replica's name in the leases of the jobs it runs (see {@code JobLease}). */

@@ -77,13 +77,25 @@ final class NodeAssembly {
   /** This replica's name among those sharing the store, in its leases. */
   final String replica;
 
+  /**
+   * The lease of operator-assisted matching, which one replica of a node on PostgreSQL runs, held
+   * by this replica; null on SQLite and in device mode.
+   */
+  final JobLease matchingLease;
+
   final NodeHealth health;
   final List<ServerServiceDefinition> services;
 
   private NodeAssembly(
-      NodeConfig config, NodeFiles files, ExchangeContext exchange, NodeOptions options) {
+      NodeConfig config,
+      NodeFiles files,
+      ExchangeContext exchange,
+      NodeOptions options,
+      String replica,
+      JobLease matchingLease) {
     this.config = config;
-    this.replica = replicaName(config.store().kind(), options.random());
+    this.replica = replica;
+    this.matchingLease = matchingLease;
     this.files = files;
     this.exchange = exchange;
     Agreement agreement = files.agreement();
@@ -168,7 +180,59 @@ final class NodeAssembly {
     ExchangeContext exchange =
         new ExchangeContext(
             store, log, new NodeMetrics(), new BatchNotifier(), lifecycle, clock, scheduler);
-    return new NodeAssembly(config, files, exchange, options);
+    String replica = replicaName(config.store().kind(), options.random());
+    JobLease matching;
+    try {
+      matching = matchingLease(config, store, replica, clock);
+    } catch (NodeStartException e) {
+      scheduler.shutdownNow();
+      store.close();
+      files.close();
+      throw e;
+    }
+    return new NodeAssembly(config, files, exchange, options, replica, matching);
+  }
+
+  /** The lease's name: the replica holding it runs operator-assisted matching on the store. */
+  static final String OPERATOR_MATCHING_LEASE = "operator-matching";
+
+  /**
+   * Operator-assisted matching keeps its observation index in memory, so of the replicas sharing a
+   * PostgreSQL store only one may run it, and every replica must run the same mode (a replica in
+   * device mode erases the operator tables at start). In operator mode, takes the lease or refuses
+   * to start while another replica holds it; in device mode, refuses to start while a replica in
+   * operator mode runs.
+   */
+  private static JobLease matchingLease(NodeConfig config, Store store, String replica, Clock clock)
+      throws NodeStartException {
+    if (config.store().kind() != NodeConfig.StoreKind.POSTGRESQL) {
+      return null;
+    }
+    JobLease lease = new JobLease(store, OPERATOR_MATCHING_LEASE, replica, clock);
+    if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
+      if (!lease.hold()) {
+        throw new NodeStartException(
+            "matching.mode: operator-assisted matching runs on one replica of a node, and replica "
+                + holder(store, clock)
+                + " runs it on this store; start this one after it stopped (its lease lapses "
+                + JobLease.TTL_MILLIS / 1000
+                + " s after it dies), or run one replica in operator mode");
+      }
+      return lease;
+    }
+    String holder = holder(store, clock);
+    if (!holder.isEmpty()) {
+      throw new NodeStartException(
+          "matching.mode: replica "
+              + holder
+              + " runs operator-assisted matching on this store; every replica of a node runs"
+              + " one matching mode (device mode would erase its deposits)");
+    }
+    return null;
+  }
+
+  private static String holder(Store store, Clock clock) {
+    return store.read(tx -> tx.leases().holder(OPERATOR_MATCHING_LEASE, clock.millis())).orElse("");
   }
 
   private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {

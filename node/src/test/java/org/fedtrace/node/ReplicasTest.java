@@ -1,6 +1,7 @@
 package org.fedtrace.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -136,6 +137,41 @@ class ReplicasTest {
       assertEquals(2, heldFrom(other, "FR"), "nothing doubled");
     }
   }
+
+  @Test
+  void operatorMatchingRunsOnOneReplicaAndEveryReplicaRunsOneMatchingMode() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f =
+        TestFederation.create(dir, clock, "DE").withPostgres().withConfig(OPERATOR)) {
+      Node a = f.startNode("DE");
+      NodeStartException second =
+          assertThrows(NodeStartException.class, () -> f.startReplica("DE"));
+      assertEquals(
+          "matching.mode: operator-assisted matching runs on one replica of a node, and replica "
+              + a.replica()
+              + " runs it on this store; start this one after it stopped (its lease lapses 15 s"
+              + " after it dies), or run one replica in operator mode",
+          second.getMessage());
+      f.withConfig(""); // device mode
+      NodeStartException device =
+          assertThrows(NodeStartException.class, () -> f.startReplica("DE"));
+      assertEquals(
+          "matching.mode: replica "
+              + a.replica()
+              + " runs operator-assisted matching on this store; every replica of a node runs one"
+              + " matching mode (device mode would erase its deposits)",
+          device.getMessage());
+      a.stop(Duration.ofSeconds(5)); // gives the lease up
+      f.withConfig(OPERATOR);
+      Node b = f.startReplica("DE");
+      assertEquals(
+          b.replica(),
+          leaseHolder(b, "operator-matching"),
+          "the next replica runs operator matching once it is free");
+    }
+  }
+
+  private static final String OPERATOR = "matching:\n  mode: operator\n";
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
