@@ -110,14 +110,14 @@ public final class Node {
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
-    if (parts.matchingLease != null) {
-      // operator matching stays with this replica while it renews the lease; if it lost it (a
-      // pause past its expiry), another replica may run matching now: this one stops serving
+    if (parts.finder != null && parts.matchingLease != null) {
+      // one replica matches: this one takes its turn when the lease is free, keeps it by renewing
       long renew = JobLease.TTL_MILLIS / 3;
+      parts.finder.takeTurn();
       parts
           .exchange
           .scheduler()
-          .scheduleWithFixedDelay(this::renewMatchingLease, renew, renew, TimeUnit.MILLISECONDS);
+          .scheduleWithFixedDelay(parts.finder::takeTurn, renew, renew, TimeUnit.MILLISECONDS);
     }
     // a Watch learns of the sunset within a second; calls read the state themselves
     parts
@@ -228,17 +228,6 @@ public final class Node {
     parts.files.close();
     parts.exchange.lifecycle().stopped();
     LOG.info("event=node_stopped identity={}", identity());
-  }
-
-  private void renewMatchingLease() {
-    try {
-      if (!parts.matchingLease.hold()) {
-        LOG.error("event=operator_matching_lease_lost replica={} action=drain", parts.replica);
-        drain();
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("event=operator_matching_lease_renewal_failed error=\"{}\"", e.getMessage());
-    }
   }
 
   /** This replica's name in the leases of the jobs it runs (see {@code JobLease}). */

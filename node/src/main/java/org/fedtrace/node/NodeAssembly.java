@@ -78,8 +78,8 @@ final class NodeAssembly {
   final String replica;
 
   /**
-   * The lease of operator-assisted matching, which one replica of a node on PostgreSQL runs, held
-   * by this replica; null on SQLite and in device mode.
+   * The lease of operator-assisted matching, which one of the replicas of a node on PostgreSQL
+   * runs; null on SQLite and in device mode.
    */
   final JobLease matchingLease;
 
@@ -177,9 +177,13 @@ final class NodeAssembly {
     Lifecycle lifecycle =
         new Lifecycle(options.seam().sunsetDate(files.agreement().sunsetDate()), clock);
     ScheduledExecutorService scheduler = scheduler(files.identity().country());
+    BatchNotifier notifier = new BatchNotifier();
+    if (config.store().kind() == NodeConfig.StoreKind.POSTGRESQL) {
+      // a batch stored through another replica wakes this one's subscribers and matcher at once
+      store.addCommitListener(notifier::batchStored);
+    }
     ExchangeContext exchange =
-        new ExchangeContext(
-            store, log, new NodeMetrics(), new BatchNotifier(), lifecycle, clock, scheduler);
+        new ExchangeContext(store, log, new NodeMetrics(), notifier, lifecycle, clock, scheduler);
     String replica = replicaName(config.store().kind(), options.random());
     JobLease matching;
     try {
@@ -197,28 +201,18 @@ final class NodeAssembly {
   static final String OPERATOR_MATCHING_LEASE = "operator-matching";
 
   /**
-   * Operator-assisted matching keeps its observation index in memory, so of the replicas sharing a
-   * PostgreSQL store only one may run it, and every replica must run the same mode (a replica in
-   * device mode erases the operator tables at start). In operator mode, takes the lease or refuses
-   * to start while another replica holds it; in device mode, refuses to start while a replica in
-   * operator mode runs.
+   * Of the replicas sharing a PostgreSQL store, the one holding this lease runs operator-assisted
+   * matching (the others take deposits and answer queries from the store); null on SQLite, one
+   * process per store. Every replica must run the same mode: a replica in device mode erases the
+   * operator tables at start, so it refuses to start while a replica in operator mode runs.
    */
   private static JobLease matchingLease(NodeConfig config, Store store, String replica, Clock clock)
       throws NodeStartException {
     if (config.store().kind() != NodeConfig.StoreKind.POSTGRESQL) {
       return null;
     }
-    JobLease lease = new JobLease(store, OPERATOR_MATCHING_LEASE, replica, clock);
     if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
-      if (!lease.hold()) {
-        throw new NodeStartException(
-            "matching.mode: operator-assisted matching runs on one replica of a node, and replica "
-                + holder(store, clock)
-                + " runs it on this store; start this one after it stopped (its lease lapses "
-                + JobLease.TTL_MILLIS / 1000
-                + " s after it dies), or run one replica in operator mode");
-      }
-      return lease;
+      return new JobLease(store, OPERATOR_MATCHING_LEASE, replica, clock);
     }
     String holder = holder(store, clock);
     if (!holder.isEmpty()) {
@@ -313,7 +307,7 @@ final class NodeAssembly {
   private ExposureFinder operatorMatching(boolean backgroundWork) {
     if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
       return ExposureFinder.open(
-          exchange, config.matching(), files.identity().country(), backgroundWork);
+          exchange, config.matching(), files.identity().country(), backgroundWork, matchingLease);
     }
     long[] erased = exchange.store().write(tx -> tx.operator().eraseAll());
     if (erased[0] > 0 || erased[1] > 0) {

@@ -64,8 +64,19 @@ public interface OperatorData {
    */
   Deposit deposit(byte[] deviceSha256, List<Observed> observations, long maxPerDevice);
 
-  /** Calls {@code sink} with every stored observation. */
-  void forEachObservation(ObservationSink sink);
+  /**
+   * The number of the latest deposit: every deposit that stored observations takes the next one, in
+   * commit order, and keeps it through purges and erasures, so that a replica's matching index
+   * loads what other replicas stored since by {@link #forEachObservation(long, long,
+   * ObservationSink)}.
+   */
+  long lastDeposit();
+
+  /**
+   * Calls {@code sink} with every stored observation of the deposits numbered above {@code after}
+   * and up to {@code upTo} (inclusive).
+   */
+  void forEachObservation(long after, long upTo, ObservationSink sink);
 
   /** Number of stored observations. */
   long observationCount();

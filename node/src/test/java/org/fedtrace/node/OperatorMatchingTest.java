@@ -25,6 +25,7 @@ import org.fedtrace.proto.v1.DepositObservationsResponse;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.Exposure;
+import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetExposuresRequest;
 import org.fedtrace.proto.v1.GetExposuresResponse;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
@@ -140,6 +141,49 @@ class OperatorMatchingTest {
 
   private long observationsHeld(Node node) {
     return node.store().read(tx -> tx.operator().observationCount());
+  }
+
+  @Test
+  void replicasTakeDepositsAndOneOfThemMatchesThemAllThenAnotherTakesOver() throws Exception {
+    f =
+        TestFederation.create(dir, Clock.systemUTC(), "DE", "FR")
+            .withPostgres()
+            .withConfig(OPERATOR)
+            .withoutBackgroundWork();
+    Node a = f.startNode("FR"); // takes the operator-matching lease first
+    Node b = f.startReplica("FR");
+    io.grpc.ManagedChannel toB = f.channel(b, f.credentials("FR").tls());
+    java.util.function.Supplier<OperatorMatchingGrpc.OperatorMatchingBlockingStub> atB =
+        () -> OperatorMatchingGrpc.newBlockingStub(toB).withDeadlineAfter(10, TimeUnit.SECONDS);
+    DiagnosisKey first = key(2);
+    ByteString deviceAtB = deviceKey();
+    atB.get().depositObservations(deposit(deviceAtB, List.of(heard(first, 10), heard(first, 11))));
+    publishFromDe(1, List.of(first)); // to replica a
+    assertEquals(0, b.matchStored(), "b does not match while a holds the lease");
+    assertEquals(1, a.matchStored(), "a matches, with the deposit made through b");
+    assertEquals(1, atB.get().getExposures(ask(deviceAtB)).getExposuresCount());
+
+    DiagnosisKey second = key(3);
+    ByteString deviceAtA = deviceKey();
+    matching("FR", "FR")
+        .depositObservations(deposit(deviceAtA, List.of(heard(second, 20), heard(second, 21))));
+    a.stop(Duration.ofSeconds(5)); // gives the lease up; b takes it within a third of its life
+    DiagnosisKeyBatch batch =
+        Signatures.sign(
+            new TestBatches(random.nextLong(), clock.instant()).batch("DE", 2, List.of(second)),
+            f.credentials("DE").signing());
+    FederationGrpc.newBlockingStub(f.channel(b, f.credentials("DE").tls()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .publishBatch(PublishBatchRequest.newBuilder().setBatch(batch).build());
+    f.await(
+        WAIT,
+        () -> {
+          b.matchStored();
+          return atB.get().getExposures(ask(deviceAtA)).getExposuresCount() == 1;
+        },
+        "b took matching over, with the deposit made through a");
+    assertEquals(
+        1, atB.get().getExposures(ask(deviceAtB)).getExposuresCount(), "nothing matched twice");
   }
 
   @Test

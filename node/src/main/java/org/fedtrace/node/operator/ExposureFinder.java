@@ -17,6 +17,7 @@ import org.fedtrace.matching.RiskModel;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.Backoff;
 import org.fedtrace.node.exchange.ExchangeContext;
+import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.exchange.StoredBatches;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
@@ -66,19 +67,27 @@ public final class ExposureFinder {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Backoff retry = new Backoff(RETRY_FIRST_MILLIS, RETRY_MAX_MILLIS);
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final JobLease lease;
+
+  /** Whether this replica matches (holds the lease); its index exists only then. */
+  private volatile boolean matching;
+
   private ObservationIndex index;
+
+  /** The last deposit the index holds (under the write lock). */
+  private long loaded;
 
   private ExposureFinder(
       ExchangeContext ctx,
-      ObservationIndex index,
       Matcher engine,
       RiskModel risk,
-      ScheduledExecutorService background) {
+      ScheduledExecutorService background,
+      JobLease lease) {
     this.ctx = ctx;
-    this.index = index;
     this.engine = engine;
     this.risk = risk;
     this.background = background;
+    this.lease = lease;
   }
 
   /**
@@ -89,24 +98,11 @@ public final class ExposureFinder {
    *     runs only when {@link #matchStored} is called
    */
   public static ExposureFinder open(
-      ExchangeContext ctx, NodeConfig.Matching matching, String country, boolean backgroundWork) {
-    long count = ctx.store().read(tx -> tx.operator().observationCount());
-    ObservationIndex index = ObservationIndex.create((int) Math.min(count, 1 << 30));
-    ctx.store()
-        .read(
-            tx -> {
-              tx.operator()
-                  .forEachObservation(
-                      (device, o) ->
-                          index.add(
-                              o.rpi(),
-                              o.interval(),
-                              o.durationSeconds(),
-                              o.attenuationDb(),
-                              device));
-              return null;
-            });
-    ctx.metrics().observationsHeld(index.size());
+      ExchangeContext ctx,
+      NodeConfig.Matching matching,
+      String country,
+      boolean backgroundWork,
+      JobLease lease) {
     ScheduledExecutorService background =
         backgroundWork
             ? Executors.newSingleThreadScheduledExecutor(
@@ -116,10 +112,92 @@ public final class ExposureFinder {
                   return t;
                 })
             : null;
-    LOG.info("event=operator_matching_loaded observations={}", index.size());
     RiskModel risk = RiskModel.withThreshold(matching.notifyThreshold());
-    return new ExposureFinder(
-        ctx, index, Matcher.create(matching.threads(), ProbeMode.DIRECT, risk), risk, background);
+    ExposureFinder finder =
+        new ExposureFinder(
+            ctx,
+            Matcher.create(matching.threads(), ProbeMode.DIRECT, risk),
+            risk,
+            background,
+            lease);
+    if (lease == null) {
+      finder.startMatching(); // the only process on its store
+    }
+    return finder;
+  }
+
+  /**
+   * Of the replicas sharing the store, the one holding the lease {@code operator-matching} matches:
+   * takes or renews the lease, and loads the index when this replica takes it, or drops the index
+   * when another replica took it. Without a lease (one process on its store) this replica always
+   * matches. The node calls it every third of a lease's lifetime.
+   */
+  public void takeTurn() {
+    if (lease == null || stopping.get()) {
+      return;
+    }
+    boolean mine = lease.hold();
+    if (mine && !matching) {
+      startMatching();
+      LOG.info("event=operator_matching_taken lease=operator-matching");
+      wake();
+    } else if (!mine && matching) {
+      lock.writeLock().lock();
+      try {
+        matching = false;
+        index = null;
+      } finally {
+        lock.writeLock().unlock();
+      }
+      LOG.warn("event=operator_matching_left lease=operator-matching");
+    }
+  }
+
+  /** Loads every deposited observation into a new index; this replica matches from now on. */
+  private void startMatching() {
+    lock.writeLock().lock();
+    try {
+      long upTo = ctx.store().read(tx -> tx.operator().lastDeposit());
+      long count = ctx.store().read(tx -> tx.operator().observationCount());
+      ObservationIndex fresh = ObservationIndex.create((int) Math.min(count, 1 << 30));
+      ctx.store()
+          .read(
+              tx -> {
+                tx.operator().forEachObservation(-1, upTo, (device, o) -> add(fresh, device, o));
+                return null;
+              });
+      index = fresh;
+      loaded = upTo;
+      matching = true;
+      ctx.metrics().observationsHeld(index.size());
+      LOG.info("event=operator_matching_loaded observations={}", index.size());
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Adds to the index the observations deposited since it was loaded, through any replica; the
+   * caller holds the write lock. Deposits are numbered in commit order, so none is missed or added
+   * twice.
+   */
+  private void refresh() {
+    long upTo = ctx.store().read(tx -> tx.operator().lastDeposit());
+    if (upTo > loaded) {
+      long after = loaded;
+      ctx.store()
+          .read(
+              tx -> {
+                tx.operator().forEachObservation(after, upTo, (device, o) -> add(index, device, o));
+                return null;
+              });
+      loaded = upTo;
+      ctx.metrics().observationsHeld(index.size());
+    }
+  }
+
+  private static void add(ObservationIndex index, int device, OperatorData.Observed o) {
+    index.add(o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), device);
   }
 
   /** The risk model's notification threshold. */
@@ -128,7 +206,8 @@ public final class ExposureFinder {
   }
 
   /**
-   * Commits the observations of one device and adds the new ones to the index (R15.13, R15.14).
+   * Commits the observations of one device, through any replica; the replica that matches adds them
+   * to its index (R15.13, R15.14).
    *
    * @throws RuleViolation R15.12 when the device would hold too many
    */
@@ -146,11 +225,10 @@ public final class ExposureFinder {
       }
       OperatorData.Deposit d =
           ctx.store().write(tx -> tx.operator().deposit(deviceSha256, observations, maxPerDevice));
-      for (OperatorData.Observed o : d.stored()) {
-        index.add(o.rpi(), o.interval(), o.durationSeconds(), o.attenuationDb(), d.device());
+      if (matching) {
+        refresh(); // this deposit, and those other replicas stored before it
       }
       ctx.metrics().observationsDeposited(d.stored().size(), d.duplicates());
-      ctx.metrics().observationsHeld(index.size());
       return d;
     } finally {
       lock.writeLock().unlock();
@@ -202,8 +280,17 @@ public final class ExposureFinder {
     int matched = 0;
     while (true) {
       synchronized (this) {
-        if (ctx.lifecycle().pastSunset() || stopping.get()) {
+        if (ctx.lifecycle().pastSunset() || stopping.get() || !matching) {
           return matched;
+        }
+        lock.writeLock().lock();
+        try {
+          if (!matching) {
+            return matched;
+          }
+          refresh(); // deposits stored through other replicas
+        } finally {
+          lock.writeLock().unlock();
         }
         long cursor = ctx.store().read(tx -> tx.operator().matchCursor());
         long newest = ctx.store().read(tx -> tx.batches().lastPosition());
@@ -267,6 +354,9 @@ public final class ExposureFinder {
     ctx.store()
         .write(
             tx -> {
+              if (lease != null) {
+                lease.check(tx); // a replica that lost the lease commits no exposures
+              }
               OperatorData t = tx.operator();
               for (int b = 0; b < revokedByBatch.size(); b++) {
                 for (Revocation r : revokedByBatch.get(b)) {
@@ -293,7 +383,7 @@ public final class ExposureFinder {
   private MatchResult match(List<DiagnosisKey> keys) {
     lock.readLock().lock();
     try {
-      if (keys.isEmpty() || index.size() == 0) {
+      if (keys.isEmpty() || index == null || index.size() == 0) {
         return new MatchResult(List.of(), 0, 0);
       }
       return engine.match(index, KeyBatch.fromProto(keys));
@@ -328,8 +418,10 @@ public final class ExposureFinder {
     lock.writeLock().lock();
     try {
       deleted = ctx.store().write(tx -> tx.operator().deleteBefore(firstKeptInterval));
-      index.dropObservedBefore((int) Math.max(0, Math.min(firstKeptInterval, Integer.MAX_VALUE)));
-      ctx.metrics().observationsHeld(index.size());
+      if (index != null) {
+        index.dropObservedBefore((int) Math.max(0, Math.min(firstKeptInterval, Integer.MAX_VALUE)));
+        ctx.metrics().observationsHeld(index.size());
+      }
     } finally {
       lock.writeLock().unlock();
     }
@@ -350,7 +442,10 @@ public final class ExposureFinder {
     lock.writeLock().lock();
     try {
       erased = ctx.store().write(tx -> tx.operator().eraseAll());
-      index = ObservationIndex.create(0);
+      if (index != null) {
+        index = ObservationIndex.create(0);
+        loaded = ctx.store().read(tx -> tx.operator().lastDeposit());
+      }
       ctx.metrics().observationsHeld(0);
     } finally {
       lock.writeLock().unlock();
@@ -364,7 +459,10 @@ public final class ExposureFinder {
     }
   }
 
-  /** Stops the background thread (after the match in progress) and the engine's threads. */
+  /**
+   * Stops the background thread (after the match in progress) and the engine's threads, and gives
+   * the lease up, so that another replica takes matching over at once.
+   */
   public void stop() throws InterruptedException {
     stopping.set(true);
     if (background != null) {
@@ -372,5 +470,12 @@ public final class ExposureFinder {
       background.awaitTermination(30, TimeUnit.SECONDS);
     }
     engine.close();
+    if (lease != null && matching) {
+      try {
+        lease.release();
+      } catch (RuntimeException e) {
+        LOG.warn("event=lease_release_failed lease=operator-matching error=\"{}\"", e.getMessage());
+      }
+    }
   }
 }

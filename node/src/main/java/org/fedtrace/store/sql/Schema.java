@@ -63,7 +63,11 @@ final class Schema {
                 sql.execute(HISTORY);
                 sql.execute(SqlLeases.DDL);
                 sql.dialect().storeBlobsUncompressed(sql);
-              }));
+              }),
+          new Migration(
+              5,
+              "deposits numbered, so that every replica's matching index can follow them",
+              sql -> sql.execute(SqlOperatorData.DDL_V5)));
 
   /** Schema version this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -59,6 +59,19 @@ final class SqlOperatorData implements OperatorData {
               + " end_interval INTEGER NOT NULL,"
               + " PRIMARY KEY (origin, key_data)) WITHOUT ROWID");
 
+  /**
+   * Schema version 5: the number of the deposit that stored each observation, and the counter
+   * deposits take their number from (it never goes back, whatever is purged).
+   */
+  static final List<String> DDL_V5 =
+      List.of(
+          "ALTER TABLE operator_observation ADD COLUMN deposit INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX operator_observation_deposit ON operator_observation (deposit)",
+          "CREATE TABLE operator_deposit_counter ("
+              + " id INTEGER PRIMARY KEY CHECK (id = 1),"
+              + " last INTEGER NOT NULL)",
+          "INSERT INTO operator_deposit_counter (id, last) VALUES (1, 0)");
+
   private final Sql sql;
 
   SqlOperatorData(Sql sql) {
@@ -69,18 +82,22 @@ final class SqlOperatorData implements OperatorData {
   public Deposit deposit(byte[] deviceSha256, List<Observed> observations, long maxPerDevice) {
     int device = deviceId(deviceSha256);
     long held = sql.number("SELECT COUNT(*) FROM operator_observation WHERE device = ?", device);
+    // writes are serial, so deposits take their numbers in commit order
+    sql.update("UPDATE operator_deposit_counter SET last = last + 1 WHERE id = 1");
+    long deposit = lastDeposit();
     List<Observed> stored = new ArrayList<>();
     for (Observed o : observations) {
       int changed =
           sql.update(
               "INSERT INTO operator_observation"
-                  + " (device, rpi, interval_number, duration_seconds, attenuation_db)"
-                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                  + " (device, rpi, interval_number, duration_seconds, attenuation_db, deposit)"
+                  + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
               device,
               o.rpi(),
               o.interval(),
               o.durationSeconds(),
-              o.attenuationDb());
+              o.attenuationDb(),
+              deposit);
       if (changed == 1) {
         stored.add(o);
       }
@@ -119,15 +136,22 @@ final class SqlOperatorData implements OperatorData {
   }
 
   @Override
-  public void forEachObservation(ObservationSink sink) {
+  public long lastDeposit() {
+    return sql.number("SELECT last FROM operator_deposit_counter WHERE id = 1");
+  }
+
+  @Override
+  public void forEachObservation(long after, long upTo, ObservationSink sink) {
     sql.forEach(
         "SELECT device, rpi, interval_number, duration_seconds, attenuation_db"
-            + " FROM operator_observation",
+            + " FROM operator_observation WHERE deposit > ? AND deposit <= ?",
         rs -> {
           sink.accept(
               rs.getInt(1), new Observed(rs.getBytes(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)));
           return null;
-        });
+        },
+        after,
+        upTo);
   }
 
   @Override

@@ -67,6 +67,9 @@ public final class StoreCopy {
               target.sql().dialect().continueIdentity(target.sql(), t.getKey(), t.getValue());
             }
           }
+          // deposits go on numbering after the source's last (the target's row exists already)
+          long lastDeposit = from.read(tx -> tx.operator().lastDeposit());
+          target.sql().update("UPDATE operator_deposit_counter SET last = ?", lastDeposit);
           return null;
         });
     return copied;

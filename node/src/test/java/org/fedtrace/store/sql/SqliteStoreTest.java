@@ -94,7 +94,8 @@ class SqliteStoreTest extends StoreSuite {
               "notice_batch",
               // and from before the schema history and the leases of replicas
               "schema_history",
-              "lease")) {
+              "lease",
+              "operator_deposit_counter")) {
         st.execute("DROP TABLE " + table);
       }
       st.executeUpdate("UPDATE meta SET schema_version = 1");
