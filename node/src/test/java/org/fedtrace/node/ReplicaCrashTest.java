@@ -295,8 +295,8 @@ class ReplicaCrashTest {
       audit(auditor, audited, itChannels, "after the last round");
       Collections.sort(failoverMillis);
       System.out.printf(
-          "replica crash: %d rounds (SIGKILL), %d FR batches acknowledged, %d lost; %d pulled by IT,"
-              + " 0 twice; %d DE batches, sequences 1..%d; kill to the next acknowledged publish:"
+          "replica crash: %d rounds (SIGKILL), %d FR batches acknowledged, %d lost;"
+              + " %d pulled by IT, 0 twice; %d DE batches, sequences 1..%d; kill to the next acknowledged publish:"
               + " min %d ms, median %d ms, max %d ms%n",
           rounds,
           acknowledged.size(),
