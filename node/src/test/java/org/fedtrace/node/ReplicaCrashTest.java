@@ -296,8 +296,8 @@ class ReplicaCrashTest {
       Collections.sort(failoverMillis);
       System.out.printf(
           "replica crash: %d rounds (SIGKILL), %d FR batches acknowledged, %d lost;"
-              + " %d pulled by IT, 0 twice; %d DE batches, sequences 1..%d; kill to the next acknowledged publish:"
-              + " min %d ms, median %d ms, max %d ms%n",
+              + " %d pulled by IT, 0 twice; %d DE batches, sequences 1..%d;"
+              + " kill to the next acknowledged publish: min %d ms, median %d ms, max %d ms%n",
           rounds,
           acknowledged.size(),
           acknowledged.size() - (long) acknowledged.stream().filter(stored::contains).count(),
