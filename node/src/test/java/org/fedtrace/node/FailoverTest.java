@@ -141,6 +141,41 @@ class FailoverTest {
         .getNodeInfo(GetNodeInfoRequest.getDefaultInstance());
   }
 
+  private static List<Long> sequencesFrom(Node node, String origin) {
+    return node.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
+        .map(b -> TestBatches.parse(b.payload()).getSequence())
+        .toList();
+  }
+
+  @Test
+  void aPushingPeerGoesOnPushingThroughTheOtherReplica() throws Exception {
+    f = federation("DE", "FR");
+    Node de1 = f.startNode("DE");
+    Node de2 = f.startReplica("DE", 0);
+    Node fr = f.startNode("FR");
+    fr.follow(
+        new NodeConfig.Peer(
+            DE,
+            List.of(
+                new PeerAddress("127.0.0.1", de1.port()), new PeerAddress("127.0.0.1", de2.port())),
+            NodeConfig.SyncMode.PUSH));
+    for (int i = 0; i < 3; i++) {
+      f.upload(fr, batches.keys(3, 3));
+      assertEquals(1, fr.publishDue(true));
+    }
+    f.await(WAIT, () -> sequencesFrom(de2, "FR").size() == 3, "DE holds FR's first 3 batches");
+
+    de1.stop(Duration.ofSeconds(5));
+    for (int i = 0; i < 3; i++) {
+      f.upload(fr, batches.keys(3, 3));
+      assertEquals(1, fr.publishDue(true));
+    }
+    f.await(
+        WAIT, () -> sequencesFrom(de2, "FR").size() == 6, "the last 3 through the other replica");
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), sequencesFrom(de2, "FR"), "none missing");
+    assertEquals(6, (long) de2.store().read(tx -> tx.batches().recordCount()), "none twice");
+  }
+
   @Test
   void theSubscriberMovesToTheOtherReplicaAndResumesFromItsCursor() throws Exception {
     f = federation("DE", "FR");
