@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedtrace.crypto.VerifyingKey;
+import org.fedtrace.crypto.pkcs11.Pkcs11Exception;
+import org.fedtrace.crypto.pkcs11.Pkcs11Signer;
+import org.fedtrace.crypto.pkcs11.Pkcs11Token;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificateProfile;
@@ -35,6 +39,11 @@ import picocli.CommandLine.Option;
       "agreement.json and agreement.json.sig. Adds the operator to the",
       "agreement in the authority directory (version + 1, signed again);",
       "issuing again for a member renews its certificates only.",
+      "",
+      "With --token, the batch-signing key is made inside an HSM token (PKCS#11) and",
+      "never leaves it: the token's Ed25519 key labelled --signing-key-label (generated",
+      "when the token has none) is certified, and no signing.key is written; run the",
+      "node with keys.custody: pkcs11 (docs/key-custody.md).",
       "See 'fedtrace pki --help'."
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -93,9 +102,37 @@ final class PkiIssueCommand implements Runnable {
               + " (default: until 30 days after the agreement's sunset date).")
   Integer days;
 
+  @Option(
+      names = "--token",
+      paramLabel = "LABEL",
+      description =
+          "Make the batch-signing key in this PKCS#11 token instead of a file (with --pin-file).")
+  String token;
+
+  @Option(
+      names = "--pkcs11-library",
+      paramLabel = "PATH",
+      description = "The HSM vendor's PKCS#11 module (default: ${DEFAULT-VALUE}).")
+  Path pkcs11Library = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+
+  @Option(
+      names = "--pin-file",
+      paramLabel = "FILE",
+      description = "A file whose first line is the token user's PIN (with --token).")
+  Path pinFile;
+
+  @Option(
+      names = "--signing-key-label",
+      paramLabel = "LABEL",
+      description = "The key's label in the token (default: ${DEFAULT-VALUE}).")
+  String signingKeyLabel = "signing";
+
   @Override
   public void run() {
     OperatorIdentity identity = parseIdentity();
+    if (token != null && pinFile == null) {
+      throw usage("--token needs --pin-file");
+    }
     List<String> checkedHosts = parseHosts();
     if (days != null && (days < 1 || days > MAX_DAYS)) {
       throw usage("--days must be in 1..3650, got " + days);
@@ -114,14 +151,43 @@ final class PkiIssueCommand implements Runnable {
     }
     Agreement updated = admit(authority, agreement, identity);
     boolean joined = updated != agreement;
+    Instant notBefore = now.minus(Duration.ofHours(1));
+    Instant notAfter = notAfter(authority, agreement, now);
     OperatorCredentials credentials =
-        authority.issue(
-            identity,
-            checkedHosts,
-            now.minus(Duration.ofHours(1)),
-            notAfter(authority, agreement, now));
+        token == null
+            ? authority.issue(identity, checkedHosts, notBefore, notAfter)
+            : authority.issueForExternalSigningKey(
+                identity, checkedHosts, notBefore, notAfter, tokenKey());
     write(authority, credentials, updated, joined);
     report(credentials, updated, joined);
+  }
+
+  /** The public half of the token's signing key, generated in the token if it has none. */
+  private java.security.PublicKey tokenKey() {
+    VerifyingKey key;
+    try {
+      Pkcs11Token t = Pkcs11Token.login(pkcs11Library, token, pinFile);
+      try {
+        t.generateEd25519(signingKeyLabel);
+      } catch (Pkcs11Exception e) {
+        if (!e.getMessage().contains("already holds a key labelled")) {
+          t.close();
+          throw e;
+        }
+        // a renewal: certify the key the token holds
+      }
+      try (Pkcs11Signer signer = Pkcs11Signer.open(t, signingKeyLabel)) { // closes the token
+        key = signer.verifyingKey();
+      }
+    } catch (Pkcs11Exception e) {
+      throw new UserError("--token: " + e.getMessage());
+    }
+    try {
+      return java.security.KeyFactory.getInstance("Ed25519")
+          .generatePublic(new java.security.spec.X509EncodedKeySpec(key.subjectPublicKeyInfo()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot read an Ed25519 public key", e);
+    }
   }
 
   private OperatorIdentity parseIdentity() {
@@ -222,9 +288,12 @@ final class PkiIssueCommand implements Runnable {
   private void report(OperatorCredentials credentials, Agreement agreement, boolean joined) {
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(
-        "issued %s into %s: tls.crt/tls.key (TLS client and server), signing.crt/signing.key"
-            + " (batch signing)%n",
-        credentials.identity(), out);
+        "issued %s into %s: tls.crt/tls.key (TLS client and server), %s (batch signing)%n",
+        credentials.identity(),
+        out,
+        token == null
+            ? "signing.crt/signing.key"
+            : "signing.crt for the key '" + signingKeyLabel + "' in token '" + token + "'");
     stdout.printf(
         "  certificates valid until %s%n",
         credentials.tls().certificate().getNotAfter().toInstant());

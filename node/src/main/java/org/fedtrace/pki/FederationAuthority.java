@@ -175,6 +175,31 @@ public final class FederationAuthority {
         issue(signing, CertificateKeyType.ED25519));
   }
 
+  /**
+   * Issues an operator's TLS credential with a fresh key, and a batch-signing certificate for a key
+   * the authority never sees ({@code signingKey}, kept in an HSM): the returned credentials'
+   * signing private key is null, and only the certificate is to be written.
+   *
+   * @throws IllegalArgumentException as {@link #issue(OperatorIdentity, List, Instant, Instant)}
+   *     does, or if {@code signingKey} is not an Ed25519 key
+   */
+  public OperatorCredentials issueForExternalSigningKey(
+      OperatorIdentity identity,
+      List<String> hosts,
+      Instant notBefore,
+      Instant notAfter,
+      PublicKey signingKey) {
+    if (!signingKey.getAlgorithm().equals("Ed25519")
+        && !signingKey.getAlgorithm().equals("EdDSA")) {
+      throw new IllegalArgumentException(
+          "a batch-signing key is Ed25519, got " + signingKey.getAlgorithm());
+    }
+    OperatorCredentials fresh = issue(identity, hosts, notBefore, notAfter);
+    X509Certificate signing =
+        issue(CertificateTemplate.batchSigning(identity, notBefore, notAfter), signingKey);
+    return new OperatorCredentials(identity, fresh.tls(), new Credential(signing, null));
+  }
+
   /** Issues a credential from {@code template} with a fresh key of {@code type}. */
   Credential issue(CertificateTemplate template, CertificateKeyType type) {
     KeyPair pair = type.generate(random);

@@ -34,7 +34,8 @@ public record OperatorCredentials(OperatorIdentity identity, Credential tls, Cre
   }
 
   /**
-   * Writes the four credential files into the existing directory {@code dir}; keys owner-only.
+   * Writes the four credential files into the existing directory {@code dir}; keys owner-only. A
+   * signing key kept in an HSM (null here) has no file: only its certificate is written.
    *
    * @throws java.nio.file.FileAlreadyExistsException if one of the files exists
    */
@@ -42,6 +43,8 @@ public record OperatorCredentials(OperatorIdentity identity, Credential tls, Cre
     Pem.writeCertificates(dir.resolve(PkiFiles.TLS_CERTIFICATE), tls.certificate());
     Pem.writePrivateKey(dir.resolve(PkiFiles.TLS_KEY), tls.privateKey());
     Pem.writeCertificates(dir.resolve(PkiFiles.SIGNING_CERTIFICATE), signing.certificate());
-    Pem.writePrivateKey(dir.resolve(PkiFiles.SIGNING_KEY), signing.privateKey());
+    if (signing.privateKey() != null) {
+      Pem.writePrivateKey(dir.resolve(PkiFiles.SIGNING_KEY), signing.privateKey());
+    }
   }
 }
