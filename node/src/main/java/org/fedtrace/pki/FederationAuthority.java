@@ -175,6 +175,18 @@ public final class FederationAuthority {
         issue(signing, CertificateKeyType.ED25519));
   }
 
+  /** Issues a credential from {@code template} with a fresh key of {@code type}. */
+  Credential issue(CertificateTemplate template, CertificateKeyType type) {
+    KeyPair pair = type.generate(random);
+    return new Credential(issue(template, pair.getPublic()), pair.getPrivate());
+  }
+
+  /** Issues a certificate from {@code template} for {@code subjectKey}. */
+  X509Certificate issue(CertificateTemplate template, PublicKey subjectKey) {
+    X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    return build(template, subjectKey, issuer, certificate.getPublicKey(), key, random);
+  }
+
   /**
    * Issues an operator's TLS credential with a fresh key, and a batch-signing certificate for a key
    * the authority never sees ({@code signingKey}, kept in an HSM): the returned credentials'
@@ -198,18 +210,6 @@ public final class FederationAuthority {
     X509Certificate signing =
         issue(CertificateTemplate.batchSigning(identity, notBefore, notAfter), signingKey);
     return new OperatorCredentials(identity, fresh.tls(), new Credential(signing, null));
-  }
-
-  /** Issues a credential from {@code template} with a fresh key of {@code type}. */
-  Credential issue(CertificateTemplate template, CertificateKeyType type) {
-    KeyPair pair = type.generate(random);
-    return new Credential(issue(template, pair.getPublic()), pair.getPrivate());
-  }
-
-  /** Issues a certificate from {@code template} for {@code subjectKey}. */
-  X509Certificate issue(CertificateTemplate template, PublicKey subjectKey) {
-    X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-    return build(template, subjectKey, issuer, certificate.getPublicKey(), key, random);
   }
 
   private static X509Certificate build(
