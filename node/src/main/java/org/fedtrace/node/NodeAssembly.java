@@ -180,7 +180,7 @@ final class NodeAssembly {
     BatchNotifier notifier = new BatchNotifier();
     if (config.store().kind() == NodeConfig.StoreKind.POSTGRESQL) {
       // a batch stored through another replica wakes this one's subscribers and matcher at once
-      store.addCommitListener(notifier::batchStored);
+      store.addBatchListener(notifier::batchStored);
     }
     ExchangeContext exchange =
         new ExchangeContext(store, log, new NodeMetrics(), notifier, lifecycle, clock, scheduler);

@@ -54,6 +54,14 @@ public interface Store extends AutoCloseable {
    */
   void addCommitListener(Runnable listener);
 
+  /**
+   * Calls {@code listener} after every commit that stored, changed or removed batches: of this
+   * store's, or, on a store that several processes share (the replicas of a node on PostgreSQL), of
+   * another process's, as soon as it hears of it. A listener must be quick; what it throws is
+   * logged and ignored.
+   */
+  void addBatchListener(Runnable listener);
+
   /** The transparency log's storage: this store's {@link Transaction#log} in its transactions. */
   default LogDatabase logDatabase() {
     Store store = this;

@@ -191,6 +191,11 @@ public final class FaultSeam implements NodeSeam {
     }
 
     @Override
+    public void addBatchListener(Runnable listener) {
+      store.addBatchListener(listener);
+    }
+
+    @Override
     public void close() {
       store.close();
     }

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * Dialect#serializeWrites}), so the replicas' writes are serial as SQLite's are, and commits are
  * durable as PostgreSQL's are ({@code synchronous_commit} as the server sets it; keep it on).
  *
- * <p>Each commit notifies the other replicas ({@code NOTIFY fedtrace_commit}); a listener
- * connection hears theirs and calls this store's commit listeners, so that a subscriber waiting on
- * one replica learns at once of a batch stored through another. Thread-safe.
+ * <p>Each commit that changed batches notifies the other replicas ({@code NOTIFY fedtrace_commit});
+ * a listener connection hears theirs and calls this store's batch listeners, so that a subscriber
+ * waiting on one replica learns at once of a batch stored through another. Thread-safe.
  */
 public final class PostgresStore extends SqlStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
@@ -168,9 +168,12 @@ public final class PostgresStore extends SqlStore {
     c.sql().close(); // returns the connection to the pool
   }
 
+  /** Tells the other replicas of a commit that changed batches (delivered when it commits). */
   @Override
   void beforeCommit(Connected c) {
-    c.sql().one("SELECT pg_notify(?, ?)", rs -> Boolean.TRUE, CHANNEL, replica);
+    if (c.tx().batchesChanged()) {
+      c.sql().one("SELECT pg_notify(?, ?)", rs -> Boolean.TRUE, CHANNEL, replica);
+    }
   }
 
   /** Hears the commits of other replicas and passes them to the commit listeners. */
@@ -180,7 +183,7 @@ public final class PostgresStore extends SqlStore {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
-        committed(); // what was committed while no one listened
+        batchesChangedElsewhere(); // what was committed while no one listened
         PGConnection pg = c.unwrap(PGConnection.class);
         while (!closed) {
           PGNotification[] heard = pg.getNotifications(500);
@@ -189,7 +192,7 @@ public final class PostgresStore extends SqlStore {
           }
           for (PGNotification n : heard) {
             if (!replica.equals(n.getParameter())) {
-              committed();
+              batchesChangedElsewhere();
               break;
             }
           }

@@ -50,9 +50,14 @@ final class SqlBatches implements Batches {
       " servable = 1 AND payload IS NOT NULL AND oldest_key_end_interval >= ?";
 
   private final Sql sql;
+  private final Runnable changed;
 
-  SqlBatches(Sql sql) {
+  /**
+   * @param changed told of every change to the stored batches, in the transaction
+   */
+  SqlBatches(Sql sql, Runnable changed) {
     this.sql = sql;
+    this.changed = changed;
   }
 
   @Override
@@ -84,6 +89,7 @@ final class SqlBatches implements Batches {
         b.receivedUnixSeconds(),
         b.oldestKeyEndInterval(),
         b.payload());
+    changed.run();
     return Insert.STORED;
   }
 
@@ -206,6 +212,7 @@ final class SqlBatches implements Batches {
 
   @Override
   public void replacePayload(long position, byte[] payload, int keyCount, long oldestKeyEnd) {
+    changed.run();
     sql.update(
         "UPDATE batch SET payload = ?, key_count = ?, oldest_key_end_interval = ?, servable = 0"
             + " WHERE position = ?",
@@ -231,6 +238,7 @@ final class SqlBatches implements Batches {
 
   @Override
   public void eraseForeign(String country) {
+    changed.run();
     sql.update("DELETE FROM batch WHERE origin <> ?", country);
   }
 

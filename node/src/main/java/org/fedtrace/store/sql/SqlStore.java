@@ -40,6 +40,9 @@ public abstract sealed class SqlStore implements Store permits SqliteStore, Post
 
   private final ReentrantLock writeLock = new ReentrantLock();
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> batchListeners = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean batchesChanged =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final GroupCommit groupCommit = new GroupCommit(this);
   private long epoch;
 
@@ -89,15 +92,35 @@ public abstract sealed class SqlStore implements Store permits SqliteStore, Post
   }
 
   @Override
+  public final void addBatchListener(Runnable listener) {
+    batchListeners.add(listener);
+  }
+
+  @Override
   public final <T> T write(Work<T> work) {
     T result = writeLocked(c -> work.run(c.tx()));
     committed();
     return result;
   }
 
-  /** Tells the commit listeners about a commit; never under the write lock. */
+  /**
+   * Tells the commit listeners about a commit, and the batch listeners when it (or another not yet
+   * told) changed batches; never under the write lock.
+   */
   final void committed() {
-    for (Runnable r : commitListeners) {
+    if (batchesChanged.getAndSet(false)) {
+      batchesChangedElsewhere();
+    }
+    tell(commitListeners);
+  }
+
+  /** Tells the batch listeners that batches changed (through another process, or this one). */
+  final void batchesChangedElsewhere() {
+    tell(batchListeners);
+  }
+
+  private static void tell(List<Runnable> listeners) {
+    for (Runnable r : listeners) {
       try {
         r.run();
       } catch (RuntimeException e) {
@@ -112,15 +135,21 @@ public abstract sealed class SqlStore implements Store permits SqliteStore, Post
     try {
       Connected c = writer();
       try {
-        return inTransaction(
-            c.sql().connection(),
-            () -> {
-              c.sql().dialect().serializeWrites(c.sql());
-              T result = work.run(c);
-              beforeCommit(c);
-              return result;
-            });
+        T result =
+            inTransaction(
+                c.sql().connection(),
+                () -> {
+                  c.sql().dialect().serializeWrites(c.sql());
+                  T r = work.run(c);
+                  beforeCommit(c);
+                  return r;
+                });
+        if (c.tx().takeBatchesChanged()) {
+          batchesChanged.set(true); // committed: the listeners hear of it after the lock
+        }
+        return result;
       } finally {
+        c.tx().takeBatchesChanged(); // a rolled-back change is no change
         done(c);
       }
     } catch (SQLException e) {

@@ -22,10 +22,11 @@ final class SqlTransaction implements Transaction {
   private final OperatorData operator;
   private final Agreements agreements;
   private final Leases leases;
+  private boolean batchesChanged;
   private final LogStore log;
 
   SqlTransaction(Sql sql) {
-    this.batches = new SqlBatches(sql);
+    this.batches = new SqlBatches(sql, () -> batchesChanged = true);
     this.cursors = new SqlCursors(sql);
     this.uploads = new SqlUploads(sql);
     this.notices = new SqlNotices(sql);
@@ -33,6 +34,18 @@ final class SqlTransaction implements Transaction {
     this.agreements = new SqlAgreements(sql);
     this.leases = new SqlLeases(sql);
     this.log = new SqlLogStore(sql);
+  }
+
+  /** Whether the transaction stored or changed batches; clears the mark (a new one begins). */
+  boolean takeBatchesChanged() {
+    boolean was = batchesChanged;
+    batchesChanged = false;
+    return was;
+  }
+
+  /** Whether the transaction so far stored or changed batches. */
+  boolean batchesChanged() {
+    return batchesChanged;
   }
 
   @Override
