@@ -161,6 +161,9 @@ class ReplicaCrashTest {
 
     AtomicBoolean running = new AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicLong lastAck = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> nextAck =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            new java.util.concurrent.CountDownLatch(0));
     List<Long> failoverMillis = new ArrayList<>();
     Set<ByteString> acknowledged = ConcurrentHashMap.newKeySet();
     List<ByteString> pulled = Collections.synchronizedList(new ArrayList<>());
@@ -182,6 +185,7 @@ class ReplicaCrashTest {
                         .publishBatch(req);
                     acknowledged.add(b.getBatchId());
                     lastAck.set(System.nanoTime());
+                    nextAck.get().countDown();
                     break;
                   } catch (RuntimeException e) {
                     sleep(50);
@@ -254,9 +258,9 @@ class ReplicaCrashTest {
         int victim = random.nextInt(REPLICAS);
         long killed = System.nanoTime();
         processes[victim].destroyForcibly().waitFor(); // SIGKILL: no drain, no lease released
-        while (lastAck.get() < killed) {
-          sleep(1);
-        }
+        java.util.concurrent.CountDownLatch acked = new java.util.concurrent.CountDownLatch(1);
+        nextAck.set(acked);
+        assertTrue(acked.await(60, TimeUnit.SECONDS), "a publish succeeds after the kill");
         failoverMillis.add((lastAck.get() - killed) / 1_000_000);
         sleep(300 + random.nextInt(1000));
         start(victim);
@@ -266,12 +270,8 @@ class ReplicaCrashTest {
       pusher.join();
       uploader.join();
       pushed.set(true);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!caughtUp.get() && System.nanoTime() < deadline) {
-        sleep(100);
-      }
+      puller.join(TimeUnit.SECONDS.toMillis(60)); // it ends once caught up with every push
       assertTrue(caughtUp.get(), "IT caught up after the last round");
-      puller.join();
 
       List<StoredBatch> fr = view.read(tx -> tx.batches().ofOrigin("FR"));
       Set<ByteString> stored = new HashSet<>();
