@@ -39,13 +39,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
+    header = "Verify a node's transparency log without trusting the node.",
     description = {
-      "Verify a node's transparency log (spec/transparency.md section 9): the latest",
-      "checkpoint's signature against the node's batch-signing certificate, validated by the",
-      "federation authority; its consistency with the checkpoint kept in the state file; the",
-      "inclusion of a sample of entries; and, for sampled deliveries, the peer's side of them,",
-      "when the peer's address is given with --peers. Prints every check and keeps the",
-      "verified checkpoints in the state file for the next audit."
+      "Checks (spec/transparency.md section 9) the latest checkpoint's signature against the"
+          + " node's batch-signing certificate, validated by the federation authority; its"
+          + " consistency with the checkpoint kept in the state file; the inclusion of a sample"
+          + " of entries; and, for sampled deliveries, the peer's side of them, when the peer's"
+          + " address is given with --peers. Prints every check and keeps the verified"
+          + " checkpoints in the state file for the next audit."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
