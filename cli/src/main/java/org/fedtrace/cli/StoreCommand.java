@@ -106,6 +106,10 @@ public final class StoreCommand implements Runnable {
       String password = password();
       try (SqlStore source = open(from, password, false);
           SqlStore target = open(to, password, true)) {
+        if (source.read(tx -> tx.batches().recordCount() == 0 && tx.log().size() == 0)) {
+          throw new UserError(
+              "the store at " + from + " holds no batch and no log entry: nothing to migrate");
+        }
         Map<String, Long> copied =
             StoreCopy.copy(
                 source,

@@ -162,6 +162,27 @@ class StoreCommandTest {
     assertTrue(same.err.startsWith("fedtrace: --from and --to name the same store"), same.err);
   }
 
+  @Test
+  void refusesASourceThatHoldsNothing() {
+    String empty = TestPostgres.newDatabase(); // a mistyped database name, say
+    Run r =
+        run(
+            "store",
+            "migrate",
+            "--from",
+            empty,
+            "--to",
+            tmp.resolve("copy").toString(),
+            "--user",
+            "postgres");
+    assertEquals(1, r.status);
+    assertEquals(
+        "fedtrace: the store at "
+            + empty
+            + " holds no batch and no log entry: nothing to migrate\n",
+        r.err);
+  }
+
   static Properties login() {
     Properties p = new Properties();
     p.setProperty("user", "postgres");

@@ -65,10 +65,9 @@ public interface OperatorData {
   Deposit deposit(byte[] deviceSha256, List<Observed> observations, long maxPerDevice);
 
   /**
-   * The number of the latest deposit: every deposit that stored observations takes the next one, in
-   * commit order, and keeps it through purges and erasures, so that a replica's matching index
-   * loads what other replicas stored since by {@link #forEachObservation(long, long,
-   * ObservationSink)}.
+   * The number of the latest deposit: every deposit takes the next one, in commit order, and keeps
+   * it through purges and erasures, so that a replica's matching index loads what other replicas
+   * stored since by {@link #forEachObservation(long, long, ObservationSink)}.
    */
   long lastDeposit();
 

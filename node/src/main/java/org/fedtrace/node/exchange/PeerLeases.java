@@ -49,9 +49,10 @@ public final class PeerLeases {
     for (NodeConfig.Peer p : configured) {
       JobLease lease = leases.get(p.identity());
       boolean mine = !ctx.lifecycle().pastSunset() && lease.hold();
-      if (mine && following.add(p.identity())) {
+      if (mine && !following.contains(p.identity())) {
+        peers.follow(p); // a failure leaves it unfollowed, to be tried at the next turn
+        following.add(p.identity());
         LOG.info("event=peer_taken peer={} lease={}", p.identity(), lease.name());
-        peers.follow(p);
       } else if (!mine && following.remove(p.identity())) {
         LOG.info("event=peer_left peer={} lease={}", p.identity(), lease.name());
         peers.unfollow(p.identity());
