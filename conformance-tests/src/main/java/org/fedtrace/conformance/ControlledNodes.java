@@ -23,7 +23,10 @@ public interface ControlledNodes {
     /** Stops the node and starts it again on the same store. */
     void restart() throws Exception;
 
-    /** Starts draining (shutting down), without waiting for it to finish. */
+    /**
+     * Starts draining (shutting down) without waiting for it to finish: when this returns, the node
+     * drains and refuses new calls.
+     */
     void beginDraining();
 
     /** Stops the node and deletes its data. */

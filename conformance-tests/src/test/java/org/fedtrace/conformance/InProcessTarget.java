@@ -193,6 +193,7 @@ final class InProcessTarget implements Target, AutoCloseable {
 
       @Override
       public void beginDraining() {
+        child.node().drain(); // draining has begun when this returns; the stop finishes behind
         child.draining =
             new Thread(
                 () -> {
