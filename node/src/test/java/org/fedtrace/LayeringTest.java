@@ -61,6 +61,7 @@ class LayeringTest {
             "org.fedtrace.batch..",
             "org.fedtrace.matching..",
             "org.fedtrace.rules..",
+            "org.fedtrace.stats..",
             "org.fedtrace.pki..",
             "org.fedtrace.transport..",
             "org.fedtrace.upload..")
