@@ -81,10 +81,36 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
           Rule.UPLOAD_CALLER_COUNTRY,
           "uploads are accepted only from this node's own country " + country);
     }
+    Instant now = ctx.clock().instant();
+    checkWellFormed(request, rules, now);
+    List<DiagnosisKey> keys = request.getKeysList();
+    UploadAuthorization a = request.getAuthorization();
+    HealthAuthorities.Authority authority = authorize(a, keys, now);
+    LogReceipt receipt = store(a, keys, request, now);
+    ctx.metrics().batch(peer.toString(), "upload", "accepted", "", keys.size());
+    LOG.info(
+        "event=upload_accepted keys={} authority=\"{}\" caller={}",
+        keys.size(),
+        authority.name(),
+        peer);
+    keysPending.run();
+    return UploadDiagnosisKeysResponse.newBuilder()
+        .setAcceptedKeys(keys.size())
+        .setReceipt(receipt)
+        .build();
+  }
+
+  /**
+   * The checks of an upload that need neither the store nor the authority's key: the
+   * authorization's presence and fields, the key count and key rules, the notice commitment and
+   * unknown fields (R12.3, R4, R12.9, R14.1).
+   *
+   * @throws RuleViolation naming the rule broken, with every field violation
+   */
+  static void checkWellFormed(UploadDiagnosisKeysRequest request, BatchRules rules, Instant now) {
     if (!request.hasAuthorization()) {
       throw RuleViolation.field(Rule.NO_AUTHORIZATION, "authorization", "is required");
     }
-    Instant now = ctx.clock().instant();
     List<DiagnosisKey> keys = request.getKeysList();
     UploadAuthorization a = request.getAuthorization();
     List<RuleViolation.FieldViolation> bad = new ArrayList<>();
@@ -109,19 +135,6 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
               "", Rule.UPLOAD_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
     }
     BatchRules.throwIfAny(bad);
-    HealthAuthorities.Authority authority = authorize(a, keys, now);
-    LogReceipt receipt = store(a, keys, request, now);
-    ctx.metrics().batch(peer.toString(), "upload", "accepted", "", keys.size());
-    LOG.info(
-        "event=upload_accepted keys={} authority=\"{}\" caller={}",
-        keys.size(),
-        authority.name(),
-        peer);
-    keysPending.run();
-    return UploadDiagnosisKeysResponse.newBuilder()
-        .setAcceptedKeys(keys.size())
-        .setReceipt(receipt)
-        .build();
   }
 
   /** Stores the upload's keys with the authorization's use and its log entry, in one commit. */
