@@ -115,9 +115,10 @@ public final class AuditCommand implements Callable<Integer> {
       Address a = address("--peers", p, true);
       peerAddresses.put(a.country(), a);
     }
-    CertificateValidator validator = validator();
+    CertificateValidator anchor = validator();
+    Agreement agreement = agreement(anchor.authority());
+    CertificateValidator validator = anchor.revoking(agreement.revokedCertificates());
     Credential credential = credential(validator);
-    Agreement agreement = agreement(validator.authority());
     AuditState before = loadState();
     OperatorIdentity identity = targetIdentity(targetAddress, before, agreement);
     try {

@@ -35,6 +35,7 @@ import org.fedtrace.pki.FederationAuthority;
 import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.PkiFiles;
+import org.fedtrace.pki.RevokedCertificate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -310,6 +311,13 @@ public final class ConformanceCommand implements Callable<Integer> {
               "cannot admit " + m + ": " + e.getMessage() + " (choose --countries)");
         }
       }
+      for (java.math.BigInteger serial : plan.revoked()) {
+        if (!t.isRevoked(serial)) {
+          t =
+              t.withRevoked(
+                  new RevokedCertificate(serial, RevokedCertificate.Reason.KEY_COMPROMISE));
+        }
+      }
       if (plan.healthAuthority().isEmpty()) {
         return t;
       }
@@ -329,7 +337,8 @@ public final class ConformanceCommand implements Callable<Integer> {
           t.retentionDays(),
           t.sunsetDate(),
           t.members(),
-          authorities);
+          authorities,
+          t.revokedCertificates());
     }
 
     private void report(Agreement updated, KitWriter.Plan plan) {

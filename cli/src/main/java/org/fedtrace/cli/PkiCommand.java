@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "pki",
     mixinStandardHelpOptions = true,
-    description = "Create the federation authority and issue operator certificates.",
-    subcommands = {PkiInitCommand.class, PkiIssueCommand.class},
+    description = "Create the federation authority, issue operator certificates, revoke them.",
+    subcommands = {PkiInitCommand.class, PkiIssueCommand.class, PkiRevokeCommand.class},
     footerHeading = "%nFiles:%n",
     footer = {
       "Authority directory (pki init; keep it offline):",

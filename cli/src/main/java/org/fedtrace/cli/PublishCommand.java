@@ -126,8 +126,8 @@ public final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     checkOptions();
-    CertificateValidator validator = client.validator();
-    Agreement agreement = client.agreement(validator);
+    Agreement agreement = client.agreement(client.validator());
+    CertificateValidator validator = client.validator().revoking(agreement.revokedCertificates());
     List<DiagnosisKeyBatch> toSend =
         source.file != null ? read(source.file) : generate(validator, agreement);
     if (save != null) {

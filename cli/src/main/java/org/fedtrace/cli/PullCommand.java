@@ -137,8 +137,8 @@ public final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ByteString cursor = parseOptions();
-    CertificateValidator validator = client.validator();
-    Agreement agreement = client.agreement(validator);
+    Agreement agreement = client.agreement(client.validator());
+    CertificateValidator validator = client.validator().revoking(agreement.revokedCertificates());
     ManagedChannel channel = client.open(validator);
     try (Writer lines = output()) {
       GetNodeInfoResponse info = client.checkNode(channel, agreement);

@@ -67,7 +67,17 @@ class ConformanceCommandTest {
     assertEquals(
         List.of("DE"),
         agreement.healthAuthorities().stream().map(HealthAuthority::country).toList());
-    assertEquals(5, agreement.version());
+    // two members, the health authority and the kit's two revoked certificates: 5 changes
+    assertEquals(7, agreement.version());
+    assertEquals(
+        List.of(
+                Pem.readCertificate(kit.resolve("revoked").resolve("tls.crt")).getSerialNumber(),
+                Pem.readCertificate(kit.resolve("revoked").resolve("signing.crt"))
+                    .getSerialNumber())
+            .stream()
+            .sorted()
+            .toList(),
+        agreement.revokedCertificates().stream().map(r -> r.serial()).toList());
     assertArrayEquals(
         Files.readAllBytes(ca.resolve("agreement.json")),
         Files.readAllBytes(kit.resolve("agreement.json")));

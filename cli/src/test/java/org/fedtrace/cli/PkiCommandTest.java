@@ -260,6 +260,113 @@ class PkiCommandTest {
     assertTrue(issue.contains("(default: until 30 days after the agreement's sunset date)"), issue);
   }
 
+  @Test
+  void revokeListsTheCertificatesInANewAgreementVersion() throws Exception {
+    assertEquals(0, init().status);
+    assertEquals(0, issue("DE", "de-node", "de").status);
+    Path tls = tmp.resolve("de").resolve("tls.crt");
+    X509Certificate signing = Pem.readCertificate(tmp.resolve("de").resolve("signing.crt"));
+    Agreement before = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
+
+    Run revoke =
+        run(
+            "pki",
+            "revoke",
+            "--ca",
+            ca.toString(),
+            "--certificate",
+            tls.toString(),
+            "--serial",
+            "serial=0" + signing.getSerialNumber().toString(16).toUpperCase(),
+            "--reason",
+            "superseded");
+
+    assertEquals(0, revoke.status, revoke.err);
+    Agreement after = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
+    assertEquals(before.version() + 1, after.version());
+    assertEquals(
+        List.of(Pem.readCertificate(tls).getSerialNumber(), signing.getSerialNumber()).stream()
+            .sorted()
+            .toList(),
+        after.revokedCertificates().stream().map(r -> r.serial()).toList());
+    assertTrue(
+        after.revokedCertificates().stream()
+            .allMatch(r -> r.reason() == org.fedtrace.pki.RevokedCertificate.Reason.SUPERSEDED));
+    assertTrue(
+        revoke.out.contains(
+            "revoked certificate " + signing.getSerialNumber().toString(16) + " (superseded)"),
+        revoke.out);
+    assertTrue(revoke.out.contains("is now version " + after.version()), revoke.out);
+    // the operator folder, still on the old agreement, loads; on the new one its TLS certificate
+    // no longer validates
+    CertificateValidator revoking =
+        CertificateValidator.trusting(Pem.readCertificate(ca.resolve("ca.crt")))
+            .revoking(after.revokedCertificates());
+    org.fedtrace.pki.CertificateRejectedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.fedtrace.pki.CertificateRejectedException.class,
+            () ->
+                revoking.validate(
+                    Pem.readCertificate(tls), CertificatePurpose.TLS_CLIENT, Instant.now()));
+    assertEquals(org.fedtrace.pki.CertificateRejectedException.Reason.REVOKED, e.reason());
+
+    Run again = run("pki", "revoke", "--ca", ca.toString(), "--certificate", tls.toString());
+    assertEquals(1, again.status, again.err);
+    assertEquals(
+        "fedtrace: certificate "
+            + Pem.readCertificate(tls).getSerialNumber().toString(16)
+            + " is revoked already\n",
+        again.err);
+    assertEquals(
+        after.version(), Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt"))).version());
+  }
+
+  @Test
+  void revokeRefusesWhatTheAuthorityDidNotIssueAndBadOptions() throws Exception {
+    assertEquals(0, init().status);
+    Path ca1 = ca;
+    Path other = tmp.resolve("other");
+    assertEquals(
+        0,
+        run(
+                "pki",
+                "init",
+                "--out",
+                other.toString(),
+                "--federation",
+                "other",
+                "--sunset",
+                SUNSET.toString())
+            .status);
+    ca = other;
+    assertEquals(0, issue("FR", "fr-node", "fr").status);
+    ca = ca1;
+    Path foreign = tmp.resolve("fr").resolve("tls.crt");
+    Run refused = run("pki", "revoke", "--ca", ca.toString(), "--certificate", foreign.toString());
+    assertEquals(1, refused.status, refused.err);
+    assertEquals(
+        "fedtrace: --certificate "
+            + foreign
+            + ": not issued by the federation authority in "
+            + ca
+            + "\n",
+        refused.err);
+    assertUsage(
+        "name what to revoke with --certificate or --serial",
+        "revoke",
+        run("pki", "revoke", "--ca", ca.toString()));
+    assertUsage(
+        "--reason: a revocation's reason must be key_compromise, superseded or"
+            + " cessation_of_operation, got 'lost'",
+        "revoke",
+        run("pki", "revoke", "--ca", ca.toString(), "--serial", "1f", "--reason", "lost"));
+    assertUsage(
+        "--serial: a revoked serial must be 1 to 40 lower-case hex digits without leading zeros,"
+            + " got 'xyz'",
+        "revoke",
+        run("pki", "revoke", "--ca", ca.toString(), "--serial", "xyz"));
+  }
+
   private Run init() {
     ca = tmp.resolve("ca");
     return run(

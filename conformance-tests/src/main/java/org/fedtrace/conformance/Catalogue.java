@@ -19,6 +19,7 @@ import org.fedtrace.conformance.cases.NoticeCases;
 import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
+import org.fedtrace.conformance.cases.RevocationCases;
 import org.fedtrace.conformance.cases.SignatureCases;
 import org.fedtrace.conformance.cases.StatusCases;
 import org.fedtrace.conformance.cases.SubscribeCases;
@@ -37,6 +38,7 @@ public final class Catalogue {
   public static final List<Class<?>> CLASSES =
       List.of(
           TransportCases.class,
+          RevocationCases.class,
           NodeInfoCases.class,
           KeyCases.class,
           PublishCases.class,

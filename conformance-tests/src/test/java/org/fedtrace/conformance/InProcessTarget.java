@@ -22,6 +22,7 @@ import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.PkiFiles;
+import org.fedtrace.pki.RevokedCertificate;
 import org.fedtrace.testing.Fault;
 import org.fedtrace.testing.TestFederation;
 
@@ -134,6 +135,11 @@ final class InProcessTarget implements Target, AutoCloseable {
               terms.sunsetDate(),
               terms.members(),
               authorities);
+    }
+    for (java.math.BigInteger serial : plan.revoked()) {
+      terms =
+          terms.withRevoked(
+              new RevokedCertificate(serial, RevokedCertificate.Reason.KEY_COMPROMISE));
     }
     federation.pki().setTerms(terms);
   }

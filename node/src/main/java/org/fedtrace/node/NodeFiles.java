@@ -47,8 +47,10 @@ record NodeFiles(
    * @throws NodeStartException naming the file or setting at fault
    */
   static NodeFiles load(NodeConfig config, Clock clock) throws NodeStartException {
-    CertificateValidator validator = validator(config.federation().caCertificate());
-    Agreement agreement = agreement(config.federation().agreement(), validator.authority());
+    CertificateValidator anchor = validator(config.federation().caCertificate());
+    Agreement agreement = agreement(config.federation().agreement(), anchor.authority());
+    // every use of the validator (TLS both ways, batch signers) refuses what the agreement revokes
+    CertificateValidator validator = anchor.revoking(agreement.revokedCertificates());
     OperatorCertificates certificates;
     try {
       certificates = OperatorCertificates.load(config.credentials(), validator, clock.instant());

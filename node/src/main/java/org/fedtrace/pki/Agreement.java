@@ -170,6 +170,11 @@ public final class Agreement {
     return terms.isMember(operator);
   }
 
+  /** The certificates this version revokes (spec §2.6). */
+  public List<RevokedCertificate> revokedCertificates() {
+    return terms.revokedCertificates();
+  }
+
   /** SHA-256 of the exact bytes of {@code agreement.json}: names this version unambiguously. */
   public byte[] sha256() {
     return Sha256.hash(json);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -46,6 +47,9 @@ import org.fedtrace.crypto.VerifyingKey;
  *   "health_authorities": [            upload-authorization keys, may be empty
  *     {"country": "DE", "name": "...", "public_key": "base64 DER SubjectPublicKeyInfo (Ed25519)",
  *      "key_id": "hex SHA-256 of that DER"}
+ *   ],
+ *   "revoked_certificates": [          optional, written only when not empty; sorted by serial
+ *     {"serial": "lower-case hex", "reason": "key_compromise"}
  *   ]
  * }
  * </pre>
@@ -59,6 +63,7 @@ import org.fedtrace.crypto.VerifyingKey;
  * @param sunsetDate the last day of exchange (UTC)
  * @param members the member operators, sorted by country (at most one per country)
  * @param healthAuthorities the health authorities whose upload authorizations nodes accept
+ * @param revokedCertificates certificates of the authority that nodes refuse before they expire
  */
 public record AgreementTerms(
     String federation,
@@ -66,7 +71,8 @@ public record AgreementTerms(
     int retentionDays,
     LocalDate sunsetDate,
     List<OperatorIdentity> members,
-    List<HealthAuthority> healthAuthorities) {
+    List<HealthAuthority> healthAuthorities,
+    List<RevokedCertificate> revokedCertificates) {
   /** Shortest retention an agreement may set. */
   public static final int MIN_RETENTION_DAYS = 1;
 
@@ -83,9 +89,11 @@ public record AgreementTerms(
           "sunset_date",
           "members",
           "health_authorities");
+  private static final String REVOKED = "revoked_certificates";
   private static final List<String> MEMBER_FIELDS = List.of("country", "operator_id");
   private static final List<String> AUTHORITY_FIELDS =
       List.of("country", "name", "public_key", "key_id");
+  private static final List<String> REVOCATION_FIELDS = List.of("serial", "reason");
   private static final JsonMapper MAPPER =
       JsonMapper.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -117,6 +125,27 @@ public record AgreementTerms(
     requireOnePerCountry(members);
     healthAuthorities = List.copyOf(healthAuthorities);
     requireDistinctKeys(healthAuthorities);
+    revokedCertificates =
+        revokedCertificates.stream()
+            .sorted(Comparator.comparing(RevokedCertificate::serial))
+            .toList();
+    for (int i = 1; i < revokedCertificates.size(); i++) {
+      if (revokedCertificates.get(i).serial().equals(revokedCertificates.get(i - 1).serial())) {
+        throw new IllegalArgumentException(
+            "certificate " + revokedCertificates.get(i).serialHex() + " is revoked twice");
+      }
+    }
+  }
+
+  /** Terms that revoke no certificate. */
+  public AgreementTerms(
+      String federation,
+      long version,
+      int retentionDays,
+      LocalDate sunsetDate,
+      List<OperatorIdentity> members,
+      List<HealthAuthority> healthAuthorities) {
+    this(federation, version, retentionDays, sunsetDate, members, healthAuthorities, List.of());
   }
 
   /** Version 1 of an agreement: no members, no health authorities yet. */
@@ -163,7 +192,34 @@ public record AgreementTerms(
     List<OperatorIdentity> more = new ArrayList<>(members);
     more.add(operator);
     return new AgreementTerms(
-        federation, version + 1, retentionDays, sunsetDate, more, healthAuthorities);
+        federation,
+        version + 1,
+        retentionDays,
+        sunsetDate,
+        more,
+        healthAuthorities,
+        revokedCertificates);
+  }
+
+  /**
+   * The next version, with {@code revoked} added to the revoked certificates.
+   *
+   * @throws IllegalArgumentException if that serial is revoked already
+   */
+  public AgreementTerms withRevoked(RevokedCertificate revoked) {
+    if (isRevoked(revoked.serial())) {
+      throw new IllegalArgumentException(
+          "certificate " + revoked.serialHex() + " is revoked already");
+    }
+    List<RevokedCertificate> more = new ArrayList<>(revokedCertificates);
+    more.add(revoked);
+    return new AgreementTerms(
+        federation, version + 1, retentionDays, sunsetDate, members, healthAuthorities, more);
+  }
+
+  /** Whether the certificate of serial number {@code serial} is revoked. */
+  public boolean isRevoked(BigInteger serial) {
+    return revokedCertificates.stream().anyMatch(r -> r.serial().equals(serial));
   }
 
   /** Whether {@code operator} is a member. */
@@ -196,6 +252,12 @@ public record AgreementTerms(
               Base64.getEncoder().encodeToString(authority.publicKey().subjectPublicKeyInfo()))
           .put("key_id", authority.keyIdHex());
     }
+    if (!revokedCertificates.isEmpty()) {
+      ArrayNode revokedArray = root.putArray(REVOKED);
+      for (RevokedCertificate r : revokedCertificates) {
+        revokedArray.addObject().put("serial", r.serialHex()).put("reason", r.reason().json());
+      }
+    }
     try {
       return (WRITER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -219,7 +281,7 @@ public record AgreementTerms(
       throw new AgreementException("not well-formed JSON", e);
     }
     try {
-      requireObject(root, "the agreement", FIELDS);
+      requireObject(root, "the agreement", FIELDS, REVOKED);
       List<OperatorIdentity> members = new ArrayList<>();
       for (JsonNode member : array(root, "members")) {
         requireObject(member, "a member", MEMBER_FIELDS);
@@ -229,13 +291,24 @@ public record AgreementTerms(
       for (JsonNode authority : array(root, "health_authorities")) {
         authorities.add(healthAuthority(authority));
       }
+      List<RevokedCertificate> revoked = new ArrayList<>();
+      if (root.has(REVOKED)) {
+        for (JsonNode r : array(root, REVOKED)) {
+          requireObject(r, "a revoked certificate", REVOCATION_FIELDS);
+          revoked.add(
+              new RevokedCertificate(
+                  RevokedCertificate.parseSerial(text(r, "serial")),
+                  RevokedCertificate.Reason.fromJson(text(r, "reason"))));
+        }
+      }
       return new AgreementTerms(
           text(root, "federation"),
           integer(root, "version", Long.MAX_VALUE),
           (int) integer(root, "retention_days", Integer.MAX_VALUE),
           date(root, "sunset_date"),
           members,
-          authorities);
+          authorities,
+          revoked);
     } catch (IllegalArgumentException e) {
       throw new AgreementException(e.getMessage(), e);
     }
@@ -262,13 +335,17 @@ public record AgreementTerms(
     return authority;
   }
 
-  private static void requireObject(JsonNode node, String what, List<String> fields) {
+  /** Requires an object of exactly {@code fields}, plus any of the {@code optional} ones. */
+  private static void requireObject(
+      JsonNode node, String what, List<String> fields, String... optional) {
     if (!node.isObject()) {
       throw new IllegalArgumentException(what + " must be a JSON object");
     }
+    List<String> allowed = new ArrayList<>(fields);
+    allowed.addAll(List.of(optional));
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!fields.contains(name)) {
+      if (!allowed.contains(name)) {
         throw new IllegalArgumentException("unknown field '" + name + "' in " + what);
       }
     }

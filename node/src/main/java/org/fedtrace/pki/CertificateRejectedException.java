@@ -29,7 +29,9 @@ public final class CertificateRejectedException extends CertificateException {
      */
     WRONG_PURPOSE,
     /** No operator identity, or one that is malformed or inconsistent with the subject. */
-    NO_IDENTITY
+    NO_IDENTITY,
+    /** Issued by the authority, and revoked by the agreement (spec §2.6). */
+    REVOKED
   }
 
   private final Reason reason;

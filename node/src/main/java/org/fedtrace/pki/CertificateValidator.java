@@ -5,9 +5,11 @@ import static org.fedtrace.pki.CertificateRejectedException.Reason.MALFORMED;
 import static org.fedtrace.pki.CertificateRejectedException.Reason.NOT_YET_VALID;
 import static org.fedtrace.pki.CertificateRejectedException.Reason.NO_CERTIFICATE;
 import static org.fedtrace.pki.CertificateRejectedException.Reason.NO_IDENTITY;
+import static org.fedtrace.pki.CertificateRejectedException.Reason.REVOKED;
 import static org.fedtrace.pki.CertificateRejectedException.Reason.UNTRUSTED_ISSUER;
 import static org.fedtrace.pki.CertificateRejectedException.Reason.WRONG_PURPOSE;
 
+import java.math.BigInteger;
 import java.security.SignatureException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -15,7 +17,9 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -55,10 +59,25 @@ public final class CertificateValidator {
 
   private final X509Certificate authority;
   private final String federation;
+  private final Map<BigInteger, RevokedCertificate> revoked;
 
-  private CertificateValidator(X509Certificate authority, String federation) {
+  private CertificateValidator(
+      X509Certificate authority, String federation, Map<BigInteger, RevokedCertificate> revoked) {
     this.authority = authority;
     this.federation = federation;
+    this.revoked = Map.copyOf(revoked);
+  }
+
+  /**
+   * This validator, refusing besides the certificates {@code agreement} revokes (spec §2.6): for
+   * TLS and as batch signers, whatever their validity dates.
+   */
+  public CertificateValidator revoking(List<RevokedCertificate> revocations) {
+    Map<BigInteger, RevokedCertificate> all = new HashMap<>(revoked);
+    for (RevokedCertificate r : revocations) {
+      all.put(r.serial(), r);
+    }
+    return new CertificateValidator(authority, federation, all);
   }
 
   /**
@@ -92,7 +111,7 @@ public final class CertificateValidator {
     } catch (SignatureException e) {
       throw new CertificateException("the federation authority certificate is not self-signed", e);
     }
-    return new CertificateValidator(authority, federation);
+    return new CertificateValidator(authority, federation, Map.of());
   }
 
   /** The trust anchor. */
@@ -190,6 +209,16 @@ public final class CertificateValidator {
       throw new CertificateRejectedException(
           UNTRUSTED_ISSUER,
           "not signed by the federation authority " + authority.getSubjectX500Principal());
+    }
+    RevokedCertificate r = revoked.get(certificate.getSerialNumber());
+    if (r != null) {
+      throw new CertificateRejectedException(
+          REVOKED,
+          "the certificate of serial "
+              + r.serialHex()
+              + " is revoked by the agreement ("
+              + r.reason().json()
+              + ")");
     }
   }
 

@@ -93,6 +93,10 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
         case NO_IDENTITY, MALFORMED, NO_CERTIFICATE ->
             new RuleViolation(
                 Rule.NO_PEER_IDENTITY, "the client certificate names no valid operator");
+        case REVOKED ->
+            new RuleViolation(
+                Rule.PEER_CERTIFICATE_REVOKED,
+                "the client certificate is revoked by the federation agreement");
         default ->
             new RuleViolation(
                 Rule.PEER_CERTIFICATE_UNTRUSTED,

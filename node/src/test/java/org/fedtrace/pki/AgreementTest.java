@@ -97,6 +97,76 @@ class AgreementTest {
   }
 
   @Test
+  void revokedCertificatesSurviveTheRoundTripAndAreOmittedWhenNone() throws Exception {
+    AgreementTerms none = AgreementTerms.initial("x", 7, SUNSET);
+    assertTrue(!new String(none.toJson(), StandardCharsets.UTF_8).contains("revoked_certificates"));
+    AgreementTerms revoking =
+        none.withRevoked(
+                new RevokedCertificate(
+                    new java.math.BigInteger("ff01", 16), RevokedCertificate.Reason.SUPERSEDED))
+            .withRevoked(
+                new RevokedCertificate(
+                    java.math.BigInteger.valueOf(10), RevokedCertificate.Reason.KEY_COMPROMISE));
+    assertEquals(3, revoking.version());
+    String json = new String(revoking.toJson(), StandardCharsets.UTF_8);
+    assertTrue(
+        json.endsWith(
+            "  \"revoked_certificates\": [\n"
+                + "    {\n      \"serial\": \"a\",\n      \"reason\": \"key_compromise\"\n    },\n"
+                + "    {\n      \"serial\": \"ff01\",\n      \"reason\": \"superseded\"\n    }\n"
+                + "  ]\n}\n"),
+        json);
+    AgreementTerms read = AgreementTerms.fromJson(revoking.toJson());
+    assertEquals(revoking, read);
+    assertTrue(read.isRevoked(java.math.BigInteger.valueOf(10)));
+    assertEquals(
+        "certificate a is revoked already",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    read.withRevoked(
+                        new RevokedCertificate(
+                            java.math.BigInteger.TEN, RevokedCertificate.Reason.SUPERSEDED)))
+            .getMessage());
+  }
+
+  @Test
+  void refusesMalformedRevocations() {
+    String base =
+        new String(AgreementTerms.initial("x", 7, SUNSET).toJson(), StandardCharsets.UTF_8);
+    for (String[] bad :
+        new String[][] {
+          {
+            "[{\"serial\": \"0a\", \"reason\": \"superseded\"}]",
+            "a revoked serial must be 1 to 40 lower-case hex digits without leading zeros, got '0a'"
+          },
+          {
+            "[{\"serial\": \"A\", \"reason\": \"superseded\"}]",
+            "a revoked serial must be 1 to 40 lower-case hex digits without leading zeros, got 'A'"
+          },
+          {
+            "[{\"serial\": \"a\", \"reason\": \"lost\"}]",
+            "a revocation's reason must be key_compromise, superseded or cessation_of_operation,"
+                + " got 'lost'"
+          },
+          {"[{\"serial\": \"a\"}]", "missing field 'reason' in a revoked certificate"},
+          {
+            "[{\"serial\": \"a\", \"reason\": \"superseded\"},"
+                + " {\"serial\": \"a\", \"reason\": \"superseded\"}]",
+            "certificate a is revoked twice"
+          },
+          {"{}", "'revoked_certificates' must be an array"}
+        }) {
+      String json = base.replace("\n}\n", ",\n  \"revoked_certificates\": " + bad[0] + "\n}\n");
+      AgreementException e =
+          assertThrows(
+              AgreementException.class,
+              () -> AgreementTerms.fromJson(json.getBytes(StandardCharsets.UTF_8)));
+      assertEquals(bad[1], e.getMessage(), json);
+    }
+  }
+
+  @Test
   void healthAuthoritiesSurviveTheRoundTrip() throws Exception {
     SigningKey key = SigningKey.generate(new SecureRandom());
     HealthAuthority authority =

@@ -280,6 +280,48 @@ class CertificateValidatorTest {
     }
   }
 
+  @Test
+  void refusesWhatTheAgreementRevokesForTlsAndSigning() throws Exception {
+    OperatorCredentials fr = pki.member("FR", "fr-node");
+    CertificateValidator revoking =
+        validator.revoking(
+            List.of(
+                RevokedCertificate.of(
+                    good.tls().certificate(), RevokedCertificate.Reason.KEY_COMPROMISE),
+                RevokedCertificate.of(
+                    good.signing().certificate(), RevokedCertificate.Reason.SUPERSEDED)));
+    String serial = good.tls().certificate().getSerialNumber().toString(16);
+    assertRejected(
+        CertificateRejectedException.Reason.REVOKED,
+        "the certificate of serial " + serial + " is revoked by the agreement (key_compromise)",
+        () -> revoking.validate(good.tls().certificate(), TLS_CLIENT, now));
+    assertRejected(
+        CertificateRejectedException.Reason.REVOKED,
+        "the certificate of serial " + serial + " is revoked by the agreement (key_compromise)",
+        () -> revoking.validate(good.tls().certificate(), TLS_SERVER, now));
+    assertRejected(
+        CertificateRejectedException.Reason.REVOKED,
+        "the certificate of serial "
+            + good.signing().certificate().getSerialNumber().toString(16)
+            + " is revoked by the agreement (superseded)",
+        () -> revoking.validateBatchSigner(good.signing().certificate().getEncoded(), now));
+    // others' certificates, and the plain validator, are unaffected
+    assertEquals(FR, revoking.validate(fr.tls().certificate(), TLS_CLIENT, now));
+    assertEquals(DE, validator.validate(good.tls().certificate(), TLS_CLIENT, now));
+  }
+
+  @Test
+  void aForeignCertificateWithARevokedSerialIsRefusedForItsIssuer() throws Exception {
+    X509Certificate foreign = pki.foreignCaTls(DE).certificate();
+    CertificateValidator revoking =
+        validator.revoking(
+            List.of(RevokedCertificate.of(foreign, RevokedCertificate.Reason.KEY_COMPROMISE)));
+    CertificateRejectedException e =
+        assertThrows(
+            CertificateRejectedException.class, () -> revoking.validate(foreign, TLS_CLIENT, now));
+    assertEquals(UNTRUSTED_ISSUER, e.reason());
+  }
+
   private static void assertRejected(
       CertificateRejectedException.Reason reason, String message, Executable validation) {
     CertificateRejectedException e = assertThrows(CertificateRejectedException.class, validation);

@@ -58,6 +58,7 @@ public final class Kit {
   private final Operator foreignCa;
   private final Operator noIdentity;
   private final Credential serverOnly;
+  private final Optional<Operator> revoked;
   private final Optional<Credential> backend;
   private final Optional<HealthAuthority> healthAuthority;
 
@@ -84,6 +85,10 @@ public final class Kit {
     this.foreignCa = operator("foreign-ca");
     this.noIdentity = operator("no-identity");
     this.serverOnly = credential("server-only", "tls");
+    this.revoked =
+        Files.isDirectory(dir.resolve("revoked"))
+            ? Optional.of(operator("revoked"))
+            : Optional.empty();
     this.backend =
         Files.isDirectory(dir.resolve("backend"))
             ? Optional.of(credential("backend", "tls"))
@@ -139,6 +144,14 @@ public final class Kit {
         folder + "/" + name,
         Pem.readCertificate(f.resolve(name + ".crt")),
         Pem.readPrivateKey(f.resolve(name + ".key")));
+  }
+
+  /**
+   * Member A's identity on certificates the agreement revokes (spec §2.6); empty in a kit written
+   * before revocation existed.
+   */
+  public Optional<Operator> revoked() {
+    return revoked;
   }
 
   /** The kit's folder. */

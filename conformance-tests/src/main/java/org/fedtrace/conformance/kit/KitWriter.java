@@ -55,10 +55,11 @@ import org.fedtrace.conformance.wire.Canonical;
  * {@value Kit#AGREEMENT} (with its {@code .sig}).
  *
  * <p>Kit layout: {@value Kit#MANIFEST}, {@value Kit#CA}, and folders {@code member-a}, {@code
- * member-b}, {@code non-member}, {@code expired}, {@code foreign-ca}, {@code no-identity} (each
- * {@code tls.crt tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), and when a
- * node identity is given {@code backend} ({@code tls.*}: the node's own identity, for uploads) and
- * {@code health-authority} ({@code ha.key ha.pub}).
+ * member-b}, {@code non-member}, {@code expired}, {@code foreign-ca}, {@code no-identity}, {@code
+ * revoked} (member A's identity, certificates the agreement must revoke) (each {@code tls.crt
+ * tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), and when a node identity
+ * is given {@code backend} ({@code tls.*}: the node's own identity, for uploads) and {@code
+ * health-authority} ({@code ha.key ha.pub}).
  */
 public final class KitWriter {
   /** The fedtrace batch-signing extended key usage (spec §2.2). */
@@ -76,8 +77,13 @@ public final class KitWriter {
    *
    * @param members the test operators that must be members
    * @param healthAuthority the health authority to trust for uploads, if a node identity was given
+   * @param revoked the serial numbers of the certificates in {@code revoked}, which the agreement
+   *     must list in revoked_certificates (spec §2.6)
    */
-  public record Plan(List<Identity> members, Optional<HealthAuthorityKey> healthAuthority) {}
+  public record Plan(
+      List<Identity> members,
+      Optional<HealthAuthorityKey> healthAuthority,
+      List<BigInteger> revoked) {}
 
   /**
    * A health authority's Ed25519 key.
@@ -130,6 +136,11 @@ public final class KitWriter {
     foreign(out.resolve("foreign-ca"), a, notBefore, notAfter);
     noIdentity(out.resolve("no-identity"), a, notBefore, notAfter);
     serverOnly(out.resolve("server-only"), a, notBefore, notAfter);
+    operator(out.resolve("revoked"), a, notBefore, notAfter);
+    List<BigInteger> revoked =
+        List.of(
+            Pem.readCertificate(out.resolve("revoked").resolve("tls.crt")).getSerialNumber(),
+            Pem.readCertificate(out.resolve("revoked").resolve("signing.crt")).getSerialNumber());
     Optional<HealthAuthorityKey> ha = Optional.empty();
     if (node.isPresent()) {
       Path backend = dir(out.resolve("backend"));
@@ -142,7 +153,7 @@ public final class KitWriter {
       ha = Optional.of(healthAuthority(out.resolve("health-authority"), node.get().country()));
     }
     manifest(out, node, List.of(a, b), ha);
-    return new Plan(List.of(a, b), ha);
+    return new Plan(List.of(a, b), ha, revoked);
   }
 
   private void operator(Path dir, Identity id, Instant notBefore, Instant notAfter)

@@ -102,6 +102,10 @@ public final class BatchAdmission implements Admission {
           throw new RuleViolation(
               Rule.SIGNER_CERTIFICATE_UNTRUSTED,
               "the signer certificate was not issued by the federation authority");
+        case REVOKED:
+          throw new RuleViolation(
+              Rule.SIGNER_CERTIFICATE_REVOKED,
+              "the signer certificate is revoked by the federation agreement");
         case NO_IDENTITY:
           throw RuleViolation.field(
               Rule.SIGNER_NO_IDENTITY, "batch.signer_certificate", "names no valid operator");
