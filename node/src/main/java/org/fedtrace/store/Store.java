@@ -78,6 +78,13 @@ public interface Store extends AutoCloseable {
     };
   }
 
+  /**
+   * Makes what earlier writes deleted unrecoverable from the store's files (PRODUCT.md: erased
+   * means gone): the retention purge and the sunset erasure call it after their commits. Slow on
+   * large stores; outside any transaction.
+   */
+  void scrub();
+
   /** Closes the store after the write in progress; further calls fail. */
   @Override
   void close();

@@ -196,6 +196,11 @@ public final class FaultSeam implements NodeSeam {
     }
 
     @Override
+    public void scrub() {
+      store.scrub();
+    }
+
+    @Override
     public void close() {
       store.close();
     }

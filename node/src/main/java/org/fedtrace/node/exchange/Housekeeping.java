@@ -75,6 +75,7 @@ public final class Housekeeping {
                   return n;
                 });
     if (touched > 0 || forgotten > 0) {
+      ctx.store().scrub(); // deleted keys must not stay readable in the store's files
       LOG.info(
           "event=retention_purge batches={} keys_deleted={} records_forgotten={}"
               + " retention_days={}",
@@ -142,6 +143,7 @@ public final class Housekeeping {
                   return foreign;
                 });
     if (!erased.isEmpty()) {
+      ctx.store().scrub();
       LOG.warn(
           "event=sunset_erasure sunset={} batches_erased={} keys_erased={}",
           ctx.lifecycle().sunsetDate(),

@@ -223,6 +223,25 @@ public final class PostgresStore extends SqlStore {
     return DriverManager.getConnection(options.url(), p);
   }
 
+  /**
+   * PostgreSQL leaves deleted rows in the table's files until the space is reused; VACUUM FULL
+   * rewrites the tables that hold keys and observations into new files and deletes the old ones. It
+   * locks each table while it copies it. The server's write-ahead log still holds the rows until
+   * its segments are recycled (docs/deploy.md).
+   */
+  @Override
+  void scrub(Sql sql) throws SQLException {
+    Connection c = sql.connection();
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(true); // VACUUM runs outside a transaction block
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "VACUUM FULL batch, pending_key, peer_cursor, operator_observation, operator_exposure");
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
   @Override
   void closeConnections() {
     closed = true;

@@ -129,6 +129,26 @@ public abstract sealed class SqlStore implements Store permits SqliteStore, Post
     }
   }
 
+  @Override
+  public final void scrub() {
+    writeLock.lock();
+    try {
+      Connected c = writer();
+      try {
+        scrub(c.sql());
+      } finally {
+        done(c);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store scrub failed: " + e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** The engine's way of {@link #scrub}, on the write connection outside a transaction. */
+  abstract void scrub(Sql sql) throws SQLException;
+
   /** Runs {@code work} in a transaction on the write connection, under the write lock. */
   final <T> T writeLocked(ConnectedWork<T> work) {
     writeLock.lock();

@@ -6,12 +6,16 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -24,6 +28,8 @@ import org.sqlite.SQLiteConfig;
  * connection and no write connection. Thread-safe.
  */
 public final class SqliteStore extends SqlStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+
   private static final int READERS = 4;
 
   /**
@@ -57,7 +63,15 @@ public final class SqliteStore extends SqlStore {
     }
     Path file = dataDir.resolve("fedtrace.db");
     try {
-      Sql w = sql(connect(file, true, "PRAGMA page_size=" + PAGE_SIZE, "PRAGMA journal_mode=WAL"));
+      // secure_delete: deleted rows and freed pages are overwritten with zeros, not left behind
+      Sql w =
+          sql(
+              connect(
+                  file,
+                  true,
+                  "PRAGMA page_size=" + PAGE_SIZE,
+                  "PRAGMA journal_mode=WAL",
+                  "PRAGMA secure_delete=ON"));
       SqliteStore store;
       try {
         w.execute(List.of("PRAGMA synchronous=FULL"));
@@ -173,6 +187,22 @@ public final class SqliteStore extends SqlStore {
   void done(Connected c) {
     if (c != writer) {
       readers.add(c);
+    }
+  }
+
+  /**
+   * Deleted content was zeroed in its pages as it was deleted (secure_delete); what remains is the
+   * write-ahead log, which still holds the pages as they were before: a checkpoint copies every
+   * page into the database file and truncates the log to nothing.
+   */
+  @Override
+  void scrub(Sql sql) throws SQLException {
+    try (Statement st = sql.connection().createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+      if (rs.next() && rs.getInt(1) != 0) {
+        // a reader held the log: the pages it pins stay until the next scrub
+        LOG.warn("event=store_scrub_incomplete reason=\"a reader held the WAL\"");
+      }
     }
   }
 

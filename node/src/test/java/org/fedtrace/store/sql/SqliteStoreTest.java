@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,56 @@ class SqliteStoreTest extends StoreSuite {
       assertEquals(List.of(16_384L, "wal"), pragmas(s.file()));
       assertEquals(2L, s.writerSql().number("PRAGMA synchronous")); // FULL, on the writer
     }
+  }
+
+  @Test
+  void erasedPayloadsAreNotLeftInTheFilesAfterAScrub() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    List<byte[]> payloads = new ArrayList<>();
+    try (SqliteStore s = SqliteStore.open(dir)) {
+      for (int i = 1; i <= 40; i++) {
+        byte[] payload = new byte[3_000];
+        random.nextBytes(payload);
+        payloads.add(payload);
+        NewBatch b = batch("FR", i, i, i, "FR/x");
+        s.insertBatch(
+            new NewBatch(
+                b.batch(), payload, b.contentSha256(), b.receivedFrom(), b.receivedUnixSeconds()),
+            cursor(i),
+            tx -> {});
+      }
+      s.write(
+          tx -> {
+            tx.batches().eraseForeign("DE");
+            return null;
+          });
+      s.scrub();
+    }
+    byte[] db = java.nio.file.Files.readAllBytes(dir.resolve("fedtrace.db"));
+    Path wal = dir.resolve("fedtrace.db-wal");
+    byte[] log =
+        java.nio.file.Files.exists(wal) ? java.nio.file.Files.readAllBytes(wal) : new byte[0];
+    int found = 0;
+    for (byte[] p : payloads) {
+      byte[] probe = java.util.Arrays.copyOfRange(p, 1_000, 1_032);
+      if (indexOf(db, probe) >= 0 || indexOf(log, probe) >= 0) {
+        found++;
+      }
+    }
+    assertEquals(0, found, "erased payloads still readable in the store's files");
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static List<Object> pragmas(Path file) throws SQLException {
