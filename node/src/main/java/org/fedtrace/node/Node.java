@@ -82,7 +82,12 @@ public final class Node {
 
   /** The node's server TLS context: TLS 1.3, client certificate required. */
   public SslContext serverTls() throws SSLException {
-    return MutualTls.server(parts.files.tls(), parts.files.validator(), Clock.systemUTC());
+    return MutualTls.server(
+        parts.files.tls(),
+        parts.files.validator(),
+        Clock.systemUTC(),
+        (end, reason) ->
+            metrics().handshakeRefused(end, reason.name().toLowerCase(java.util.Locale.ROOT)));
   }
 
   /** Starts serving on the configured address, following peers and running the background work. */

@@ -42,9 +42,24 @@ public final class MutualTls {
    */
   public static SslContext server(Credential tls, CertificateValidator validator, Clock clock)
       throws SSLException {
+    return server(tls, validator, clock, RefusedHandshakes.Listener.none());
+  }
+
+  /**
+   * {@link #server(Credential, CertificateValidator, Clock)}, telling {@code refusals} of every
+   * client certificate it refuses (each also logged, and answered with the alert of its reason).
+   */
+  public static SslContext server(
+      Credential tls,
+      CertificateValidator validator,
+      Clock clock,
+      RefusedHandshakes.Listener refusals)
+      throws SSLException {
     return GrpcSslContexts.configure(
             SslContextBuilder.forServer(tls.privateKey(), tls.certificate()), provider())
-        .trustManager(new FederationTrustManager(validator, clock))
+        .trustManager(
+            RefusedHandshakes.reporting(
+                new FederationTrustManager(validator, clock), "client", refusals))
         .clientAuth(ClientAuth.REQUIRE)
         .protocols(TLS_1_3)
         .build();
@@ -86,7 +101,11 @@ public final class MutualTls {
     public SslContext forPeer(OperatorIdentity expected) throws SSLException {
       return GrpcSslContexts.configure(SslContextBuilder.forClient(), provider())
           .keyManager(keys)
-          .trustManager(new ExpectedServer(validator, clock, expected))
+          .trustManager(
+              RefusedHandshakes.reporting(
+                  new ExpectedServer(validator, clock, expected),
+                  "server",
+                  RefusedHandshakes.Listener.none()))
           .protocols(TLS_1_3)
           .build();
     }

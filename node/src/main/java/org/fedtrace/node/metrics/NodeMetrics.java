@@ -45,6 +45,14 @@ public final class NodeMetrics {
                   + " nothing left to push), or of when the node began following the peer")
           .labelNames("peer", "direction")
           .register(registry);
+  private final Counter handshakesRefused =
+      Counter.builder()
+          .name("fedtrace_tls_handshakes_refused_total")
+          .help(
+              "TLS handshakes refused for the peer's certificate, by which end presented it and"
+                  + " why (expired, revoked, untrusted_issuer, wrong_purpose, no_identity, ...)")
+          .labelNames("end", "reason")
+          .register(registry);
   private final Gauge subscriptions =
       Gauge.builder()
           .name("fedtrace_subscriptions")
@@ -94,6 +102,11 @@ public final class NodeMetrics {
   /** The registry to expose. */
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /** Counts a handshake refused for the certificate {@code end} presented. */
+  public void handshakeRefused(String end, String reason) {
+    handshakesRefused.labelValues(end, reason).inc();
   }
 
   /** Counts a batch and its keys. */
