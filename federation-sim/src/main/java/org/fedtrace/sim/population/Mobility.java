@@ -14,7 +14,8 @@ import org.fedtrace.sim.scenario.Scenario.TravelPair;
  * between 07:00 and 22:00; commuters spend weekday working hours (09:00-17:00) in their work
  * country; travellers spend a whole trip abroad; isolated people stay home (no visits). A visit is
  * to the person's regular place with probability {@code regular_place_share}, else to a uniformly
- * chosen place of the country they are in.
+ * chosen place of the country they are in. People aged 65 or over use only {@code
+ * elderly_visit_share} of their visit slots.
  */
 public final class Mobility {
   /** First hour of the day with visits. */
@@ -31,6 +32,7 @@ public final class Mobility {
   private final Population population;
   private final long seed;
   private final int perAgent;
+  private final int elderlyVisits;
   private final double regularShare;
   private final LocalDate startDate;
   private final Scenario.Dist tripDays;
@@ -44,6 +46,7 @@ public final class Mobility {
     this.population = population;
     this.seed = s.seed();
     this.perAgent = s.contacts().visitsPerDay();
+    this.elderlyVisits = (int) Math.round(perAgent * s.behaviour().elderlyVisitShare());
     this.regularShare = s.contacts().regularPlaceShare();
     this.startDate = s.startDate();
     this.tripDays = s.travel().tripDays();
@@ -83,14 +86,20 @@ public final class Mobility {
     for (int a = 0; a < population.size(); a++) {
       int abroad = trip(a, day, r);
       int stopHour = isolatedFromHour.applyAsInt(a) - day * 24;
+      int slots = population.isElderly(a) ? elderlyVisits : perAgent;
       chooseHours(hours, r);
       for (int k = 0; k < perAgent; k++) {
         int hour = hours[k];
-        out[a * perAgent + k] =
-            hour >= stopHour ? DayVisits.NO_VISIT : visit(a, hour, abroad, weekday, r) * 24 + hour;
+        int v = visit(a, hour, abroad, weekday, r) * 24 + hour;
+        out[a * perAgent + k] = hour >= stopHour || k >= slots ? DayVisits.NO_VISIT : v;
       }
     }
     return new DayVisits(day, perAgent, out);
+  }
+
+  /** Whether {@code a} is on a trip abroad on the day planned last. */
+  public boolean isAbroad(int a) {
+    return tripCountry[a] != Population.NONE;
   }
 
   /** The trip country of {@code a} on {@code day} (starting a trip maybe), or NONE. */
