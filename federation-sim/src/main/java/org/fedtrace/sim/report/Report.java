@@ -14,6 +14,7 @@ import org.fedtrace.sim.metrics.Accuracy;
  * @param central [baseline_central] the central scheme on the same population and seed
  * @param truth [ground_truth] counts of what happened
  * @param perDay [per_day] daily series
+ * @param efficacy [efficacy] every scheme on the same seed and population, and false matches
  */
 public record Report(
     Run run,
@@ -22,7 +23,8 @@ public record Report(
     Traffic traffic,
     Scheme central,
     Truth truth,
-    PerDay perDay) {
+    PerDay perDay,
+    Efficacy efficacy) {
 
   /**
    * What was simulated.

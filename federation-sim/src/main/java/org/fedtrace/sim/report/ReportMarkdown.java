@@ -32,6 +32,7 @@ public final class ReportMarkdown {
         "Every figure except the timings (wall time and rates) is determined by the seed and the"
             + " scenario. Definitions are below; `report.json` has the same figures.\n\n");
     summary(md, r);
+    EfficacyMarkdown.write(md, r.efficacy());
     operations(md, r);
     truth(md, r.truth());
     md.append("## Charts\n\n");

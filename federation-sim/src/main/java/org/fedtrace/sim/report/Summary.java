@@ -3,6 +3,8 @@ package org.fedtrace.sim.report;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.fedtrace.sim.counterfactual.Scheme;
+import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.metrics.Accuracy;
 
 /** The short summary {@code fedtrace simulate} prints at the end of a run. */
@@ -37,6 +39,17 @@ public final class Summary {
             t.uploaders(),
             t.keysUploaded(),
             t.batchesPublished()));
+    for (SchemeOutcome o : r.efficacy().schemes()) {
+      line(
+          out,
+          o.scheme() == Scheme.NONE ? "infections, no tracing" : "averted, " + o.scheme().label(),
+          String.format(
+              Locale.ROOT,
+              o.scheme() == Scheme.NONE ? "%,d" : "%,d   (notified %,d, quarantined %,d)",
+              o.scheme() == Scheme.NONE ? o.infections() : o.averted(),
+              o.notified(),
+              o.quarantined()));
+    }
     line(
         out,
         "precision / recall",
