@@ -40,15 +40,20 @@ public final class Summary {
             t.keysUploaded(),
             t.batchesPublished()));
     for (SchemeOutcome o : r.efficacy().schemes()) {
+      if (o.scheme() == Scheme.NONE) {
+        line(out, "no tracing", String.format(Locale.ROOT, "%,d infections", o.infections()));
+        continue;
+      }
       line(
           out,
-          o.scheme() == Scheme.NONE ? "infections, no tracing" : "averted, " + o.scheme().label(),
+          "averted " + o.scheme().label(),
           String.format(
               Locale.ROOT,
-              o.scheme() == Scheme.NONE ? "%,d" : "%,d   (notified %,d, quarantined %,d)",
-              o.scheme() == Scheme.NONE ? o.infections() : o.averted(),
+              "%,d   (notified %,d, quarantined %,d, learns of %,d people)",
+              o.averted(),
               o.notified(),
-              o.quarantined()));
+              o.quarantined(),
+              o.learnedAbout()));
     }
     line(
         out,
