@@ -200,7 +200,10 @@ public final class Simulator {
       Mobility mobility = new Mobility(scenario, population);
       Encounters encounters = new Encounters(scenario, population);
       Households households = new Households(scenario, population);
-      Counterfactuals worlds = new Counterfactuals(scenario, population, pool);
+      Counterfactuals worlds =
+          scenario.baselines().counterfactuals()
+              ? new Counterfactuals(scenario, population, pool)
+              : null;
       long loopStart = System.nanoTime();
       for (int day = 0; day < scenario.days(); day++) {
         today = new Counters(population.countries());
@@ -209,7 +212,9 @@ public final class Simulator {
         DayContacts all = encounters.meet(potential);
         households.meet(all, mobility);
         all.trim();
-        worlds.day(potential, all);
+        if (worlds != null) {
+          worlds.day(potential, all);
+        }
         int[] infected = epidemic.transmit(all, i -> reaction.happens(all, i));
         DayVisits visits = Presence.visits(potential, reaction);
         DayContacts contacts = Presence.contacts(all, reaction);
@@ -238,7 +243,9 @@ public final class Simulator {
         backends.fetchAll(clock.instant());
       }
       int end = scenario.days() * 24 + drainHours(scenario);
-      worlds.drain(scenario.days() * 24, end);
+      if (worlds != null) {
+        worlds.drain(scenario.days() * 24, end);
+      }
       sampleTraffic(scenario.days());
       samples.add(today.sample());
       List<DiagnosisKeyBatch> published = federated ? federation.published() : List.of();
@@ -253,7 +260,7 @@ public final class Simulator {
           trafficByDay,
           dayZeroEnin,
           System.nanoTime() - started,
-          worlds.outcomes(fedtraceWorld(), end));
+          worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end));
     }
 
     FedtraceWorld fedtraceWorld() {

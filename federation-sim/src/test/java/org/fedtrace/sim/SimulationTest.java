@@ -181,6 +181,21 @@ class SimulationTest {
   }
 
   @Test
+  void withoutCounterfactualsTheRunIsTheSameAndTheReportHasNoEfficacy(@TempDir Path dir)
+      throws Exception {
+    Scenario alone = scenario("", "baselines: {counterfactuals: false}\n");
+    Report r = run(alone);
+    ReportWriter.write(r, alone, dir);
+
+    assertEquals(report.main(), r.main());
+    assertTrue(JSON.readTree(dir.resolve("report.json").toFile()).at("/efficacy").isMissingNode());
+    assertEquals(Charts.FILES.subList(0, 4), Charts.files(r));
+    for (String chart : Charts.files(r)) {
+      assertTrue(Files.exists(dir.resolve(chart)), chart);
+    }
+  }
+
+  @Test
   void everySchemeIsMeasuredAndTracingAvertsInfections() {
     List<SchemeOutcome> schemes = report.efficacy().schemes();
     assertEquals(List.of(Scheme.values()), schemes.stream().map(SchemeOutcome::scheme).toList());

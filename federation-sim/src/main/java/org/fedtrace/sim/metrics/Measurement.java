@@ -74,8 +74,12 @@ public final class Measurement {
         m.efficacy());
   }
 
+  /** The efficacy figures, or null when the run had no counterfactuals. */
   private Efficacy efficacy() {
     List<SchemeOutcome> schemes = o.counterfactuals();
+    if (schemes.isEmpty()) {
+      return null;
+    }
     long searches = schemes.get(Scheme.CAMERA.ordinal()).indexCases();
     double rpis = 0;
     double observations = 0;

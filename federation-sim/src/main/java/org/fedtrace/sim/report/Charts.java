@@ -59,9 +59,17 @@ public final class Charts {
             countries));
     save(dir.resolve(FILES.get(2)), leakage(r));
     save(dir.resolve(FILES.get(3)), throughput(r.perDay()));
+    if (r.efficacy() == null) {
+      return;
+    }
     save(dir.resolve(FILES.get(4)), EfficacyCharts.curves(r.efficacy()));
     save(
         dir.resolve(FILES.get(5)), EfficacyCharts.avertedVsLeakage(r.efficacy(), r.run().agents()));
+  }
+
+  /** The charts {@link #write} writes for {@code r}: without counterfactuals, the first four. */
+  public static List<String> files(Report r) {
+    return r.efficacy() == null ? FILES.subList(0, 4) : FILES;
   }
 
   private static void save(Path file, JFreeChart chart) throws IOException {

@@ -2,6 +2,7 @@ package org.fedtrace.sim.report;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.fedtrace.sim.counterfactual.Scheme;
 import org.fedtrace.sim.counterfactual.SchemeOutcome;
@@ -39,7 +40,8 @@ public final class Summary {
             t.uploaders(),
             t.keysUploaded(),
             t.batchesPublished()));
-    for (SchemeOutcome o : r.efficacy().schemes()) {
+    List<SchemeOutcome> schemes = r.efficacy() == null ? List.of() : r.efficacy().schemes();
+    for (SchemeOutcome o : schemes) {
       if (o.scheme() == Scheme.NONE) {
         line(out, "no tracing", String.format(Locale.ROOT, "%,d infections", o.infections()));
         continue;

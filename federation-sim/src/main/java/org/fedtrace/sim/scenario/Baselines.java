@@ -17,6 +17,8 @@ package org.fedtrace.sim.scenario;
  * @param cameraMaskedFalseNonMatchRate [camera_masked_false_non_match_rate] the same for a masked
  *     face
  * @param cameraMaskShare [camera_mask_share] share of visits made wearing a mask
+ * @param counterfactuals [counterfactuals] whether the run replays the other schemes at all (they
+ *     hold every potential day in memory: about 1.5 GB more at 1,000,000 people)
  */
 public record Baselines(
     double manualFoundShare,
@@ -26,4 +28,5 @@ public record Baselines(
     double cameraFalseMatchRate,
     double cameraFalseNonMatchRate,
     double cameraMaskedFalseNonMatchRate,
-    double cameraMaskShare) {}
+    double cameraMaskShare,
+    boolean counterfactuals) {}

@@ -50,7 +50,8 @@ final class BehaviourFields {
             "camera_false_match_rate",
             "camera_false_non_match_rate",
             "camera_masked_false_non_match_rate",
-            "camera_mask_share"));
+            "camera_mask_share",
+            "counterfactuals"));
     return new Baselines(
         f.number("manual_found_share", 0, 1),
         f.integer("manual_delay_hours", 0, 24 * 30),
@@ -59,7 +60,8 @@ final class BehaviourFields {
         f.number("camera_false_match_rate", 0, 1),
         f.number("camera_false_non_match_rate", 0, 1),
         f.number("camera_masked_false_non_match_rate", 0, 1),
-        f.number("camera_mask_share", 0, 1));
+        f.number("camera_mask_share", 0, 1),
+        f.bool("counterfactuals"));
   }
 
   static void write(ObjectNode n, Behaviour b) {
@@ -88,5 +90,6 @@ final class BehaviourFields {
     n.put("camera_false_non_match_rate", b.cameraFalseNonMatchRate());
     n.put("camera_masked_false_non_match_rate", b.cameraMaskedFalseNonMatchRate());
     n.put("camera_mask_share", b.cameraMaskShare());
+    n.put("counterfactuals", b.counterfactuals());
   }
 }
