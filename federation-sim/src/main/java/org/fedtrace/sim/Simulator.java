@@ -208,7 +208,7 @@ public final class Simulator {
       for (int day = 0; day < scenario.days(); day++) {
         today = new Counters(population.countries());
         reaction.startDay(day);
-        DayVisits potential = mobility.plan(day, a -> Epidemic.NEVER);
+        DayVisits potential = mobility.plan(day);
         DayContacts all = encounters.meet(potential);
         households.meet(all, mobility);
         all.trim();

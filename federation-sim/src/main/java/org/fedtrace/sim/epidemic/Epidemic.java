@@ -116,15 +116,6 @@ public final class Epidemic {
   }
 
   /**
-   * Transmission along the contacts of one day, in contact order; every contact happens.
-   *
-   * @return the people infected, in order of infection
-   */
-  public int[] transmit(DayContacts contacts) {
-    return transmit(contacts, i -> true);
-  }
-
-  /**
    * Transmission along the contacts of one day that {@code happens} keeps, in contact order. Each
    * contact has its own draw (the seed, the day and the contact's number), so removing some
    * contacts, as quarantine does, leaves the draws of the others unchanged.

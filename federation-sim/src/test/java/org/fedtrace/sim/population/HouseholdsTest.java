@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 import org.fedtrace.sim.SmallScenarios;
-import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class HouseholdsTest {
     Encounters encounters = new Encounters(s, p);
     Households households = new Households(s, p);
     for (int day = 0; day < 5; day++) {
-      DayContacts c = encounters.meet(mobility.plan(day, a -> Epidemic.NEVER));
+      DayContacts c = encounters.meet(mobility.plan(day));
       int placeContacts = c.size();
       households.meet(c, mobility);
       Map<Long, Integer> met = new HashMap<>();
@@ -62,7 +61,7 @@ class HouseholdsTest {
   void olderPeopleUseTheirShareOfVisitSlots() throws Exception {
     Scenario s = ScenarioLoader.parse(SmallScenarios.yaml(3, 30_000, 5), "h.yaml");
     Population p = Population.create(s);
-    DayVisits v = new Mobility(s, p).plan(0, a -> Epidemic.NEVER);
+    DayVisits v = new Mobility(s, p).plan(0);
     int slots = (int) Math.round(v.perAgent() * s.behaviour().elderlyVisitShare());
     int elderly = 0;
     for (int a = 0; a < p.size(); a++) {
