@@ -14,12 +14,19 @@ public final class Notifications {
   private final int[] firstHour;
   private final BitSet matched = new BitSet();
   private final Map<Long, Integer> pairs = new HashMap<>();
+  private final Listener listener;
   private long paddingMatches;
 
-  /** No notifications yet, among {@code agents} people. */
+  /** No notifications yet, among {@code agents} people; nobody listens. */
   public Notifications(int agents) {
+    this(agents, (agent, hour) -> {});
+  }
+
+  /** No notifications yet, among {@code agents} people; {@code listener} hears of each one. */
+  public Notifications(int agents, Listener listener) {
     firstHour = new int[agents];
     Arrays.fill(firstHour, Epidemic.NEVER);
+    this.listener = listener;
   }
 
   /** A matcher found an exposure of {@code agent} (notified or not). */
@@ -41,6 +48,7 @@ public final class Notifications {
   public void recordNotification(int agent, int indexCase, int hour) {
     firstHour[agent] = Math.min(firstHour[agent], hour);
     pairs.merge(pair(agent, indexCase), hour, Math::min);
+    listener.notified(agent, hour);
   }
 
   private static long pair(int agent, int indexCase) {
@@ -76,6 +84,13 @@ public final class Notifications {
             e ->
                 consumer.accept(
                     (int) (e.getKey() >>> 32), (int) e.getKey().longValue(), e.getValue()));
+  }
+
+  /** Hears of every notification as it is recorded (the people notified react to it). */
+  @FunctionalInterface
+  public interface Listener {
+    /** {@code agent} is notified at {@code hour}. */
+    void notified(int agent, int hour);
   }
 
   /** Receives a notification pair. */

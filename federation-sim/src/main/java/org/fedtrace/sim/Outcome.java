@@ -2,6 +2,8 @@ package org.fedtrace.sim;
 
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.counterfactual.Scheme;
+import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.population.Population;
 import org.fedtrace.sim.scenario.Scenario;
@@ -21,6 +23,8 @@ import org.fedtrace.sim.truth.GroundTruth;
  *     drain), indexed [day][country]
  * @param dayZeroEnin interval number of midnight starting day 0
  * @param simulateNanos wall time of the run
+ * @param counterfactuals every scheme's outcome on the same seed and population, in {@link Scheme}
+ *     order (fedtrace's from this run)
  */
 public record Outcome(
     Scenario scenario,
@@ -32,4 +36,10 @@ public record Outcome(
     List<DaySample> samples,
     long[][] trafficByDay,
     int dayZeroEnin,
-    long simulateNanos) {}
+    long simulateNanos,
+    List<SchemeOutcome> counterfactuals) {
+  /** Copies the list. */
+  public Outcome {
+    counterfactuals = List.copyOf(counterfactuals);
+  }
+}

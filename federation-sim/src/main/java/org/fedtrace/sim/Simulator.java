@@ -15,10 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.counterfactual.Counterfactuals;
+import org.fedtrace.sim.counterfactual.FedtraceWorld;
 import org.fedtrace.sim.devices.Devices;
 import org.fedtrace.sim.devices.Sightings;
 import org.fedtrace.sim.devices.Teks;
 import org.fedtrace.sim.epidemic.Epidemic;
+import org.fedtrace.sim.epidemic.Reaction;
 import org.fedtrace.sim.federation.Federation;
 import org.fedtrace.sim.federation.FederationFactory;
 import org.fedtrace.sim.federation.FederationSpec;
@@ -29,6 +32,7 @@ import org.fedtrace.sim.matching.Observations;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.DayVisits;
 import org.fedtrace.sim.population.Encounters;
+import org.fedtrace.sim.population.Households;
 import org.fedtrace.sim.population.Mobility;
 import org.fedtrace.sim.population.Population;
 import org.fedtrace.sim.scenario.MatchingMode;
@@ -110,6 +114,7 @@ public final class Simulator {
     final SimClock clock = new SimClock(start);
     final Population population = Population.create(scenario);
     final Epidemic epidemic = new Epidemic(scenario, population);
+    final Reaction reaction = new Reaction(scenario, epidemic, population.size());
     final GroundTruth truth = new GroundTruth();
     final Teks teks = new Teks(scenario.seed());
     final boolean federated = scenario.tokenScheme() == TokenScheme.FEDERATED;
@@ -118,7 +123,7 @@ public final class Simulator {
     final boolean operator = federated && scenario.matching().mode() == MatchingMode.OPERATOR;
 
     final Polls polls = new Polls(scenario.seed(), scenario.matching().devicePollHours());
-    final Notifications notifications = new Notifications(population.size());
+    final Notifications notifications = new Notifications(population.size(), reaction::notify);
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
     final Uploads uploads =
@@ -194,14 +199,28 @@ public final class Simulator {
               threads);
       Mobility mobility = new Mobility(scenario, population);
       Encounters encounters = new Encounters(scenario, population);
+      Households households = new Households(scenario, population);
+      Counterfactuals worlds =
+          scenario.baselines().counterfactuals()
+              ? new Counterfactuals(scenario, population, pool)
+              : null;
       long loopStart = System.nanoTime();
       for (int day = 0; day < scenario.days(); day++) {
         today = new Counters(population.countries());
-        DayVisits visits = mobility.plan(day, epidemic::isolatedFromHour);
-        DayContacts contacts = encounters.meet(visits);
+        reaction.startDay(day);
+        DayVisits potential = mobility.plan(day);
+        DayContacts all = encounters.meet(potential);
+        households.meet(all, mobility);
+        all.trim();
+        if (worlds != null) {
+          worlds.day(potential, all);
+        }
+        int[] infected = epidemic.transmit(all, i -> reaction.happens(all, i));
+        DayVisits visits = Presence.visits(potential, reaction);
+        DayContacts contacts = Presence.contacts(all, reaction);
         truth.addDay(visits, contacts);
         today.contacts = contacts.size();
-        for (int a : epidemic.transmit(contacts)) {
+        for (int a : infected) {
           today.infections[population.home(a)]++;
           schedule(a);
         }
@@ -223,6 +242,10 @@ public final class Simulator {
       if (operator) {
         backends.fetchAll(clock.instant());
       }
+      int end = scenario.days() * 24 + drainHours(scenario);
+      if (worlds != null) {
+        worlds.drain(scenario.days() * 24, end);
+      }
       sampleTraffic(scenario.days());
       samples.add(today.sample());
       List<DiagnosisKeyBatch> published = federated ? federation.published() : List.of();
@@ -236,7 +259,20 @@ public final class Simulator {
           samples,
           trafficByDay,
           dayZeroEnin,
-          System.nanoTime() - started);
+          System.nanoTime() - started,
+          worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end));
+    }
+
+    FedtraceWorld fedtraceWorld() {
+      java.util.BitSet uploaders = new java.util.BitSet();
+      truth.uploads().forEach(u -> uploaders.set(u.agent()));
+      long[] byDay = new long[scenario.days()];
+      for (int d = 0; d < byDay.length; d++) {
+        for (int n : samples.get(d).infections()) {
+          byDay[d] += n;
+        }
+      }
+      return new FedtraceWorld(epidemic, reaction, uploaders, byDay);
     }
 
     void report(String phase, int done, long loopStart) {
@@ -271,6 +307,9 @@ public final class Simulator {
     void tick(int hour) {
       Instant now = start.plus(Duration.ofHours(hour));
       clock.advanceTo(now);
+      for (int a : reaction.testResults(hour)) {
+        schedule(a); // a positive test after a notification: diagnosed now, uploads sooner
+      }
       if (!federated) {
         return;
       }
@@ -279,7 +318,9 @@ public final class Simulator {
       }
       if (hour < uploadsByHour.size()) {
         for (int a : uploadsByHour.get(hour)) {
-          upload(a, hour, now);
+          if (epidemic.reportHour(a) == hour) { // not moved earlier by a test
+            upload(a, hour, now);
+          }
         }
       }
       if (operator) {

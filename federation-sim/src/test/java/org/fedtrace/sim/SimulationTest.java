@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.sim.counterfactual.Scheme;
+import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.federation.NodeFederation;
 import org.fedtrace.sim.matching.EngineMatcher;
 import org.fedtrace.sim.metrics.Measurement;
@@ -61,7 +63,13 @@ class SimulationTest {
           "/privacy/uploader_anonymity_set_min",
           "/privacy/tek_linkage_advantage",
           "/privacy/sniffer_tracking_success",
-          "/privacy/operator_learns_exposures");
+          "/privacy/operator_learns_exposures",
+          "/efficacy/schemes/none/infections",
+          "/efficacy/schemes/fedtrace/infections_averted",
+          "/efficacy/schemes/apps_national/infections_averted",
+          "/efficacy/schemes/camera/false_matches",
+          "/efficacy/camera_false_matches_sweep",
+          "/efficacy/fedtrace_expected_false_matches");
 
   private static Scenario small;
   private static Outcome outcome;
@@ -167,6 +175,43 @@ class SimulationTest {
     Report again = run(small);
 
     assertEquals(figures(report, small), figures(again, small));
+    JsonNode schemes = figures(again, small).at("/efficacy/schemes");
+    assertEquals(Scheme.values().length, schemes.size());
+    assertEquals(figures(report, small).at("/efficacy"), figures(again, small).at("/efficacy"));
+  }
+
+  @Test
+  void withoutCounterfactualsTheRunIsTheSameAndTheReportHasNoEfficacy(@TempDir Path dir)
+      throws Exception {
+    Scenario alone = scenario("", "baselines: {counterfactuals: false}\n");
+    Report r = run(alone);
+    ReportWriter.write(r, alone, dir);
+
+    assertEquals(report.main(), r.main());
+    assertTrue(JSON.readTree(dir.resolve("report.json").toFile()).at("/efficacy").isMissingNode());
+    assertEquals(Charts.FILES.subList(0, 4), Charts.files(r));
+    for (String chart : Charts.files(r)) {
+      assertTrue(Files.exists(dir.resolve(chart)), chart);
+    }
+  }
+
+  @Test
+  void everySchemeIsMeasuredAndTracingAvertsInfections() {
+    List<SchemeOutcome> schemes = report.efficacy().schemes();
+    assertEquals(List.of(Scheme.values()), schemes.stream().map(SchemeOutcome::scheme).toList());
+    SchemeOutcome none = schemes.get(Scheme.NONE.ordinal());
+    assertTrue(none.infections() > 0);
+    assertEquals(0, none.notified());
+    for (SchemeOutcome o : schemes) {
+      assertEquals(none.infections() - o.infections(), o.averted(), o.scheme().label());
+      assertTrue(o.quarantinedWithoutCause() <= o.quarantined(), o.scheme().label());
+      if (o.scheme() != Scheme.NONE) {
+        assertTrue(o.notified() > 0 && o.indexCases() > 0, o.scheme().label());
+      }
+    }
+    SchemeOutcome central = schemes.get(Scheme.CENTRAL.ordinal());
+    assertTrue(central.averted() > 0, "central tracking quarantines nearly everybody");
+    assertTrue(schemes.get(Scheme.CAMERA.ordinal()).falseMatches() > 0);
   }
 
   @Test
@@ -194,7 +239,20 @@ class SimulationTest {
 
     assertEquals(0, r.truth().batchesPublished());
     assertEquals(r.central(), r.main());
-    assertEquals(report.central(), r.central());
     assertEquals(0, r.throughput().rpisMatched());
+    // the counterfactual worlds do not depend on the main run: only fedtrace's row differs
+    for (Scheme scheme : Scheme.values()) {
+      SchemeOutcome here = r.efficacy().schemes().get(scheme.ordinal());
+      SchemeOutcome there = report.efficacy().schemes().get(scheme.ordinal());
+      if (scheme == Scheme.FEDTRACE) {
+        assertEquals(0, here.notified());
+      } else {
+        assertEquals(
+            List.of(there.infections(), there.notified(), there.quarantined()),
+            List.of(here.infections(), here.notified(), here.quarantined()),
+            scheme.label());
+        assertArrayEquals(there.infectionsByDay(), here.infectionsByDay(), scheme.label());
+      }
+    }
   }
 }

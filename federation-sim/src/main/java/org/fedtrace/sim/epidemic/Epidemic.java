@@ -3,9 +3,11 @@ package org.fedtrace.sim.epidemic;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.Behaviour;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.Scenario.AttenuationWeight;
 
@@ -19,7 +21,9 @@ import org.fedtrace.sim.scenario.Scenario.AttenuationWeight;
  * delay; a diagnosed person reports with {@code report_share} after a log-normal upload delay.
  *
  * <p>Transmission: a contact between an infectious and a susceptible person infects with
- * probability {@code 1 - exp(-transmission_per_minute * minutes * weight(attenuation))}.
+ * probability {@code 1 - exp(-transmission_per_minute * minutes * weight(attenuation))}, the hazard
+ * times {@code asymptomatic_infectiousness} when the source never shows symptoms (a share {@code
+ * asymptomatic_share} of infections, never tested on symptoms).
  */
 public final class Epidemic {
   /** An event that never happens. */
@@ -30,6 +34,7 @@ public final class Epidemic {
   private static final long SEEDING = 32;
 
   private final Scenario.Epidemic params;
+  private final Behaviour behaviour;
   private final long seed;
   private final Population population;
   private final int[] infected;
@@ -38,10 +43,15 @@ public final class Epidemic {
   private final int[] onset;
   private final int[] diagnosed;
   private final int[] reported;
+  private final int[] uploadDelay;
+  private final int[] infector;
+  private final boolean[] reports;
+  private final boolean[] asymptomatic;
 
   /** A fully susceptible population. */
   public Epidemic(Scenario s, Population population) {
     this.params = s.epidemic();
+    this.behaviour = s.behaviour();
     this.seed = s.seed();
     this.population = population;
     int n = population.size();
@@ -51,6 +61,10 @@ public final class Epidemic {
     onset = filled(n);
     diagnosed = filled(n);
     reported = filled(n);
+    uploadDelay = new int[n];
+    infector = filled(n);
+    reports = new boolean[n];
+    asymptomatic = new boolean[n];
   }
 
   private static int[] filled(int n) {
@@ -102,12 +116,13 @@ public final class Epidemic {
   }
 
   /**
-   * Transmission along the contacts of one day, in contact order.
+   * Transmission along the contacts of one day that {@code happens} keeps, in contact order. Each
+   * contact has its own draw (the seed, the day and the contact's number), so removing some
+   * contacts, as quarantine does, leaves the draws of the others unchanged.
    *
    * @return the people infected, in order of infection
    */
-  public int[] transmit(DayContacts contacts) {
-    SplittableRandom r = Draws.random(seed, TRANSMIT, contacts.day(), 0);
+  public int[] transmit(DayContacts contacts, IntPredicate happens) {
     int[] out = new int[16];
     int n = 0;
     for (int i = 0; i < contacts.size(); i++) {
@@ -119,14 +134,19 @@ public final class Epidemic {
       if (ai == bi) {
         continue;
       }
+      int source = ai ? a : b;
       int target = ai ? b : a;
-      if (infected[target] != NEVER) {
+      if (infected[target] != NEVER || !happens.test(i)) {
         continue;
       }
       double hazard =
-          params.transmissionPerMinute() * contacts.duration(i) * weight(contacts.attenuation(i));
-      if (r.nextDouble() < -Math.expm1(-hazard)) {
+          params.transmissionPerMinute()
+              * contacts.duration(i)
+              * weight(contacts.attenuation(i))
+              * (asymptomatic[source] ? behaviour.asymptomaticInfectiousness() : 1);
+      if (Draws.uniform(seed, TRANSMIT, contacts.day(), i) < -Math.expm1(-hazard)) {
         infect(target, hour);
+        infector[target] = source;
         if (n == out.length) {
           out = Arrays.copyOf(out, n * 2);
         }
@@ -157,13 +177,46 @@ public final class Epidemic {
     boolean tested = r.nextDouble() < params.testingProbability();
     boolean reports = r.nextDouble() < params.reportShare();
     int testDelay = (int) Math.round(logNormal(r, params.testingDelayHours()));
-    int uploadDelay = (int) Math.round(logNormal(r, params.uploadDelayHours()));
-    if (tested) {
+    int delay = (int) Math.round(logNormal(r, params.uploadDelayHours()));
+    asymptomatic[a] = r.nextDouble() < behaviour.asymptomaticShare();
+    uploadDelay[a] = delay;
+    this.reports[a] = reports;
+    if (tested && !asymptomatic[a]) {
       diagnosed[a] = Math.max(0, onset[a] + testDelay);
       if (reports) {
-        reported[a] = diagnosed[a] + uploadDelay;
+        reported[a] = diagnosed[a] + delay;
       }
     }
+  }
+
+  /**
+   * A test of {@code a} at {@code hour} was positive: {@code a} is diagnosed then, unless already
+   * diagnosed earlier, and reports (if they report at all) after their upload delay.
+   *
+   * @return whether this moved {@code a}'s diagnosis earlier
+   */
+  public boolean diagnoseByTest(int a, int hour) {
+    if (diagnosed[a] <= hour) {
+      return false;
+    }
+    diagnosed[a] = hour;
+    reported[a] = reports[a] ? hour + uploadDelay[a] : NEVER;
+    return true;
+  }
+
+  /** Number of people. */
+  public int size() {
+    return infected.length;
+  }
+
+  /** Who infected {@code a} (NEVER for initial cases and the uninfected). */
+  public int infector(int a) {
+    return infector[a];
+  }
+
+  /** Whether {@code a}'s infection never shows symptoms. */
+  public boolean isAsymptomatic(int a) {
+    return asymptomatic[a];
   }
 
   private static double logNormal(SplittableRandom r, Scenario.Dist d) {

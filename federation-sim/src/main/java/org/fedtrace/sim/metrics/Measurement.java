@@ -13,6 +13,9 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.DaySample;
 import org.fedtrace.sim.Notifications;
 import org.fedtrace.sim.Outcome;
+import org.fedtrace.sim.counterfactual.CameraSweep;
+import org.fedtrace.sim.counterfactual.Scheme;
+import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.metrics.privacy.NonDiagnosedKeysShared;
 import org.fedtrace.sim.metrics.privacy.OperatorLearnsExposures;
@@ -22,6 +25,7 @@ import org.fedtrace.sim.metrics.privacy.UploaderAnonymitySet;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.report.Efficacy;
 import org.fedtrace.sim.report.Report;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.TokenScheme;
@@ -60,7 +64,34 @@ public final class Measurement {
     Report.PerDay perDay = m.perDay();
     double wall = (outcome.simulateNanos() + System.nanoTime() - t0) / 1e9;
     return new Report(
-        m.run(scenarioSource), m.throughput(wall), main, m.traffic(), central, truth, perDay);
+        m.run(scenarioSource),
+        m.throughput(wall),
+        main,
+        m.traffic(),
+        central,
+        truth,
+        perDay,
+        m.efficacy());
+  }
+
+  /** The efficacy figures, or null when the run had no counterfactuals. */
+  private Efficacy efficacy() {
+    List<SchemeOutcome> schemes = o.counterfactuals();
+    if (schemes.isEmpty()) {
+      return null;
+    }
+    long searches = schemes.get(Scheme.CAMERA.ordinal()).indexCases();
+    double rpis = 0;
+    double observations = 0;
+    for (DaySample d : o.samples()) {
+      rpis += d.rpisMatched();
+      observations += d.observations();
+    }
+    return new Efficacy(
+        schemes,
+        (double) searches / s.days(),
+        CameraSweep.sweep(searches, s.days(), s.baselines().cameraFalseMatchRate(), s.seed()),
+        CameraSweep.tokenFalseMatches(rpis, observations));
   }
 
   /** Whether place {@code place} has a sniffer's receiver. */

@@ -9,6 +9,7 @@ import java.util.Arrays;
 public final class DayContacts {
   private final int day;
   private int size;
+  private int householdFrom = Integer.MAX_VALUE;
   private int[] first = new int[1024];
   private int[] second = new int[1024];
   private short[] minute = new short[1024];
@@ -36,6 +37,16 @@ public final class DayContacts {
     duration[size] = (byte) durationMinutes;
     attenuation[size] = (byte) attenuationDb;
     size++;
+  }
+
+  /** Contacts added from now on are between members of one household. */
+  public void startHouseholds() {
+    householdFrom = size;
+  }
+
+  /** Whether contact {@code i} is between members of one household (at home). */
+  public boolean isHousehold(int i) {
+    return i >= householdFrom;
   }
 
   /** Releases unused capacity once the day is complete. */

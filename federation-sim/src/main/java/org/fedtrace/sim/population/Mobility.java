@@ -5,16 +5,15 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.IntUnaryOperator;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.Scenario.TravelPair;
 
 /**
  * Plans each day's visits: everybody makes {@code visits_per_day} one-hour visits at distinct hours
  * between 07:00 and 22:00; commuters spend weekday working hours (09:00-17:00) in their work
- * country; travellers spend a whole trip abroad; isolated people stay home (no visits). A visit is
- * to the person's regular place with probability {@code regular_place_share}, else to a uniformly
- * chosen place of the country they are in.
+ * country; travellers spend a whole trip abroad. A visit is to the person's regular place with
+ * probability {@code regular_place_share}, else to a uniformly chosen place of the country they are
+ * in. People aged 65 or over use only {@code elderly_visit_share} of their visit slots.
  */
 public final class Mobility {
   /** First hour of the day with visits. */
@@ -31,6 +30,7 @@ public final class Mobility {
   private final Population population;
   private final long seed;
   private final int perAgent;
+  private final int elderlyVisits;
   private final double regularShare;
   private final LocalDate startDate;
   private final Scenario.Dist tripDays;
@@ -44,6 +44,7 @@ public final class Mobility {
     this.population = population;
     this.seed = s.seed();
     this.perAgent = s.contacts().visitsPerDay();
+    this.elderlyVisits = (int) Math.round(perAgent * s.behaviour().elderlyVisitShare());
     this.regularShare = s.contacts().regularPlaceShare();
     this.startDate = s.startDate();
     this.tripDays = s.travel().tripDays();
@@ -69,12 +70,10 @@ public final class Mobility {
   }
 
   /**
-   * The visits of {@code day}.
-   *
-   * @param isolatedFromHour the simulated hour from which a person is isolated (Integer.MAX_VALUE
-   *     when never)
+   * The potential visits of {@code day}, as if nobody stayed home: each world of the run drops
+   * those of its isolated and quarantined people.
    */
-  public DayVisits plan(int day, IntUnaryOperator isolatedFromHour) {
+  public DayVisits plan(int day) {
     SplittableRandom r = Draws.random(seed, DAY, day, 0);
     boolean weekday =
         startDate.plusDays(day).getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue();
@@ -82,15 +81,20 @@ public final class Mobility {
     int[] hours = new int[ACTIVE_HOURS];
     for (int a = 0; a < population.size(); a++) {
       int abroad = trip(a, day, r);
-      int stopHour = isolatedFromHour.applyAsInt(a) - day * 24;
+      int slots = population.isElderly(a) ? elderlyVisits : perAgent;
       chooseHours(hours, r);
       for (int k = 0; k < perAgent; k++) {
         int hour = hours[k];
-        out[a * perAgent + k] =
-            hour >= stopHour ? DayVisits.NO_VISIT : visit(a, hour, abroad, weekday, r) * 24 + hour;
+        int v = visit(a, hour, abroad, weekday, r) * 24 + hour;
+        out[a * perAgent + k] = k >= slots ? DayVisits.NO_VISIT : v;
       }
     }
     return new DayVisits(day, perAgent, out);
+  }
+
+  /** Whether {@code a} is on a trip abroad on the day planned last. */
+  public boolean isAbroad(int a) {
+    return tripCountry[a] != Population.NONE;
   }
 
   /** The trip country of {@code a} on {@code day} (starting a trip maybe), or NONE. */

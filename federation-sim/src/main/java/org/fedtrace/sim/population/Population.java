@@ -17,6 +17,9 @@ public final class Population {
   private static final long APP = 1;
   private static final long ROLE = 2;
   private static final long PLACE = 3;
+  private static final long HOUSEHOLD = 4;
+  private static final long AGE = 5;
+  private static final int MAX_HOUSEHOLD = 8;
 
   private final List<String> codes;
   private final int[] firstAgent;
@@ -26,6 +29,8 @@ public final class Population {
   private final short[] workCountry;
   private final int[] regularPlace;
   private final int[] workPlace;
+  private final int[] household;
+  private final boolean[] elderly;
 
   private Population(Scenario s, int[] firstAgent, int[] firstPlace) {
     this.codes = s.countryCodes();
@@ -37,6 +42,8 @@ public final class Population {
     workCountry = new short[n];
     regularPlace = new int[n];
     workPlace = new int[n];
+    household = new int[n];
+    elderly = new boolean[n];
   }
 
   /** The people and places of scenario {@code s}. */
@@ -102,8 +109,38 @@ public final class Population {
         int work = commuting.workCountry(c, Draws.uniform(s.seed(), ROLE, a, 0));
         workCountry[a] = (short) work;
         workPlace[a] = work == NONE ? NONE : randomPlace(work, r);
+        elderly[a] = Draws.uniform(s.seed(), AGE, a, 0) < s.behaviour().elderlyShare();
       }
+      households(s, c);
     }
+  }
+
+  /**
+   * Shares the residents of {@code c} out to households of consecutive people: sizes are 1 plus a
+   * Poisson draw with mean {@code household_mean_size - 1}, at most 8.
+   */
+  private void households(Scenario s, int c) {
+    SplittableRandom r = Draws.random(s.seed(), HOUSEHOLD, c, 0);
+    double extra = s.behaviour().householdMeanSize() - 1;
+    int a = firstAgent[c];
+    while (a < firstAgent[c + 1]) {
+      int size = Math.min(MAX_HOUSEHOLD, 1 + Draws.poisson(r, extra));
+      int end = Math.min(firstAgent[c + 1], a + size);
+      for (int m = a; m < end; m++) {
+        household[m] = a;
+      }
+      a = end;
+    }
+  }
+
+  /** The first member of {@code a}'s household; members are consecutive people. */
+  public int household(int a) {
+    return household[a];
+  }
+
+  /** Whether {@code a} is aged 65 or over. */
+  public boolean isElderly(int a) {
+    return elderly[a];
   }
 
   /** A uniformly chosen place of country {@code c}. */

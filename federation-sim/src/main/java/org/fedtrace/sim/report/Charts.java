@@ -26,7 +26,9 @@ public final class Charts {
           "infections_per_day.png",
           "notifications_per_day.png",
           "leakage_federated_vs_central.png",
-          "throughput_per_day.png");
+          "throughput_per_day.png",
+          "infections_per_day_by_scheme.png",
+          "averted_vs_leakage.png");
 
   private static final int WIDTH = 900;
   private static final int HEIGHT = 500;
@@ -57,6 +59,17 @@ public final class Charts {
             countries));
     save(dir.resolve(FILES.get(2)), leakage(r));
     save(dir.resolve(FILES.get(3)), throughput(r.perDay()));
+    if (r.efficacy() == null) {
+      return;
+    }
+    save(dir.resolve(FILES.get(4)), EfficacyCharts.curves(r.efficacy()));
+    save(
+        dir.resolve(FILES.get(5)), EfficacyCharts.avertedVsLeakage(r.efficacy(), r.run().agents()));
+  }
+
+  /** The charts {@link #write} writes for {@code r}: without counterfactuals, the first four. */
+  public static List<String> files(Report r) {
+    return r.efficacy() == null ? FILES.subList(0, 4) : FILES;
   }
 
   private static void save(Path file, JFreeChart chart) throws IOException {

@@ -126,7 +126,60 @@ public final class Definitions {
               "people_whose_data_left_home",
               "federated: uploaders, when the federation has at least two nodes (their keys"
                   + " reach every node). central: everybody with at least one network record,"
-                  + " since operators ship all of them."));
+                  + " since operators ship all of them."),
+          new Definition(
+              "efficacy.schemes",
+              "every scheme runs on the same seed, population and potential contacts: `none` (no"
+                  + " tracing; diagnosed people isolate), `manual` (interviews), `apps_national`"
+                  + " and `apps_federated` (a model of the apps without nodes, keys kept in their"
+                  + " country or sent everywhere), `fedtrace` (this run's real nodes), `central`"
+                  + " (co-location from every subscriber's visits), `camera` (face recognition at"
+                  + " `camera_place_share` of places). In every world notified people quarantine"
+                  + " and get tested as the `behaviour` section says."),
+          new Definition(
+              "efficacy.index_cases",
+              "people a scheme traced from: manual: every diagnosed person; apps and fedtrace:"
+                  + " app users who uploaded; central and camera: diagnosed people who report"
+                  + " (`report_share`, app or not)."),
+          new Definition(
+              "efficacy.infections",
+              "people infected during the simulated days in that scheme's world, the initial"
+                  + " cases not counted."),
+          new Definition(
+              "efficacy.infections_averted",
+              "the infections of `none` minus the scheme's (negative: more infections)."),
+          new Definition(
+              "efficacy.notified", "people notified at least once before the end of the drain."),
+          new Definition(
+              "efficacy.precision",
+              "notified people who were already infected when first notified, over notified"
+                  + " people; null when nobody was notified."),
+          new Definition(
+              "efficacy.recall",
+              "people infected by one of the scheme's index cases who were notified (at any"
+                  + " time), over the people infected by one of its index cases; null when there"
+                  + " are none."),
+          new Definition(
+              "efficacy.quarantined",
+              "people who began at least one quarantine (`quarantine_compliance` of the"
+                  + " notified, drawn per notification); `quarantined_without_cause`: those of them"
+                  + " who were not infected when a quarantine began."),
+          new Definition(
+              "efficacy.people_learned_about",
+              "people the scheme's operator learns something about: manual: index cases and the"
+                  + " contacts they named; apps and fedtrace: uploaders, whose daily keys are"
+                  + " published; central: everybody with a visit; camera: everybody a camera"
+                  + " recognised at least once; none: 0."),
+          new Definition(
+              "efficacy.false_matches",
+              "camera: faces the search for an index case wrongly declared theirs (each a"
+                  + " Poisson number with mean faces seen on the covered days times"
+                  + " `camera_false_match_rate`), counted when the face's owner was out. `camera_"
+                  + "false_matches_sweep`: for a search among `watched_people` faces,"
+                  + " `expected_per_day` = camera searches per day x watched x rate, and"
+                  + " `measured_per_day` the draws over the run's searches divided by the days."
+                  + " `fedtrace_expected_false_matches`: RPIs matched x observations x 2^-128, an"
+                  + " upper bound for accidental equality of 128-bit tokens over the run."));
 
   private Definitions() {}
 }

@@ -14,6 +14,8 @@ import org.fedtrace.sim.metrics.Accuracy;
  * @param central [baseline_central] the central scheme on the same population and seed
  * @param truth [ground_truth] counts of what happened
  * @param perDay [per_day] daily series
+ * @param efficacy [efficacy] every scheme on the same seed and population, and false matches; null
+ *     when {@code baselines.counterfactuals} is false
  */
 public record Report(
     Run run,
@@ -22,7 +24,8 @@ public record Report(
     Traffic traffic,
     Scheme central,
     Truth truth,
-    PerDay perDay) {
+    PerDay perDay,
+    Efficacy efficacy) {
 
   /**
    * What was simulated.

@@ -38,6 +38,9 @@ public final class ReportJson {
     root.set("ground_truth", truth(r.truth()));
     root.set("federation", federation(s));
     root.set("per_day", perDay(r.perDay(), run.countries()));
+    if (r.efficacy() != null) {
+      root.set("efficacy", EfficacyJson.write(r.efficacy()));
+    }
     ObjectNode defs = root.putObject("definitions");
     Definitions.ALL.forEach(d -> defs.put(d.name(), d.text()));
     try {

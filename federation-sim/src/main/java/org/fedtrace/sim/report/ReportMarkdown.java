@@ -32,10 +32,13 @@ public final class ReportMarkdown {
         "Every figure except the timings (wall time and rates) is determined by the seed and the"
             + " scenario. Definitions are below; `report.json` has the same figures.\n\n");
     summary(md, r);
+    if (r.efficacy() != null) {
+      EfficacyMarkdown.write(md, r.efficacy());
+    }
     operations(md, r);
     truth(md, r.truth());
     md.append("## Charts\n\n");
-    for (String file : Charts.FILES) {
+    for (String file : Charts.files(r)) {
       md.append("![").append(file).append("](").append(file).append(")\n\n");
     }
     md.append("## Definitions\n\n");

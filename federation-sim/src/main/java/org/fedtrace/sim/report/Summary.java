@@ -2,7 +2,10 @@ package org.fedtrace.sim.report;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.fedtrace.sim.counterfactual.Scheme;
+import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.metrics.Accuracy;
 
 /** The short summary {@code fedtrace simulate} prints at the end of a run. */
@@ -37,6 +40,23 @@ public final class Summary {
             t.uploaders(),
             t.keysUploaded(),
             t.batchesPublished()));
+    List<SchemeOutcome> schemes = r.efficacy() == null ? List.of() : r.efficacy().schemes();
+    for (SchemeOutcome o : schemes) {
+      if (o.scheme() == Scheme.NONE) {
+        line(out, "no tracing", String.format(Locale.ROOT, "%,d infections", o.infections()));
+        continue;
+      }
+      line(
+          out,
+          "averted " + o.scheme().label(),
+          String.format(
+              Locale.ROOT,
+              "%,d   (notified %,d, quarantined %,d, learns of %,d people)",
+              o.averted(),
+              o.notified(),
+              o.quarantined(),
+              o.learnedAbout()));
+    }
     line(
         out,
         "precision / recall",

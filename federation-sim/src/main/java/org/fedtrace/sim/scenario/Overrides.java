@@ -80,7 +80,9 @@ public record Overrides(
             : new Matching(
                 matching, s.matching().devicePollHours(), s.matching().notifyMinRiskScore()),
         s.tokenScheme(),
-        s.privacy());
+        s.privacy(),
+        s.behaviour(),
+        s.baselines());
   }
 
   private List<Country> members(Scenario s) {

@@ -22,6 +22,8 @@ import org.fedtrace.sim.federation.Topology;
  * @param matching [matching] where matching happens and when a person is notified
  * @param tokenScheme [token_scheme] federated (fedtrace) or central (the baseline)
  * @param privacy [privacy] the sniffer adversary
+ * @param behaviour [behaviour] households, age, asymptomatic infection, quarantine and testing
+ * @param baselines [baselines] manual tracing and the camera baseline
  */
 public record Scenario(
     long seed,
@@ -36,7 +38,9 @@ public record Scenario(
     FederationPolicy federation,
     Matching matching,
     TokenScheme tokenScheme,
-    Privacy privacy) {
+    Privacy privacy,
+    Behaviour behaviour,
+    Baselines baselines) {
 
   /** Copies the lists. */
   public Scenario {

@@ -149,7 +149,9 @@ public final class ScenarioLoader {
             "federation",
             "matching",
             "token_scheme",
-            "privacy"));
+            "privacy",
+            "behaviour",
+            "baselines"));
     List<Country> countries = countries(f);
     Set<String> codes = new HashSet<>();
     countries.forEach(c -> codes.add(c.code()));
@@ -174,7 +176,9 @@ public final class ScenarioLoader {
         federation,
         matching(f.object("matching")),
         choice(f, "token_scheme", TokenScheme::parse),
-        privacy(f.object("privacy")));
+        privacy(f.object("privacy")),
+        BehaviourFields.behaviour(f.object("behaviour")),
+        BehaviourFields.baselines(f.object("baselines")));
   }
 
   private static List<Country> countries(Fields f) throws InvalidField {

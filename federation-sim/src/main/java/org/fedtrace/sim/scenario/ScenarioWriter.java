@@ -56,6 +56,8 @@ public final class ScenarioWriter {
     ObjectNode p = root.putObject("privacy");
     p.put("sniffer_place_share", s.privacy().snifferPlaceShare());
     p.put("sniffer_reconstruct_share", s.privacy().snifferReconstructShare());
+    BehaviourFields.write(root.putObject("behaviour"), s.behaviour());
+    BehaviourFields.write(root.putObject("baselines"), s.baselines());
     try {
       return YAML.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -119,6 +119,19 @@ class ScenarioLoaderTest {
         arguments(
             "epidemic: {isolate_after_diagnosis: 1}",
             "epidemic.isolate_after_diagnosis: must be true or false, got 1"),
+        arguments(
+            "behaviour: {quarantine_compliance: 1.5}",
+            "behaviour.quarantine_compliance: must be in 0..1, got 1.5"),
+        arguments(
+            "behaviour: {household_contact_minutes: 90}",
+            "behaviour.household_contact_minutes: must be in 1..60, got 90"),
+        arguments(
+            "behaviour: {test_notified_delay_hours: {mean: 1, median: 2}}",
+            "behaviour.test_notified_delay_hours.median: unknown field"),
+        arguments(
+            "baselines: {camera_false_match_rate: -0.1}",
+            "baselines.camera_false_match_rate: must be in 0..1, got -0.1"),
+        arguments("baselines: {cameras: 3}", "baselines.cameras: unknown field"),
         arguments("contacts: 3", "contacts: must be a mapping"),
         arguments("countries: []", "countries: must have 1..250 entries, got 0"));
   }
