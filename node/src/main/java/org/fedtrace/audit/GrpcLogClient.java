@@ -1,11 +1,18 @@
 package org.fedtrace.audit;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
 import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
@@ -20,6 +27,9 @@ import org.fedtrace.proto.v1.TransparencyLogGrpc;
  * every call (R6.10). Fetches long entry ranges page by page.
  */
 public final class GrpcLogClient implements LogClient {
+  /** How often one call waits out the rate limit before its RESOURCE_EXHAUSTED is final. */
+  static final int RATE_LIMIT_RETRIES = 30;
+
   private final Channel channel;
   private final Duration deadline;
 
@@ -34,9 +44,55 @@ public final class GrpcLogClient implements LogClient {
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Runs {@code call}, waiting out the node's rate limit (R6.16): a RESOURCE_EXHAUSTED is retried
+   * after the delay its RetryInfo names (R20.7; a second without one), up to {@link
+   * #RATE_LIMIT_RETRIES} times, so that an audit of a long log paces itself instead of failing.
+   */
+  private static <T> T paced(Supplier<T> call) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.get();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED
+            || attempt >= RATE_LIMIT_RETRIES) {
+          throw e;
+        }
+        sleep(retryDelay(e));
+      }
+    }
+  }
+
+  private static Duration retryDelay(StatusRuntimeException e) {
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    if (details != null) {
+      for (Any d : details.getDetailsList()) {
+        if (d.is(RetryInfo.class)) {
+          try {
+            com.google.protobuf.Duration delay = d.unpack(RetryInfo.class).getRetryDelay();
+            return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+          } catch (InvalidProtocolBufferException ignored) {
+            break;
+          }
+        }
+      }
+    }
+    return Duration.ofSeconds(1);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(Math.max(1, Math.min(d.toMillis(), 10_000)));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting out a rate limit", ie);
+    }
+  }
+
   @Override
   public Checkpoint checkpoint() {
-    return stub().getCheckpoint(GetCheckpointRequest.getDefaultInstance()).getCheckpoint();
+    return paced(() -> stub().getCheckpoint(GetCheckpointRequest.getDefaultInstance()))
+        .getCheckpoint();
   }
 
   /**
@@ -49,10 +105,8 @@ public final class GrpcLogClient implements LogClient {
     List<LogEntry> out = new ArrayList<>();
     long next = start;
     while (next < end) {
-      List<LogEntry> page =
-          stub()
-              .getEntries(GetEntriesRequest.newBuilder().setStart(next).setEnd(end).build())
-              .getEntriesList();
+      GetEntriesRequest request = GetEntriesRequest.newBuilder().setStart(next).setEnd(end).build();
+      List<LogEntry> page = paced(() -> stub().getEntries(request)).getEntriesList();
       if (page.isEmpty() || page.size() > end - next) {
         throw new IllegalStateException(
             "GetEntries(" + next + ", " + end + ") answered " + page.size() + " entries");
@@ -70,13 +124,9 @@ public final class GrpcLogClient implements LogClient {
    */
   @Override
   public List<byte[]> inclusionProof(long index, long size) {
-    GetInclusionProofResponse r =
-        stub()
-            .getInclusionProof(
-                GetInclusionProofRequest.newBuilder()
-                    .setLeafIndex(index)
-                    .setTreeSize(size)
-                    .build());
+    GetInclusionProofRequest request =
+        GetInclusionProofRequest.newBuilder().setLeafIndex(index).setTreeSize(size).build();
+    GetInclusionProofResponse r = paced(() -> stub().getInclusionProof(request));
     if (r.getLeafIndex() != index || r.getTreeSize() != size) {
       throw new IllegalStateException(
           "GetInclusionProof("
@@ -93,14 +143,12 @@ public final class GrpcLogClient implements LogClient {
 
   @Override
   public List<byte[]> consistencyProof(long first, long second) {
-    return stub()
-        .getConsistencyProof(
-            GetConsistencyProofRequest.newBuilder()
-                .setFirstTreeSize(first)
-                .setSecondTreeSize(second)
-                .build())
-        .getProofList()
-        .stream()
+    GetConsistencyProofRequest request =
+        GetConsistencyProofRequest.newBuilder()
+            .setFirstTreeSize(first)
+            .setSecondTreeSize(second)
+            .build();
+    return paced(() -> stub().getConsistencyProof(request)).getProofList().stream()
         .map(ByteString::toByteArray)
         .toList();
   }

@@ -1,5 +1,6 @@
 package org.fedtrace.conformance.cases;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -238,24 +239,67 @@ public final class TransportCases extends CaseBase {
   }
 
   /**
+   * R6.16 beyond the exchange: GetNodeInfo, and GetCheckpoint when the node serves the log, take
+   * the caller's rate-limit tokens too (transparency.md §10.4), so that no member can make a node
+   * answer or sign without bound. When it fails: the node exempts its node-info or log service from
+   * the limit.
+   */
+  @Needs(Need.RATE_LIMIT)
+  public void R6_16_limitsNodeInfoAndLogCallsToo() throws InterruptedException {
+    burst(
+        ch ->
+            FederationGrpc.newFutureStub(ch)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .getNodeInfo(GetNodeInfoRequest.getDefaultInstance()),
+        () -> s.federation(b().tls()).getNodeInfo(GetNodeInfoRequest.getDefaultInstance()),
+        "GetNodeInfo");
+    if (s.hasFeature("transparency-log")) {
+      burst(
+          ch ->
+              TransparencyLogGrpc.newFutureStub(ch)
+                  .withDeadlineAfter(60, TimeUnit.SECONDS)
+                  .getCheckpoint(GetCheckpointRequest.getDefaultInstance()),
+          () ->
+              s.transparencyLog(b().tls()).getCheckpoint(GetCheckpointRequest.getDefaultInstance()),
+          "GetCheckpoint");
+    }
+  }
+
+  /**
    * A refusal by the rate limit: member B sends twice the declared rate plus 50 PullBatches at its
    * head at once (concurrently, so a slow network cannot spread them out); afterwards the case
    * waits, by calling, until member B is admitted again, so later cases are not throttled.
    */
   Expect.Refusal rateLimited() throws InterruptedException {
-    double rps = s.target().declaredRequestsPerSecond().orElseThrow();
-    int burst = (int) Math.min(20_000, Math.ceil(rps * 2) + 50);
     PullBatchesRequest atHead =
         PullBatchesRequest.newBuilder().setCursor(s.head(b().tls())).build();
-    FederationGrpc.FederationFutureStub stub =
-        FederationGrpc.newFutureStub(s.connections().as(b().tls()))
-            .withDeadlineAfter(60, TimeUnit.SECONDS);
-    List<com.google.common.util.concurrent.ListenableFuture<?>> calls = new ArrayList<>();
+    return burst(
+        ch ->
+            FederationGrpc.newFutureStub(ch)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .pullBatches(atHead),
+        () -> s.federation(b().tls()).pullBatches(atHead),
+        "PullBatches");
+  }
+
+  /**
+   * Sends member B's {@code call} twice the declared rate plus 50 times at once, expects a
+   * RESOURCE_EXHAUSTED by R6.16 among the answers, then calls {@code retry} until admitted again.
+   */
+  private Expect.Refusal burst(
+      java.util.function.Function<ManagedChannel, ListenableFuture<?>> call,
+      Runnable retry,
+      String what)
+      throws InterruptedException {
+    double rps = s.target().declaredRequestsPerSecond().orElseThrow();
+    int burst = (int) Math.min(20_000, Math.ceil(rps * 2) + 50);
+    ManagedChannel channel = s.connections().as(b().tls());
+    List<ListenableFuture<?>> calls = new ArrayList<>();
     for (int i = 0; i < burst; i++) {
-      calls.add(stub.pullBatches(atHead));
+      calls.add(call.apply(channel));
     }
     StatusRuntimeException limited = null;
-    for (com.google.common.util.concurrent.ListenableFuture<?> f : calls) {
+    for (ListenableFuture<?> f : calls) {
       try {
         f.get();
       } catch (java.util.concurrent.ExecutionException e) {
@@ -267,14 +311,15 @@ public final class TransportCases extends CaseBase {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < until) {
       try {
-        s.federation(b().tls()).pullBatches(atHead);
+        retry.run();
         break;
       } catch (StatusRuntimeException e) {
         // still throttled: try again
       }
     }
     if (limited == null) {
-      throw new AssertionError("R6.16: " + burst + " concurrent calls were all answered");
+      throw new AssertionError(
+          "R6.16: " + burst + " concurrent " + what + " calls were all answered");
     }
     StatusRuntimeException first = limited;
     return Expect.refused(

@@ -37,13 +37,13 @@ public final class RpcServices {
   }
 
   /**
-   * The Federation service: exchange calls refused past the sunset (R21.6) but GetNodeInfo (R7.8),
-   * which also takes no rate-limit token; PublishBatch takes a token per key it pushes.
+   * The Federation service: exchange calls refused past the sunset (R21.6) but GetNodeInfo (R7.8);
+   * every call takes a rate-limit token (R6.16), and PublishBatch one more per key it pushes.
    */
   public ServerServiceDefinition federation(FederationService service) {
     return chain(
         service,
-        new RateLimitInterceptor(limits, FederationService::pushedKeys, Set.of("GetNodeInfo")),
+        new RateLimitInterceptor(limits, FederationService::pushedKeys, Set.of()),
         StateGate.exchange(lifecycle, Rule.PAST_SUNSET, "GetNodeInfo"));
   }
 
@@ -58,9 +58,15 @@ public final class RpcServices {
         StateGate.exchange(lifecycle, pastSunset));
   }
 
-  /** A service that stays open past the sunset (TransparencyLog, Notice), without rate limits. */
+  /**
+   * A service that stays open past the sunset (TransparencyLog, Notice), rate-limited like every
+   * other (R6.16, transparency.md §10.4).
+   */
   public ServerServiceDefinition log(BindableService service) {
-    return chain(service, StateGate.draining(lifecycle));
+    return chain(
+        service,
+        new RateLimitInterceptor(limits, request -> 0, Set.of()),
+        StateGate.draining(lifecycle));
   }
 
   /**

@@ -108,11 +108,14 @@ class RpcServicesTest {
         Status.Code.RESOURCE_EXHAUSTED,
         "R6.16: DE/op-de exceeds 2 requests per second; retry later",
         this::upload);
-    for (int i = 0; i < 5; i++) {
-      nodeInfo(); // GetNodeInfo takes no token
-    }
+    // GetNodeInfo takes a token like every call (R6.16, transparency.md §10.4)
+    assertStatus(
+        Status.Code.RESOURCE_EXHAUSTED,
+        "R6.16: DE/op-de exceeds 2 requests per second; retry later",
+        this::nodeInfo);
     clock.advance(java.time.Duration.ofSeconds(1));
     upload();
+    nodeInfo();
   }
 
   @Test
