@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PkiCommand.class,
       NodeCommand.class,
       KeysCommand.class,
+      ExportCommand.class,
       StoreCommand.class,
       AuditCommand.class,
       ConformanceCommand.class,
