@@ -22,7 +22,7 @@ import org.fedtrace.proto.v1.ReportType;
  * without generated classes.
  *
  * <p>Keys are written sorted on their raw bytes, so that the order of a file tells nothing about
- * uploads or padding (spec R24.7). A key whose report type is REVOKED goes to {@code revised_keys}
+ * uploads or padding (spec R24.13). A key whose report type is REVOKED goes to {@code revised_keys}
  * (field 8), where phones look for keys whose status changed; every other key to {@code keys}.
  */
 public final class GaenExportWriter {

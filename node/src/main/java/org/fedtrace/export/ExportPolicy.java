@@ -4,7 +4,7 @@ package org.fedtrace.export;
  * The release policy of key exports (spec §24.2).
  *
  * @param delaySeconds how long after the end of a key's validity it may first be released (R24.1)
- * @param minKeys the fewest keys a file holds; fewer real keys are padded (R24.3)
+ * @param minKeys the fewest keys a file holds; fewer real keys are padded (R24.4)
  * @param maxKeysPerFile the most keys one file holds; more are split into a batch of files
  * @param combinedRegion the region name of the files that combine every origin
  * @param indexDays how many days of files the index lists; older files are deleted
@@ -14,7 +14,7 @@ public record ExportPolicy(
   /** The smallest delay the spec allows: phones match RPIs up to two hours late (R24.2). */
   public static final long MIN_DELAY_SECONDS = 7_200;
 
-  /** The smallest minimum of keys per file the spec allows (R24.4). */
+  /** The smallest minimum of keys per file the spec allows (R24.5). */
   public static final int MIN_MIN_KEYS = 140;
 
   /**

@@ -9,7 +9,7 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.ReportType;
 
 /**
- * Padding keys for export files (spec R24.3–R24.5): 16 bytes from a cryptographically secure
+ * Padding keys for export files (spec R24.4–R24.7): 16 bytes from a cryptographically secure
  * generator, with the metadata of the file's real keys, each real key lending its metadata in turn
  * in a fresh random order each round, so that every real key has as many lookalikes as any other. A
  * file without real keys takes whole-day keys of the retention period that the window may release.

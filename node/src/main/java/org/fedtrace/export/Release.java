@@ -12,8 +12,8 @@ import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 
 /**
- * Which keys of the store an export window releases (spec R24.1, R24.6). A key is releasable at the
- * end of its validity plus the embargo delay; a window ending at {@code end} releases every key
+ * Which keys of the store an export window releases (spec R24.1, R24.10). A key is releasable at
+ * the end of its validity plus the embargo delay; a window ending at {@code end} releases every key
  * releasable by then, of every batch the store held when the window was cut, that no earlier window
  * released. An earlier window released exactly the keys releasable by its end of the batches up to
  * its store position, so that {@link ExportState} (the last window's end and position) is all it

@@ -152,7 +152,7 @@ class ExporterTest {
   }
 
   @Test
-  void R24_3_everyFileHoldsTheMinimumWithPaddingShapedLikeTheRealKeys() throws IOException {
+  void R24_4_everyFileHoldsTheMinimumWithPaddingShapedLikeTheRealKeys() throws IOException {
     List<DiagnosisKey> real = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       real.add(key(MIDNIGHT - (i + 1) * DAY, ReportType.values()[1 + i]));
@@ -191,7 +191,7 @@ class ExporterTest {
   }
 
   @Test
-  void R24_3_aWindowWithoutKeysStillGetsAFullCombinedFileOfReleasableKeys() throws IOException {
+  void R24_7_aWindowWithoutKeysStillGetsAFullCombinedFileOfReleasableKeys() throws IOException {
     long now = MIDNIGHT + 3 * HOUR + 5;
     exporter().run(now);
     List<DiagnosisKey> keys = GaenExport.read(zips("ALL", "hourly").get(0)).keys();
@@ -204,7 +204,7 @@ class ExporterTest {
   }
 
   @Test
-  void R24_7_keysAreSortedOnTheirBytesAndSplitIntoABatchOfFiles() throws IOException {
+  void R24_13_keysAreSortedOnTheirBytesAndSplitIntoABatchOfFiles() throws IOException {
     List<DiagnosisKey> real = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       real.add(key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_CONFIRMED_TEST));
@@ -233,7 +233,7 @@ class ExporterTest {
   }
 
   @Test
-  void R24_8_aRevokedKeyIsWrittenAsARevisedKey() throws IOException {
+  void R24_14_aRevokedKeyIsWrittenAsARevisedKey() throws IOException {
     DiagnosisKey revoked = key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_REVOKED);
     store("DE", List.of(revoked, key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_CONFIRMED_TEST)));
     exporter().run(MIDNIGHT + HOUR);
@@ -248,7 +248,7 @@ class ExporterTest {
   }
 
   @Test
-  void filesPerOriginAndCombinedVerifyAndTheIndexListsThem() throws Exception {
+  void R24_8_filesPerOriginAndCombinedVerifyAndTheIndexListsThem() throws Exception {
     store("DE", List.of(key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_CONFIRMED_TEST)));
     store("FR", List.of(key(MIDNIGHT - 3 * DAY, ReportType.REPORT_TYPE_SELF_REPORT)));
     exporter().run(MIDNIGHT + HOUR + 10);
@@ -285,7 +285,7 @@ class ExporterTest {
   }
 
   @Test
-  void aDailyFileIsTheUnionOfItsHourlyFiles() throws IOException {
+  void R24_8_aDailyFileIsTheUnionOfItsHourlyFiles() throws IOException {
     Exporter e = exporter();
     e.run(MIDNIGHT + 60);
     for (int h = 1; h <= 24; h++) {
@@ -308,7 +308,7 @@ class ExporterTest {
   }
 
   @Test
-  void anIncompleteStagingAreaIsDiscardedAndNeverServed() throws IOException {
+  void R24_9_anIncompleteStagingAreaIsDiscardedAndNeverServed() throws IOException {
     Path staged = out().resolve(".staging/DE/hourly/1-2-00001.zip");
     Files.createDirectories(staged.getParent());
     Files.write(staged, new byte[] {1});
