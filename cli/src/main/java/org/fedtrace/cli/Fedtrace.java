@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       NodeCommand.class,
       KeysCommand.class,
       ExportCommand.class,
+      ImportCommand.class,
       StoreCommand.class,
       AuditCommand.class,
       ConformanceCommand.class,

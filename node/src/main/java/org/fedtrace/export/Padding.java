@@ -14,7 +14,7 @@ import org.fedtrace.proto.v1.ReportType;
  * in a fresh random order each round, so that every real key has as many lookalikes as any other. A
  * file without real keys takes whole-day keys of the retention period that the window may release.
  */
-final class Padding {
+public final class Padding {
   private static final int DAY_INTERVALS = 144;
   private static final long DAY_SECONDS = 86_400;
   private static final int FALLBACK_DAYS = 14;
@@ -26,7 +26,7 @@ final class Padding {
    *
    * @param windowEnd the end of the file's window: every padding key is releasable by then
    */
-  static List<DiagnosisKey> pad(
+  public static List<DiagnosisKey> pad(
       List<DiagnosisKey> keys,
       int minKeys,
       long windowEnd,

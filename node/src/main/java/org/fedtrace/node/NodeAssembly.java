@@ -245,7 +245,7 @@ final class NodeAssembly {
     return store.read(tx -> tx.leases().holder(OPERATOR_MATCHING_LEASE, clock.millis())).orElse("");
   }
 
-  private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
+  static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
     Store store = openEngine(config.store(), config.dataDir());
     try {
       store.write(
