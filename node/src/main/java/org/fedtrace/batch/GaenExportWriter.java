@@ -1,11 +1,12 @@
 package org.fedtrace.batch;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -68,7 +69,8 @@ public final class GaenExportWriter {
 
   /** Orders keys on their raw bytes, as unsigned bytes. */
   public static final Comparator<DiagnosisKey> BY_KEY_DATA =
-      (a, b) -> Arrays.compareUnsigned(a.getKeyData().toByteArray(), b.getKeyData().toByteArray());
+      Comparator.comparing(
+          DiagnosisKey::getKeyData, ByteString.unsignedLexicographicalComparator());
 
   private final SignatureInfo info;
   private final ExportSigner signer;
@@ -101,7 +103,7 @@ public final class GaenExportWriter {
       out.writeByteArray(6, signatureInfo());
       for (DiagnosisKey k : sorted) {
         boolean revised = k.getReportType() == ReportType.REPORT_TYPE_REVOKED;
-        out.writeByteArray(revised ? 8 : 7, key(k));
+        writeKey(out, revised ? 8 : 7, k);
       }
       out.flush();
     } catch (IOException e) {
@@ -160,18 +162,28 @@ public final class GaenExportWriter {
         });
   }
 
-  private static byte[] key(DiagnosisKey k) {
-    return message(
-        out -> {
-          out.writeByteArray(1, k.getKeyData().toByteArray());
-          out.writeInt32(2, k.getTransmissionRiskLevel());
-          out.writeInt32(3, k.getRollingStartIntervalNumber());
-          out.writeInt32(4, k.getRollingPeriod());
-          out.writeEnum(5, k.getReportTypeValue());
-          if (k.hasDaysSinceOnsetOfSymptoms()) {
-            out.writeSInt32(6, k.getDaysSinceOnsetOfSymptoms());
-          }
-        });
+  /** One TemporaryExposureKey as field {@code field}, written in place (no buffer per key). */
+  private static void writeKey(CodedOutputStream out, int field, DiagnosisKey k)
+      throws IOException {
+    ByteString data = k.getKeyData();
+    boolean onset = k.hasDaysSinceOnsetOfSymptoms();
+    int size =
+        CodedOutputStream.computeBytesSize(1, data)
+            + CodedOutputStream.computeInt32Size(2, k.getTransmissionRiskLevel())
+            + CodedOutputStream.computeInt32Size(3, k.getRollingStartIntervalNumber())
+            + CodedOutputStream.computeInt32Size(4, k.getRollingPeriod())
+            + CodedOutputStream.computeEnumSize(5, k.getReportTypeValue())
+            + (onset ? CodedOutputStream.computeSInt32Size(6, k.getDaysSinceOnsetOfSymptoms()) : 0);
+    out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(size);
+    out.writeBytes(1, data);
+    out.writeInt32(2, k.getTransmissionRiskLevel());
+    out.writeInt32(3, k.getRollingStartIntervalNumber());
+    out.writeInt32(4, k.getRollingPeriod());
+    out.writeEnum(5, k.getReportTypeValue());
+    if (onset) {
+      out.writeSInt32(6, k.getDaysSinceOnsetOfSymptoms());
+    }
   }
 
   private interface Fields {
