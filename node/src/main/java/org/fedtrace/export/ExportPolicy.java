@@ -14,6 +14,13 @@ public record ExportPolicy(
   /** The smallest delay the spec allows: phones match RPIs up to two hours late (R24.2). */
   public static final long MIN_DELAY_SECONDS = 7_200;
 
+  /**
+   * The most keys a file may hold: about 35 bytes each in export.bin, so that every file stays
+   * below the 16 MiB that {@link org.fedtrace.batch.GaenExport} reads (daily files are made from
+   * the hourly ones read back).
+   */
+  public static final int MAX_KEYS_PER_FILE = 400_000;
+
   /** The smallest minimum of keys per file the spec allows (R24.5). */
   public static final int MIN_MIN_KEYS = 140;
 
@@ -30,9 +37,9 @@ public record ExportPolicy(
     if (minKeys < MIN_MIN_KEYS || minKeys > 100_000) {
       throw new IllegalArgumentException("minKeys: must be in 140..100000, got " + minKeys);
     }
-    if (maxKeysPerFile < minKeys || maxKeysPerFile > 750_000) {
+    if (maxKeysPerFile < minKeys || maxKeysPerFile > MAX_KEYS_PER_FILE) {
       throw new IllegalArgumentException(
-          "maxKeysPerFile: must be in minKeys.." + 750_000 + ", got " + maxKeysPerFile);
+          "maxKeysPerFile: must be in minKeys.." + MAX_KEYS_PER_FILE + ", got " + maxKeysPerFile);
     }
     if (!combinedRegion.matches("[A-Za-z0-9]{1,16}") || combinedRegion.matches("[A-Z]{2}")) {
       throw new IllegalArgumentException(

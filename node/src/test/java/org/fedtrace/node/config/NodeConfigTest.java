@@ -266,6 +266,9 @@ class NodeConfigTest {
     assertEquals(
         "export.combinedRegion: expected 1 to 16 letters or digits, not a country code, got 'DE'",
         refuse("export: {combinedRegion: DE}\n"));
+    assertEquals(
+        "export.maxKeysPerFile: must be in minKeys..400000, got 500000",
+        refuse("export: {maxKeysPerFile: 500000}\n"));
   }
 
   @Test
