@@ -72,6 +72,17 @@ class LayeringTest {
   }
 
   @Test
+  void theExporterReadsTheStoreButNeverImportsTheNode() {
+    noClasses()
+        .that()
+        .resideInAPackage("org.fedtrace.export..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.fedtrace.node..", "org.fedtrace.audit..")
+        .check(production);
+  }
+
+  @Test
   void onlyTheStoreTouchesSql() {
     noClasses()
         .that()

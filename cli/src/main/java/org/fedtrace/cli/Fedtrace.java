@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       PkiCommand.class,
       NodeCommand.class,
       KeysCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       StoreCommand.class,
       AuditCommand.class,
       ConformanceCommand.class,

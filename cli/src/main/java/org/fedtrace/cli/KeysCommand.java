@@ -127,11 +127,21 @@ public final class KeysCommand implements Runnable {
       },
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {
-        "0:read; signature verified when --public-key was given",
-        "1:unreadable file, bad signature, or keys that break fedtrace's rules",
-        "2:bad option value"
+        "0:read, every key follows fedtrace's rules; signature verified when --public-key was"
+            + " given",
+        "1:unreadable file or public key",
+        "2:bad option value",
+        "3:the signature does not verify under --public-key (keys are not printed)",
+        "4:signature verified or not checked, but keys break fedtrace's key rules (printed, the"
+            + " first 5 violations on stderr)"
       })
   static final class GaenExportCommand implements java.util.concurrent.Callable<Integer> {
+    /** Exit status of an export whose signature does not verify. */
+    static final int EXIT_BAD_SIGNATURE = 3;
+
+    /** Exit status of an export whose keys break fedtrace's key rules. */
+    static final int EXIT_RULE_VIOLATIONS = 4;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--file", required = true, paramLabel = "ZIP", description = "The export zip.")
@@ -189,12 +199,19 @@ public final class KeysCommand implements Runnable {
       if (publicKey == null) {
         out.println("signature: not checked (no --public-key)");
       } else {
+        java.security.PublicKey key;
         try {
-          e.verify(
+          key =
               org.fedtrace.crypto.CertificateKeys.ecdsaP256PublicKey(
-                  org.fedtrace.pki.Pem.readPublicKeyInfo(publicKey)));
-        } catch (java.security.SignatureException | java.io.IOException x) {
-          throw new UserError("signature: " + x.getMessage());
+                  org.fedtrace.pki.Pem.readPublicKeyInfo(publicKey));
+        } catch (java.io.IOException | IllegalArgumentException x) {
+          throw new UserError("--public-key: " + x.getMessage());
+        }
+        try {
+          e.verify(key);
+        } catch (java.security.SignatureException x) {
+          out.flush();
+          throw new UserError("signature: " + x.getMessage(), EXIT_BAD_SIGNATURE);
         }
         out.println("signature: verified");
       }
@@ -226,7 +243,7 @@ public final class KeysCommand implements Runnable {
                 + " violations of fedtrace's key rules"
                 + (bad.size() > 5 ? " (the first 5 above)" : ""));
         err.flush();
-        return 1;
+        return EXIT_RULE_VIOLATIONS;
       }
       return 0;
     }

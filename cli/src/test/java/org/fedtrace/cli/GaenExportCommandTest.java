@@ -56,7 +56,7 @@ class GaenExportCommandTest {
         SharedData.require(SAMPLES + "google-en-internals-sample_diagnosis_key_file.zip")
             .toString();
 
-    String[] r = run(1, "keys", "gaen-export", "--file", zip);
+    String[] r = run(4, "keys", "gaen-export", "--file", zip);
 
     assertTrue(r[1].startsWith("fedtrace: keys[0].report_type R4.5: must be in 1..5, got 0"));
     assertTrue(
@@ -66,5 +66,23 @@ class GaenExportCommandTest {
                 + System.lineSeparator()));
     assertEquals(
         2, run(2, "keys", "gaen-export", "--file", zip, "--default-report-type", "9").length);
+  }
+
+  @Test
+  void aSignatureThatDoesNotVerifyHasItsOwnExitStatus() throws Exception {
+    // the internals sample is signed by another key than the server example's
+    String zip =
+        SharedData.require(SAMPLES + "google-en-internals-sample_diagnosis_key_file.zip")
+            .toString();
+    String pem = SharedData.require(SAMPLES + "google-en-server-example-public.pem").toString();
+
+    String[] r = run(3, "keys", "gaen-export", "--file", zip, "--public-key", pem);
+
+    assertEquals(
+        "fedtrace: signature: no signature of the export verifies under the given key"
+            + System.lineSeparator(),
+        r[1]);
+    String notAKey = run(1, "keys", "gaen-export", "--file", zip, "--public-key", zip)[1];
+    assertTrue(notAKey.startsWith("fedtrace: --public-key: "), notAKey);
   }
 }

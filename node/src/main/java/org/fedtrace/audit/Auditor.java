@@ -295,6 +295,7 @@ public final class Auditor {
       EventType type = e.getEventType();
       boolean own =
           type == EventType.EVENT_TYPE_BATCH_CREATED
+              || type == EventType.EVENT_TYPE_BATCH_IMPORTED
               || type == EventType.EVENT_TYPE_BATCH_SENT
               || type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED;
       if (own && !e.getOrigin().equals(country)) {
@@ -454,7 +455,7 @@ public final class Auditor {
   /** A delivery's counterpart at the receiver: it stored, refused or already had the batch. */
   private static boolean confirmsDelivery(LogEntry atPeer, OperatorIdentity sender) {
     return switch (atPeer.getEventType()) {
-      case EVENT_TYPE_BATCH_RECEIVED, EVENT_TYPE_BATCH_CREATED -> true;
+      case EVENT_TYPE_BATCH_RECEIVED, EVENT_TYPE_BATCH_CREATED, EVENT_TYPE_BATCH_IMPORTED -> true;
       case EVENT_TYPE_BATCH_REFUSED -> atPeer.getPeer().equals(sender.toString());
       default -> false;
     };

@@ -18,6 +18,7 @@ public final class ReportText {
       case EVENT_TYPE_BATCH_REFUSED ->
           type + batch + " from " + e.getPeer() + " by " + e.getReason();
       case EVENT_TYPE_UPLOAD_AUTHORIZED -> type + " " + shortHex(e.getSubjectSha256());
+      case EVENT_TYPE_BATCH_IMPORTED -> type + batch + " from " + e.getReason();
       default -> type + batch;
     };
   }

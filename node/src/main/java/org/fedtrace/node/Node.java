@@ -115,6 +115,9 @@ public final class Node {
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
+    if (parts.export != null) {
+      parts.export.schedule(); // spec §24: the export directory follows the hourly windows
+    }
     if (parts.finder != null && parts.matchingLease != null) {
       // one replica matches: this one takes its turn when the lease is free, keeps it by renewing
       long renew = JobLease.TTL_MILLIS / 3;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.fedtrace.batch.BatchSigner;
+import org.fedtrace.batch.GaenExportWriter;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.BatchAdmission;
 import org.fedtrace.node.exchange.BatchNotifier;
@@ -86,13 +87,17 @@ final class NodeAssembly {
   final NodeHealth health;
   final List<ServerServiceDefinition> services;
 
+  /** The export directory's keeper, or null when the node keeps none. */
+  final ExportJob export;
+
   private NodeAssembly(
       NodeConfig config,
       NodeFiles files,
       ExchangeContext exchange,
       NodeOptions options,
       String replica,
-      JobLease matchingLease) {
+      JobLease matchingLease,
+      GaenExportWriter exportWriter) {
     this.config = config;
     this.replica = replica;
     this.matchingLease = matchingLease;
@@ -142,6 +147,10 @@ final class NodeAssembly {
             options.backgroundWork());
     this.health = health(exchange.lifecycle(), finder != null);
     this.services = services(rules, ingest, deliveries, options.seam());
+    this.export =
+        exportWriter == null
+            ? null
+            : new ExportJob(exchange, config.export(), exportWriter, replica);
   }
 
   /**
@@ -153,6 +162,13 @@ final class NodeAssembly {
   static NodeAssembly assemble(NodeConfig config, Clock clock, NodeOptions options)
       throws NodeStartException {
     NodeFiles files = NodeFiles.load(config, clock);
+    GaenExportWriter exportWriter;
+    try {
+      exportWriter = ExportJob.writer(config.export());
+    } catch (NodeStartException e) {
+      files.close();
+      throw e;
+    }
     Store store;
     try {
       store = options.seam().store(openStore(config, files.agreement()));
@@ -194,7 +210,7 @@ final class NodeAssembly {
       files.close();
       throw e;
     }
-    return new NodeAssembly(config, files, exchange, options, replica, matching);
+    return new NodeAssembly(config, files, exchange, options, replica, matching, exportWriter);
   }
 
   /** The lease's name: the replica holding it runs operator-assisted matching on the store. */
@@ -229,7 +245,7 @@ final class NodeAssembly {
     return store.read(tx -> tx.leases().holder(OPERATOR_MATCHING_LEASE, clock.millis())).orElse("");
   }
 
-  private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
+  static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
     Store store = openEngine(config.store(), config.dataDir());
     try {
       store.write(

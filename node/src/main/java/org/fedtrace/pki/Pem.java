@@ -154,6 +154,15 @@ public final class Pem {
     }
   }
 
+  /**
+   * Creates {@code file} holding {@code key} as a SubjectPublicKeyInfo ({@code BEGIN PUBLIC KEY}).
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+   */
+  public static void writePublicKey(Path file, java.security.PublicKey key) throws IOException {
+    create(file, encode("PUBLIC KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** The PEM text of one block. */
   static String encode(String type, byte[] der) throws IOException {
     StringWriter text = new StringWriter();

@@ -35,6 +35,10 @@ public final class LogEntries {
 
   private static final Pattern PEER = Pattern.compile("[A-Z]{2}/[a-z0-9-]{1,32}");
   private static final Pattern REASON = Pattern.compile("R[1-9][0-9]*\\.[1-9][0-9]*");
+
+  /** The source an import names: letters, digits, '.', '_' and '-' (transparency.md §3). */
+  public static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,16}");
+
   private static final int FIXED = DOMAIN.length + 1 + 8 + 32 + 2 + 1 + 4 + 1;
 
   private LogEntries() {}
@@ -137,6 +141,12 @@ public final class LogEntries {
           namesPeer(type) ? type + " must name a peer" : type + " must not name a peer");
     }
     String reason = entry.getReason();
+    if (type == EventType.EVENT_TYPE_BATCH_IMPORTED) {
+      if (!SOURCE.matcher(reason).matches()) {
+        throw new IllegalArgumentException("an import must name its source in 1 to 16 characters");
+      }
+      return;
+    }
     boolean refusal = type == EventType.EVENT_TYPE_BATCH_REFUSED;
     if (!reason.isEmpty() && (reason.length() > MAX_REASON || !REASON.matcher(reason).matches())) {
       throw new IllegalArgumentException("reason must be a rule id such as R8.19");

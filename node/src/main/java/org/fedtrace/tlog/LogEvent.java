@@ -67,6 +67,11 @@ public record LogEvent(
     return new LogEvent(EventType.EVENT_TYPE_SUNSET_ERASURE, batch, origin, null, keys, "");
   }
 
+  /** A batch of the node's own country made from an imported key export of {@code source}. */
+  public static LogEvent imported(Digest batch, String origin, long keys, String source) {
+    return new LogEvent(EventType.EVENT_TYPE_BATCH_IMPORTED, batch, origin, null, keys, source);
+  }
+
   /** An upload authorization was used; the key count of an upload is never logged (R13.6). */
   public static LogEvent uploadAuthorized(Digest authorization, String country) {
     return new LogEvent(

@@ -36,7 +36,10 @@ public final class TransparencyLog {
   public static final int MAX_ENTRIES = 1000;
 
   private static final Set<EventType> STORED =
-      Set.of(EventType.EVENT_TYPE_BATCH_CREATED, EventType.EVENT_TYPE_BATCH_RECEIVED);
+      Set.of(
+          EventType.EVENT_TYPE_BATCH_CREATED,
+          EventType.EVENT_TYPE_BATCH_IMPORTED,
+          EventType.EVENT_TYPE_BATCH_RECEIVED);
   private static final Set<EventType> DELIVERED =
       Set.of(EventType.EVENT_TYPE_BATCH_SENT, EventType.EVENT_TYPE_BATCH_FORWARDED);
 

@@ -5,10 +5,12 @@ import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.fedtrace.conformance.Expect;
 import org.fedtrace.conformance.Session;
 import org.fedtrace.conformance.wire.Batches;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.PublishBatchResponse;
 
 /**
  * Spec §4.2: the rules of every key. Each case publishes, as member A, a batch of three keys signed
@@ -76,6 +78,22 @@ public final class KeyCases extends CaseBase {
         a().tls(),
         withKey1(
             k -> k.setRollingStartIntervalNumber((int) keptStart).setRollingPeriod(Batches.DAY)));
+  }
+
+  /**
+   * R24.3: a key that started an hour ago and is valid for a day is accepted in a batch: the
+   * embargo of R24.1 binds what a node releases to devices, not federation batches. When it fails:
+   * the node applies the device embargo (or a rule of its own) to batches, which delays every
+   * cross-border notification by at least the embargo.
+   */
+  public void R24_3_acceptsAKeyStillValid() {
+    long start = batches().nowInterval() - 6;
+    PublishBatchResponse r =
+        publish(
+            a().tls(),
+            withKey1(
+                k -> k.setRollingStartIntervalNumber((int) start).setRollingPeriod(Batches.DAY)));
+    Expect.check(!r.getDuplicate(), "R24.3: the new batch was answered duplicate");
   }
 
   /**

@@ -263,6 +263,7 @@ public final class TransparencyCases extends LogCaseBase {
     EventType t = e.getEventType();
     boolean own =
         t == EventType.EVENT_TYPE_BATCH_CREATED
+            || t == EventType.EVENT_TYPE_BATCH_IMPORTED
             || t == EventType.EVENT_TYPE_BATCH_SENT
             || t == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED;
     String what = "R13.5: entry " + e.getLeafIndex() + " (" + t + ", origin " + e.getOrigin() + ")";

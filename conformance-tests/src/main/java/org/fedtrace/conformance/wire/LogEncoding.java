@@ -38,8 +38,8 @@ public final class LogEncoding {
    */
   public static byte[] encode(LogEntry e) {
     int type = e.getEventTypeValue();
-    if (type < 1 || type > 8) {
-      throw new IllegalArgumentException("event_type " + type + " is not one of 1..8");
+    if (type < 1 || type > 9) {
+      throw new IllegalArgumentException("event_type " + type + " is not one of 1..9");
     }
     EventType t = e.getEventType();
     if (e.getSubjectSha256().size() != Merkle.HASH_BYTES) {
@@ -58,7 +58,9 @@ public final class LogEncoding {
     boolean reasonOk =
         refusal
             ? reason.length() <= MAX_REASON && REASON.matcher(reason).matches()
-            : reason.isEmpty();
+            : t == EventType.EVENT_TYPE_BATCH_IMPORTED
+                ? reason.matches("[A-Za-z0-9._-]{1,16}")
+                : reason.isEmpty();
     if (!reasonOk) {
       throw new IllegalArgumentException("reason '" + reason + "' is not allowed for " + t);
     }

@@ -57,6 +57,7 @@ record ConfigChecks(NodeConfig.Builder b) {
     range("metrics.port", b.metrics.port(), 0, 65_535);
     range("health.port", b.health.port(), 0, 65_535);
     b.keys.check();
+    b.export.check();
     store();
     peers();
   }

@@ -163,6 +163,7 @@ public final class NodeConfig {
   private final StoreEngine store;
   private final Health health;
   private final Keys keys;
+  private final Export export;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -187,6 +188,7 @@ public final class NodeConfig {
     this.store = b.store;
     this.health = b.health;
     this.keys = b.keys;
+    this.export = b.export;
   }
 
   /**
@@ -229,7 +231,8 @@ public final class NodeConfig {
         .metrics(metrics)
         .store(store)
         .health(health)
-        .keys(keys);
+        .keys(keys)
+        .export(export);
   }
 
   /** The gRPC listener. */
@@ -307,6 +310,11 @@ public final class NodeConfig {
     return keys;
   }
 
+  /** The export section: key exports for devices. */
+  public Export export() {
+    return export;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -323,7 +331,8 @@ public final class NodeConfig {
         metrics,
         store,
         health,
-        keys);
+        keys,
+        export);
   }
 
   @Override
@@ -358,6 +367,7 @@ public final class NodeConfig {
     StoreEngine store;
     Health health;
     Keys keys;
+    Export export;
 
     Builder() {}
 
@@ -451,6 +461,12 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the export section. */
+    public Builder export(Export value) {
+      this.export = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
@@ -472,7 +488,8 @@ public final class NodeConfig {
               metrics,
               store,
               health,
-              keys);
+              keys,
+              export);
       if (sections.contains(null)) {
         throw new IllegalStateException("every section of a node configuration must be set");
       }

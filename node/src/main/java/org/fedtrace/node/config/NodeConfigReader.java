@@ -116,7 +116,29 @@ final class NodeConfigReader {
                 path("keys.pkcs11Library"),
                 text("keys.tokenLabel"),
                 path("keys.pinFile"),
-                text("keys.signingKeyLabel")));
+                text("keys.signingKeyLabel")))
+        .export(export());
+  }
+
+  private Export export() throws InvalidConfigException {
+    org.fedtrace.export.ExportPolicy policy;
+    try {
+      policy =
+          new org.fedtrace.export.ExportPolicy(
+              whole("export.delaySeconds"),
+              integer("export.minKeys"),
+              integer("export.maxKeysPerFile"),
+              text("export.combinedRegion"),
+              integer("export.indexDays"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("export." + e.getMessage());
+    }
+    return new Export(
+        text("export.directory").isEmpty() ? null : path("export.directory"),
+        path("export.signingKey"),
+        text("export.keyId"),
+        text("export.keyVersion"),
+        policy);
   }
 
   private void rejectUnknown() throws InvalidConfigException {

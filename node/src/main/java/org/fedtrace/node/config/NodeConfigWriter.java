@@ -104,6 +104,17 @@ public final class NodeConfigWriter {
         .put("tokenLabel", k.tokenLabel())
         .put("pinFile", absolute(k.pinFile()))
         .put("signingKeyLabel", k.signingKeyLabel());
+    Export e = c.export();
+    root.putObject("export")
+        .put("directory", e.directory() == null ? "" : absolute(e.directory()))
+        .put("signingKey", absolute(e.signingKey()))
+        .put("keyId", e.keyId())
+        .put("keyVersion", e.keyVersion())
+        .put("delaySeconds", e.policy().delaySeconds())
+        .put("minKeys", e.policy().minKeys())
+        .put("maxKeysPerFile", e.policy().maxKeysPerFile())
+        .put("combinedRegion", e.policy().combinedRegion())
+        .put("indexDays", e.policy().indexDays());
   }
 
   private static String absolute(Path p) {

@@ -226,7 +226,52 @@ public final class Settings {
               "signing",
               "label",
               "CKA_LABEL of the Ed25519 private key and its public key in the token; its public"
-                  + " key must be the one in signing.crt (pkcs11 custody)"));
+                  + " key must be the one in signing.crt (pkcs11 custody)"),
+          new Setting(
+              "export.directory",
+              "",
+              "path",
+              "key exports for phones (spec section 24): the directory the node keeps current"
+                  + " for a static web server; empty (the default) exports only on"
+                  + " 'fedtrace export'"),
+          new Setting(
+              "export.signingKey",
+              "export-signing.key",
+              "path",
+              "ECDSA P-256 export-signing key, PKCS#8 PEM ('fedtrace export --generate-key'"
+                  + " makes one); not the batch-signing key"),
+          new Setting(
+              "export.keyId",
+              "",
+              "text",
+              "verification_key_id phones look the public key up by (e.g. the MCC); required"
+                  + " to export"),
+          new Setting("export.keyVersion", "v1", "text", "verification_key_version"),
+          new Setting(
+              "export.delaySeconds",
+              "7200",
+              "seconds",
+              "embargo: a key is released this long after its validity ended, 7200..604800"),
+          new Setting(
+              "export.minKeys",
+              "1000",
+              "keys",
+              "fewest keys per file, padded with random keys up to it, 140..100000"),
+          new Setting(
+              "export.maxKeysPerFile",
+              "100000",
+              "keys",
+              "most keys per file; more are split into a batch of files, minKeys..400000"),
+          new Setting(
+              "export.combinedRegion",
+              "ALL",
+              "text",
+              "region of the files that combine every origin; not a country code"),
+          new Setting(
+              "export.indexDays",
+              "14",
+              "days",
+              "days of files the indexes list; older files are deleted, 1..60"));
 
   private Settings() {}
 

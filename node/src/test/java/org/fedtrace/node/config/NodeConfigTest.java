@@ -245,6 +245,33 @@ class NodeConfigTest {
   }
 
   @Test
+  void theExportSectionIsOffByDefaultAndRefusesPolicyValuesOutsideTheSpec() throws Exception {
+    Export off = load("").export();
+    assertEquals(null, off.directory());
+    assertEquals(dir.resolve("export-signing.key"), off.signingKey());
+    assertEquals(7_200, off.policy().delaySeconds());
+    assertEquals(1_000, off.policy().minKeys());
+    Export on = load("export: {directory: www, keyId: '262', minKeys: 140}\n").export();
+    assertEquals(dir.resolve("www"), on.directory());
+    assertEquals("262", on.keyId());
+    assertEquals(140, on.policy().minKeys());
+    assertEquals(
+        "export.delaySeconds: must be in 7200..604800, got 3600",
+        refuse("export: {delaySeconds: 3600}\n"));
+    assertEquals(
+        "export.minKeys: must be in 140..100000, got 100", refuse("export: {minKeys: 100}\n"));
+    assertEquals(
+        "export.keyId: required with export.directory: phones find the verification key by it",
+        refuse("export: {directory: www}\n"));
+    assertEquals(
+        "export.combinedRegion: expected 1 to 16 letters or digits, not a country code, got 'DE'",
+        refuse("export: {combinedRegion: DE}\n"));
+    assertEquals(
+        "export.maxKeysPerFile: must be in minKeys..400000, got 500000",
+        refuse("export: {maxKeysPerFile: 500000}\n"));
+  }
+
+  @Test
   void theExampleConfigDocumentsEverySettingWithItsDefault() throws IOException, Exception {
     Path example = Path.of("config", "example-node.yaml");
     String text = Files.readString(example);
@@ -333,6 +360,13 @@ class NodeConfigTest {
                     "token",
                     dir.resolve("hsm.pin"),
                     "signing"))
+            .export(
+                new Export(
+                    dir.resolve("www"),
+                    dir.resolve("export.key"),
+                    "262",
+                    "v2",
+                    new org.fedtrace.export.ExportPolicy(10_000, 500, 2_000, "EUR", 7)))
             .build();
     Path file = dir.resolve("elsewhere").resolve("node.yaml");
     Files.createDirectories(file.getParent());

@@ -34,7 +34,7 @@ public final class LogVectorGenerator {
   public static final String FILE_NAME = "transparency_log_v1.json";
 
   /** Bump when the generator's output changes. */
-  static final String GENERATOR_VERSION = "1";
+  static final String GENERATOR_VERSION = "2";
 
   /** The origin of the log the checkpoints are of. */
   static final String LOG_ORIGIN = "fedtrace.v1/DE/op-de";
@@ -167,6 +167,11 @@ public final class LogVectorGenerator {
                 entry(EventType.EVENT_TYPE_SUNSET_ERASURE, 90_000, "b2", "FR", "", 233, ""),
                 "EventType"),
             new Case(
+                "a batch made from an imported key export, naming its source",
+                entry(
+                    EventType.EVENT_TYPE_BATCH_IMPORTED, 90_000, "b6", "DE", "", 140, "us-ks_1.0"),
+                "EventType"),
+            new Case(
                 "the longest peer",
                 entry(
                     EventType.EVENT_TYPE_BATCH_SENT,
@@ -202,7 +207,14 @@ public final class LogVectorGenerator {
       log.add(e);
     }
     invalid(v, g, "event type unspecified", "BadEventType", created, b -> b.setEventTypeValue(0));
-    invalid(v, g, "event type 9", "BadEventType", created, b -> b.setEventTypeValue(9));
+    invalid(v, g, "event type 10", "BadEventType", created, b -> b.setEventTypeValue(10));
+    invalid(
+        v,
+        g,
+        "an import that names no source",
+        "BadReason",
+        created,
+        b -> b.setEventType(EventType.EVENT_TYPE_BATCH_IMPORTED));
     invalid(
         v,
         g,
