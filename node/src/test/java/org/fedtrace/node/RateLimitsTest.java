@@ -3,7 +3,6 @@ package org.fedtrace.node;
 import static org.fedtrace.node.Refusals.refused;
 import static org.fedtrace.node.Refusals.retryDelay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
@@ -133,8 +132,12 @@ class RateLimitsTest {
             "R6.16: FR/op-fr exceeds 3 requests per second; retry later",
             () -> fr.pullBatches(PullBatchesRequest.getDefaultInstance()));
     assertEquals(Optional.of(Duration.ofNanos(333_333_334)), retryDelay(e));
-    // GetNodeInfo is not an exchange RPC, and every caller has its own buckets
-    assertFalse(fr.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()).getFederation().isEmpty());
+    // GetNodeInfo takes a token too (R6.16 covers every service), and every caller has its own
+    // buckets
+    refused(
+        Status.Code.RESOURCE_EXHAUSTED,
+        "R6.16: FR/op-fr exceeds 3 requests per second; retry later",
+        () -> fr.getNodeInfo(GetNodeInfoRequest.getDefaultInstance()));
     f.federation("DE", "BE").pullBatches(PullBatchesRequest.getDefaultInstance());
 
     clock.advance(Duration.ofMillis(334));
