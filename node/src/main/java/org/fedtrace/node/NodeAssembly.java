@@ -106,6 +106,7 @@ final class NodeAssembly {
     Ingest ingest =
         new Ingest(
             exchange,
+            files.identity().country(),
             options
                 .seam()
                 .admission(

@@ -26,6 +26,9 @@ public interface Batches {
    */
   Insert insert(NewBatch batch);
 
+  /** Whether a batch with the origin, id and content hash of {@code batch} is stored. */
+  boolean holds(NewBatch batch);
+
   /**
    * Up to {@code max} batches after {@code position} that may be served to {@code recipient},
    * oldest first: the filter runs in the query, so a page is never cut short by batches the

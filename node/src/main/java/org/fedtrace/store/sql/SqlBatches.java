@@ -93,6 +93,15 @@ final class SqlBatches implements Batches {
     return Insert.STORED;
   }
 
+  @Override
+  public boolean holds(NewBatch b) {
+    return sql.exists(
+        "SELECT 1 FROM batch WHERE origin = ? AND batch_id = ? AND content_sha256 = ?",
+        b.origin(),
+        b.batchId(),
+        b.contentSha256().bytes());
+  }
+
   /** Whether the same batch is stored; throws if its id is used for other content (R8.22). */
   private boolean isStored(NewBatch b) {
     Optional<byte[]> hash =
