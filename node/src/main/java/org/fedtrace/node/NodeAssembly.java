@@ -113,7 +113,13 @@ final class NodeAssembly {
                     new BatchAdmission(
                         rules, agreement.members(), files.validator(), exchange.clock())));
     Deliveries deliveries =
-        new Deliveries(exchange, config.federation().forward(), agreement.retentionDays());
+        new Deliveries(
+            exchange,
+            config.federation().forward(),
+            agreement.retentionDays(),
+            agreement.members().stream()
+                .map(org.fedtrace.pki.OperatorIdentity::country)
+                .collect(java.util.stream.Collectors.toSet()));
     this.finder = operatorMatching(options.backgroundWork());
     this.peers =
         new Peers(

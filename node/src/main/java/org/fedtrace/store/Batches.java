@@ -48,9 +48,10 @@ public interface Batches {
   Page withKeysAfter(long position, int max);
 
   /**
-   * The servable batch {@code batchId} of {@code origin} with no key before {@code windowStart}.
+   * The batch {@code batchId} of {@code origin} if it is servable by the window, creation bound and
+   * origins of {@code r} (not by its peer: GetBatch answers whoever asks for a servable batch).
    */
-  Optional<StoredBatch> servable(String origin, byte[] batchId, long windowStart);
+  Optional<StoredBatch> servable(String origin, byte[] batchId, Recipient r);
 
   /** Position of the newest batch, or 0 when the store holds none. */
   long lastPosition();

@@ -1,6 +1,7 @@
 package org.fedtrace.node.exchange;
 
 import java.util.List;
+import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Recipient;
@@ -14,31 +15,42 @@ import org.fedtrace.tlog.LogEvent;
  * BATCH_FORWARDED entry and counts of each delivery.
  */
 public final class Deliveries {
+  /**
+   * How far ahead of this node's clock a client's may be (R1.1 twice): what is served must still
+   * pass the client's checks by R4.4 and R8.8 at that time.
+   */
+  static final long CLIENT_CLOCK_AHEAD_SECONDS = 600;
+
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
+  private final Set<String> members;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
+   * @param members the agreement's member countries, the only origins served
    */
-  public Deliveries(ExchangeContext ctx, boolean forward, int retentionDays) {
+  public Deliveries(ExchangeContext ctx, boolean forward, int retentionDays, Set<String> members) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
+    this.members = Set.copyOf(members);
   }
 
   /**
-   * The retention window's start W (spec §1.3): a batch with a key whose validity ended before this
-   * interval is no longer servable, even before the purge removes the key.
+   * Which batches may be served to {@code peer} now (§1.3 "servable"): none that a client whose
+   * clock is up to {@link #CLIENT_CLOCK_AHEAD_SECONDS} ahead must refuse as past retention (a key,
+   * R4.4; the batch's creation, R8.8), none of an origin that is no longer a member (R8.13).
    */
-  public long retentionWindowStart() {
-    return BatchRules.windowStart(ctx.clock().instant().getEpochSecond(), retentionDays);
-  }
-
-  /** Which batches may be served to {@code peer} now. */
   public Recipient recipient(OperatorIdentity peer) {
-    return new Recipient(peer, forward, retentionWindowStart());
+    long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
+    return new Recipient(
+        peer,
+        forward,
+        BatchRules.windowStart(clientNow, retentionDays),
+        clientNow - retentionDays * 86_400L,
+        members);
   }
 
   /**

@@ -26,6 +26,7 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Page;
+import org.fedtrace.store.Recipient;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 import org.fedtrace.transport.Caller;
@@ -176,10 +177,10 @@ public final class FederationService implements BindableService {
     }
     BatchRules.throwIfAny(bad);
     byte[] id = request.getBatchId().toByteArray();
-    long window = deliveries.retentionWindowStart();
+    Recipient served = deliveries.recipient(peer);
     StoredBatch b =
         ctx.store()
-            .read(tx -> tx.batches().servable(request.getOrigin(), id, window))
+            .read(tx -> tx.batches().servable(request.getOrigin(), id, served))
             .orElseThrow(() -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
     deliveries.sent(List.of(b), peer);
     Replies.send(observer, BatchWire.getBatch(b));
