@@ -119,7 +119,8 @@ final class NodeAssembly {
             agreement.retentionDays(),
             agreement.members().stream()
                 .map(org.fedtrace.pki.OperatorIdentity::country)
-                .collect(java.util.stream.Collectors.toSet()));
+                .collect(java.util.stream.Collectors.toSet()),
+            files.identity());
     this.finder = operatorMatching(options.backgroundWork());
     this.peers =
         new Peers(

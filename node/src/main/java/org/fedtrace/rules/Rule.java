@@ -56,6 +56,7 @@ public enum Rule {
   BATCH_ID_CONFLICT("R8.22", Status.Code.ALREADY_EXISTS),
   SEQUENCE_CONFLICT("R8.23", Status.Code.ALREADY_EXISTS),
   OWN_ORIGIN("R8.36", Status.Code.PERMISSION_DENIED),
+  OWN_IDENTITY("R8.37", Status.Code.PERMISSION_DENIED),
 
   // §9, §10 PullBatches and SubscribeBatches
   MAX_BATCHES_RANGE("R9.1", Status.Code.INVALID_ARGUMENT),

@@ -103,6 +103,20 @@ public final class IdempotencyCases extends CaseBase {
   }
 
   /**
+   * R8.37: member A's valid batch pushed by the kit's backend (the node's own identity) gets
+   * PERMISSION_DENIED and is not stored. Skipped when the kit has no backend. When it fails: the
+   * node takes batches from itself and logs them as received from itself.
+   */
+  public void R8_37_refusesPublishFromItsOwnIdentity() {
+    org.fedtrace.conformance.kit.Credential self =
+        s.kit().backend().orElseThrow(() -> new Skipped("the kit has no backend (kit --node)"));
+    DiagnosisKeyBatch b = valid(a(), 2);
+    Expect.refused(
+        Status.Code.PERMISSION_DENIED, "R8.37", () -> s.federation(self).publishBatch(request(b)));
+    assertNotStored(b);
+  }
+
+  /**
    * R8.24: after OK with duplicate = false the batch is at once served by GetBatch and by
    * PullBatches to another member. When it fails: the node answers before its commit is visible.
    */

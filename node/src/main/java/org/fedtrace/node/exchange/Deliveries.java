@@ -25,17 +25,30 @@ public final class Deliveries {
   private final boolean forward;
   private final int retentionDays;
   private final Set<String> members;
+  private final OperatorIdentity self;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
    * @param members the agreement's member countries, the only origins served
+   * @param self the node's own identity: its backend, served without a logged delivery (R9.12)
    */
-  public Deliveries(ExchangeContext ctx, boolean forward, int retentionDays, Set<String> members) {
+  public Deliveries(
+      ExchangeContext ctx,
+      boolean forward,
+      int retentionDays,
+      Set<String> members,
+      OperatorIdentity self) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
     this.members = Set.copyOf(members);
+    this.self = self;
+  }
+
+  /** Whether {@code caller} is the node's own identity (its backend), not a peer. */
+  public boolean isSelf(OperatorIdentity caller) {
+    return self.equals(caller);
   }
 
   /**
@@ -58,8 +71,8 @@ public final class Deliveries {
    * transparency log, all in one transaction, and counts them.
    */
   public void sent(List<StoredBatch> batches, OperatorIdentity peer) {
-    if (batches.isEmpty()) {
-      return;
+    if (batches.isEmpty() || isSelf(peer)) {
+      return; // R9.12: nothing to log for the node's own backend, and no write transaction
     }
     ctx.store()
         .write(
@@ -76,6 +89,9 @@ public final class Deliveries {
    * the push progress), and counts it.
    */
   public void logSent(Transaction tx, StoredBatch stored, OperatorIdentity peer) {
+    if (isSelf(peer)) {
+      return; // R9.12: served to the node's own backend; nothing crossed a border
+    }
     ctx.log()
         .append(
             tx.log(),

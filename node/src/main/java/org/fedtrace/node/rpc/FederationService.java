@@ -98,6 +98,13 @@ public final class FederationService implements BindableService {
       BatchWire.Received<PublishBatchRequest> received,
       StreamObserver<PublishBatchResponse> observer) {
     PublishBatchRequest request = received.message();
+    if (deliveries.isSelf(Caller.current())) {
+      // R8.37: a batch from the node's own identity would be logged as received from itself;
+      // the node creates the batches of its origin (R8.36) from what its backend uploads
+      throw new RuleViolation(
+          Rule.OWN_IDENTITY,
+          "a node takes no batch from its own identity; its keys enter by upload");
+    }
     if (!request.hasBatch()) {
       throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
     }
