@@ -183,7 +183,10 @@ final class NodeAssembly {
       throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
     }
     Lifecycle lifecycle =
-        new Lifecycle(options.seam().sunsetDate(files.agreement().sunsetDate()), clock);
+        new Lifecycle(
+            options.seam().sunsetDate(files.agreement().sunsetDate()),
+            clock,
+            store.read(tx -> tx.agreements().sunsetReached()).isPresent());
     ScheduledExecutorService scheduler = scheduler(files.identity().country());
     BatchNotifier notifier = new BatchNotifier();
     if (config.store().kind() == NodeConfig.StoreKind.POSTGRESQL) {
