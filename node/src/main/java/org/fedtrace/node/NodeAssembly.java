@@ -243,6 +243,12 @@ final class NodeAssembly {
   private static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
     Store store = openEngine(config.store(), config.dataDir());
     try {
+      StoreMark.check(config.dataDir(), store.epoch());
+    } catch (NodeStartException e) {
+      store.close();
+      throw e;
+    }
+    try {
       store.write(
           tx -> {
             tx.agreements().record(agreement.version(), agreement.sha256());

@@ -106,6 +106,10 @@ final class PeerPush {
     }
     inFlight = true;
     StoredBatch first = page.batches().get(0);
+    if (!deliveries.intact(first, peer.peer())) {
+      skipped(first);
+      return;
+    }
     if (peer.channel().getState(false) == ConnectivityState.IDLE) {
       peer.checkAgreement(() -> push(first), this::retryLater);
     } else {

@@ -150,10 +150,10 @@ public final class FederationService implements BindableService {
         batches.size() < page.batches().size()
             ? batches.get(batches.size() - 1).position()
             : page.lastPosition();
-    deliveries.sent(batches, peer);
+    List<StoredBatch> intact = deliveries.sent(batches, peer);
     long newest = store.read(tx -> tx.batches().lastPosition());
     Replies.send(
-        observer, BatchWire.pull(batches, Cursor.encode(store.epoch(), next), next >= newest));
+        observer, BatchWire.pull(intact, Cursor.encode(store.epoch(), next), next >= newest));
   }
 
   void subscribeBatches(
@@ -189,7 +189,9 @@ public final class FederationService implements BindableService {
         ctx.store()
             .read(tx -> tx.batches().servable(request.getOrigin(), id, served))
             .orElseThrow(() -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
-    deliveries.sent(List.of(b), peer);
+    if (deliveries.sent(List.of(b), peer).isEmpty()) {
+      throw new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"); // damaged
+    }
     Replies.send(observer, BatchWire.getBatch(b));
   }
 }
