@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.wire.BatchWire;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.StoreException;
@@ -139,6 +140,14 @@ final class PeerSync {
         ctx.scheduler().execute(PeerSync.this::subscribe);
         return;
       }
+      if (refusedCursor(s) && !last.isEmpty() && !stopped) {
+        // R10.12: the peer no longer knows the cursor (it lost or replaced its store): resync
+        // from the start; what this node holds already comes again as duplicates (R8.21)
+        LOG.warn("event=cursor_reset peer={} status={}", peer.peer(), PeerChannel.describe(t));
+        putCursor(PeerCursor.pulled(peer.peer(), new byte[0]));
+        ctx.scheduler().execute(PeerSync.this::subscribe);
+        return;
+      }
       if (!stopped) {
         LOG.warn(
             "event=subscription_broken peer={} status={}", peer.peer(), PeerChannel.describe(t));
@@ -171,6 +180,13 @@ final class PeerSync {
       putCursor(next);
     }
     return true;
+  }
+
+  /** Whether the peer refused the stream's cursor as one it did not issue (R10.1). */
+  private static boolean refusedCursor(Status s) {
+    return s.getCode() == Status.Code.INVALID_ARGUMENT
+        && s.getDescription() != null
+        && s.getDescription().startsWith(Rule.SUBSCRIBE_CURSOR_MALFORMED.id() + ": ");
   }
 
   private void putCursor(PeerCursor cursor) {
