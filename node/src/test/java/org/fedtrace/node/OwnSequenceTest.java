@@ -42,7 +42,7 @@ class OwnSequenceTest {
             () -> f.federation("DE", "FR").publishBatch(r));
         refused(
             Status.Code.PERMISSION_DENIED,
-            "R8.36: batches of origin DE are created by this node only",
+            "R8.37: a node takes no batch from its own identity; its keys enter by upload",
             () -> f.federation("DE", "DE").publishBatch(r));
       }
       f.upload("DE", batches.keys(2, 3));
