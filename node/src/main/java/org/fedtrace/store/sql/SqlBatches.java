@@ -133,7 +133,7 @@ final class SqlBatches implements Batches {
             "SELECT "
                 + STORED
                 + " FROM batch WHERE position > ? AND position <= ? AND"
-                + servable(r)
+                + servableWhere(r)
                 + " AND origin <> ? AND (received_from IS NULL OR (? = 1 AND received_from <> ?))"
                 + " ORDER BY position LIMIT ?",
             SqlBatches::stored,
@@ -142,7 +142,7 @@ final class SqlBatches implements Batches {
   }
 
   /** The condition a servable batch meets (§1.3), with {@link #servableArgs} to bind. */
-  private static String servable(Recipient r) {
+  private static String servableWhere(Recipient r) {
     return SERVABLE
         + " AND created_unix_seconds >= ? AND origin IN ("
         + String.join(", ", java.util.Collections.nCopies(r.origins().size(), "?"))
@@ -189,7 +189,7 @@ final class SqlBatches implements Batches {
     List<Object> args = new ArrayList<>(List.of(origin, batchId));
     args.addAll(servableArgs(r));
     return sql.one(
-        "SELECT " + STORED + " FROM batch WHERE origin = ? AND batch_id = ? AND" + servable(r),
+        "SELECT " + STORED + " FROM batch WHERE origin = ? AND batch_id = ? AND" + servableWhere(r),
         SqlBatches::stored,
         args.toArray());
   }
