@@ -78,12 +78,16 @@ public final class AuditCommand implements Callable<Integer> {
               + " as the only trust anchor, agreement.json and its signature for the members.")
   Path tls;
 
+  /** The state file's name in the operator folder, when --state is not given. */
+  static final String DEFAULT_STATE = "audit-state.json";
+
   @Option(
       names = "--state",
-      defaultValue = "audit-state.json",
       paramLabel = "FILE",
       description =
-          "Checkpoints verified before, updated after the audit (default: ${DEFAULT-VALUE}).")
+          "Checkpoints verified before, updated after the audit (default: "
+              + DEFAULT_STATE
+              + " in the --tls folder, never the current directory).")
   Path state;
 
   @Option(
@@ -215,9 +219,14 @@ public final class AuditCommand implements Callable<Integer> {
     }
   }
 
+  /** The state file: --state, or {@value #DEFAULT_STATE} in the operator folder. */
+  Path stateFile() {
+    return state != null ? state : tls.resolve(DEFAULT_STATE);
+  }
+
   private AuditState loadState() {
     try {
-      return AuditState.load(state);
+      return AuditState.load(stateFile());
     } catch (IOException e) {
       throw new UserError("cannot read the state file: " + e.getMessage());
     }
@@ -225,9 +234,9 @@ public final class AuditCommand implements Callable<Integer> {
 
   private void saveState(AuditState s) {
     try {
-      s.save(state);
+      s.save(stateFile());
     } catch (IOException e) {
-      throw new UserError("cannot write the state file " + state + ": " + e.getMessage());
+      throw new UserError("cannot write the state file " + stateFile() + ": " + e.getMessage());
     }
   }
 
@@ -296,7 +305,7 @@ public final class AuditCommand implements Callable<Integer> {
             + " failed, "
             + counts[AuditReport.Kind.SKIPPED.ordinal()]
             + " skipped; state kept in "
-            + state);
+            + stateFile());
     out.flush();
   }
 

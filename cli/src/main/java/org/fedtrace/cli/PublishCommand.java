@@ -58,7 +58,13 @@ import picocli.CommandLine.Option;
       "--generate N signs batches of N random valid keys with the folder's",
       "batch-signing key (signing.key, signing.crt), for demonstrations and",
       "benchmarks: keys of recent days within the agreement's retention, sorted",
-      "as R8.32 asks, not padded; they match no one."
+      "as R8.32 asks, not padded; they match no one.",
+      "",
+      "A node creates and numbers the batches of its own country itself: it",
+      "refuses a batch of its origin it did not create (R8.36) and any batch",
+      "pushed with its own identity (R8.37). Push generated batches to a peer;",
+      "they are not in your own node's transparency log, so an audit of that",
+      "peer with --peers reports them as deliveries your node did not record."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -111,8 +117,8 @@ public final class PublishCommand implements Callable<Integer> {
       paramLabel = "S",
       description =
           "With --generate: sequence number of the first batch, the next ones follow (default:"
-              + " milliseconds since 1970, so that demonstration batches do not reuse a number"
-              + " of the operator's node, which numbers its own 1, 2, 3... as R8.27 asks).")
+              + " milliseconds since 1970, so that runs do not reuse a number; a receiving node"
+              + " refuses a sequence its origin already used, R8.23).")
   Long sequence;
 
   @Option(

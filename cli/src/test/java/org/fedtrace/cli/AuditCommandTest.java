@@ -115,7 +115,7 @@ class AuditCommandTest {
             .addService(
                 new RpcServices(
                         new NodeMetrics(),
-                        new Lifecycle(agreement.sunsetDate(), Clock.systemUTC()),
+                        new Lifecycle(agreement.sunsetDate(), Clock.systemUTC(), false),
                         new RateLimits(1_000, 1e9, Clock.systemUTC()),
                         new PeerIdentityInterceptor(
                             validator, Clock.systemUTC(), agreement::isMember))

@@ -111,13 +111,21 @@ final class NodeAssembly {
     Ingest ingest =
         new Ingest(
             exchange,
+            files.identity().country(),
             options
                 .seam()
                 .admission(
                     new BatchAdmission(
                         rules, agreement.members(), files.validator(), exchange.clock())));
     Deliveries deliveries =
-        new Deliveries(exchange, config.federation().forward(), agreement.retentionDays());
+        new Deliveries(
+            exchange,
+            config.federation().forward(),
+            agreement.retentionDays(),
+            agreement.members().stream()
+                .map(org.fedtrace.pki.OperatorIdentity::country)
+                .collect(java.util.stream.Collectors.toSet()),
+            files.identity());
     this.finder = operatorMatching(options.backgroundWork());
     this.peers =
         new Peers(
@@ -191,7 +199,10 @@ final class NodeAssembly {
       throw new NodeStartException("dataDir: the transparency log is damaged: " + e.getMessage());
     }
     Lifecycle lifecycle =
-        new Lifecycle(options.seam().sunsetDate(files.agreement().sunsetDate()), clock);
+        new Lifecycle(
+            options.seam().sunsetDate(files.agreement().sunsetDate()),
+            clock,
+            store.read(tx -> tx.agreements().sunsetReached()).isPresent());
     ScheduledExecutorService scheduler = scheduler(files.identity().country());
     BatchNotifier notifier = new BatchNotifier();
     if (config.store().kind() == NodeConfig.StoreKind.POSTGRESQL) {
@@ -247,6 +258,12 @@ final class NodeAssembly {
 
   static Store openStore(NodeConfig config, Agreement agreement) throws NodeStartException {
     Store store = openEngine(config.store(), config.dataDir());
+    try {
+      StoreMark.check(config.dataDir(), store.epoch());
+    } catch (NodeStartException e) {
+      store.close();
+      throw e;
+    }
     try {
       store.write(
           tx -> {

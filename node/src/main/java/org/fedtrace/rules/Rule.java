@@ -51,11 +51,14 @@ public enum Rule {
   SIGNER_NO_IDENTITY("R8.15", Status.Code.INVALID_ARGUMENT),
   SIGNER_CERTIFICATE_WRONG_PURPOSE("R8.16", Status.Code.PERMISSION_DENIED),
   SIGNER_CERTIFICATE_NOT_VALID_NOW("R8.17", Status.Code.PERMISSION_DENIED),
+  SIGNER_CERTIFICATE_NOT_YET_VALID("R8.17", Status.Code.PERMISSION_DENIED),
   SIGNER_NOT_A_MEMBER("R8.18", Status.Code.PERMISSION_DENIED),
   ORIGIN_IS_NOT_SIGNER_COUNTRY("R8.19", Status.Code.PERMISSION_DENIED),
   SIGNATURE_INVALID("R8.20", Status.Code.INVALID_ARGUMENT),
   BATCH_ID_CONFLICT("R8.22", Status.Code.ALREADY_EXISTS),
   SEQUENCE_CONFLICT("R8.23", Status.Code.ALREADY_EXISTS),
+  OWN_ORIGIN("R8.36", Status.Code.PERMISSION_DENIED),
+  OWN_IDENTITY("R8.37", Status.Code.PERMISSION_DENIED),
 
   // §9, §10 PullBatches and SubscribeBatches
   MAX_BATCHES_RANGE("R9.1", Status.Code.INVALID_ARGUMENT),
@@ -139,5 +142,15 @@ public enum Rule {
   /** The status code a violation of this rule produces. */
   public Status.Code code() {
     return code;
+  }
+
+  /**
+   * Whether a refusal by this rule is transient (spec R20.11): it depends only on the receiver's
+   * clock being behind the sender's, so the same batch passes once the clocks agree.
+   */
+  public boolean isTransient() {
+    return this == ROLLING_START_IN_FUTURE
+        || this == CREATED_IN_FUTURE
+        || this == SIGNER_CERTIFICATE_NOT_YET_VALID;
   }
 }

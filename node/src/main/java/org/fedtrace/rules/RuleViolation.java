@@ -73,6 +73,13 @@ public final class RuleViolation extends RuntimeException {
     return rule;
   }
 
+  /** Whether every rule broken is transient (R20.11), so the same request may pass later. */
+  public boolean isTransient() {
+    return fieldViolations.isEmpty()
+        ? rule.isTransient()
+        : fieldViolations.stream().allMatch(v -> v.rule().isTransient());
+  }
+
   /** Every bad field found, possibly of several rules with the same status code. */
   public List<FieldViolation> fieldViolations() {
     return fieldViolations;

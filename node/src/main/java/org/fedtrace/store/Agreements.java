@@ -1,6 +1,11 @@
 package org.fedtrace.store;
 
-/** The agreement versions a node has run, so it never rolls back to an older one (R2.5). */
+import java.util.OptionalLong;
+
+/**
+ * The agreement versions a node has run, so it never rolls back to an older one (R2.5), and when it
+ * reached its sunset, so that it never leaves SUNSET whatever its clock says later (R21.11).
+ */
 public interface Agreements {
   /**
    * Records that the node runs agreement {@code version} with file hash {@code sha256}.
@@ -9,4 +14,10 @@ public interface Agreements {
    *     version with other bytes
    */
   void record(long version, byte[] sha256);
+
+  /** Records that the node reached its sunset at {@code unixSeconds}, unless it did before. */
+  void recordSunset(long unixSeconds);
+
+  /** When the node first reached its sunset, if it ever did. */
+  OptionalLong sunsetReached();
 }

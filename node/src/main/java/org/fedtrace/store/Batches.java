@@ -26,6 +26,9 @@ public interface Batches {
    */
   Insert insert(NewBatch batch);
 
+  /** Whether a batch with the origin, id and content hash of {@code batch} is stored. */
+  boolean holds(NewBatch batch);
+
   /**
    * Up to {@code max} batches after {@code position} that may be served to {@code recipient},
    * oldest first: the filter runs in the query, so a page is never cut short by batches the
@@ -45,9 +48,10 @@ public interface Batches {
   Page withKeysAfter(long position, int max);
 
   /**
-   * The servable batch {@code batchId} of {@code origin} with no key before {@code windowStart}.
+   * The batch {@code batchId} of {@code origin} if it is servable by the window, creation bound and
+   * origins of {@code r} (not by its peer: GetBatch answers whoever asks for a servable batch).
    */
-  Optional<StoredBatch> servable(String origin, byte[] batchId, long windowStart);
+  Optional<StoredBatch> servable(String origin, byte[] batchId, Recipient r);
 
   /** Position of the newest batch, or 0 when the store holds none. */
   long lastPosition();

@@ -90,19 +90,23 @@ class RetentionAndSunsetTest {
     long window = de.agreement().retentionDays() * 144L;
 
     // The last instant at which the key is not past retention: W = end (§1.3: past is end < W)
-    clock.set(Instant.ofEpochSecond((end + window) * INTERVAL_SECONDS + INTERVAL_SECONDS - 1));
+    Instant lastInWindow =
+        Instant.ofEpochSecond((end + window) * INTERVAL_SECONDS + INTERVAL_SECONDS - 1);
+    // served while a client up to 600 s ahead still takes the key (§1.3 "servable")
+    clock.set(lastInWindow.minusSeconds(600));
     de.housekeeping();
     assertEquals(b, fr.getBatch(get(b)).getBatch(), "still servable on the last interval");
     assertEquals(1, be.pullBatches(PullBatchesRequest.getDefaultInstance()).getBatchesCount());
     assertTrue(fr.publishBatch(push(b)).getDuplicate(), "held, so a replay is a duplicate");
 
-    clock.advance(Duration.ofSeconds(1)); // W = end + 1: the key is past retention
-    de.housekeeping();
-
+    clock.advance(Duration.ofSeconds(1)); // a client 600 s ahead finds the key past retention
     refused(Status.Code.NOT_FOUND, "R11.3: no such batch is served", () -> fr.getBatch(get(b)));
     PullBatchesResponse pulled = be.pullBatches(PullBatchesRequest.getDefaultInstance());
     assertEquals(0, pulled.getBatchesCount(), "pull skips it");
     assertTrue(pulled.getCaughtUp());
+
+    clock.set(lastInWindow.plusSeconds(1)); // W = end + 1: the key is past retention
+    de.housekeeping();
     assertEquals(
         1,
         (long) de.store().read(tx -> tx.batches().recordCount()),

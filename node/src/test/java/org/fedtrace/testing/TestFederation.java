@@ -59,6 +59,7 @@ public final class TestFederation implements AutoCloseable {
   private final ChangeSignal commits = new ChangeSignal();
   private String extraYaml = "";
   private final Map<String, String> databases = new LinkedHashMap<>();
+  private final Map<String, Clock> clocks = new LinkedHashMap<>();
   private boolean postgres;
   private java.util.Set<Fault> faults = java.util.Set.of();
   private boolean backgroundWork = true;
@@ -95,6 +96,12 @@ public final class TestFederation implements AutoCloseable {
   /** Extra YAML appended to every node's configuration (e.g. batching settings). */
   public TestFederation withConfig(String yaml) {
     this.extraYaml = yaml;
+    return this;
+  }
+
+  /** {@code country}'s node runs on {@code nodeClock} instead of the federation's clock. */
+  public TestFederation withClock(String country, Clock nodeClock) {
+    clocks.put(country, nodeClock);
     return this;
   }
 
@@ -207,7 +214,10 @@ public final class TestFederation implements AutoCloseable {
             ? NodeSeam.NONE
             : new FaultSeam(faults, own.identity(), pki.validator(), Clock.systemUTC());
     Node node =
-        Node.create(config, clock, new NodeOptions(new SecureRandom(), seam, backgroundWork));
+        Node.create(
+            config,
+            clocks.getOrDefault(country, clock),
+            new NodeOptions(new SecureRandom(), seam, backgroundWork));
     node.store().addCommitListener(commits::changed);
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))

@@ -51,4 +51,23 @@ public final class GetBatchCases extends CaseBase {
     publish(a().tls(), b);
     assertServed(b);
   }
+
+  /**
+   * R9.11: a batch created {@code retention_days} minus 300 s ago, which the node accepts (R8.8),
+   * is not served, because a client whose clock is up to 600 s ahead must refuse it by R8.8:
+   * GetBatch answers NOT_FOUND and a pull from the head before it does not return it. When it
+   * fails: the node serves batches by their keys' retention only, and clients refuse them.
+   */
+  public void R9_11_servesNoBatchAClientMustRefuse() {
+    com.google.protobuf.ByteString before = s.head(b().tls());
+    long retention = s.info().getRetentionDays() * 86_400L;
+    org.fedtrace.proto.v1.DiagnosisKeyBatch old =
+        sign(unsigned(a(), 2).setCreatedUnixSeconds(batches().now() - retention + 300), a());
+    publish(a().tls(), old);
+    refused(Status.Code.NOT_FOUND, "R11.3", get(old));
+    org.fedtrace.proto.v1.PullBatchesResponse r = s.pull(b().tls(), before, 1000);
+    Expect.check(
+        r.getBatchesList().stream().noneMatch(x -> x.getBatchId().equals(old.getBatchId())),
+        "R9.11: PullBatches served a batch a client 600 s ahead refuses by R8.8");
+  }
 }

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import org.fedtrace.conformance.Expect;
 import org.fedtrace.conformance.Session;
+import org.fedtrace.conformance.Skipped;
+import org.fedtrace.conformance.kit.Kit;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.PublishBatchResponse;
@@ -82,6 +84,36 @@ public final class IdempotencyCases extends CaseBase {
     DiagnosisKeyBatch replay = sign(unsigned(a(), 2).setSequence(first.getSequence()), a());
     publishRefused(Status.Code.ALREADY_EXISTS, "R8.23", replay);
     assertNotStored(replay);
+  }
+
+  /**
+   * R8.36: a batch of the node's own country, validly signed by a batch-signing certificate of the
+   * node's identity (the kit's backend) and pushed by member A, gets PERMISSION_DENIED and is not
+   * stored. Skipped when the kit has no backend signing credential. When it fails: a batch signed
+   * elsewhere with the node's key can take the sequence numbers the node has yet to use.
+   */
+  public void R8_36_refusesBatchOfItsOwnOriginItDoesNotHold() {
+    Kit.Operator self =
+        s.kit()
+            .backendSigner()
+            .orElseThrow(() -> new Skipped("the kit has no backend/signing.crt (kit --node)"));
+    DiagnosisKeyBatch own = valid(self, 2);
+    publishRefused(Status.Code.PERMISSION_DENIED, "R8.36", own);
+    assertNotStored(own);
+  }
+
+  /**
+   * R8.37: member A's valid batch pushed by the kit's backend (the node's own identity) gets
+   * PERMISSION_DENIED and is not stored. Skipped when the kit has no backend. When it fails: the
+   * node takes batches from itself and logs them as received from itself.
+   */
+  public void R8_37_refusesPublishFromItsOwnIdentity() {
+    org.fedtrace.conformance.kit.Credential self =
+        s.kit().backend().orElseThrow(() -> new Skipped("the kit has no backend (kit --node)"));
+    DiagnosisKeyBatch b = valid(a(), 2);
+    Expect.refused(
+        Status.Code.PERMISSION_DENIED, "R8.37", () -> s.federation(self).publishBatch(request(b)));
+    assertNotStored(b);
   }
 
   /**

@@ -22,6 +22,7 @@ import org.fedtrace.conformance.wire.Canonical;
 import org.fedtrace.conformance.wire.Ed25519;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysRequest;
 
 /**
@@ -260,5 +261,65 @@ public final class OriginCases extends CaseBase {
           b.getKeysCount() >= 64,
           "R21.16: an own batch of " + b.getKeysCount() + " keys (at least 64 expected)");
     }
+  }
+
+  /**
+   * R8.35: the backend uploads a key K, then K as REVOKED under a second authorization, then a
+   * marker key M; member B collects the node's own batches until one holds M and, past it, until
+   * one holds K as REVOKED (at most 15 s each). Asserts that the last copy of K the node sent is
+   * the REVOKED one. When it fails: the node keeps the first upload of a key in a batch and drops
+   * the acknowledged revocation that arrived while the key waited.
+   */
+  @Needs({Need.UPLOAD, Need.SUBSCRIBE})
+  public void R8_35_ownBatchesCarryARevocationUploadedWhileTheKeyWaits()
+      throws InterruptedException {
+    if (noOwnBatch(s).isPresent()) {
+      throw new Skipped(noOwnBatch(s).get());
+    }
+    String country = s.info().getNode().getCountry();
+    DiagnosisKey k = batches().keys(1).get(0);
+    DiagnosisKey revoked = k.toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build();
+    DiagnosisKey marker = batches().keys(1).get(0);
+    List<DiagnosisKeyBatch> own = new ArrayList<>();
+    try (Subscriber sub = Subscriber.open(s, b().tls(), s.head(b().tls()), 120)) {
+      for (DiagnosisKey key : List.of(k, revoked, marker)) {
+        uploadOne(key);
+      }
+      companionUploads(s);
+      if (!awaitBatchWith(sub, country, marker.getKeyData(), own)) {
+        throw new Skipped(ownBatchTimedOut(s));
+      }
+      if (lastCopy(own, k) != ReportType.REPORT_TYPE_REVOKED) {
+        awaitBatchWith(sub, country, k.getKeyData(), own);
+      }
+    }
+    Expect.equal(
+        ReportType.REPORT_TYPE_REVOKED,
+        lastCopy(own, k),
+        "R8.35 report type of the last copy of a key uploaded again as REVOKED");
+  }
+
+  private void uploadOne(DiagnosisKey key) {
+    UploadCases uploads = new UploadCases(s);
+    UploadDiagnosisKeysRequest r =
+        UploadDiagnosisKeysRequest.newBuilder()
+            .addKeys(key)
+            .setAuthorization(uploads.authorization(List.of(key), a -> a))
+            .build();
+    Expect.succeeds(
+        "a valid upload", () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
+  }
+
+  /** The report type of the last copy of {@code key} in {@code own}, or null when none holds it. */
+  private static ReportType lastCopy(List<DiagnosisKeyBatch> own, DiagnosisKey key) {
+    ReportType last = null;
+    for (DiagnosisKeyBatch b : own) {
+      for (DiagnosisKey x : b.getKeysList()) {
+        if (x.getKeyData().equals(key.getKeyData())) {
+          last = x.getReportType();
+        }
+      }
+    }
+    return last;
   }
 }

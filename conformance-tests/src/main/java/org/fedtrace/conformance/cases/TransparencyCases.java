@@ -382,4 +382,28 @@ public final class TransparencyCases extends LogCaseBase {
     LogReader.assertRecent("R13.30", e);
     log.assertIncluded(e, c);
   }
+
+  /**
+   * R9.12: after member A publishes a batch, the kit's backend (the node's own identity) pulls from
+   * the empty cursor; the entries appended meanwhile name the node itself as peer nowhere. Skipped
+   * when the kit has no backend. When it fails: the node logs deliveries to itself, which its own
+   * audit reports.
+   */
+  @Needs(Need.TRANSPARENCY_LOG)
+  public void R9_12_logsNoDeliveryToItsOwnIdentity() {
+    Credential self =
+        s.kit().backend().orElseThrow(() -> new Skipped("the kit has no backend (kit --node)"));
+    publish(a().tls(), valid(a(), 2));
+    Checkpoint before = log.checkpoint();
+    Expect.check(
+        s.pull(self, ByteString.EMPTY, 1000).getBatchesCount() > 0,
+        "R9.12: the node's backend was served nothing after a publish");
+    Checkpoint after = log.checkpoint();
+    String node = log.node().country() + "/" + log.node().operatorId();
+    for (LogEntry e : log.entries(before.getTreeSize(), after.getTreeSize())) {
+      Expect.check(
+          !e.getPeer().equals(node),
+          "R9.12: entry " + e.getLeafIndex() + " names the node itself as peer");
+    }
+  }
 }

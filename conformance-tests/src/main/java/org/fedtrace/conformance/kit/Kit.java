@@ -60,6 +60,7 @@ public final class Kit {
   private final Credential serverOnly;
   private final Optional<Operator> revoked;
   private final Optional<Credential> backend;
+  private final Optional<Operator> backendSigner;
   private final Optional<HealthAuthority> healthAuthority;
 
   private Kit(Path dir) throws IOException {
@@ -92,6 +93,10 @@ public final class Kit {
     this.backend =
         Files.isDirectory(dir.resolve("backend"))
             ? Optional.of(credential("backend", "tls"))
+            : Optional.empty();
+    this.backendSigner =
+        Files.exists(dir.resolve("backend").resolve("signing.crt"))
+            ? Optional.of(operator("backend"))
             : Optional.empty();
     if (manifest.has("health_authority")) {
       JsonObject ha = manifest.getAsJsonObject("health_authority");
@@ -212,6 +217,14 @@ public final class Kit {
   /** A TLS credential with the node's own identity: its backend, which may upload. */
   public Optional<Credential> backend() {
     return backend;
+  }
+
+  /**
+   * The node's own identity with a batch-signing credential of its country (kits written before
+   * spec 0.6.0 have none).
+   */
+  public Optional<Operator> backendSigner() {
+    return backendSigner;
   }
 
   /** The health authority trusted for the node's country, if the kit has one. */

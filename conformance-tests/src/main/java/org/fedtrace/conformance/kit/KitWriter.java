@@ -58,8 +58,8 @@ import org.fedtrace.conformance.wire.Canonical;
  * member-b}, {@code non-member}, {@code expired}, {@code foreign-ca}, {@code no-identity}, {@code
  * revoked} (member A's identity, certificates the agreement must revoke) (each {@code tls.crt
  * tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), and when a node identity
- * is given {@code backend} ({@code tls.*}: the node's own identity, for uploads) and {@code
- * health-authority} ({@code ha.key ha.pub}).
+ * is given {@code backend} ({@code tls.* signing.*}: the node's own identity, for uploads and
+ * R8.36) and {@code health-authority} ({@code ha.key ha.pub}).
  */
 public final class KitWriter {
   /** The fedtrace batch-signing extended key usage (spec §2.2). */
@@ -143,13 +143,10 @@ public final class KitWriter {
             Pem.readCertificate(out.resolve("revoked").resolve("signing.crt")).getSerialNumber());
     Optional<HealthAuthorityKey> ha = Optional.empty();
     if (node.isPresent()) {
-      Path backend = dir(out.resolve("backend"));
-      KeyPair tls = generate("EC");
-      writeCredential(
-          backend,
-          "tls",
-          tls,
-          issue(tlsProfile(node.get(), true, true), tls.getPublic(), notBefore, notAfter));
+      // the node's own identity: TLS for uploads, and a second batch-signing certificate of its
+      // country, with which the suite signs a batch the node must not take from a peer (R8.36)
+      credentials(
+          dir(out.resolve("backend")), node.get(), true, federationCa(), notBefore, notAfter);
       ha = Optional.of(healthAuthority(out.resolve("health-authority"), node.get().country()));
     }
     manifest(out, node, List.of(a, b), ha);

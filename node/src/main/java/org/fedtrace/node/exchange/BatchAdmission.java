@@ -110,9 +110,11 @@ public final class BatchAdmission implements Admission {
           throw RuleViolation.field(
               Rule.SIGNER_NO_IDENTITY, "batch.signer_certificate", "names no valid operator");
         case EXPIRED:
-        case NOT_YET_VALID:
           throw new RuleViolation(
               Rule.SIGNER_CERTIFICATE_NOT_VALID_NOW, "the signer certificate is not valid now");
+        case NOT_YET_VALID:
+          throw new RuleViolation(
+              Rule.SIGNER_CERTIFICATE_NOT_YET_VALID, "the signer certificate is not valid yet");
         default:
           throw new RuleViolation(
               Rule.SIGNER_CERTIFICATE_WRONG_PURPOSE,

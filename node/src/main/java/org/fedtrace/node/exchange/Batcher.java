@@ -11,6 +11,7 @@ import org.fedtrace.crypto.Digest;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.PendingKey;
@@ -128,12 +129,15 @@ public final class Batcher {
   private Published publish(Transaction tx, List<PendingKey> pending) {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(pending.size(), policy.minKeys()));
     long[] ids = new long[pending.size()];
-    java.util.Set<ByteString> seen = new java.util.HashSet<>();
+    java.util.Map<ByteString, Integer> seen = new java.util.HashMap<>();
     for (int i = 0; i < pending.size(); i++) {
       ids[i] = pending.get(i).id();
       DiagnosisKey k = parse(pending.get(i).key());
-      if (seen.add(k.getKeyData())) {
+      Integer at = seen.putIfAbsent(k.getKeyData(), keys.size());
+      if (at == null) {
         keys.add(k); // R8.31: a key uploaded twice goes out once
+      } else if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
+        keys.set(at, k); // R8.35: and as REVOKED when either upload revoked it
       }
     }
     int real = keys.size();

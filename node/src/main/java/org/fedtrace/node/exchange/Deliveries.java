@@ -1,12 +1,18 @@
 package org.fedtrace.node.exchange;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
+import java.util.Set;
+import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Recipient;
 import org.fedtrace.store.StoredBatch;
 import org.fedtrace.store.Transaction;
 import org.fedtrace.tlog.LogEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What leaves the node for a peer, whoever starts the exchange (a peer pulling, subscribing or
@@ -14,49 +20,105 @@ import org.fedtrace.tlog.LogEvent;
  * BATCH_FORWARDED entry and counts of each delivery.
  */
 public final class Deliveries {
+  private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+
+  /**
+   * How far ahead of this node's clock a client's may be (R1.1 twice): what is served must still
+   * pass the client's checks by R4.4 and R8.8 at that time.
+   */
+  static final long CLIENT_CLOCK_AHEAD_SECONDS = 600;
+
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
+  private final Set<String> members;
+  private final OperatorIdentity self;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
+   * @param members the agreement's member countries, the only origins served
+   * @param self the node's own identity: its backend, served without a logged delivery (R9.12)
    */
-  public Deliveries(ExchangeContext ctx, boolean forward, int retentionDays) {
+  public Deliveries(
+      ExchangeContext ctx,
+      boolean forward,
+      int retentionDays,
+      Set<String> members,
+      OperatorIdentity self) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
+    this.members = Set.copyOf(members);
+    this.self = self;
+  }
+
+  /** Whether {@code caller} is the node's own identity (its backend), not a peer. */
+  public boolean isSelf(OperatorIdentity caller) {
+    return self.equals(caller);
   }
 
   /**
-   * The retention window's start W (spec §1.3): a batch with a key whose validity ended before this
-   * interval is no longer servable, even before the purge removes the key.
+   * Which batches may be served to {@code peer} now (§1.3 "servable"): none that a client whose
+   * clock is up to {@link #CLIENT_CLOCK_AHEAD_SECONDS} ahead must refuse as past retention (a key,
+   * R4.4; the batch's creation, R8.8), none of an origin that is no longer a member (R8.13).
    */
-  public long retentionWindowStart() {
-    return BatchRules.windowStart(ctx.clock().instant().getEpochSecond(), retentionDays);
-  }
-
-  /** Which batches may be served to {@code peer} now. */
   public Recipient recipient(OperatorIdentity peer) {
-    return new Recipient(peer, forward, retentionWindowStart());
+    long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
+    return new Recipient(
+        peer,
+        forward,
+        BatchRules.windowStart(clientNow, retentionDays),
+        clientNow - retentionDays * 86_400L,
+        members);
   }
 
   /**
    * Records batches about to be served to {@code peer} (a page of a pull or a subscription) in the
-   * transparency log, all in one transaction, and counts them.
+   * transparency log, all in one transaction, and counts them; leaves out a damaged one.
+   *
+   * @return the batches to serve: those of {@code batches} that are intact
    */
-  public void sent(List<StoredBatch> batches, OperatorIdentity peer) {
-    if (batches.isEmpty()) {
-      return;
+  public List<StoredBatch> sent(List<StoredBatch> batches, OperatorIdentity peer) {
+    List<StoredBatch> intact = batches.stream().filter(b -> intact(b, peer)).toList();
+    if (intact.isEmpty() || isSelf(peer)) {
+      return intact; // R9.12: nothing to log for the node's own backend
     }
     ctx.store()
         .write(
             tx -> {
-              for (StoredBatch b : batches) {
+              for (StoredBatch b : intact) {
                 logSent(tx, b, peer);
               }
               return null;
             });
+    return intact;
+  }
+
+  /**
+   * Whether {@code stored}'s bytes still parse and hash to its stored content hash. A damaged batch
+   * (a bad disk, an edited store) is logged and counted, never served: one batch that no client can
+   * read would make the whole page or stream message unreadable, and its followers retry it
+   * forever.
+   */
+  public boolean intact(StoredBatch stored, OperatorIdentity peer) {
+    String damage;
+    try {
+      byte[] hash = CanonicalEncoding.batchDigest(DiagnosisKeyBatch.parseFrom(stored.payload()));
+      if (java.util.Arrays.equals(hash, stored.contentSha256().bytes())) {
+        return true;
+      }
+      damage = "its bytes do not hash to its stored content hash";
+    } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+      damage = "its bytes do not parse as a batch";
+    }
+    ctx.metrics().batch(peer.toString(), "out", "damaged", "", stored.keyCount());
+    LOG.error(
+        "event=batch_damaged position={} origin={} reason=\"{}; not served, restore the store\"",
+        stored.position(),
+        stored.origin(),
+        damage);
+    return false;
   }
 
   /**
@@ -64,6 +126,9 @@ public final class Deliveries {
    * the push progress), and counts it.
    */
   public void logSent(Transaction tx, StoredBatch stored, OperatorIdentity peer) {
+    if (isSelf(peer)) {
+      return; // R9.12: served to the node's own backend; nothing crossed a border
+    }
     ctx.log()
         .append(
             tx.log(),

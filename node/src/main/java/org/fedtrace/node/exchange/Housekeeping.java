@@ -140,6 +140,8 @@ public final class Housekeeping {
                   }
                   tx.batches().eraseForeign(country);
                   tx.cursors().eraseAll();
+                  // R21.11: a restart with the clock set back does not reopen exchange
+                  tx.agreements().recordSunset(ctx.clock().instant().getEpochSecond());
                   return foreign;
                 });
     if (!erased.isEmpty()) {

@@ -7,6 +7,7 @@ import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.rules.Countries;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
@@ -29,11 +30,17 @@ public final class Ingest {
   public record Result(boolean duplicate, LogReceipt receipt) {}
 
   private final ExchangeContext ctx;
+  private final String country;
   private final Admission admission;
 
-  /** Admits every batch through {@code admission}. */
-  public Ingest(ExchangeContext ctx, Admission admission) {
+  /**
+   * Admits every batch through {@code admission}.
+   *
+   * @param country the node's country: it takes no batch of its own origin that it does not hold
+   */
+  public Ingest(ExchangeContext ctx, String country, Admission admission) {
     this.ctx = ctx;
+    this.country = country;
     this.admission = admission;
   }
 
@@ -54,6 +61,12 @@ public final class Ingest {
     try {
       admitted = admission.admit(batch, payload, from);
       NewBatch a = admitted;
+      if (a.origin().equals(country) && !ctx.store().read(tx -> tx.batches().holds(a))) {
+        // R8.36: the node alone numbers its batches (R8.27); one signed elsewhere with its key
+        // would take a sequence it has yet to use, or jump its numbering to the end of the range
+        throw new RuleViolation(
+            Rule.OWN_ORIGIN, "batches of origin " + country + " are created by this node only");
+      }
       Consumer<Transaction> logIt =
           tx ->
               receipt[0] =

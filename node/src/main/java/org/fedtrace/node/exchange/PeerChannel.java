@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.FederationGrpc;
@@ -62,13 +63,7 @@ public record PeerChannel(
                   same.run();
                   return;
                 }
-                LOG.error(
-                    "event=agreement_mismatch peer={} their_federation=\"{}\" their_retention={}"
-                        + " their_sunset={}",
-                    peer,
-                    info.getFederation(),
-                    info.getRetentionDays(),
-                    info.getSunsetDate());
+                LOG.error(mismatch(peer, info, agreementSha256));
                 otherwise.run();
               }
 
@@ -81,6 +76,26 @@ public record PeerChannel(
               @Override
               public void onCompleted() {}
             });
+  }
+
+  /**
+   * The log line of a peer that runs another agreement: both agreements' hashes (the one that
+   * differs is what R7.10 compares), and the peer's terms.
+   */
+  static String mismatch(OperatorIdentity peer, GetNodeInfoResponse info, byte[] ours) {
+    HexFormat hex = HexFormat.of();
+    return "event=agreement_mismatch peer="
+        + peer
+        + " our_agreement_sha256="
+        + hex.formatHex(ours)
+        + " their_agreement_sha256="
+        + hex.formatHex(info.getAgreementSha256().toByteArray())
+        + " their_federation=\""
+        + info.getFederation()
+        + "\" their_retention="
+        + info.getRetentionDays()
+        + " their_sunset="
+        + info.getSunsetDate();
   }
 
   /** Closes the channel at once. */

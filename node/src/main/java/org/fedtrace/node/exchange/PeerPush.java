@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * Pushes this node's batches to one peer with PublishBatch, one call at a time, in store order: its
  * own batches, and those of other origins when the node forwards. The position pushed up to is
  * stored after each acknowledged batch, so progress survives a restart; a batch whose push failed
- * with a code that may succeed later (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL)
- * is retried after a {@link Backoff} (R20.9); a batch the peer refused for good is skipped and
- * logged (R20.8). Before pushing over a connection that was idle, it checks with GetNodeInfo that
- * the peer enforces the same agreement (R7.9, R7.10).
+ * with a code that may succeed later (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
+ * INTERNAL), or refused transiently for the peer's clock (R20.11), is retried after a {@link
+ * Backoff} (R20.9); a batch the peer refused for good is skipped and logged (R20.8). Before pushing
+ * over a connection that was idle, it checks with GetNodeInfo that the peer enforces the same
+ * agreement (R7.9, R7.10).
  *
  * <p>The channel may close when idle, so a node configured with many push peers holds open
  * connections only to those it is pushing to.
@@ -105,6 +106,10 @@ final class PeerPush {
     }
     inFlight = true;
     StoredBatch first = page.batches().get(0);
+    if (!deliveries.intact(first, peer.peer())) {
+      skipped(first);
+      return;
+    }
     if (peer.channel().getState(false) == ConnectivityState.IDLE) {
       peer.checkAgreement(() -> push(first), this::retryLater);
     } else {
@@ -126,7 +131,8 @@ final class PeerPush {
           @Override
           public void onError(Throwable t) {
             Status s = Status.fromThrowable(t);
-            if (RETRY.contains(s.getCode())) {
+            if (RETRY.contains(s.getCode())
+                || TransientRefusals.isTransient(s, stored, ctx.clock().instant())) {
               LOG.warn("event=push_deferred peer={} status={}", peer.peer(), s.getCode());
               retryLater();
               return;

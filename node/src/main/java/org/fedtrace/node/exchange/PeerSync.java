@@ -1,6 +1,7 @@
 package org.fedtrace.node.exchange;
 
 import com.google.protobuf.ByteString;
+import io.grpc.ClientCall;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -8,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedtrace.node.wire.BatchWire;
 import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
+import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.PeerCursor;
 import org.fedtrace.store.StoreException;
@@ -83,31 +85,45 @@ final class PeerSync {
       retryLater();
       return;
     }
-    ClientCalls.asyncServerStreamingCall(
+    ClientCall<SubscribeBatchesRequest, BatchWire.Received<SubscribeBatchesResponse>> call =
         peer.channel()
             .newCall(
                 BatchWire.SUBSCRIBE_BATCHES_RECEIVED,
-                peer.options(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS)),
+                peer.options(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS));
+    ClientCalls.asyncServerStreamingCall(
+        call,
         SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
-        new Stream(cursor));
+        new Stream(call, cursor));
   }
 
   /** One subscription stream. */
   private final class Stream
       implements StreamObserver<BatchWire.Received<SubscribeBatchesResponse>> {
+    private final ClientCall<?, ?> call;
     private ByteString last;
+    private boolean held;
 
-    Stream(ByteString cursor) {
+    Stream(ClientCall<?, ?> call, ByteString cursor) {
+      this.call = call;
       this.last = cursor;
     }
 
     @Override
     public void onNext(BatchWire.Received<SubscribeBatchesResponse> received) {
-      backoff.reset();
+      if (held) {
+        return; // cancelled below; what the stream still delivers comes again after the backoff
+      }
       SubscribeBatchesResponse r = received.message();
-      if (r.hasBatch()) {
-        receive(r, received.batchBytes());
-      } else if (!r.getCursor().equals(last)) {
+      if (r.hasBatch() && !receive(r, received.batchBytes())) {
+        // R20.12: refused for the receiver's clock only; the cursor stays before the batch, and
+        // the stream resumes from it after a backoff, which the same refusal lengthens
+        held = true;
+        call.cancel("a transient refusal (R20.11); resuming from before the batch", null);
+        retryLater();
+        return;
+      }
+      backoff.reset(); // a batch stored or refused for good moved the cursor with it
+      if (!r.hasBatch() && !r.getCursor().equals(last)) {
         putCursor(PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray()));
       }
       last = r.getCursor();
@@ -116,8 +132,19 @@ final class PeerSync {
 
     @Override
     public void onError(Throwable t) {
+      if (held) {
+        return; // the cancel above; the retry is scheduled
+      }
       Status s = Status.fromThrowable(t);
       if (s.getCode() == Status.Code.DEADLINE_EXCEEDED && !stopped) {
+        ctx.scheduler().execute(PeerSync.this::subscribe);
+        return;
+      }
+      if (refusedCursor(s) && !last.isEmpty() && !stopped) {
+        // R10.12: the peer no longer knows the cursor (it lost or replaced its store): resync
+        // from the start; what this node holds already comes again as duplicates (R8.21)
+        LOG.warn("event=cursor_reset peer={} status={}", peer.peer(), PeerChannel.describe(t));
+        putCursor(PeerCursor.pulled(peer.peer(), new byte[0]));
         ctx.scheduler().execute(PeerSync.this::subscribe);
         return;
       }
@@ -136,14 +163,30 @@ final class PeerSync {
     }
   }
 
-  private void receive(SubscribeBatchesResponse r, byte[] batchBytes) {
+  /**
+   * Takes a batch of the stream with its cursor.
+   *
+   * @return false when it was refused transiently (R20.11): the cursor did not move past it
+   */
+  private boolean receive(SubscribeBatchesResponse r, byte[] batchBytes) {
     PeerCursor next = PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray());
     try {
       ingest.accept(r.getBatch(), batchBytes, peer.peer(), next);
     } catch (RuleViolation v) {
-      // refused, logged and counted by Ingest; the cursor moves past it
+      if (v.isTransient()) {
+        return false;
+      }
+      // refused for good, logged and counted by Ingest; the cursor moves past it
       putCursor(next);
     }
+    return true;
+  }
+
+  /** Whether the peer refused the stream's cursor as one it did not issue (R10.1). */
+  private static boolean refusedCursor(Status s) {
+    return s.getCode() == Status.Code.INVALID_ARGUMENT
+        && s.getDescription() != null
+        && s.getDescription().startsWith(Rule.SUBSCRIBE_CURSOR_MALFORMED.id() + ": ");
   }
 
   private void putCursor(PeerCursor cursor) {

@@ -41,14 +41,18 @@ public final class Lifecycle {
 
   private final LocalDate sunsetDate;
   private final Clock clock;
+  private final boolean sunsetReachedBefore;
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
 
   /**
    * @param sunsetDate the agreement's last day of exchange (UTC)
+   * @param sunsetReachedBefore whether the node's store records that it reached SUNSET before: it
+   *     then starts in SUNSET whatever the clock says (R21.11)
    */
-  public Lifecycle(LocalDate sunsetDate, Clock clock) {
+  public Lifecycle(LocalDate sunsetDate, Clock clock, boolean sunsetReachedBefore) {
     this.sunsetDate = sunsetDate;
     this.clock = clock;
+    this.sunsetReachedBefore = sunsetReachedBefore;
   }
 
   /** The current state; a serving node past its sunset is in SUNSET. */
@@ -114,7 +118,8 @@ public final class Lifecycle {
   }
 
   private boolean clockPastSunset() {
-    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(sunsetDate);
+    return sunsetReachedBefore
+        || LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).isAfter(sunsetDate);
   }
 
   /** The agreement's sunset date. */

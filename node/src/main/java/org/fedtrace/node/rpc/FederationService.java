@@ -26,6 +26,7 @@ import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.Page;
+import org.fedtrace.store.Recipient;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoredBatch;
 import org.fedtrace.transport.Caller;
@@ -97,6 +98,13 @@ public final class FederationService implements BindableService {
       BatchWire.Received<PublishBatchRequest> received,
       StreamObserver<PublishBatchResponse> observer) {
     PublishBatchRequest request = received.message();
+    if (deliveries.isSelf(Caller.current())) {
+      // R8.37: a batch from the node's own identity would be logged as received from itself;
+      // the node creates the batches of its origin (R8.36) from what its backend uploads
+      throw new RuleViolation(
+          Rule.OWN_IDENTITY,
+          "a node takes no batch from its own identity; its keys enter by upload");
+    }
     if (!request.hasBatch()) {
       throw RuleViolation.field(Rule.NO_BATCH, "batch", "is required");
     }
@@ -142,10 +150,10 @@ public final class FederationService implements BindableService {
         batches.size() < page.batches().size()
             ? batches.get(batches.size() - 1).position()
             : page.lastPosition();
-    deliveries.sent(batches, peer);
+    List<StoredBatch> intact = deliveries.sent(batches, peer);
     long newest = store.read(tx -> tx.batches().lastPosition());
     Replies.send(
-        observer, BatchWire.pull(batches, Cursor.encode(store.epoch(), next), next >= newest));
+        observer, BatchWire.pull(intact, Cursor.encode(store.epoch(), next), next >= newest));
   }
 
   void subscribeBatches(
@@ -176,12 +184,14 @@ public final class FederationService implements BindableService {
     }
     BatchRules.throwIfAny(bad);
     byte[] id = request.getBatchId().toByteArray();
-    long window = deliveries.retentionWindowStart();
+    Recipient served = deliveries.recipient(peer);
     StoredBatch b =
         ctx.store()
-            .read(tx -> tx.batches().servable(request.getOrigin(), id, window))
+            .read(tx -> tx.batches().servable(request.getOrigin(), id, served))
             .orElseThrow(() -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
-    deliveries.sent(List.of(b), peer);
+    if (deliveries.sent(List.of(b), peer).isEmpty()) {
+      throw new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"); // damaged
+    }
     Replies.send(observer, BatchWire.getBatch(b));
   }
 }

@@ -93,8 +93,7 @@ final class Subscription {
             batches.size() < page.batches().size()
                 ? batches.get(batches.size() - 1).position()
                 : page.lastPosition();
-        served.deliveries().sent(batches, peer);
-        for (StoredBatch b : batches) {
+        for (StoredBatch b : served.deliveries().sent(batches, peer)) {
           send(BatchWire.subscribe(b, Cursor.encode(store.epoch(), b.position()), caughtUp));
         }
         if (page.batches().isEmpty() && page.lastPosition() != before) {

@@ -67,7 +67,11 @@ final class Schema {
           new Migration(
               5,
               "deposits numbered, so that every replica's matching index can follow them",
-              sql -> sql.execute(SqlOperatorData.DDL_V5)));
+              sql -> sql.execute(SqlOperatorData.DDL_V5)),
+          new Migration(
+              6,
+              "the instant the node reached its sunset, which is final (R21.11)",
+              sql -> sql.execute(SqlAgreements.DDL_V6)));
 
   /** Schema version this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

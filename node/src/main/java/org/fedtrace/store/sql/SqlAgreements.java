@@ -3,6 +3,7 @@ package org.fedtrace.store.sql;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.fedtrace.store.Agreements;
 import org.fedtrace.store.StoreException;
 
@@ -12,6 +13,9 @@ final class SqlAgreements implements Agreements {
       List.of(
           "CREATE TABLE IF NOT EXISTS agreement_seen"
               + " (version INTEGER PRIMARY KEY, sha256 BLOB NOT NULL)");
+
+  static final List<String> DDL_V6 =
+      List.of("CREATE TABLE sunset_reached (reached_unix_seconds INTEGER NOT NULL)");
 
   private final Sql sql;
 
@@ -47,5 +51,21 @@ final class SqlAgreements implements Agreements {
       return;
     }
     sql.update("INSERT INTO agreement_seen (version, sha256) VALUES (?, ?)", version, sha256);
+  }
+
+  @Override
+  public void recordSunset(long unixSeconds) {
+    if (sunsetReached().isEmpty()) {
+      sql.update("INSERT INTO sunset_reached (reached_unix_seconds) VALUES (?)", unixSeconds);
+    }
+  }
+
+  @Override
+  public OptionalLong sunsetReached() {
+    return sql.one(
+            "SELECT reached_unix_seconds FROM sunset_reached ORDER BY reached_unix_seconds",
+            rs -> rs.getLong(1))
+        .map(OptionalLong::of)
+        .orElse(OptionalLong.empty());
   }
 }

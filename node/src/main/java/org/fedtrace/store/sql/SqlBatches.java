@@ -2,6 +2,7 @@ package org.fedtrace.store.sql;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +94,15 @@ final class SqlBatches implements Batches {
     return Insert.STORED;
   }
 
+  @Override
+  public boolean holds(NewBatch b) {
+    return sql.exists(
+        "SELECT 1 FROM batch WHERE origin = ? AND batch_id = ? AND content_sha256 = ?",
+        b.origin(),
+        b.batchId(),
+        b.contentSha256().bytes());
+  }
+
   /** Whether the same batch is stored; throws if its id is used for other content (R8.22). */
   private boolean isStored(NewBatch b) {
     Optional<byte[]> hash =
@@ -115,23 +125,34 @@ final class SqlBatches implements Batches {
   @Override
   public Page servableAfter(long position, int max, Recipient r) {
     long newest = lastPosition();
+    List<Object> args = new ArrayList<>(List.of(position, newest));
+    args.addAll(servableArgs(r));
+    args.addAll(List.of(r.peer().country(), r.forward(), r.peer().toString(), max));
     List<StoredBatch> batches =
         sql.list(
             "SELECT "
                 + STORED
                 + " FROM batch WHERE position > ? AND position <= ? AND"
-                + SERVABLE
+                + servableWhere(r)
                 + " AND origin <> ? AND (received_from IS NULL OR (? = 1 AND received_from <> ?))"
                 + " ORDER BY position LIMIT ?",
             SqlBatches::stored,
-            position,
-            newest,
-            r.windowStart(),
-            r.peer().country(),
-            r.forward(),
-            r.peer().toString(),
-            max);
+            args.toArray());
     return page(batches, max, position, newest);
+  }
+
+  /** The condition a servable batch meets (§1.3), with {@link #servableArgs} to bind. */
+  private static String servableWhere(Recipient r) {
+    return SERVABLE
+        + " AND created_unix_seconds >= ? AND origin IN ("
+        + String.join(", ", java.util.Collections.nCopies(r.origins().size(), "?"))
+        + ")";
+  }
+
+  private static List<Object> servableArgs(Recipient r) {
+    List<Object> args = new ArrayList<>(List.of(r.windowStart(), r.createdFrom()));
+    args.addAll(r.origins().stream().sorted().toList());
+    return args;
   }
 
   @Override
@@ -164,13 +185,13 @@ final class SqlBatches implements Batches {
   }
 
   @Override
-  public Optional<StoredBatch> servable(String origin, byte[] batchId, long windowStart) {
+  public Optional<StoredBatch> servable(String origin, byte[] batchId, Recipient r) {
+    List<Object> args = new ArrayList<>(List.of(origin, batchId));
+    args.addAll(servableArgs(r));
     return sql.one(
-        "SELECT " + STORED + " FROM batch WHERE origin = ? AND batch_id = ? AND" + SERVABLE,
+        "SELECT " + STORED + " FROM batch WHERE origin = ? AND batch_id = ? AND" + servableWhere(r),
         SqlBatches::stored,
-        origin,
-        batchId,
-        windowStart);
+        args.toArray());
   }
 
   @Override

@@ -188,24 +188,31 @@ public abstract sealed class SqlStore implements Store permits SqliteStore, Post
   /**
    * Runs {@code work} in a transaction on {@code c}: committed when it returns, rolled back when it
    * or the commit fails, so that a failed COMMIT (a full disk, say) never leaves a transaction open
-   * for the next caller. A failure of the rollback is added to the original one.
+   * for the next caller. A failure of the rollback, or of the return to auto-commit, is added to
+   * the original one and never replaces it: after SQLITE_FULL, SQLite has rolled the transaction
+   * back already, and both then fail with "no transaction is active", which hid the full disk.
    */
   static <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
     c.setAutoCommit(false);
+    T result;
     try {
-      T result = work.run();
+      result = work.run();
       c.commit();
-      return result;
     } catch (SQLException | RuntimeException e) {
       try {
         c.rollback();
       } catch (SQLException rollback) {
         e.addSuppressed(rollback);
       }
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException autoCommit) {
+        e.addSuppressed(autoCommit);
+      }
       throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
+    c.setAutoCommit(true);
+    return result;
   }
 
   /** The write lock, which a group commit holds while it waits for its batch. */

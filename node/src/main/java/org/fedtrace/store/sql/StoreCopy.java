@@ -26,6 +26,7 @@ public final class StoreCopy {
     TABLES.put("used_authorization", null);
     TABLES.put("pending_key", "id");
     TABLES.put("agreement_seen", null);
+    TABLES.put("sunset_reached", null);
     TABLES.put("log_entry", null);
     TABLES.put("log_node", null);
     TABLES.put("log_checkpoint", null);

@@ -153,7 +153,7 @@ class NoticeServiceTest {
   }
 
   private static Lifecycle serving() {
-    Lifecycle l = new Lifecycle(LocalDate.MAX, Clock.systemUTC());
+    Lifecycle l = new Lifecycle(LocalDate.MAX, Clock.systemUTC(), false);
     l.serve();
     return l;
   }

@@ -42,7 +42,7 @@ class RpcServicesTest {
   private static final OperatorIdentity CALLER = OperatorIdentity.parse("DE/op-de");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2027-01-01T00:00:00Z"));
-  private final Lifecycle lifecycle = new Lifecycle(SUNSET, clock);
+  private final Lifecycle lifecycle = new Lifecycle(SUNSET, clock, false);
   private final NodeMetrics metrics = new NodeMetrics();
   private Supplier<RuntimeException> failure = () -> null;
   private Server server;

@@ -37,7 +37,7 @@ class TransparencyLogServiceTest {
 
   private TestLogs logs;
   private TransparencyLog de;
-  private final Lifecycle lifecycle = new Lifecycle(LocalDate.MAX, Clock.systemUTC());
+  private final Lifecycle lifecycle = new Lifecycle(LocalDate.MAX, Clock.systemUTC(), false);
   private InProcessLogServer server;
   private TransparencyLogGrpc.TransparencyLogBlockingStub stub;
 

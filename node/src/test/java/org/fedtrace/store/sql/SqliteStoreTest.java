@@ -146,7 +146,9 @@ class SqliteStoreTest extends StoreSuite {
               // and from before the schema history and the leases of replicas
               "schema_history",
               "lease",
-              "operator_deposit_counter")) {
+              "operator_deposit_counter",
+              // and from before the sunset record
+              "sunset_reached")) {
         st.execute("DROP TABLE " + table);
       }
       st.executeUpdate("UPDATE meta SET schema_version = 1");

@@ -96,8 +96,13 @@ abstract class StoreSuite {
     return page.batches().stream().map(StoredBatch::position).toList();
   }
 
+  /** Whom to serve: every origin of these tests, whenever created. */
+  static Recipient recipient(OperatorIdentity to, boolean fwd, long window) {
+    return new Recipient(to, fwd, window, Long.MIN_VALUE, java.util.Set.of("DE", "FR", "IT"));
+  }
+
   static Page servable(Store s, int max, OperatorIdentity to, boolean fwd, long window) {
-    return s.read(tx -> tx.batches().servableAfter(0, max, new Recipient(to, fwd, window)));
+    return s.read(tx -> tx.batches().servableAfter(0, max, recipient(to, fwd, window)));
   }
 
   static void accept(Store s, byte[] id, long acceptedAt, byte[]... keys) {
@@ -209,7 +214,7 @@ abstract class StoreSuite {
       Page page = servable(s, 2, FR_X, true, Long.MIN_VALUE);
       assertEquals(List.of(21L, 22L), positions(page));
       assertEquals(22, page.lastPosition());
-      Page none = s.read(tx -> tx.batches().servableAfter(22, 2, new Recipient(FR_X, true, 0)));
+      Page none = s.read(tx -> tx.batches().servableAfter(22, 2, recipient(FR_X, true, 0)));
       assertEquals(List.of(), none.batches());
       assertEquals(22, none.lastPosition());
     }
@@ -370,7 +375,9 @@ abstract class StoreSuite {
     try (Store s = open()) {
       insert(s, batch("DE", 1, 1, 7, "DE/a"), null);
       byte[] id = batch("DE", 1, 1, 7, null).batchId();
-      StoredBatch b = s.read(tx -> tx.batches().servable("DE", id, Long.MIN_VALUE)).orElseThrow();
+      StoredBatch b =
+          s.read(tx -> tx.batches().servable("DE", id, recipient(FR_X, true, Long.MIN_VALUE)))
+              .orElseThrow();
       assertEquals(7, b.contentSha256().bytes()[0]);
       assertEquals(3, b.keyCount());
       assertArrayEquals(new byte[] {1}, b.payload());
@@ -408,8 +415,10 @@ abstract class StoreSuite {
       assertTrue(expired.batches().isEmpty());
       assertEquals(1, expired.lastPosition());
       byte[] id = batch("DE", 1, 1, 7, null).batchId();
-      assertTrue(s.read(tx -> tx.batches().servable("DE", id, 500)).isPresent());
-      assertTrue(s.read(tx -> tx.batches().servable("DE", id, 501)).isEmpty());
+      assertTrue(
+          s.read(tx -> tx.batches().servable("DE", id, recipient(FR_X, true, 500))).isPresent());
+      assertTrue(
+          s.read(tx -> tx.batches().servable("DE", id, recipient(FR_X, true, 501))).isEmpty());
     }
   }
 
@@ -423,11 +432,11 @@ abstract class StoreSuite {
             tx.batches().replacePayload(2, null, 0, Long.MAX_VALUE);
             return tx.batches().forgetBefore(1001); // the newest record is gone
           });
-      Page page = s.read(tx -> tx.batches().servableAfter(2, 10, new Recipient(FR_X, true, 0)));
+      Page page = s.read(tx -> tx.batches().servableAfter(2, 10, recipient(FR_X, true, 0)));
       assertEquals(List.of(), page.batches());
       assertEquals(2, page.lastPosition());
       insert(s, batch("DE", 3, 3, 3, null), null);
-      Page next = s.read(tx -> tx.batches().servableAfter(2, 10, new Recipient(FR_X, true, 0)));
+      Page next = s.read(tx -> tx.batches().servableAfter(2, 10, recipient(FR_X, true, 0)));
       assertEquals(List.of(3L), positions(next));
     }
   }
