@@ -6,6 +6,7 @@ import org.fedtrace.sim.counterfactual.Scheme;
 import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.report.Report;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.truth.GroundTruth;
 
@@ -25,6 +26,7 @@ import org.fedtrace.sim.truth.GroundTruth;
  * @param simulateNanos wall time of the run
  * @param counterfactuals every scheme's outcome on the same seed and population, in {@link Scheme}
  *     order (fedtrace's from this run)
+ * @param downloads what phones downloaded from the key exports, or null when none were written
  */
 public record Outcome(
     Scenario scenario,
@@ -37,7 +39,8 @@ public record Outcome(
     long[][] trafficByDay,
     int dayZeroEnin,
     long simulateNanos,
-    List<SchemeOutcome> counterfactuals) {
+    List<SchemeOutcome> counterfactuals,
+    Report.Downloads downloads) {
   /** Copies the list. */
   public Outcome {
     counterfactuals = List.copyOf(counterfactuals);

@@ -134,6 +134,7 @@ public final class Simulator {
     final List<ObservationIndex> indexes = new ArrayList<>();
     final long[] markers = new long[population.countries()];
     final long[][] trafficByDay;
+    final Downloads downloads;
     Counters today;
 
     Run(ExecutorService pool) {
@@ -160,6 +161,12 @@ public final class Simulator {
         population.codes().forEach(c -> indexes.add(matcher.newIndex(c)));
       }
       trafficByDay = new long[scenario.days() + 1][population.countries()];
+      downloads =
+          new Downloads(
+              population,
+              scenario.seed(),
+              scenario.matching().downloadIntervalHours(),
+              scenario.days() * 24 + drainHours(scenario));
     }
 
     FederationSpec spec() {
@@ -260,7 +267,8 @@ public final class Simulator {
           trafficByDay,
           dayZeroEnin,
           System.nanoTime() - started,
-          worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end));
+          worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end),
+          downloads.figures(scenario.days()));
     }
 
     FedtraceWorld fedtraceWorld() {
@@ -340,12 +348,14 @@ public final class Simulator {
           }
         }
         arrived.add(keys);
+        downloads.batched(keys, hour);
       }
       today.exchangeNanos += System.nanoTime() - t0;
       if (operator) {
         matchAtNodes(arrived, now);
       } else {
         match(arrived, hour);
+        downloads.read(federation.export(now), hour);
       }
     }
 
@@ -357,6 +367,7 @@ public final class Simulator {
       Map<Integer, ByteString> data = new LinkedHashMap<>();
       keys.forEach((day, k) -> data.put(day, k.getKeyData()));
       truth.addUpload(agent, hour, data);
+      downloads.uploaded(data.values(), hour);
       federation.upload(
           population.code(population.home(agent)), List.copyOf(keys.values()), agent, now);
       if (operator) {

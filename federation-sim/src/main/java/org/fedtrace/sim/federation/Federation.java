@@ -1,8 +1,10 @@
 package org.fedtrace.sim.federation;
 
 import com.google.protobuf.ByteString;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.Exposure;
@@ -72,6 +74,16 @@ public interface Federation extends AutoCloseable {
    * match nothing.
    */
   void matchStored(Instant simTime);
+
+  /**
+   * Device mode: lets every node publish the key export files (spec §24) of the windows that ended
+   * by {@code simTime}, and returns each country's export directory, where phones read {@code
+   * ALL/hourly/index.txt} and the files it lists (docs/export.md). A federation that writes no
+   * exports returns no directories.
+   */
+  default Map<String, Path> export(Instant simTime) {
+    return Map.of();
+  }
 
   /** Bytes {@code country}'s node has sent plus received in federation exchange so far. */
   long trafficBytes(String country);

@@ -34,7 +34,8 @@ import org.fedtrace.store.Store;
  * with their background work off: the simulator drives their batching, retention purge and, in
  * operator-assisted matching, their matching on it. The operator backend's deposits and queries go
  * through each node's OperatorMatching service over the same channel as uploads (the country's
- * operator certificate).
+ * operator certificate). In device mode each node's key exports are written on simulated time too
+ * ({@link ExportFeeds}).
  */
 public final class NodeFederation implements Federation {
   private final SimClock clock;
@@ -42,6 +43,7 @@ public final class NodeFederation implements Federation {
   private final Map<String, Running> nodes = new LinkedHashMap<>();
   private FederationSetup setup;
   private StoreWatch watch;
+  private ExportFeeds exports;
   private long lastHousekeepingDay = Long.MIN_VALUE;
 
   /** One country's node and the simulator's channel to it, as the country's operator. */
@@ -64,6 +66,9 @@ public final class NodeFederation implements Federation {
         stores.put(m.country(), r.node().store());
       }
       watch = new StoreWatch(stores, true);
+      if (!spec.operatorMatching()) {
+        exports = new ExportFeeds(stores, root, spec.seed());
+      }
       connect();
     } catch (IOException e) {
       close();
@@ -111,6 +116,14 @@ public final class NodeFederation implements Federation {
     watch.awaitSynced(() -> {});
   }
 
+  /**
+   * Device mode: runs each node's exporter on its store at {@code simTime} ({@link ExportFeeds}).
+   */
+  @Override
+  public Map<String, Path> export(Instant simTime) {
+    return exports == null ? Map.of() : exports.run(simTime);
+  }
+
   @Override
   public void deposit(List<Deposit> deposits, Instant simTime) {
     setup.deposit(deposits, country -> running(country).uploads());
@@ -154,6 +167,9 @@ public final class NodeFederation implements Federation {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (exports != null) {
+      exports.close();
     }
     FederationSetup.deleteQuietly(root);
   }

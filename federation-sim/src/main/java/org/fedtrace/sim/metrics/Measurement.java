@@ -71,7 +71,8 @@ public final class Measurement {
         central,
         truth,
         perDay,
-        m.efficacy());
+        m.efficacy(),
+        outcome.downloads());
   }
 
   /** The efficacy figures, or null when the run had no counterfactuals. */

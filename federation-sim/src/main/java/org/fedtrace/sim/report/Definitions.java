@@ -60,6 +60,26 @@ public final class Definitions {
                   + " size of every batch they receive and deliver; TLS handshakes, gRPC and TLS"
                   + " framing are not counted."),
           new Definition(
+              "downloads.bytes_per_phone_per_day",
+              "device mode, in-process nodes: after every simulated hour each node publishes the"
+                  + " key export windows that ended (docs/export.md; the node's default policy:"
+                  + " two-hour embargo, at least 1,000 keys a file). Every app user's phone fetches"
+                  + " the files new in its home node's `ALL/hourly/index.txt` every"
+                  + " `download_interval_hours`, with a phase of its own; the figure is the bytes"
+                  + " of the zip files it fetched during the simulated days (the drain"
+                  + " excluded), divided by the days, averaged over app users. Index files are not"
+                  + " counted, nor HTTP or TLS overhead."),
+          new Definition(
+              "downloads.latency",
+              "for every uploaded key that appeared in an export file: simulated hours from its"
+                  + " upload to the first hour a file of its home node's `ALL/hourly` series listed"
+                  + " it (`export_p50_hours`, `export_p99_hours`), and to the first hour a"
+                  + " federation batch holding it reached a node (`batch_p50_hours`,"
+                  + " `batch_p99_hours`); nearest rank, hour resolution. The difference is the"
+                  + " delay the export embargo adds: `keys_delayed` counts the keys first exported"
+                  + " after the hour their batch arrived, `added_max_hours` the largest such delay."
+                  + " `keys_not_exported`: uploaded keys in no file by the end of the drain."),
+          new Definition(
               "rpis_matched_per_second",
               "RPIs matched divided by the wall-clock seconds spent matching. RPIs matched: for"
                   + " every node and every diagnosis key that arrived at it (its own and foreign"

@@ -16,6 +16,8 @@ import org.fedtrace.sim.metrics.Accuracy;
  * @param perDay [per_day] daily series
  * @param efficacy [efficacy] every scheme on the same seed and population, and false matches; null
  *     when {@code baselines.counterfactuals} is false
+ * @param downloads [downloads] what phones download from the key exports; null when the nodes wrote
+ *     none (operator-assisted matching, {@code --processes}, the central scheme)
  */
 public record Report(
     Run run,
@@ -25,7 +27,8 @@ public record Report(
     Scheme central,
     Truth truth,
     PerDay perDay,
-    Efficacy efficacy) {
+    Efficacy efficacy,
+    Downloads downloads) {
 
   /**
    * What was simulated.
@@ -188,4 +191,36 @@ public record Report(
       int[][] notifications,
       double[] rpisMatchedPerSecond,
       double[] keysExchangedPerSecond) {}
+
+  /**
+   * Device mode: the key export files phones download from their home node.
+   *
+   * @param bytesPerPhonePerDay [bytes_per_phone_per_day] mean over app users
+   * @param fetchIntervalHours [download_interval_hours] a phone fetches new files this often
+   * @param latency [latency] from upload to the key being in a file, and in a batch
+   * @param keysNotExported [keys_not_exported] uploaded keys in no file by the end of the drain
+   */
+  public record Downloads(
+      double bytesPerPhonePerDay, int fetchIntervalHours, Latency latency, long keysNotExported) {
+    /**
+     * Simulated hours from an upload to its keys' first publication, nearest rank over the uploaded
+     * keys that were exported.
+     *
+     * @param exportP50Hours [export_p50_hours] to the first export file listing the key
+     * @param exportP99Hours [export_p99_hours]
+     * @param batchP50Hours [batch_p50_hours] to the first federation batch holding the key
+     * @param batchP99Hours [batch_p99_hours]
+     * @param keys [keys] keys measured
+     * @param keysDelayed [keys_delayed] keys first exported after the hour their batch arrived
+     * @param addedMaxHours [added_max_hours] the largest such delay, 0 when none
+     */
+    public record Latency(
+        double exportP50Hours,
+        double exportP99Hours,
+        double batchP50Hours,
+        double batchP99Hours,
+        long keys,
+        long keysDelayed,
+        long addedMaxHours) {}
+  }
 }

@@ -33,6 +33,9 @@ public final class ReportJson {
     root.set("throughput", throughput(r.throughput()));
     scheme(root, r.main());
     root.set("traffic", traffic(r.traffic(), run.countries()));
+    if (r.downloads() != null) {
+      root.set("downloads", downloads(r.downloads()));
+    }
     ObjectNode central = root.putObject("baseline_central");
     scheme(central, r.central());
     root.set("ground_truth", truth(r.truth()));
@@ -97,6 +100,22 @@ public final class ReportJson {
     for (int c = 0; c < countries.size(); c++) {
       number(by, countries.get(c), t.byCountry().get(c));
     }
+    return n;
+  }
+
+  private static ObjectNode downloads(Report.Downloads d) {
+    ObjectNode n = JSON.createObjectNode();
+    number(n, "bytes_per_phone_per_day", d.bytesPerPhonePerDay());
+    n.put("download_interval_hours", d.fetchIntervalHours());
+    ObjectNode l = n.putObject("latency");
+    number(l, "export_p50_hours", d.latency().exportP50Hours());
+    number(l, "export_p99_hours", d.latency().exportP99Hours());
+    number(l, "batch_p50_hours", d.latency().batchP50Hours());
+    number(l, "batch_p99_hours", d.latency().batchP99Hours());
+    l.put("keys", d.latency().keys());
+    l.put("keys_delayed", d.latency().keysDelayed());
+    l.put("added_max_hours", d.latency().addedMaxHours());
+    n.put("keys_not_exported", d.keysNotExported());
     return n;
   }
 

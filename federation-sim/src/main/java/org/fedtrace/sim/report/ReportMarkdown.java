@@ -108,6 +108,17 @@ public final class ReportMarkdown {
     single(md, "wall_seconds", t.wallSeconds());
     single(md, "bytes_per_node_per_day", r.traffic().bytesPerNodePerDay());
     single(md, "max_bytes_per_node_per_day", r.traffic().maxBytesPerNodePerDay());
+    Report.Downloads d = r.downloads();
+    if (d != null) {
+      single(md, "downloads.bytes_per_phone_per_day", d.bytesPerPhonePerDay());
+      single(md, "downloads.latency.export_p50_hours", d.latency().exportP50Hours());
+      single(md, "downloads.latency.export_p99_hours", d.latency().exportP99Hours());
+      single(md, "downloads.latency.batch_p50_hours", d.latency().batchP50Hours());
+      single(md, "downloads.latency.batch_p99_hours", d.latency().batchP99Hours());
+      single(md, "downloads.latency.keys_delayed", d.latency().keysDelayed());
+      single(md, "downloads.latency.added_max_hours", d.latency().addedMaxHours());
+      single(md, "downloads.keys_not_exported", d.keysNotExported());
+    }
     md.append("\n");
   }
 

@@ -78,7 +78,10 @@ public record Overrides(
         matching == null
             ? s.matching()
             : new Matching(
-                matching, s.matching().devicePollHours(), s.matching().notifyMinRiskScore()),
+                matching,
+                s.matching().devicePollHours(),
+                s.matching().notifyMinRiskScore(),
+                s.matching().downloadIntervalHours()),
         s.tokenScheme(),
         s.privacy(),
         s.behaviour(),

@@ -214,8 +214,15 @@ public record Scenario(
    * @param devicePollHours [device_poll_hours] a phone fetches new batches this often
    * @param notifyMinRiskScore [notify_min_risk_score] an exposure with at least this risk score
    *     notifies the person
+   * @param downloadIntervalHours [download_interval_hours] device mode: a phone fetches the new key
+   *     export files of its home node this often (default 24); measured only, matching still
+   *     follows {@code device_poll_hours}
    */
-  public record Matching(MatchingMode mode, int devicePollHours, double notifyMinRiskScore) {}
+  public record Matching(
+      MatchingMode mode,
+      int devicePollHours,
+      double notifyMinRiskScore,
+      int downloadIntervalHours) {}
 
   /**
    * The sniffer adversary.

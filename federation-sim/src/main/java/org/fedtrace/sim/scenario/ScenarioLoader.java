@@ -358,11 +358,12 @@ public final class ScenarioLoader {
   }
 
   private static Matching matching(Fields f) throws InvalidField {
-    f.only(Set.of("mode", "device_poll_hours", "notify_min_risk_score"));
+    f.only(Set.of("mode", "device_poll_hours", "notify_min_risk_score", "download_interval_hours"));
     return new Matching(
         choice(f, "mode", MatchingMode::parse),
         f.integer("device_poll_hours", 1, 24),
-        f.number("notify_min_risk_score", 0, 1e6));
+        f.number("notify_min_risk_score", 0, 1e6),
+        f.integer("download_interval_hours", 1, 168));
   }
 
   private static Privacy privacy(Fields f) throws InvalidField {
