@@ -18,6 +18,7 @@ import javax.net.ssl.TrustManager;
 import org.fedtrace.pki.Credential;
 import org.fedtrace.pki.FederationTrustManager;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.RevokedCertificate;
 import org.fedtrace.testing.TestFederation;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,16 @@ class TlsAlertTest {
   void refusedClientCertificatesGetTheAlertOfTheirReasonAndAreCounted() throws Exception {
     Assumptions.assumeTrue(OpenSsl.isAvailable(), "the node runs the JDK's TLS here");
     try (TestFederation f = TestFederation.create(dir, Clock.systemUTC(), "DE", "FR")) {
-      Node de = f.startNode("DE");
       OperatorIdentity fr = f.credentials("FR").identity();
+      Credential revoked = f.credentials("FR").tls(); // FR's node is not started here
+      f.pki()
+          .setTerms(
+              f.pki()
+                  .terms()
+                  .withRevoked(
+                      RevokedCertificate.of(
+                          revoked.certificate(), RevokedCertificate.Reason.KEY_COMPROMISE)));
+      Node de = f.startNode("DE");
       for (Refusal r :
           List.of(
               new Refusal(f.pki().expiredTls(fr), "certificate_expired", "expired"),
@@ -46,7 +55,8 @@ class TlsAlertTest {
               new Refusal(f.pki().foreignCaTls(fr), "unknown_ca", "untrusted_issuer"),
               new Refusal(
                   f.pki().tlsWithoutClientAuth(fr), "unsupported_certificate", "wrong_purpose"),
-              new Refusal(f.pki().tlsWithoutIdentity(fr), "bad_certificate", "no_identity"))) {
+              new Refusal(f.pki().tlsWithoutIdentity(fr), "bad_certificate", "no_identity"),
+              new Refusal(revoked, "certificate_revoked", "revoked"))) {
         try (SSLSocket s = socket(f, de, r.certificate())) {
           SSLException e =
               assertThrows(
