@@ -106,8 +106,15 @@ public final class CertificateKeys {
    */
   public static X509Certificate certificateFromDer(byte[] der) throws CertificateException {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    X509Certificate certificate =
-        (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+    X509Certificate certificate;
+    try {
+      certificate = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+    } catch (RuntimeException e) {
+      // the JDK's parser throws unchecked exceptions on some malformed input (found by
+      // BatchFuzzTest: ArrayIndexOutOfBoundsException), which a peer's batch must not turn into
+      // INTERNAL instead of R8.11's INVALID_ARGUMENT
+      throw new CertificateException("not a well-formed DER certificate", e);
+    }
     if (certificate == null || !Arrays.equals(certificate.getEncoded(), der)) {
       throw new CertificateException("not exactly one DER certificate");
     }

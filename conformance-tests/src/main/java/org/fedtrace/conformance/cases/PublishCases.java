@@ -22,6 +22,25 @@ import org.fedtrace.proto.v1.PublishBatchResponse;
  * represent the batch) and expects the rule's code and field path.
  */
 public final class PublishCases extends CaseBase {
+  /**
+   * A signing certificate whose Ed25519 key is an empty BIT STRING, among other damage: the JDK's
+   * X.509 parser threw ArrayIndexOutOfBoundsException on it (found by fuzzing), which a node must
+   * still answer with R8.11, not INTERNAL.
+   */
+  private static final String BROKEN_SIGNER_HEX =
+      "308201cf30820174a00302010202104525c9b965db5f9e0e0c7ce0b790a460300a06082a8648ce3d"
+          + "04030230243122302006035504030c197465737420466564657261746869744120756e6f6f726974"
+          + "79301e170d3236313230313131303030305a170d3237313133303132303030305a302d310b300906"
+          + "0355040613024445310e300c060355040a0c056f702d6465310e300c06035504030c056f702d6465"
+          + "302a300506032b6570030100f409df53b3d7fd69c94315898440c1f0411d03e0e240f44542de149c"
+          + "f002553ca381ad3081aa300c0603551d130101ff04023000300e0603551d0f0101ff0404030206c0"
+          + "351f0603551d250418301606146983c3d7eda2dec4aa8b95b4fa999bfbfad68c5e30290603551d11"
+          + "04223020861e75726e3a66656474722163653a6f70657261746f723a44453a6f702d6465301d0603"
+          + "551d0e04160414a669161e713aee271d943b12d382635326c2dc0b301f0603551d23041830168014"
+          + "77f6346d72403a1261e30c9f50892ca7b74afe7b300a06082a8648ce3d0403020349003046022100"
+          + "c81698c1bd5286cb35742a7819ea25235b2826825d0c48582ae58cd5356960210221009306c3f996"
+          + "b20d8c1751074af5753f85e3029a4dab73aee325a5fe52d4ec389a";
+
   public PublishCases(Session s) {
     super(s);
   }
@@ -141,6 +160,13 @@ public final class PublishCases extends CaseBase {
         "batch.signer_certificate",
         good.toBuilder()
             .setSignerCertificate(good.getSignerCertificate().concat(good.getSignerCertificate()))
+            .build());
+    invalidAt(
+        "R8.11",
+        "batch.signer_certificate",
+        good.toBuilder()
+            .setSignerCertificate(
+                ByteString.copyFrom(java.util.HexFormat.of().parseHex(BROKEN_SIGNER_HEX)))
             .build());
   }
 
