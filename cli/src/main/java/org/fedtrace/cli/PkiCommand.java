@@ -7,6 +7,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.AgreementException;
+import org.fedtrace.pki.FederationAuthority;
 import org.fedtrace.pki.PkiFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +41,49 @@ public final class PkiCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+  }
+
+  /**
+   * The federation authority in {@code ca}.
+   *
+   * @throws UserError if {@code ca} is missing, is not an authority directory, or cannot be read
+   */
+  static FederationAuthority loadAuthority(Path ca) {
+    if (!Files.isDirectory(ca)) {
+      throw new UserError("CA directory " + ca + " does not exist");
+    }
+    try {
+      return FederationAuthority.load(ca, new SecureRandom());
+    } catch (NoSuchFileException e) {
+      throw notAuthority(ca, e);
+    } catch (IOException e) {
+      throw new UserError("cannot use CA directory " + ca + ": " + describe(e));
+    }
+  }
+
+  /**
+   * The agreement in {@code ca}, verified under {@code authority}.
+   *
+   * @throws UserError if it is missing, unreadable or does not verify
+   */
+  static Agreement loadAgreement(Path ca, FederationAuthority authority) {
+    try {
+      return Agreement.load(ca, authority.certificate());
+    } catch (NoSuchFileException e) {
+      throw notAuthority(ca, e);
+    } catch (IOException e) {
+      throw new UserError("cannot use CA directory " + ca + ": " + describe(e));
+    } catch (AgreementException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private static UserError notAuthority(Path ca, NoSuchFileException e) {
+    return new UserError(
+        ca
+            + " is not a federation authority directory: "
+            + Path.of(e.getFile()).getFileName()
+            + " is missing");
   }
 
   /**

@@ -3,9 +3,7 @@ package org.fedtrace.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import org.fedtrace.crypto.pkcs11.Pkcs11Exception;
 import org.fedtrace.crypto.pkcs11.Pkcs11Signer;
 import org.fedtrace.crypto.pkcs11.Pkcs11Token;
 import org.fedtrace.pki.Agreement;
-import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificateProfile;
 import org.fedtrace.pki.FederationAuthority;
 import org.fedtrace.pki.OperatorCredentials;
@@ -140,8 +137,8 @@ final class PkiIssueCommand implements Runnable {
     if (Files.exists(out)) {
       throw new UserError("output folder " + out + " already exists");
     }
-    FederationAuthority authority = loadAuthority();
-    Agreement agreement = loadAgreement(authority);
+    FederationAuthority authority = PkiCommand.loadAuthority(ca);
+    Agreement agreement = PkiCommand.loadAgreement(ca, authority);
     Instant now = Instant.now();
     if (agreement.isPastSunset(now)) {
       throw new UserError(
@@ -208,39 +205,6 @@ final class PkiIssueCommand implements Runnable {
       }
     }
     return checked;
-  }
-
-  private FederationAuthority loadAuthority() {
-    if (!Files.isDirectory(ca)) {
-      throw new UserError("CA directory " + ca + " does not exist");
-    }
-    try {
-      return FederationAuthority.load(ca, new SecureRandom());
-    } catch (NoSuchFileException e) {
-      throw notAuthority(e);
-    } catch (IOException e) {
-      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
-    }
-  }
-
-  private Agreement loadAgreement(FederationAuthority authority) {
-    try {
-      return Agreement.load(ca, authority.certificate());
-    } catch (NoSuchFileException e) {
-      throw notAuthority(e);
-    } catch (IOException e) {
-      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
-    } catch (AgreementException e) {
-      throw new UserError(e.getMessage());
-    }
-  }
-
-  private UserError notAuthority(NoSuchFileException e) {
-    return new UserError(
-        ca
-            + " is not a federation authority directory: "
-            + Path.of(e.getFile()).getFileName()
-            + " is missing");
   }
 
   /** The agreement with {@code identity} as a member: {@code agreement} itself if it is one. */

@@ -3,17 +3,13 @@ package org.fedtrace.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.pki.Agreement;
-import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.AgreementTerms;
 import org.fedtrace.pki.FederationAuthority;
 import org.fedtrace.pki.Pem;
@@ -96,11 +92,11 @@ final class PkiRevokeCommand implements Runnable {
         throw usage("--serial: " + e.getMessage());
       }
     }
-    FederationAuthority authority = loadAuthority();
+    FederationAuthority authority = PkiCommand.loadAuthority(ca);
     for (Path p : certificates) {
       toRevoke.add(issuedBy(authority, p).getSerialNumber());
     }
-    Agreement agreement = loadAgreement(authority);
+    Agreement agreement = PkiCommand.loadAgreement(ca, authority);
     AgreementTerms terms = agreement.terms();
     for (BigInteger serial : toRevoke) {
       try {
@@ -162,30 +158,6 @@ final class PkiRevokeCommand implements Runnable {
           "--certificate " + file + ": not issued by the federation authority in " + ca);
     }
     return c;
-  }
-
-  private FederationAuthority loadAuthority() {
-    if (!Files.isDirectory(ca)) {
-      throw new UserError("CA directory " + ca + " does not exist");
-    }
-    try {
-      return FederationAuthority.load(ca, new SecureRandom());
-    } catch (NoSuchFileException e) {
-      throw new UserError(
-          ca + " is not a federation authority directory: " + Path.of(e.getFile()).getFileName());
-    } catch (IOException e) {
-      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
-    }
-  }
-
-  private Agreement loadAgreement(FederationAuthority authority) {
-    try {
-      return Agreement.load(ca, authority.certificate());
-    } catch (IOException e) {
-      throw new UserError("cannot use CA directory " + ca + ": " + PkiCommand.describe(e));
-    } catch (AgreementException e) {
-      throw new UserError(e.getMessage());
-    }
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -265,7 +265,10 @@ class ReplicaCrashTest {
         sleep(300 + random.nextInt(1000));
         start(victim);
       }
-      sleep(1500);
+      // the load runs on until a publish is acknowledged with every replica back
+      java.util.concurrent.CountDownLatch afterRestart = new java.util.concurrent.CountDownLatch(1);
+      nextAck.set(afterRestart);
+      assertTrue(afterRestart.await(60, TimeUnit.SECONDS), "a publish succeeds after the restart");
       running.set(false);
       pusher.join();
       uploader.join();
