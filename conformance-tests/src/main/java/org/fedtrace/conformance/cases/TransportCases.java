@@ -271,8 +271,9 @@ public final class TransportCases extends CaseBase {
    * waits, by calling, until member B is admitted again, so later cases are not throttled.
    */
   Expect.Refusal rateLimited() throws InterruptedException {
+    // member B may still be throttled by an earlier burst: ask for the head until admitted
     PullBatchesRequest atHead =
-        PullBatchesRequest.newBuilder().setCursor(s.head(b().tls())).build();
+        PullBatchesRequest.newBuilder().setCursor(whenAdmitted(() -> s.head(b().tls()))).build();
     return burst(
         ch ->
             FederationGrpc.newFutureStub(ch)
@@ -280,6 +281,21 @@ public final class TransportCases extends CaseBase {
                 .pullBatches(atHead),
         () -> s.federation(b().tls()).pullBatches(atHead),
         "PullBatches");
+  }
+
+  /** {@code call}'s answer, calling again while it is refused by the rate limit, for 10 s. */
+  private static <T> T whenAdmitted(java.util.function.Supplier<T> call) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        return call.get();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED
+            || System.nanoTime() > until) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
