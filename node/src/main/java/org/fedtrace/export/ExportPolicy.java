@@ -5,7 +5,8 @@ package org.fedtrace.export;
  *
  * @param delaySeconds how long after the end of a key's validity it may first be released (R24.1)
  * @param minKeys the fewest keys a file holds; fewer real keys are padded (R24.4)
- * @param maxKeysPerFile the most keys one file holds; more are split into a batch of files
+ * @param maxKeysPerFile the most keys one file holds; more are split evenly into a batch of files
+ *     (at least twice {@code minKeys}, so that no file of the batch holds fewer than the minimum)
  * @param combinedRegion the region name of the files that combine every origin
  * @param indexDays how many days of files the index lists; older files are deleted
  */
@@ -37,9 +38,16 @@ public record ExportPolicy(
     if (minKeys < MIN_MIN_KEYS || minKeys > 100_000) {
       throw new IllegalArgumentException("minKeys: must be in 140..100000, got " + minKeys);
     }
-    if (maxKeysPerFile < minKeys || maxKeysPerFile > MAX_KEYS_PER_FILE) {
+    // a window of more keys is split evenly into files of more than half the maximum each, so
+    // every file holds the minimum (R24.4) only if the maximum is at least twice the minimum
+    if (maxKeysPerFile < 2 * minKeys || maxKeysPerFile > MAX_KEYS_PER_FILE) {
       throw new IllegalArgumentException(
-          "maxKeysPerFile: must be in minKeys.." + MAX_KEYS_PER_FILE + ", got " + maxKeysPerFile);
+          "maxKeysPerFile: must be in 2 x minKeys.."
+              + MAX_KEYS_PER_FILE
+              + ", got "
+              + maxKeysPerFile
+              + " with minKeys "
+              + minKeys);
     }
     if (!combinedRegion.matches("[A-Za-z0-9]{1,16}") || combinedRegion.matches("[A-Z]{2}")) {
       throw new IllegalArgumentException(

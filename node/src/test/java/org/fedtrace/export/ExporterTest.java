@@ -2,6 +2,7 @@ package org.fedtrace.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -206,11 +207,11 @@ class ExporterTest {
   @Test
   void R24_13_keysAreSortedOnTheirBytesAndSplitIntoABatchOfFiles() throws IOException {
     List<DiagnosisKey> real = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 700; i++) {
       real.add(key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_CONFIRMED_TEST));
     }
     store("FR", real);
-    exporter(200).run(MIDNIGHT + HOUR);
+    exporter(2 * MIN_KEYS).run(MIDNIGHT + HOUR);
     List<Path> files = zips("FR", "hourly");
     assertEquals(3, files.size());
     byte[] previous = null;
@@ -229,7 +230,30 @@ class ExporterTest {
       }
     }
     real.forEach(k -> assertTrue(all.contains(k.getKeyData())));
-    assertEquals(500, all.size());
+    assertEquals(700, all.size());
+  }
+
+  @Test
+  void R24_4_everyFileOfASplitWindowHoldsTheMinimum() throws IOException {
+    // one key more than a file holds: two files, each at least the minimum
+    List<DiagnosisKey> real = new ArrayList<>();
+    for (int i = 0; i < 2 * MIN_KEYS + 1; i++) {
+      real.add(key(MIDNIGHT - 2 * DAY, ReportType.REPORT_TYPE_CONFIRMED_TEST));
+    }
+    store("FR", real);
+    exporter(2 * MIN_KEYS).run(MIDNIGHT + HOUR);
+    List<Path> files = zips("FR", "hourly");
+    assertEquals(2, files.size());
+    for (Path f : files) {
+      assertTrue(GaenExport.read(f).keys().size() >= MIN_KEYS, f.toString());
+    }
+    // a smaller maximum would split a window into files below the minimum
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ExportPolicy(DELAY, MIN_KEYS, 2 * MIN_KEYS - 1, "ALL", 14));
+    assertEquals(
+        "maxKeysPerFile: must be in 2 x minKeys..400000, got 279 with minKeys 140", e.getMessage());
   }
 
   @Test

@@ -261,7 +261,7 @@ public final class Settings {
               "export.maxKeysPerFile",
               "100000",
               "keys",
-              "most keys per file; more are split into a batch of files, minKeys..400000"),
+              "most keys per file; more are split evenly into files, 2 x minKeys..400000"),
           new Setting(
               "export.combinedRegion",
               "ALL",

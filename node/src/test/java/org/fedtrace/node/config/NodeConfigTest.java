@@ -267,7 +267,7 @@ class NodeConfigTest {
         "export.combinedRegion: expected 1 to 16 letters or digits, not a country code, got 'DE'",
         refuse("export: {combinedRegion: DE}\n"));
     assertEquals(
-        "export.maxKeysPerFile: must be in minKeys..400000, got 500000",
+        "export.maxKeysPerFile: must be in 2 x minKeys..400000, got 500000 with minKeys 1000",
         refuse("export: {maxKeysPerFile: 500000}\n"));
   }
 
