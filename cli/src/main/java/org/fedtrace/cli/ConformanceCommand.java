@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.fedtrace.conformance.CaseInfo;
 import org.fedtrace.conformance.CatalogueRunner;
+import org.fedtrace.conformance.ExportSite;
 import org.fedtrace.conformance.RemoteTarget;
 import org.fedtrace.conformance.Reports;
 import org.fedtrace.conformance.Result;
@@ -101,6 +103,23 @@ public final class ConformanceCommand implements Callable<Integer> {
               + " without it the rate-limit cases are skipped.")
   Double rateLimit;
 
+  @Option(
+      names = "--exports",
+      paramLabel = "URL|DIR",
+      description =
+          "Where the node publishes its key export files for phones (spec §24.6): the root of"
+              + " the layout, an http(s) URL or a directory; without it the export cases are"
+              + " skipped.")
+  String exports;
+
+  @Option(
+      names = "--export-key",
+      paramLabel = "PEM",
+      description =
+          "The node's export-signing public key (export-signing.key.pub), to verify the export"
+              + " files' signatures; without it that case is skipped.")
+  Path exportKey;
+
   @Override
   public Integer call() {
     if (target == null || kit == null) {
@@ -111,7 +130,11 @@ public final class ConformanceCommand implements Callable<Integer> {
     RemoteTarget node;
     try {
       filter = Selection.of(only);
+      Optional<ExportSite> site = exportSite();
       node = RemoteTarget.of(target, loadKit(), Optional.ofNullable(rateLimit));
+      if (site.isPresent()) {
+        node = node.withExports(site.get());
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -138,6 +161,28 @@ public final class ConformanceCommand implements Callable<Integer> {
             .anyMatch(
                 r -> r.outcome() == Result.Outcome.FAILED && r.level() == SpecRules.Level.MUST);
     return mustFailed ? 1 : 0;
+  }
+
+  private Optional<ExportSite> exportSite() {
+    if (exports == null) {
+      if (exportKey != null) {
+        throw new IllegalArgumentException("--export-key needs --exports");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(ExportSite.of(exports, exportKey()));
+  }
+
+  private Optional<PublicKey> exportKey() {
+    if (exportKey == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          CertificateKeys.ecdsaP256PublicKey(org.fedtrace.pki.Pem.readPublicKeyInfo(exportKey)));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserError("--export-key: " + e.getMessage());
+    }
   }
 
   private Kit loadKit() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,7 +88,8 @@ class ConformanceCommandTest {
     }
     Files.writeString(
         de.resolve("node.yaml"),
-        "dataDir: data\nmetrics:\n  port: 0\nbatching:\n  maxAgeSeconds: 1\n  minKeys: 64\n");
+        "dataDir: data\nmetrics:\n  port: 0\nbatching:\n  maxAgeSeconds: 1\n  minKeys: 64\n"
+            + "export:\n  keyId: '262'\n  minKeys: 140\n");
     Node node = Node.create(NodeConfig.load(de.resolve("node.yaml")), Clock.systemUTC());
     node.start(
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -112,9 +114,81 @@ class ConformanceCommandTest {
       assertTrue(
           xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"5\" failures=\"0\""), xml);
       assertTrue(xml.contains("name=\"R8_19_rejectsOriginNotSignerCountry [R8.19 MUST]\""), xml);
+
+      // the node's export files, written by 'fedtrace export' from its store while it runs and
+      // served over HTTP, as phones fetch them
+      String conf = de.resolve("node.yaml").toString();
+      assertEquals(
+          0, Fedtrace.newCommandLine().execute("export", "--config", conf, "--generate-key"));
+      Path www = tmp.resolve("www");
+      assertEquals(
+          0, Fedtrace.newCommandLine().execute("export", "--config", conf, "--out", www + ""));
+      HttpServer http = serve(www);
+      try {
+        String root = "http://127.0.0.1:" + http.getAddress().getPort() + "/";
+        String pub = de.resolve("export-signing.key.pub").toString();
+        Run exports =
+            conformance(
+                "--target",
+                "127.0.0.1:" + node.port(),
+                "--tls",
+                kit.toString(),
+                "--report",
+                report.toString(),
+                "--only",
+                "R24",
+                "--exports",
+                root,
+                "--export-key",
+                pub);
+        assertEquals(0, exports.status, exports.out + exports.err);
+        assertTrue(exports.out.contains("R24.19  SHOULD PASS"), exports.out);
+        assertTrue(exports.out.contains("R24.1   MUST   PASS"), exports.out);
+        assertTrue(exports.out.contains(" 0 failed (0 of MUST rules)"), exports.out);
+        // another key: the signature case fails, and the run with it
+        Path other = tmp.resolve("other.key");
+        org.fedtrace.export.ExportKeys.generate(other, new java.security.SecureRandom());
+        Run wrongKey =
+            conformance(
+                "--target",
+                "127.0.0.1:" + node.port(),
+                "--tls",
+                kit.toString(),
+                "--report",
+                report.toString(),
+                "--only",
+                "R24.15",
+                "--exports",
+                root,
+                "--export-key",
+                org.fedtrace.export.ExportKeys.publicKeyFile(other).toString());
+        assertEquals(1, wrongKey.status, wrongKey.out);
+        assertTrue(
+            wrongKey.out.contains("no signature verifies under the export key"), wrongKey.out);
+      } finally {
+        http.stop(0);
+      }
     } finally {
       node.stop(Duration.ofSeconds(5));
     }
+  }
+
+  /** A plain HTTP server of the files under {@code root}, as a CDN serves export files. */
+  private static HttpServer serve(Path root) throws java.io.IOException {
+    HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        exchange -> {
+          Path f = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+          byte[] body = f.startsWith(root) && Files.isRegularFile(f) ? Files.readAllBytes(f) : null;
+          exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+          if (body != null) {
+            exchange.getResponseBody().write(body);
+          }
+          exchange.close();
+        });
+    http.start();
+    return http;
   }
 
   @Test
@@ -157,6 +231,20 @@ class ConformanceCommandTest {
         conformance("--target", "127.0.0.1:1", "--tls", tmp.toString(), "--only", "R99.1");
     assertEquals(2, badOnly.status);
     assertTrue(badOnly.err.contains("'R99.1' selects no case"), badOnly.err);
+    Run keyAlone =
+        conformance("--target", "127.0.0.1:1", "--tls", tmp.toString(), "--export-key", "k.pub");
+    assertEquals(2, keyAlone.status);
+    assertTrue(keyAlone.err.contains("--export-key needs --exports"), keyAlone.err);
+    Run noRoot =
+        conformance(
+            "--target",
+            "127.0.0.1:1",
+            "--tls",
+            tmp.toString(),
+            "--exports",
+            tmp.resolve("absent").toString());
+    assertEquals(2, noRoot.status);
+    assertTrue(noRoot.err.contains("expected an http(s) URL or a directory"), noRoot.err);
   }
 
   private void pki(String... args) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.fedtrace.conformance.cases.CheckpointCases;
 import org.fedtrace.conformance.cases.DepositCases;
+import org.fedtrace.conformance.cases.ExportCases;
 import org.fedtrace.conformance.cases.ExposureCases;
 import org.fedtrace.conformance.cases.GetBatchCases;
 import org.fedtrace.conformance.cases.IdempotencyCases;
@@ -57,7 +58,8 @@ public final class Catalogue {
           LogLifecycleCases.class,
           NoticeCases.class,
           DepositCases.class,
-          ExposureCases.class);
+          ExposureCases.class,
+          ExportCases.class);
 
   private Catalogue() {}
 

@@ -104,6 +104,11 @@ public final class CatalogueRunner {
             return "the node declares no rate limit (remote: --rate-limit)";
           }
           break;
+        case EXPORTS:
+          if (s.target().exports().isEmpty()) {
+            return "the node's key export files were not named (remote: --exports URL|DIR)";
+          }
+          break;
         default:
           break;
       }

@@ -23,7 +23,9 @@ public enum Need {
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
   CONTROLLED_NODE(null),
   /** The node's operator declared a rate limit. */
-  RATE_LIMIT(null);
+  RATE_LIMIT(null),
+  /** The node's operator named where the node publishes key export files (spec §24.6). */
+  EXPORTS(null);
 
   private final String feature;
 

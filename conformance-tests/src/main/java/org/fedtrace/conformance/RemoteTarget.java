@@ -8,9 +8,15 @@ import org.fedtrace.conformance.kit.Kit;
  * nothing but an address, the kit it accepts, and what its operator declares.
  *
  * @param declaredRequestsPerSecond the per-identity rate limit the operator says the node enforces
+ * @param exports where the operator says the node publishes its key export files
  */
 public record RemoteTarget(
-    String host, int port, Kit kit, Optional<Double> declaredRequestsPerSecond) implements Target {
+    String host,
+    int port,
+    Kit kit,
+    Optional<Double> declaredRequestsPerSecond,
+    Optional<ExportSite> exports)
+    implements Target {
   /**
    * Parses {@code HOST:PORT} (an IPv6 address in brackets).
    *
@@ -34,6 +40,11 @@ public record RemoteTarget(
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("port " + port + " is not in 1..65535");
     }
-    return new RemoteTarget(host, port, kit, rate);
+    return new RemoteTarget(host, port, kit, rate, Optional.empty());
+  }
+
+  /** This target, whose key export files are at {@code site}. */
+  public RemoteTarget withExports(ExportSite site) {
+    return new RemoteTarget(host, port, kit, declaredRequestsPerSecond, Optional.of(site));
   }
 }

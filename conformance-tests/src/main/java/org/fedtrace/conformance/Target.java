@@ -29,6 +29,11 @@ public interface Target {
     return Optional.empty();
   }
 
+  /** Where the node publishes its key export files for phones (spec §24.6); empty if unknown. */
+  default Optional<ExportSite> exports() {
+    return Optional.empty();
+  }
+
   /** Host and port, for reports. */
   default String address() {
     return host() + ":" + port();

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,11 +14,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fedtrace.batch.GaenExportWriter;
 import org.fedtrace.conformance.kit.Identity;
 import org.fedtrace.conformance.kit.Kit;
 import org.fedtrace.conformance.kit.KitWriter;
 import org.fedtrace.conformance.kit.Pem;
+import org.fedtrace.conformance.wire.Batches;
 import org.fedtrace.crypto.CertificateKeys;
+import org.fedtrace.export.ExportKeys;
+import org.fedtrace.export.ExportPolicy;
+import org.fedtrace.export.Exporter;
 import org.fedtrace.node.Node;
 import org.fedtrace.node.NodeStartException;
 import org.fedtrace.pki.AgreementTerms;
@@ -23,6 +31,10 @@ import org.fedtrace.pki.HealthAuthority;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.PkiFiles;
 import org.fedtrace.pki.RevokedCertificate;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.testing.Fault;
 import org.fedtrace.testing.TestFederation;
 
@@ -57,6 +69,7 @@ final class InProcessTarget implements Target, AutoCloseable {
   private Thread draining;
 
   private final String config;
+  private ExportSite exports;
 
   private InProcessTarget(Path root, Set<Fault> faults, String config)
       throws IOException, NodeStartException {
@@ -161,6 +174,53 @@ final class InProcessTarget implements Target, AutoCloseable {
   @Override
   public Kit kit() {
     return kit;
+  }
+
+  /**
+   * The node's key export files (spec §24), written on first use: member A publishes a batch of
+   * keys of the last three days, one of them revoked, and one key still valid today; then the
+   * node's own exporter publishes the hour that ended last into a folder, signed with a key made
+   * for it. The node's export job is not used: it would publish only at its next minute.
+   */
+  @Override
+  public synchronized Optional<ExportSite> exports() {
+    if (exports == null) {
+      try {
+        exports = writeExports();
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot write the node's exports: " + e.getMessage(), e);
+      }
+    }
+    return Optional.of(exports);
+  }
+
+  private ExportSite writeExports() throws IOException, GeneralSecurityException {
+    try (Session s = new Session(this)) {
+      Batches batches = s.batches();
+      List<DiagnosisKey> keys = new ArrayList<>(batches.keys(200));
+      keys.add(batches.key(2).toBuilder().setReportType(ReportType.REPORT_TYPE_REVOKED).build());
+      int today = (int) (batches.nowInterval() / Batches.DAY * Batches.DAY);
+      keys.add(batches.key(1).toBuilder().setRollingStartIntervalNumber(today).build());
+      Kit.Operator a = kit.memberA();
+      DiagnosisKeyBatch b = Batches.sign(batches.batch(a.identity().country(), keys), a.signing());
+      s.federation(a.tls()).publishBatch(PublishBatchRequest.newBuilder().setBatch(b).build());
+    }
+    Path dir = root.resolve("exports");
+    Path key = root.resolve("export-signing.key");
+    ExportKeys.generate(key, new SecureRandom());
+    GaenExportWriter writer =
+        new GaenExportWriter(new GaenExportWriter.SignatureInfo("999", "v1"), ExportKeys.load(key));
+    new Exporter(
+            federation.node(COUNTRY).store(),
+            new ExportPolicy(ExportPolicy.MIN_DELAY_SECONDS, 140, 100_000, "ALL", 14),
+            writer,
+            dir,
+            new SecureRandom())
+        .run(clock.instant().getEpochSecond());
+    PublicKey pub =
+        CertificateKeys.ecdsaP256PublicKey(
+            org.fedtrace.pki.Pem.readPublicKeyInfo(ExportKeys.publicKeyFile(key)));
+    return ExportSite.of(dir.toString(), Optional.of(pub));
   }
 
   @Override
