@@ -110,7 +110,7 @@ class ExportCasesTest {
   void theSuitesReaderDecodesWhatTheReferenceWriterWrote(@TempDir Path dir) throws Exception {
     byte[] zip = zip("DE");
     ExportFiles.File f = ExportFiles.read(zip);
-    GaenExport reference = GaenExport.read(Files.write(dir.resolve("export.zip"), zip));
+    final GaenExport reference = GaenExport.read(Files.write(dir.resolve("export.zip"), zip));
 
     assertEquals(HOUR, f.start());
     assertEquals(HOUR + 3600, f.end());
