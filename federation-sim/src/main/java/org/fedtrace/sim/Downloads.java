@@ -17,6 +17,7 @@ import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.sim.metrics.Percentiles;
 import org.fedtrace.sim.population.Population;
 import org.fedtrace.sim.report.Report;
+import org.fedtrace.sim.scenario.DeviceSource;
 
 /**
  * Device mode: what phones download from their home node's key exports (docs/export.md), and how
@@ -26,7 +27,8 @@ import org.fedtrace.sim.report.Report;
  * ALL/hourly/index.txt}) from the directory the node wrote, as a phone app that wants every origin
  * does, and notes the size and the keys of every file new in it. A phone fetches the new files
  * every {@code matching.download_interval_hours}, with a phase of its own; it fetches each file
- * once. Matching still works on the batches that reach the home node, not on these files.
+ * once. With {@code matching.device_source: exports} (the default) phones match the keys of these
+ * files, padding included, and learn of an exposure at their next fetch.
  */
 final class Downloads {
   private static final String INDEX = "ALL/hourly/index.txt";
@@ -74,9 +76,16 @@ final class Downloads {
     }
   }
 
-  /** Reads the files each home node lists at {@code hour}; {@code dirs} by country code. */
-  void read(Map<String, Path> dirs, int hour) {
+  /**
+   * Reads the files each home node lists at {@code hour}; {@code dirs} by country code. Returns the
+   * keys of the files new at {@code hour}, by home country (padding keys included): what the phones
+   * of that country match at their next fetch.
+   */
+  List<List<DiagnosisKey>> read(Map<String, Path> dirs, int hour) {
+    List<List<DiagnosisKey>> fresh = new ArrayList<>();
     for (int c = 0; c < population.countries(); c++) {
+      List<DiagnosisKey> keys = new ArrayList<>();
+      fresh.add(keys);
       Path root = dirs.get(population.code(c));
       if (root == null) {
         continue;
@@ -92,6 +101,7 @@ final class Downloads {
             Path file = root.resolve(line.strip());
             bytesAt[c][hour] += Files.size(file);
             for (DiagnosisKey k : GaenExport.read(file).keys()) {
+              keys.add(k);
               if (uploadHour.containsKey(k.getKeyData())) {
                 exportedHour.putIfAbsent(k.getKeyData(), hour);
               }
@@ -102,13 +112,19 @@ final class Downloads {
         throw new UncheckedIOException("cannot read the exports of " + population.code(c), e);
       }
     }
+    return fresh;
+  }
+
+  /** The hour of {@code agent}'s phone's first fetch at or after {@code hour}. */
+  int fetchHour(int agent, int hour) {
+    return fetches.next(agent, hour);
   }
 
   /**
-   * The figures of a run of {@code days} simulated days, or null when the federation wrote no
-   * exports.
+   * The figures of a run of {@code days} simulated days, in which phones matched {@code matched},
+   * or null when the federation wrote no exports.
    */
-  Report.Downloads figures(int days) {
+  Report.Downloads figures(int days, DeviceSource matched) {
     if (!any) {
       return null;
     }
@@ -131,7 +147,11 @@ final class Downloads {
       }
     }
     return new Report.Downloads(
-        phones == 0 ? 0 : bytes / phones / days, interval, latencies(), unexported());
+        phones == 0 ? 0 : bytes / phones / days,
+        interval,
+        latencies(),
+        unexported(),
+        matched.label());
   }
 
   private Report.Downloads.Latency latencies() {

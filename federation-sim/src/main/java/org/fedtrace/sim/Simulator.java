@@ -1,6 +1,7 @@
 package org.fedtrace.sim;
 
 import com.google.protobuf.ByteString;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntUnaryOperator;
+import org.fedtrace.export.ExportPolicy;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.counterfactual.Counterfactuals;
@@ -35,6 +38,7 @@ import org.fedtrace.sim.population.Encounters;
 import org.fedtrace.sim.population.Households;
 import org.fedtrace.sim.population.Mobility;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.DeviceSource;
 import org.fedtrace.sim.scenario.MatchingMode;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.TokenScheme;
@@ -79,8 +83,15 @@ public final class Simulator {
   public static int drainHours(Scenario s) {
     // the longest a key can wait for its batch: batch_max_hold (at least batch_max_age)
     int batching = s.federation().batchMaxHoldHours();
-    int polling = s.matching().mode() == MatchingMode.DEVICE ? s.matching().devicePollHours() : 0;
-    return batching + polling + 1;
+    if (s.matching().mode() != MatchingMode.DEVICE) {
+      return batching + 1;
+    }
+    if (s.matching().deviceSource() == DeviceSource.BATCHES) {
+      return batching + s.matching().devicePollHours() + 1;
+    }
+    // exports: a key of the upload day waits for its end and the embargo, then its hourly window
+    int embargo = (int) (ExportPolicy.MIN_DELAY_SECONDS / 3600);
+    return Math.max(batching, 24 + embargo) + 1 + s.matching().downloadIntervalHours() + 1;
   }
 
   /** Runs the scenario. */
@@ -123,6 +134,11 @@ public final class Simulator {
     final boolean operator = federated && scenario.matching().mode() == MatchingMode.OPERATOR;
 
     final Polls polls = new Polls(scenario.seed(), scenario.matching().devicePollHours());
+
+    /** Device mode: phones match the key export files, where the federation writes them. */
+    final boolean fromExports =
+        federated && !operator && scenario.matching().deviceSource() == DeviceSource.EXPORTS;
+
     final Notifications notifications = new Notifications(population.size(), reaction::notify);
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
@@ -268,7 +284,8 @@ public final class Simulator {
           dayZeroEnin,
           System.nanoTime() - started,
           worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end),
-          downloads.figures(scenario.days()));
+          downloads.figures(
+              scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES));
     }
 
     FedtraceWorld fedtraceWorld() {
@@ -353,9 +370,14 @@ public final class Simulator {
       today.exchangeNanos += System.nanoTime() - t0;
       if (operator) {
         matchAtNodes(arrived, now);
+        return;
+      }
+      Map<String, Path> exports = federation.export(now);
+      List<List<DiagnosisKey>> downloaded = downloads.read(exports, hour);
+      if (fromExports && !exports.isEmpty()) {
+        match(downloaded, hour, a -> downloads.fetchHour(a, hour));
       } else {
-        match(arrived, hour);
-        downloads.read(federation.export(now), hour);
+        match(arrived, hour, a -> polls.next(a, hour));
       }
     }
 
@@ -376,7 +398,11 @@ public final class Simulator {
       today.uploads++;
     }
 
-    void match(List<List<DiagnosisKey>> arrived, int hour) {
+    /**
+     * Device mode: every phone matches {@code arrived} (by home country) and learns of an exposure
+     * at {@code notifiedAt} of it.
+     */
+    void match(List<List<DiagnosisKey>> arrived, int hour, IntUnaryOperator notifiedAt) {
       long t0 = System.nanoTime();
       List<Callable<List<Exposure>>> tasks = new ArrayList<>();
       for (int c = 0; c < arrived.size(); c++) {
@@ -389,7 +415,7 @@ public final class Simulator {
       today.matchNanos += System.nanoTime() - t0;
       for (List<Exposure> exposures : found) {
         for (Exposure e : exposures) {
-          notice(e, hour);
+          notice(e, notifiedAt);
         }
       }
     }
@@ -410,7 +436,7 @@ public final class Simulator {
       return n;
     }
 
-    void notice(Exposure e, int hour) {
+    void notice(Exposure e, IntUnaryOperator notifiedAt) {
       GroundTruth.KeyOwner owner = truth.owner(e.key().getKeyData());
       notifications.recordMatch(e.agent());
       if (owner == null) {
@@ -420,12 +446,7 @@ public final class Simulator {
       if (e.riskScore() < scenario.matching().notifyMinRiskScore()) {
         return;
       }
-      notifications.recordNotification(e.agent(), owner.agent(), notificationHour(e.agent(), hour));
-    }
-
-    /** Device mode: the phone's next poll (each phone has its own phase). */
-    int notificationHour(int agent, int hour) {
-      return polls.next(agent, hour);
+      notifications.recordNotification(e.agent(), owner.agent(), notifiedAt.applyAsInt(e.agent()));
     }
 
     <T> List<T> runAll(List<Callable<T>> tasks) {

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.counterfactual.Scheme;
 import org.fedtrace.sim.counterfactual.SchemeOutcome;
@@ -139,7 +141,8 @@ class SimulationTest {
   void phonesDownloadEveryHourlyFileAndEveryUploadedKeyIsExportedNoEarlierThanBatched() {
     Report.Downloads d = report.downloads();
     assertNotNull(d, "a device-mode run through real nodes writes exports");
-    assertEquals(24, d.fetchIntervalHours());
+    assertEquals(4, d.fetchIntervalHours());
+    assertEquals("exports", d.phonesMatch());
     // the combined series has a file every hour, each of at least 1,000 keys of 16 random bytes;
     // a daily fetch sees at least every file of the hours before its last day
     int days = small.days();
@@ -151,6 +154,55 @@ class SimulationTest {
     assertTrue(d.latency().exportP50Hours() >= d.latency().batchP50Hours());
     assertTrue(d.latency().exportP99Hours() >= d.latency().batchP99Hours());
     assertTrue(d.latency().batchP50Hours() >= 0);
+  }
+
+  @Test
+  void phonesMatchingTheExportFilesNotifyTheSamePeopleAsMatchingTheBatchesOnlyLater()
+      throws ScenarioException {
+    // nobody reacts to a notification, so the epidemic is the same whichever way phones match
+    String calm =
+        "behaviour: {quarantine_compliance: 0, test_notified_share: 0}\n"
+            + "baselines: {counterfactuals: false}\n";
+    Outcome files =
+        outcome(
+            scenario("", calm + "matching: {device_source: exports, download_interval_hours: 6}"));
+    Outcome batches =
+        outcome(scenario("", calm + "matching: {device_source: batches, device_poll_hours: 1}"));
+
+    assertEquals("exports", files.downloads().phonesMatch());
+    assertEquals("batches", batches.downloads().phonesMatch());
+    assertEquals(0, files.downloads().keysNotExported());
+    Map<Long, Integer> byFiles = pairs(files.notifications());
+    Map<Long, Integer> byBatches = pairs(batches.notifications());
+    assertTrue(byBatches.size() > 20, "notified pairs " + byBatches.size());
+    // the same person notified of the same index case: padding keys and the embargo change when,
+    // never whom
+    assertEquals(byBatches.keySet(), byFiles.keySet());
+    long later = 0;
+    for (Map.Entry<Long, Integer> e : byBatches.entrySet()) {
+      // a file lists a key no earlier than its batch reaches the node, and an hourly poll of the
+      // batches sees it within the hour
+      assertTrue(byFiles.get(e.getKey()) >= e.getValue() - 1, "pair " + e.getKey());
+      later += byFiles.get(e.getKey()) - e.getValue();
+    }
+    assertTrue(later > 0, "the export files notify later in sum");
+    // phones matching files also derive the padding keys' RPIs
+    assertTrue(rpis(files) > rpis(batches), rpis(files) + " vs " + rpis(batches));
+  }
+
+  private static Outcome outcome(Scenario s) {
+    return new Simulator(s, NodeFederation::new, new EngineMatcher(), p -> {}, 2).run();
+  }
+
+  /** Each (notified person, index case) pair, with the hour of the notification. */
+  private static Map<Long, Integer> pairs(Notifications n) {
+    Map<Long, Integer> out = new HashMap<>();
+    n.forEachPair((agent, index, hour) -> out.put(((long) agent << 32) | index, hour));
+    return out;
+  }
+
+  private static long rpis(Outcome o) {
+    return o.samples().stream().mapToLong(DaySample::rpisMatched).sum();
   }
 
   @Test

@@ -9,17 +9,21 @@ import org.fedtrace.sim.epidemic.Reaction;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.DeviceSource;
+import org.fedtrace.sim.scenario.MatchingMode;
 import org.fedtrace.sim.scenario.Scenario;
 
 /**
  * A model of the exposure-notification apps, without nodes: at an app user's upload hour, every
  * other app user whose phone heard them on a covered day with a risk score of at least {@code
- * notify_min_risk_score} is notified {@code ceil(batch_max_age_minutes / 60) + device_poll_hours}
- * hours later. The score is the engine's {@link RiskModel} over the day's contacts, with the
- * attenuation each contact's phone measured (the true one plus normal noise of {@code
- * measurement_noise_db}) and the key's transmission risk level and days since onset set as uploads
- * set them. National only: the person must live in the uploader's country, as when no key crosses a
- * border.
+ * notify_min_risk_score} is notified {@code ceil(batch_max_age_minutes / 60)} hours plus the
+ * phone's delay later: with {@code device_source: exports} the hourly export window and {@code
+ * download_interval_hours} (the export embargo holds only keys of the upload day, which this model
+ * leaves out); otherwise {@code device_poll_hours}. The score is the engine's {@link RiskModel}
+ * over the day's contacts, with the attenuation each contact's phone measured (the true one plus
+ * normal noise of {@code measurement_noise_db}) and the key's transmission risk level and days
+ * since onset set as uploads set them. National only: the person must live in the uploader's
+ * country, as when no key crosses a border.
  */
 final class AppTracer extends Tracer {
   private static final long NOISE = 51;
@@ -35,7 +39,15 @@ final class AppTracer extends Tracer {
       boolean national) {
     super(s, population, history, epidemic, reaction);
     this.national = national;
-    this.delay = (s.federation().batchMaxAgeMinutes() + 59) / 60 + s.matching().devicePollHours();
+    this.delay = (s.federation().batchMaxAgeMinutes() + 59) / 60 + phoneHours(s.matching());
+  }
+
+  /** Hours from a key's batch to the phone that matches it (see the class comment). */
+  static int phoneHours(Scenario.Matching m) {
+    if (m.mode() == MatchingMode.DEVICE && m.deviceSource() == DeviceSource.EXPORTS) {
+      return 1 + m.downloadIntervalHours();
+    }
+    return m.devicePollHours();
   }
 
   @Override

@@ -47,8 +47,10 @@ public final class Definitions {
                   + " notification because of that index case; nearest-rank 50th and 99th"
                   + " percentiles over the pairs whose two people live in different countries"
                   + " (`domestic_notification_p50_hours`: the same country). Device mode: the"
-                  + " phone's first poll after the batch reached its home node (phones poll every"
-                  + " `device_poll_hours`, each with its own phase); operator mode: the hour the"
+                  + " phone's first fetch after an export file of its home node listed the key"
+                  + " (phones fetch every `download_interval_hours`, each with its own phase), or"
+                  + " with `device_source: batches` its first poll after the batch reached the"
+                  + " node (every `device_poll_hours`); operator mode: the hour the"
                   + " node found the exposure (its `matched_unix_seconds`), which is the hour the"
                   + " batch reached the node; central: the report hour. Hour resolution."),
           new Definition(
@@ -68,7 +70,11 @@ public final class Definitions {
                   + " `download_interval_hours`, with a phase of its own; the figure is the bytes"
                   + " of the zip files it fetched during the simulated days (the drain"
                   + " excluded), divided by the days, averaged over app users. Index files are not"
-                  + " counted, nor HTTP or TLS overhead."),
+                  + " counted, nor HTTP or TLS overhead. `phones_match`: with `exports` (the"
+                  + " default `matching.device_source`) phones match the keys of these files,"
+                  + " padding included, and a notification comes at the phone's first fetch after"
+                  + " the file appeared; with `batches` they match the batches that reach their"
+                  + " home node at their next `device_poll_hours` poll."),
           new Definition(
               "downloads.latency",
               "for every uploaded key that appeared in an export file: simulated hours from its"
@@ -82,9 +88,11 @@ public final class Definitions {
           new Definition(
               "rpis_matched_per_second",
               "RPIs matched divided by the wall-clock seconds spent matching. RPIs matched: for"
-                  + " every node and every diagnosis key that arrived at it (its own and foreign"
-                  + " ones, padding included), the key's `rolling_period`, the RPIs derived from"
-                  + " it and looked up among the country's observations. Operator mode: the"
+                  + " every country and every diagnosis key its phones matched (device mode: the"
+                  + " keys of the export files new at the home node, or with `device_source:"
+                  + " batches` of the batches that arrived at it; own and foreign, padding"
+                  + " included), the key's `rolling_period`, the RPIs derived from it and looked up"
+                  + " among the country's observations. Operator mode: the"
                   + " seconds the nodes spent matching, among the observations deposited; the"
                   + " RPIs are counted the same way, although a node that holds no deposit yet"
                   + " derives none, so early in a run the rate is an upper bound."),

@@ -199,9 +199,15 @@ public record Report(
    * @param fetchIntervalHours [download_interval_hours] a phone fetches new files this often
    * @param latency [latency] from upload to the key being in a file, and in a batch
    * @param keysNotExported [keys_not_exported] uploaded keys in no file by the end of the drain
+   * @param phonesMatch [phones_match] what phones matched: {@code exports} (these files) or {@code
+   *     batches} (the batches reaching their home node; {@code matching.device_source})
    */
   public record Downloads(
-      double bytesPerPhonePerDay, int fetchIntervalHours, Latency latency, long keysNotExported) {
+      double bytesPerPhonePerDay,
+      int fetchIntervalHours,
+      Latency latency,
+      long keysNotExported,
+      String phonesMatch) {
     /**
      * Simulated hours from an upload to its keys' first publication, nearest rank over the uploaded
      * keys that were exported.

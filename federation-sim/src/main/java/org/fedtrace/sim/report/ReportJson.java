@@ -107,6 +107,7 @@ public final class ReportJson {
     ObjectNode n = JSON.createObjectNode();
     number(n, "bytes_per_phone_per_day", d.bytesPerPhonePerDay());
     n.put("download_interval_hours", d.fetchIntervalHours());
+    n.put("phones_match", d.phonesMatch());
     ObjectNode l = n.putObject("latency");
     number(l, "export_p50_hours", d.latency().exportP50Hours());
     number(l, "export_p99_hours", d.latency().exportP99Hours());

@@ -110,6 +110,7 @@ public final class ReportMarkdown {
     single(md, "max_bytes_per_node_per_day", r.traffic().maxBytesPerNodePerDay());
     Report.Downloads d = r.downloads();
     if (d != null) {
+      md.append("| downloads.phones_match | ").append(d.phonesMatch()).append(" |\n");
       single(md, "downloads.bytes_per_phone_per_day", d.bytesPerPhonePerDay());
       single(md, "downloads.latency.export_p50_hours", d.latency().exportP50Hours());
       single(md, "downloads.latency.export_p99_hours", d.latency().exportP99Hours());

@@ -211,18 +211,21 @@ public record Scenario(
    *
    * @param mode [mode] device (phones match what they download) or operator (the home node matches
    *     deposited observations)
-   * @param devicePollHours [device_poll_hours] a phone fetches new batches this often
+   * @param devicePollHours [device_poll_hours] a phone fetches new batches this often (with {@code
+   *     device_source: batches}), or hands its observations to its operator (operator mode)
    * @param notifyMinRiskScore [notify_min_risk_score] an exposure with at least this risk score
    *     notifies the person
    * @param downloadIntervalHours [download_interval_hours] device mode: a phone fetches the new key
-   *     export files of its home node this often (default 24); measured only, matching still
-   *     follows {@code device_poll_hours}
+   *     export files of its home node this often
+   * @param deviceSource [device_source] device mode: phones match the export files (default) or the
+   *     batches that reach their home node
    */
   public record Matching(
       MatchingMode mode,
       int devicePollHours,
       double notifyMinRiskScore,
-      int downloadIntervalHours) {}
+      int downloadIntervalHours,
+      DeviceSource deviceSource) {}
 
   /**
    * The sniffer adversary.

@@ -358,12 +358,19 @@ public final class ScenarioLoader {
   }
 
   private static Matching matching(Fields f) throws InvalidField {
-    f.only(Set.of("mode", "device_poll_hours", "notify_min_risk_score", "download_interval_hours"));
+    f.only(
+        Set.of(
+            "mode",
+            "device_poll_hours",
+            "notify_min_risk_score",
+            "download_interval_hours",
+            "device_source"));
     return new Matching(
         choice(f, "mode", MatchingMode::parse),
         f.integer("device_poll_hours", 1, 24),
         f.number("notify_min_risk_score", 0, 1e6),
-        f.integer("download_interval_hours", 1, 168));
+        f.integer("download_interval_hours", 1, 168),
+        choice(f, "device_source", DeviceSource::parse));
   }
 
   private static Privacy privacy(Fields f) throws InvalidField {

@@ -53,6 +53,7 @@ public final class ScenarioWriter {
     m.put("device_poll_hours", s.matching().devicePollHours());
     m.put("notify_min_risk_score", s.matching().notifyMinRiskScore());
     m.put("download_interval_hours", s.matching().downloadIntervalHours());
+    m.put("device_source", s.matching().deviceSource().label());
     root.put("token_scheme", s.tokenScheme().label());
     ObjectNode p = root.putObject("privacy");
     p.put("sniffer_place_share", s.privacy().snifferPlaceShare());
