@@ -240,6 +240,20 @@ public final class TransparencyLog {
   }
 
   /**
+   * Whether {@code store} already records a delivery (BATCH_SENT or BATCH_FORWARDED) of the batch
+   * {@code subject} to {@code peer}: then serving it to that peer again appends nothing (R13.37).
+   */
+  public boolean recordsDelivery(LogStore store, Digest subject, OperatorIdentity peer) {
+    String name = peer.toString();
+    for (LogEntry e : decode(store.leavesWithSubject(subject.bytes()))) {
+      if (DELIVERED.contains(e.getEventType()) && e.getPeer().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The entries below {@code size} that record a delivery (BATCH_SENT or BATCH_FORWARDED) of one of
    * the batches {@code subjects}, in log order.
    */

@@ -131,6 +131,32 @@ public final class TransparencyCases extends LogCaseBase {
   }
 
   /**
+   * R13.37: member B pulls the same page three times (from the cursor it held before member A's
+   * batch); a GetCheckpoint after covers exactly one BATCH_FORWARDED entry of the batch to B. When
+   * it fails: the node logs every delivery, so a member pulling again from an old cursor grows the
+   * log without bound.
+   */
+  @Needs(Need.TRANSPARENCY_LOG)
+  public void R13_37_logsADeliveryToAPeerOnce() {
+    ByteString head = s.head(b().tls());
+    DiagnosisKeyBatch batch = valid(a(), 2);
+    long received = publish(a().tls(), batch).getReceipt().getLeafIndex();
+    for (int pull = 0; pull < 3; pull++) {
+      if (!pulledIds(b().tls(), head).contains(batch.getBatchId())) {
+        throw new Skipped("the node does not serve member A's batches to member B (no forwarding)");
+      }
+    }
+    Checkpoint c = log.checkpoint();
+    byte[] subject = Canonical.contentHash(batch);
+    log.findOne(
+        "R13.37",
+        "recording the batch's delivery to member B, pulled three times",
+        received,
+        c,
+        x -> about(x, subject) && x.getPeer().equals(b().identity().toString()));
+  }
+
+  /**
    * R13.3: when member B receives the node's own batch over SubscribeBatches, a GetCheckpoint right
    * after covers a BATCH_SENT entry with its content hash, the node's country, B as peer and the
    * batch's key count (padding included). When it fails: the node's own deliveries go unlogged or

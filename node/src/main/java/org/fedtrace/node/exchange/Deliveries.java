@@ -123,17 +123,20 @@ public final class Deliveries {
 
   /**
    * Records one batch delivered to {@code peer} in the caller's transaction (a push, committed with
-   * the push progress), and counts it.
+   * the push progress), unless the log already records its delivery to that peer (R13.37: a peer
+   * pulling again from an old cursor must not grow the log without bound), and counts it.
    */
   public void logSent(Transaction tx, StoredBatch stored, OperatorIdentity peer) {
     if (isSelf(peer)) {
       return; // R9.12: served to the node's own backend; nothing crossed a border
     }
-    ctx.log()
-        .append(
-            tx.log(),
-            LogEvent.delivered(
-                stored.contentSha256(), stored.origin(), peer, stored.keyCount(), stored.own()));
+    if (!ctx.log().recordsDelivery(tx.log(), stored.contentSha256(), peer)) {
+      ctx.log()
+          .append(
+              tx.log(),
+              LogEvent.delivered(
+                  stored.contentSha256(), stored.origin(), peer, stored.keyCount(), stored.own()));
+    }
     String outcome = stored.own() ? "sent" : "forwarded";
     ctx.metrics().batch(peer.toString(), "out", outcome, "", stored.keyCount());
     ctx.metrics().batchBytes("out", stored.payload().length);
