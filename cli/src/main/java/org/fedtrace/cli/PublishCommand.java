@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -125,8 +126,8 @@ public final class PublishCommand implements Callable<Integer> {
       names = "--save",
       paramLabel = "FILE",
       description =
-          "With --generate: also write the signed batches to FILE (must not exist), for a later"
-              + " --batch FILE.")
+          "With --generate: also write each signed batch to FILE (must not exist) as it is sent,"
+              + " for a later --batch FILE.")
   Path save;
 
   @Override
@@ -134,22 +135,33 @@ public final class PublishCommand implements Callable<Integer> {
     checkOptions();
     Agreement agreement = client.agreement(client.validator());
     CertificateValidator validator = client.validator().revoking(agreement.revokedCertificates());
-    List<DiagnosisKeyBatch> toSend =
-        source.file != null ? read(source.file) : generate(validator, agreement);
-    if (save != null) {
-      write(save, toSend);
-    }
+    // generated batches are made, saved and sent one at a time: 750 batches of 10,000 keys would
+    // not fit a small heap all at once
+    Iterator<DiagnosisKeyBatch> toSend =
+        source.file != null ? read(source.file).iterator() : generate(validator, agreement);
     ManagedChannel channel = client.open(validator);
-    try {
+    try (OutputStream saved = save == null ? OutputStream.nullOutputStream() : create(save)) {
       client.checkNode(channel, agreement);
       PrintWriter out = spec.commandLine().getOut();
-      for (DiagnosisKeyBatch b : toSend) {
+      while (toSend.hasNext()) {
+        DiagnosisKeyBatch b = toSend.next();
+        b.writeDelimitedTo(saved);
         out.println(describe(b) + ": " + (publish(channel, b) ? "already held" : "stored"));
         out.flush();
       }
       return NodeClient.EXIT_OK;
+    } catch (IOException e) {
+      throw new UserError("cannot write --save " + save + ": " + e, NodeClient.EXIT_LOCAL);
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  private static OutputStream create(Path file) {
+    try {
+      return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
+    } catch (IOException e) {
+      throw new UserError("cannot write --save " + file + ": " + e, NodeClient.EXIT_LOCAL);
     }
   }
 
@@ -232,7 +244,8 @@ public final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  private List<DiagnosisKeyBatch> generate(CertificateValidator validator, Agreement agreement) {
+  private Iterator<DiagnosisKeyBatch> generate(
+      CertificateValidator validator, Agreement agreement) {
     Instant now = Clock.systemUTC().instant();
     OperatorCredentials credentials;
     try {
@@ -252,26 +265,46 @@ public final class PublishCommand implements Callable<Integer> {
       throw new UserError(
           "signing.crt cannot be encoded: " + e.getMessage(), NodeClient.EXIT_LOCAL);
     }
-    SecureRandom random = new SecureRandom();
     int days = Math.max(1, Math.min(13, agreement.retentionDays() - 1));
     long first = sequence != null ? sequence : now.toEpochMilli();
-    List<DiagnosisKeyBatch> out = new ArrayList<>(batches);
-    for (int i = 0; i < batches; i++) {
-      byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
-      random.nextBytes(id);
-      out.add(
-          signer.sign(
-              DiagnosisKeyBatch.newBuilder()
-                  .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
-                  .setBatchId(ByteString.copyFrom(id))
-                  .setOrigin(credentials.identity().country())
-                  .setSequence(first + i)
-                  .setCreatedUnixSeconds(now.getEpochSecond())
-                  .addAllKeys(
-                      CanonicalEncoding.sortedKeys(keys(source.generate, days, now, random)))
-                  .build()));
-    }
-    return out;
+    return generated(
+        signer, credentials.identity().country(), first, batches, source.generate, days, now);
+  }
+
+  /**
+   * {@code batches} batches of {@code keys} random valid keys of the last {@code days} days,
+   * numbered from {@code first}, each made and signed only when the iterator is asked for it.
+   */
+  static Iterator<DiagnosisKeyBatch> generated(
+      BatchSigner signer, String origin, long first, int batches, int keys, int days, Instant now) {
+    SecureRandom random = new SecureRandom();
+    return new Iterator<>() {
+      private int made;
+
+      @Override
+      public boolean hasNext() {
+        return made < batches;
+      }
+
+      @Override
+      public DiagnosisKeyBatch next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
+        random.nextBytes(id);
+        return signer.sign(
+            DiagnosisKeyBatch.newBuilder()
+                .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
+                .setBatchId(ByteString.copyFrom(id))
+                .setOrigin(origin)
+                .setSequence(first + made++)
+                .setCreatedUnixSeconds(now.getEpochSecond())
+                .addAllKeys(
+                    CanonicalEncoding.sortedKeys(PublishCommand.keys(keys, days, now, random)))
+                .build());
+      }
+    };
   }
 
   /** {@code n} random valid keys of the last {@code days} full days. */
