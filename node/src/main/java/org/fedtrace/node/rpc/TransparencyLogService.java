@@ -52,7 +52,7 @@ public final class TransparencyLogService extends TransparencyLogGrpc.Transparen
       throw RuleViolation.field(
           Rule.ENTRIES_BEYOND_CHECKPOINT,
           "end",
-          "must be at most the checkpoint's tree size " + size);
+          "must be at most " + size + ", the latest checkpoint's size (GetCheckpoint first)");
     }
     return GetEntriesResponse.newBuilder().addAllEntries(log.entries(start, end)).build();
   }
@@ -71,7 +71,7 @@ public final class TransparencyLogService extends TransparencyLogGrpc.Transparen
       throw RuleViolation.field(
           Rule.INCLUSION_TREE_SIZE,
           "tree_size",
-          "must be 1.." + size + ", the checkpoint's tree size");
+          "must be 1.." + size + ", the latest checkpoint's size (GetCheckpoint first)");
     }
     if (Long.compareUnsigned(index, treeSize) >= 0) {
       throw RuleViolation.field(
@@ -107,7 +107,7 @@ public final class TransparencyLogService extends TransparencyLogGrpc.Transparen
       throw RuleViolation.field(
           Rule.CONSISTENCY_BEYOND_CHECKPOINT,
           "second_tree_size",
-          "must be at most the checkpoint's tree size " + size);
+          "must be at most " + size + ", the latest checkpoint's size (GetCheckpoint first)");
     }
     return GetConsistencyProofResponse.newBuilder()
         .addAllProof(bytes(log.consistencyProof(first, second)))

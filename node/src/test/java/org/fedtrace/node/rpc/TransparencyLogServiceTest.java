@@ -90,18 +90,20 @@ class TransparencyLogServiceTest {
     StatusRuntimeException e =
         assertStatus(
             Status.Code.INVALID_ARGUMENT,
-            "R13.18: end must be at most the checkpoint's tree size 0",
+            "R13.18: end must be at most 0, the latest checkpoint's size (GetCheckpoint first)",
             () -> entries(0, 1));
     assertEquals(
-        List.of("end: R13.18: must be at most the checkpoint's tree size 0"), violations(e));
+        List.of(
+            "end: R13.18: must be at most 0, the latest checkpoint's size (GetCheckpoint first)"),
+        violations(e));
     checkpoint();
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
-        "R13.18: end must be at most the checkpoint's tree size 11",
+        "R13.18: end must be at most 11, the latest checkpoint's size (GetCheckpoint first)",
         () -> entries(10, 12));
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
-        "R13.18: end must be at most the checkpoint's tree size 11",
+        "R13.18: end must be at most 11, the latest checkpoint's size (GetCheckpoint first)",
         () -> entries(0, -1));
   }
 
@@ -121,11 +123,11 @@ class TransparencyLogServiceTest {
     checkpoint();
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
-        "R13.21: tree_size must be 1..11, the checkpoint's tree size",
+        "R13.21: tree_size must be 1..11, the latest checkpoint's size (GetCheckpoint first)",
         () -> inclusion(0, 0));
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
-        "R13.21: tree_size must be 1..11, the checkpoint's tree size",
+        "R13.21: tree_size must be 1..11, the latest checkpoint's size (GetCheckpoint first)",
         () -> inclusion(0, 12));
   }
 
@@ -178,7 +180,8 @@ class TransparencyLogServiceTest {
         () -> consistency(6, 5));
     assertStatus(
         Status.Code.INVALID_ARGUMENT,
-        "R13.26: second_tree_size must be at most the checkpoint's tree size 11",
+        "R13.26: second_tree_size must be at most 11, the latest checkpoint's size"
+            + " (GetCheckpoint first)",
         () -> consistency(5, 12));
   }
 
