@@ -58,7 +58,9 @@ import picocli.CommandLine.Option;
       "the test operators of the kit in --tls. Prints a table (rule, level, result, time),",
       "writes a JUnit XML report, and exits 1 when a case of a MUST rule fails. Cases of",
       "optional features the node does not list, or that need control over the node's clock,",
-      "are skipped. Make the kit first with 'fedtrace conformance kit'."
+      "are skipped. Make the kit first with 'fedtrace conformance kit'. Against a node",
+      "restarted on the kit's past-sunset/agreement.json, only the past-sunset cases run (the",
+      "second pass of spec/conformance.md section 6.3)."
     },
     subcommands = {ConformanceCommand.KitCommand.class},
     exitCodeListHeading = "%nExit status:%n",
