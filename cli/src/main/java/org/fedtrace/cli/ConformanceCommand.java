@@ -126,13 +126,23 @@ public final class ConformanceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Instant started = Instant.now();
     List<Result> results;
+    boolean secondPassDue;
     try (Session session = new Session(node)) {
       reach(session);
       out.printf("fedtrace conformance: %s, kit %s%n", node.address(), kit);
       Reports.header(out);
       results = new CatalogueRunner().run(session, filter, r -> Reports.row(out, r));
+      secondPassDue =
+          session.kit().pastSunsetAgreement().isPresent() && !session.runsPastSunsetAgreement();
     }
     Reports.summary(out, results, Duration.between(started, Instant.now()));
+    if (secondPassDue) {
+      out.printf(
+          "second pass (spec/conformance.md 6.3): install %s/agreement.json and"
+              + " agreement.json.sig on the node (it then stays past its sunset), restart it and"
+              + " run this command again%n",
+          kit.resolve(Kit.PAST_SUNSET));
+    }
     try {
       Path file = Reports.writeJunit(report, node.address(), results, started);
       out.printf("JUnit report: %s%n", file);

@@ -108,6 +108,12 @@ class ConformanceCommandTest {
       assertTrue(run.out.contains("RULE    LEVEL  RESULT     TIME  CASE\n"), run.out);
       assertTrue(run.out.contains("R8.19   MUST   PASS"), run.out);
       assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 0 skipped"), run.out);
+      assertTrue(
+          run.out.contains(
+              "second pass (spec/conformance.md 6.3): install "
+                  + kit.resolve("past-sunset")
+                  + "/agreement.json and"),
+          run.out);
       String xml = Files.readString(report.resolve("TEST-fedtrace-conformance.xml"));
       assertTrue(
           xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"5\" failures=\"0\""), xml);
@@ -192,6 +198,7 @@ class ConformanceCommandTest {
               "R8.19,R21_6_refusesExchangeUnderPastSunsetAgreement");
       assertEquals(0, run.status, run.out + run.err);
       assertTrue(run.out.contains("2 cases: 1 passed, 0 failed (0 of MUST rules), 1 skipped"));
+      assertFalse(run.out.contains("second pass"), run.out);
       assertTrue(
           run.out.contains(
               "skipped R8_19_rejectsOriginNotSignerCountry: the node runs the kit's past-sunset"
