@@ -11,6 +11,8 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +32,9 @@ import org.fedtrace.conformance.kit.Kit;
 import org.fedtrace.conformance.kit.KitWriter;
 import org.fedtrace.conformance.kit.Pem;
 import org.fedtrace.crypto.CertificateKeys;
+import org.fedtrace.node.config.InvalidConfigException;
+import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.config.NodeConfigWriter;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.AgreementTerms;
@@ -55,7 +60,9 @@ import picocli.CommandLine.Option;
       "the test operators of the kit in --tls. Prints a table (rule, level, result, time),",
       "writes a JUnit XML report, and exits 1 when a case of a MUST rule fails. Cases of",
       "optional features the node does not list, or that need control over the node's clock,",
-      "are skipped. Make the kit first with 'fedtrace conformance kit'."
+      "are skipped. Make the kit first with 'fedtrace conformance kit'. Against a node",
+      "restarted on the kit's past-sunset/agreement.json, only the past-sunset cases run (the",
+      "second pass of spec/conformance.md section 6.3)."
     },
     subcommands = {ConformanceCommand.KitCommand.class},
     exitCodeListHeading = "%nExit status:%n",
@@ -142,13 +149,23 @@ public final class ConformanceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Instant started = Instant.now();
     List<Result> results;
+    boolean secondPassDue;
     try (Session session = new Session(node)) {
       reach(session);
       out.printf("fedtrace conformance: %s, kit %s%n", node.address(), kit);
       Reports.header(out);
       results = new CatalogueRunner().run(session, filter, r -> Reports.row(out, r));
+      secondPassDue =
+          session.kit().pastSunsetAgreement().isPresent() && !session.runsPastSunsetAgreement();
     }
     Reports.summary(out, results, Duration.between(started, Instant.now()));
+    if (secondPassDue) {
+      out.printf(
+          "second pass (spec/conformance.md 6.3): install %s/agreement.json and"
+              + " agreement.json.sig on the node (it then stays past its sunset), restart it and"
+              + " run this command again%n",
+          kit.resolve(Kit.PAST_SUNSET));
+    }
     try {
       Path file = Reports.writeJunit(report, node.address(), results, started);
       out.printf("JUnit report: %s%n", file);
@@ -221,7 +238,11 @@ public final class ConformanceCommand implements Callable<Integer> {
         "node's backend (its identity, for uploads) and a health authority. Adds the members and",
         "the health authority to the agreement in --ca (new version, signed again) and copies it",
         "into --out. Install that agreement.json and agreement.json.sig on the node under test",
-        "(and its peers) and restart it; then run 'fedtrace conformance --tls DIR'."
+        "(and its peers) and restart it; then run 'fedtrace conformance --tls DIR'.",
+        "The kit also holds past-sunset/agreement.json: the same agreement one version later,",
+        "ended two days ago, for the second pass of a run (spec/conformance.md section 6.3).",
+        "With --node-config, writes node-under-test.yaml: that node configuration with the",
+        "settings under which every case can run (own batches after 1 s, operator matching)."
       },
       exitCodeListHeading = "%nExit status:%n",
       exitCodeList = {
@@ -232,6 +253,9 @@ public final class ConformanceCommand implements Callable<Integer> {
   static final class KitCommand implements Runnable {
     /** The name the kit's health authority has in the agreement (replaced on every kit). */
     static final String HEALTH_AUTHORITY = "Conformance test health authority";
+
+    /** The node configuration the kit writes with {@code --node-config}. */
+    static final String NODE_UNDER_TEST = "node-under-test.yaml";
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -258,6 +282,14 @@ public final class ConformanceCommand implements Callable<Integer> {
     String node;
 
     @Option(
+        names = "--node-config",
+        paramLabel = "FILE",
+        description =
+            "The node under test's configuration (node.yaml): writes it to"
+                + " node-under-test.yaml in --out with the settings the suite needs.")
+    Path nodeConfig;
+
+    @Option(
         names = "--countries",
         paramLabel = "CC,CC",
         split = ",",
@@ -272,6 +304,7 @@ public final class ConformanceCommand implements Callable<Integer> {
       if (Files.exists(out)) {
         throw new UserError("output folder " + out + " already exists");
       }
+      Optional<NodeConfig> testConfig = testConfig();
       FederationAuthority authority;
       Agreement agreement;
       PrivateKey caKey;
@@ -306,13 +339,60 @@ public final class ConformanceCommand implements Callable<Integer> {
         discard();
         throw e;
       }
+      Agreement ended = authority.sign(pastSunset(updated.terms()));
       try {
         updated.replaceIn(ca);
         updated.writeTo(out);
+        ended.writeTo(Files.createDirectory(out.resolve(Kit.PAST_SUNSET)));
+        if (testConfig.isPresent()) {
+          NodeConfigWriter.write(testConfig.get(), out.resolve(NODE_UNDER_TEST));
+        }
       } catch (IOException e) {
         throw new UserError("cannot write the agreement: " + PkiCommand.describe(e));
       }
       report(updated, plan);
+    }
+
+    /**
+     * {@code --node-config} with the settings under which every case a remote runner can run runs:
+     * own batches closed after 1 s (the suite waits 15 s for one), and operator-assisted matching
+     * (the cases of R15). Everything else stays as the operator configured it.
+     */
+    private Optional<NodeConfig> testConfig() {
+      if (nodeConfig == null) {
+        return Optional.empty();
+      }
+      try {
+        NodeConfig c = NodeConfig.load(nodeConfig);
+        NodeConfig.Batching b = c.batching();
+        NodeConfig.Matching m = c.matching();
+        return Optional.of(
+            c.toBuilder()
+                .batching(
+                    new NodeConfig.Batching(
+                        b.maxKeys(), 1, b.minUploads(), b.maxHoldSeconds(), b.minKeys()))
+                .matching(
+                    new NodeConfig.Matching(
+                        NodeConfig.MatchingMode.OPERATOR,
+                        m.notifyThreshold(),
+                        m.maxObservationsPerDevice(),
+                        m.threads()))
+                .build());
+      } catch (InvalidConfigException e) {
+        throw new UserError("--node-config " + nodeConfig + ": " + e.getMessage());
+      }
+    }
+
+    /** {@code terms} one version later, ended: its sunset date two days before today (UTC). */
+    private static AgreementTerms pastSunset(AgreementTerms t) {
+      return new AgreementTerms(
+          t.federation(),
+          t.version() + 1,
+          t.retentionDays(),
+          LocalDate.now(ZoneOffset.UTC).minusDays(2),
+          t.members(),
+          t.healthAuthorities(),
+          t.revokedCertificates());
     }
 
     private void discard() {
@@ -399,6 +479,15 @@ public final class ConformanceCommand implements Callable<Integer> {
       } else {
         stdout.printf("  no --node: the upload cases will be skipped%n");
       }
+      if (nodeConfig != null) {
+        stdout.printf(
+            "  %s: %s with batching.maxAgeSeconds 1 and matching.mode operator;"
+                + " start the node under test with it%n",
+            out.resolve(NODE_UNDER_TEST), nodeConfig);
+      }
+      stdout.printf(
+          "  %s: the agreement version %d, ended; install it for the second pass only%n",
+          out.resolve(Kit.PAST_SUNSET), updated.version() + 1);
       stdout.printf(
           "next: copy %s/agreement.json and agreement.json.sig to the node under test,"
               + " restart it, and run: fedtrace conformance --target HOST:PORT --tls %s%n",

@@ -110,6 +110,12 @@ class ConformanceCommandTest {
       assertTrue(run.out.contains("RULE    LEVEL  RESULT     TIME  CASE\n"), run.out);
       assertTrue(run.out.contains("R8.19   MUST   PASS"), run.out);
       assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 0 skipped"), run.out);
+      assertTrue(
+          run.out.contains(
+              "second pass (spec/conformance.md 6.3): install "
+                  + kit.resolve("past-sunset")
+                  + "/agreement.json and"),
+          run.out);
       String xml = Files.readString(report.resolve("TEST-fedtrace-conformance.xml"));
       assertTrue(
           xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"5\" failures=\"0\""), xml);
@@ -189,6 +195,92 @@ class ConformanceCommandTest {
         });
     http.start();
     return http;
+  }
+
+  @Test
+  void kitWritesTheTestSettingsAndAnEndedAgreementForTheSecondPass() throws Exception {
+    Path ca = tmp.resolve("ca");
+    Path de = tmp.resolve("de");
+    Path kit = tmp.resolve("kit");
+    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
+    pki(
+        "pki",
+        "issue",
+        "--ca",
+        ca + "",
+        "--country",
+        "DE",
+        "--operator",
+        "op-de",
+        "--out",
+        de + "");
+    Files.writeString(
+        de.resolve("node.yaml"),
+        "listen: 127.0.0.1:17999\ndataDir: data\nmetrics:\n  port: 0\n"
+            + "batching:\n  maxAgeSeconds: 300\n  minKeys: 64\n"
+            + "limits:\n  requestsPerSecondPerPeer: 150\n");
+    Run made =
+        conformance(
+            "kit",
+            "--ca",
+            ca.toString(),
+            "--node",
+            "DE/op-de",
+            "--node-config",
+            de.resolve("node.yaml").toString(),
+            "--out",
+            kit + "");
+    assertEquals(0, made.status, made.err);
+    assertTrue(made.out.contains("with batching.maxAgeSeconds 1 and matching.mode operator"));
+
+    NodeConfig test = NodeConfig.load(kit.resolve("node-under-test.yaml"));
+    assertEquals(1, test.batching().maxAgeSeconds());
+    assertEquals(NodeConfig.MatchingMode.OPERATOR, test.matching().mode());
+    assertEquals(150, test.limits().requestsPerSecondPerPeer());
+    assertEquals(17999, test.listen().port());
+    assertEquals(de.resolve("data").toAbsolutePath(), test.dataDir());
+
+    Agreement active = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
+    Agreement ended =
+        Agreement.load(kit.resolve("past-sunset"), Pem.readCertificate(ca.resolve("ca.crt")));
+    assertEquals(active.version() + 1, ended.version());
+    assertEquals(LocalDate.now(ZoneOffset.UTC).minusDays(2), ended.sunsetDate());
+    assertEquals(active.members(), ended.members());
+    assertEquals(active.healthAuthorities(), ended.healthAuthorities());
+
+    // the second pass: the node on the ended agreement runs only the past-sunset cases
+    for (String f : List.of("agreement.json", "agreement.json.sig")) {
+      Files.copy(
+          kit.resolve("past-sunset").resolve(f),
+          de.resolve(f),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Node node = Node.create(test, Clock.systemUTC());
+    node.start(
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(node.serverTls()));
+    try {
+      Run run =
+          conformance(
+              "--target",
+              "127.0.0.1:" + node.port(),
+              "--tls",
+              kit.toString(),
+              "--report",
+              tmp.resolve("report").toString(),
+              "--only",
+              "R8.19,R21_6_refusesExchangeUnderPastSunsetAgreement");
+      assertEquals(0, run.status, run.out + run.err);
+      assertTrue(run.out.contains("2 cases: 1 passed, 0 failed (0 of MUST rules), 1 skipped"));
+      assertFalse(run.out.contains("second pass"), run.out);
+      assertTrue(
+          run.out.contains(
+              "skipped R8_19_rejectsOriginNotSignerCountry: the node runs the kit's past-sunset"
+                  + " agreement: only the past-sunset cases run"),
+          run.out);
+    } finally {
+      node.stop(Duration.ofSeconds(5));
+    }
   }
 
   @Test

@@ -74,6 +74,14 @@ public final class CatalogueRunner {
 
   /** Why a need of {@code c} is not met, or null when all are. */
   private static String unmet(Session s, CaseInfo c) {
+    boolean pastSunset = s.runsPastSunsetAgreement();
+    if (pastSunset != c.needs().contains(Need.PAST_SUNSET)) {
+      return pastSunset
+          ? "the node runs the kit's past-sunset agreement: only the past-sunset cases run"
+          : s.kit().pastSunsetAgreement().isEmpty()
+              ? "the test kit has no past-sunset agreement (kits before 0.7.0)"
+              : "needs the node on the kit's past-sunset agreement (second pass, §6.3)";
+    }
     for (Need n : c.needs()) {
       if (n.feature() != null && !s.hasFeature(n.feature())) {
         return "the node does not list the optional feature '" + n.feature() + "'";

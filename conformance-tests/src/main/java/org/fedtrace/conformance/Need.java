@@ -20,6 +20,11 @@ public enum Need {
   OPERATOR_MATCHING("operator-matching"),
   /** The kit holds the agreement the node runs. */
   AGREEMENT(null),
+  /**
+   * The node runs the kit's past-sunset agreement (the second pass of a remote run); while it does,
+   * only the cases with this need run.
+   */
+  PAST_SUNSET(null),
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
   CONTROLLED_NODE(null),
   /** The node's operator declared a rate limit. */

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedtrace.conformance.kit.Credential;
 import org.fedtrace.conformance.kit.Kit;
 import org.fedtrace.conformance.wire.Batches;
+import org.fedtrace.conformance.wire.Canonical;
 import org.fedtrace.conformance.wire.Connections;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
@@ -72,6 +73,17 @@ public final class Session implements AutoCloseable {
   /** Whether the node lists {@code feature} in GetNodeInfo.features. */
   public boolean hasFeature(String feature) {
     return info().getFeaturesList().contains(feature);
+  }
+
+  /**
+   * Whether the node runs the kit's past-sunset agreement: GetNodeInfo's {@code agreement_sha256}
+   * is the SHA-256 of the kit's {@code past-sunset/agreement.json}.
+   */
+  public boolean runsPastSunsetAgreement() {
+    return kit()
+        .pastSunsetAgreement()
+        .map(a -> info().getAgreementSha256().equals(ByteString.copyFrom(Canonical.sha256(a))))
+        .orElse(false);
   }
 
   /** Keys and batches valid under the node's agreement. */

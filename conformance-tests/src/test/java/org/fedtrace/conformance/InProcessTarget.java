@@ -71,7 +71,7 @@ final class InProcessTarget implements Target, AutoCloseable {
   private final String config;
   private ExportSite exports;
 
-  private InProcessTarget(Path root, Set<Fault> faults, String config)
+  private InProcessTarget(Path root, Set<Fault> faults, String config, boolean pastSunset)
       throws IOException, NodeStartException {
     this.root = root;
     this.config = config;
@@ -94,18 +94,26 @@ final class InProcessTarget implements Target, AutoCloseable {
             .write(kitDir, Optional.of(nodeIdentity()), List.of("AQ", "BV"));
     admit(plan);
     federation.pki().agreement().writeTo(kitDir);
+    // the kit's past-sunset agreement, as `conformance kit` writes it; the node runs it if asked
+    AgreementTerms active = federation.pki().terms();
+    federation.pki().setTerms(pastSunset(active));
+    federation.pki().agreement().writeTo(Files.createDirectory(kitDir.resolve(Kit.PAST_SUNSET)));
+    if (!pastSunset) {
+      federation.pki().setTerms(active);
+    }
     federation.startNode(COUNTRY);
     this.kit = Kit.load(kitDir);
   }
 
   /** Starts our node (with {@code faults}) under {@code root}. */
   static InProcessTarget start(Path root, Set<Fault> faults) {
-    return start(root, faults, CONFIG);
+    return start(root, faults, CONFIG, false);
   }
 
-  private static InProcessTarget start(Path root, Set<Fault> faults, String config) {
+  private static InProcessTarget start(
+      Path root, Set<Fault> faults, String config, boolean pastSunset) {
     try {
-      return new InProcessTarget(root, faults, config);
+      return new InProcessTarget(root, faults, config, pastSunset);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NodeStartException e) {
@@ -114,11 +122,19 @@ final class InProcessTarget implements Target, AutoCloseable {
   }
 
   /**
+   * Starts our node (with {@code faults}) under {@code root} on the kit's past-sunset agreement, as
+   * the second pass of a remote run has it (spec/conformance.md §6.3).
+   */
+  static InProcessTarget startPastSunset(Path root, Set<Fault> faults) {
+    return start(root, faults, CONFIG, true);
+  }
+
+  /**
    * Starts our node in device mode, the default: it does not list {@code operator-matching}, so the
    * cases of an unlisted feature (R6.17) have something to check.
    */
   static InProcessTarget startDeviceMode(Path root) {
-    return start(root, Set.of(), BASE_CONFIG);
+    return start(root, Set.of(), BASE_CONFIG, false);
   }
 
   private Identity nodeIdentity() {
@@ -155,6 +171,18 @@ final class InProcessTarget implements Target, AutoCloseable {
               new RevokedCertificate(serial, RevokedCertificate.Reason.KEY_COMPROMISE));
     }
     federation.pki().setTerms(terms);
+  }
+
+  /** {@code terms} one version later, with a sunset date two days before today (UTC). */
+  private static AgreementTerms pastSunset(AgreementTerms terms) {
+    return new AgreementTerms(
+        terms.federation(),
+        terms.version() + 1,
+        terms.retentionDays(),
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2),
+        terms.members(),
+        terms.healthAuthorities(),
+        terms.revokedCertificates());
   }
 
   Node node() {
@@ -235,7 +263,7 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   private ControlledNodes.ControlledNode startControlled() {
     InProcessTarget child =
-        start(root.resolve("controlled-" + controlled.incrementAndGet()), faults, config);
+        start(root.resolve("controlled-" + controlled.incrementAndGet()), faults, config, false);
     synchronized (children) {
       children.add(child);
     }

@@ -15,6 +15,7 @@ import org.fedtrace.conformance.Session;
 import org.fedtrace.conformance.wire.Batches;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.GetBatchRequest;
 import org.fedtrace.proto.v1.GetNodeInfoRequest;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.PullBatchesRequest;
@@ -77,38 +78,58 @@ public final class LifecycleCases extends CaseBase {
       DiagnosisKeyBatch stored = c.valid(c.a(), 1);
       c.publish(c.a().tls(), stored);
       passSunset(node, cs);
-      Status.Code fp = Status.Code.FAILED_PRECONDITION;
-      Expect.refused(
-          fp, "R21.6", () -> cs.federation(c.a().tls()).publishBatch(request(c.valid(c.a(), 1))));
-      Expect.refused(
-          fp,
-          "R21.6",
-          () -> cs.federation(c.b().tls()).pullBatches(PullBatchesRequest.getDefaultInstance()));
-      Expect.refused(fp, "R21.6", () -> cs.federation(c.b().tls()).getBatch(get(stored)));
-      if (cs.hasFeature("subscribe")) {
-        try (Subscriber sub = Subscriber.open(cs, c.b().tls(), ByteString.EMPTY, 60)) {
-          Subscriber.Item end = sub.next(PROMPT);
-          Expect.check(
-              end != null && end.end() != null, "R21.6: a subscription past sunset did not end");
-          Expect.refused(
-              fp,
-              "R21.6",
-              () -> {
-                throw end.failure();
-              });
-        }
-      }
-      if (cs.hasFeature("upload") && cs.kit().backend().isPresent()) {
-        UploadCases u = new UploadCases(cs);
-        List<DiagnosisKey> keys = cs.batches().keys(1);
-        UploadDiagnosisKeysRequest r =
-            UploadDiagnosisKeysRequest.newBuilder()
-                .addAllKeys(keys)
-                .setAuthorization(u.authorization(keys, x -> x))
-                .build();
+      c.assertExchangeRefused(get(stored));
+    }
+  }
+
+  /**
+   * R21.6 against a node on the kit's past-sunset agreement (the second pass of a remote run,
+   * §6.3): GetNodeInfo answers (R7.8) with a sunset date before today, and every exchange RPC gets
+   * FAILED_PRECONDITION by R21.6: PublishBatch of a valid batch, PullBatches, GetBatch, and
+   * SubscribeBatches and UploadDiagnosisKeys when offered. When it fails: the node keeps exchanging
+   * under an agreement that has ended.
+   */
+  @Needs(Need.PAST_SUNSET)
+  public void R21_6_refusesExchangeUnderPastSunsetAgreement() throws Exception {
+    LocalDate sunset = LocalDate.parse(s.info().getSunsetDate());
+    Expect.check(
+        sunset.isBefore(LocalDate.now(ZoneOffset.UTC)),
+        "R7.4: the node runs the past-sunset agreement but reports sunset_date " + sunset);
+    assertExchangeRefused(get(valid(a(), 1)));
+  }
+
+  /** Asserts that every exchange RPC is refused by R21.6 (past the sunset). */
+  private void assertExchangeRefused(GetBatchRequest someBatch) throws InterruptedException {
+    Status.Code fp = Status.Code.FAILED_PRECONDITION;
+    Expect.refused(fp, "R21.6", () -> s.federation(a().tls()).publishBatch(request(valid(a(), 1))));
+    Expect.refused(
+        fp,
+        "R21.6",
+        () -> s.federation(b().tls()).pullBatches(PullBatchesRequest.getDefaultInstance()));
+    Expect.refused(fp, "R21.6", () -> s.federation(b().tls()).getBatch(someBatch));
+    if (s.hasFeature("subscribe")) {
+      try (Subscriber sub = Subscriber.open(s, b().tls(), ByteString.EMPTY, 60)) {
+        Subscriber.Item end = sub.next(PROMPT);
+        Expect.check(
+            end != null && end.end() != null, "R21.6: a subscription past sunset did not end");
         Expect.refused(
-            fp, "R21.6", () -> cs.upload(cs.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
+            fp,
+            "R21.6",
+            () -> {
+              throw end.failure();
+            });
       }
+    }
+    if (s.hasFeature("upload") && s.kit().backend().isPresent()) {
+      UploadCases u = new UploadCases(s);
+      List<DiagnosisKey> keys = s.batches().keys(1);
+      UploadDiagnosisKeysRequest r =
+          UploadDiagnosisKeysRequest.newBuilder()
+              .addAllKeys(keys)
+              .setAuthorization(u.authorization(keys, x -> x))
+              .build();
+      Expect.refused(
+          fp, "R21.6", () -> s.upload(s.kit().backend().orElseThrow()).uploadDiagnosisKeys(r));
     }
   }
 

@@ -27,6 +27,12 @@ public final class Kit {
   /** The agreement the node under test must run (with {@code agreement.json.sig} beside it). */
   public static final String AGREEMENT = "agreement.json";
 
+  /**
+   * The folder of the agreement whose sunset has passed: the kit's agreement one version later with
+   * a sunset date two days back, for the second pass of a remote run (spec/conformance.md §6.3).
+   */
+  public static final String PAST_SUNSET = "past-sunset";
+
   /** The health authority's private key (PKCS#8 PEM). */
   public static final String HA_KEY = "ha.key";
 
@@ -50,6 +56,7 @@ public final class Kit {
   private final Path dir;
   private final X509Certificate ca;
   private final Optional<byte[]> agreement;
+  private final Optional<byte[]> pastSunsetAgreement;
   private final Optional<Identity> node;
   private final Operator memberA;
   private final Operator memberB;
@@ -71,6 +78,11 @@ public final class Kit {
     this.agreement =
         Files.exists(agreementFile)
             ? Optional.of(Files.readAllBytes(agreementFile))
+            : Optional.empty();
+    Path pastSunsetFile = dir.resolve(PAST_SUNSET).resolve(AGREEMENT);
+    this.pastSunsetAgreement =
+        Files.exists(pastSunsetFile)
+            ? Optional.of(Files.readAllBytes(pastSunsetFile))
             : Optional.empty();
     this.node =
         manifest.has("node")
@@ -172,6 +184,14 @@ public final class Kit {
   /** The exact bytes of the agreement the node under test is configured with, if the kit has it. */
   public Optional<byte[]> agreement() {
     return agreement.map(byte[]::clone);
+  }
+
+  /**
+   * The exact bytes of the kit's past-sunset agreement ({@value #PAST_SUNSET}), if the kit has one
+   * (kits written before spec 0.7.0 have none).
+   */
+  public Optional<byte[]> pastSunsetAgreement() {
+    return pastSunsetAgreement.map(byte[]::clone);
   }
 
   /** The node's identity, when the kit was made for a given node. */
