@@ -231,7 +231,10 @@ class ConformanceCommandTest {
             "--out",
             kit + "");
     assertEquals(0, made.status, made.err);
-    assertTrue(made.out.contains("with batching.maxAgeSeconds 1 and matching.mode operator"));
+    assertTrue(
+        made.out.contains(
+            "with batching.maxAgeSeconds 1, matching.mode operator and an export.keyId"),
+        made.out);
 
     NodeConfig test = NodeConfig.load(kit.resolve("node-under-test.yaml"));
     assertEquals(1, test.batching().maxAgeSeconds());
@@ -239,6 +242,9 @@ class ConformanceCommandTest {
     assertEquals(150, test.limits().requestsPerSecondPerPeer());
     assertEquals(17999, test.listen().port());
     assertEquals(de.resolve("data").toAbsolutePath(), test.dataDir());
+    // 'fedtrace export' works on it: a test key id where the operator's configuration has none
+    assertEquals("999", test.export().keyId());
+    assertEquals(de.resolve("export-signing.key").toAbsolutePath(), test.export().signingKey());
 
     Agreement active = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
     Agreement ended =
