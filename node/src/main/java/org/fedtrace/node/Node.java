@@ -17,6 +17,7 @@ import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
+import org.fedtrace.node.web.PublicEndpoint;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.store.Store;
@@ -51,6 +52,7 @@ public final class Node {
   private Server server;
   private Server healthServer;
   private HTTPServer metricsServer;
+  private PublicEndpoint publicEndpoint;
 
   private Node(NodeAssembly parts) {
     this.parts = parts;
@@ -149,6 +151,9 @@ public final class Node {
               .registry(metrics().registry())
               .buildAndStart();
     }
+    if (parts.config.publicSite().enabled()) {
+      publicEndpoint = startPublicEndpoint();
+    }
     Agreement agreement = parts.files.agreement();
     LOG.info(
         "event=node_started identity={} port={} federation={} agreement_version={}"
@@ -162,6 +167,21 @@ public final class Node {
         parts.config.peers().size(),
         MutualTls.provider());
     return this;
+  }
+
+  /** The public transparency endpoint (spec transparency.md §14): HTTPS, no client certificate. */
+  private PublicEndpoint startPublicEndpoint() throws IOException {
+    try {
+      return PublicEndpoint.start(
+          parts.config.publicSite(),
+          MutualTls.publicServer(parts.files.tls()),
+          transparencyLog(),
+          agreement(),
+          identity(),
+          Clock.systemUTC());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("public: cannot make the endpoint's TLS context: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -232,6 +252,9 @@ public final class Node {
     if (metricsServer != null) {
       metricsServer.close();
     }
+    if (publicEndpoint != null) {
+      publicEndpoint.stop();
+    }
     store().close();
     parts.files.close();
     parts.exchange.lifecycle().stopped();
@@ -253,6 +276,11 @@ public final class Node {
   /** The port the server listens on (useful with port 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /** The port of the public transparency endpoint; -1 when it is off. */
+  public int publicPort() {
+    return publicEndpoint == null ? -1 : publicEndpoint.port();
   }
 
   /** The node's identity. */

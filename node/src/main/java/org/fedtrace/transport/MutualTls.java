@@ -6,11 +6,13 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 import org.fedtrace.crypto.CertificateKeys;
@@ -63,6 +65,25 @@ public final class MutualTls {
         .clientAuth(ClientAuth.REQUIRE)
         .protocols(TLS_1_3)
         .build();
+  }
+
+  /**
+   * The context of the public transparency endpoint (spec transparency.md §14), the one listener
+   * without mutual TLS: presents {@code tls} (TLS 1.3 is set on its parameters by the endpoint) and
+   * asks for no client certificate, since it serves only public, read-only data.
+   */
+  public static SSLContext publicServer(Credential tls) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance(TLS_1_3);
+    context.init(
+        CertificateKeys.keyManagerFactory(tls.privateKey(), tls.certificate()).getKeyManagers(),
+        null,
+        null);
+    return context;
+  }
+
+  /** The protocols of the public endpoint: TLS 1.3 only, as every other listener. */
+  public static String[] publicProtocols() {
+    return new String[] {TLS_1_3};
   }
 
   /**

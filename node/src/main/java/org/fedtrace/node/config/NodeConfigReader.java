@@ -117,7 +117,12 @@ final class NodeConfigReader {
                 text("keys.tokenLabel"),
                 path("keys.pinFile"),
                 text("keys.signingKeyLabel")))
-        .export(export());
+        .export(export())
+        .publicSite(
+            new PublicSite(
+                host("public.host"),
+                integer("public.port"),
+                decimal("public.requestsPerSecondPerClient")));
   }
 
   private Export export() throws InvalidConfigException {

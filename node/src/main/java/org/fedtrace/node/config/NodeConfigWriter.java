@@ -115,6 +115,11 @@ public final class NodeConfigWriter {
         .put("maxKeysPerFile", e.policy().maxKeysPerFile())
         .put("combinedRegion", e.policy().combinedRegion())
         .put("indexDays", e.policy().indexDays());
+    PublicSite p = c.publicSite();
+    root.putObject("public")
+        .put("host", p.host())
+        .put("port", p.port())
+        .put("requestsPerSecondPerClient", p.requestsPerSecondPerClient());
   }
 
   private static String absolute(Path p) {
