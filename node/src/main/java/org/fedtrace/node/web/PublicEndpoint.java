@@ -92,7 +92,7 @@ public final class PublicEndpoint {
         });
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            2,
+            4,
             r -> {
               Thread t = new Thread(r, "fedtrace-public-" + node.country());
               t.setDaemon(true);
@@ -124,7 +124,6 @@ public final class PublicEndpoint {
 
   private void handle(HttpExchange exchange) throws IOException {
     try {
-      exchange.getRequestBody().readAllBytes();
       var headers = exchange.getResponseHeaders();
       headers.set("X-Content-Type-Options", "nosniff");
       headers.set("Referrer-Policy", "no-referrer");
