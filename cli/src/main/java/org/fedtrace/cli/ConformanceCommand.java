@@ -101,6 +101,14 @@ public final class ConformanceCommand implements Callable<Integer> {
               + " without it the rate-limit cases are skipped.")
   Double rateLimit;
 
+  @Option(
+      names = "--public-port",
+      paramLabel = "PORT",
+      description =
+          "The port of the node's public transparency endpoint (node.yaml public.port) on the"
+              + " target's host; without it the public-endpoint cases (R16) are skipped.")
+  Integer publicPort;
+
   @Override
   public Integer call() {
     if (target == null || kit == null) {
@@ -111,7 +119,9 @@ public final class ConformanceCommand implements Callable<Integer> {
     RemoteTarget node;
     try {
       filter = Selection.of(only);
-      node = RemoteTarget.of(target, loadKit(), Optional.ofNullable(rateLimit));
+      node =
+          RemoteTarget.of(
+              target, loadKit(), Optional.ofNullable(rateLimit), Optional.ofNullable(publicPort));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -17,6 +17,7 @@ import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
 import org.fedtrace.conformance.cases.NoticeCases;
 import org.fedtrace.conformance.cases.OriginCases;
+import org.fedtrace.conformance.cases.PublicEndpointCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.RevocationCases;
@@ -57,7 +58,8 @@ public final class Catalogue {
           LogLifecycleCases.class,
           NoticeCases.class,
           DepositCases.class,
-          ExposureCases.class);
+          ExposureCases.class,
+          PublicEndpointCases.class);
 
   private Catalogue() {}
 

@@ -104,6 +104,11 @@ public final class CatalogueRunner {
             return "the node declares no rate limit (remote: --rate-limit)";
           }
           break;
+        case PUBLIC_ENDPOINT:
+          if (s.target().publicPort().isEmpty()) {
+            return "the node's public endpoint was not given (remote: --public-port)";
+          }
+          break;
         default:
           break;
       }

@@ -23,7 +23,9 @@ public enum Need {
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
   CONTROLLED_NODE(null),
   /** The node's operator declared a rate limit. */
-  RATE_LIMIT(null);
+  RATE_LIMIT(null),
+  /** The node's operator gave the port of its public transparency endpoint. */
+  PUBLIC_ENDPOINT(null);
 
   private final String feature;
 

@@ -8,15 +8,22 @@ import org.fedtrace.conformance.kit.Kit;
  * nothing but an address, the kit it accepts, and what its operator declares.
  *
  * @param declaredRequestsPerSecond the per-identity rate limit the operator says the node enforces
+ * @param publicPort the port of the node's public transparency endpoint, if it serves one
  */
 public record RemoteTarget(
-    String host, int port, Kit kit, Optional<Double> declaredRequestsPerSecond) implements Target {
+    String host,
+    int port,
+    Kit kit,
+    Optional<Double> declaredRequestsPerSecond,
+    Optional<Integer> publicPort)
+    implements Target {
   /**
    * Parses {@code HOST:PORT} (an IPv6 address in brackets).
    *
    * @throws IllegalArgumentException if {@code address} is not of that form
    */
-  public static RemoteTarget of(String address, Kit kit, Optional<Double> rate) {
+  public static RemoteTarget of(
+      String address, Kit kit, Optional<Double> rate, Optional<Integer> publicPort) {
     int colon = address.lastIndexOf(':');
     if (colon <= 0 || colon == address.length() - 1) {
       throw new IllegalArgumentException("expected HOST:PORT, got '" + address + "'");
@@ -34,6 +41,9 @@ public record RemoteTarget(
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("port " + port + " is not in 1..65535");
     }
-    return new RemoteTarget(host, port, kit, rate);
+    if (publicPort.isPresent() && (publicPort.get() < 1 || publicPort.get() > 65_535)) {
+      throw new IllegalArgumentException("public port " + publicPort.get() + " is not in 1..65535");
+    }
+    return new RemoteTarget(host, port, kit, rate, publicPort);
   }
 }

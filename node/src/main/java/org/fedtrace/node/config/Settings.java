@@ -287,7 +287,7 @@ public final class Settings {
                   + " disables it"),
           new Setting(
               "public.requestsPerSecondPerClient",
-              "10",
+              "20",
               "requests/s",
               "public endpoint requests per second and client address; more get 429"));
 
