@@ -85,11 +85,8 @@ public final class RateLimits {
 
   private record Buckets(Bucket requests, Bucket keys) {}
 
-  /**
-   * Tokens refilled at {@code rate} per second up to one second's worth (also the public endpoint's
-   * per-address limit). Not thread-safe.
-   */
-  public static final class Bucket {
+  /** Tokens refilled at {@code rate} per second up to one second's worth. Not thread-safe. */
+  static final class Bucket {
     /** Tolerance for rounding in the refill arithmetic. */
     private static final double EPSILON = 1e-9;
 
@@ -97,8 +94,7 @@ public final class RateLimits {
     private double tokens;
     private long lastNanos;
 
-    /** A full bucket at {@code nowNanos}. */
-    public Bucket(double rate, long nowNanos) {
+    Bucket(double rate, long nowNanos) {
       this.rate = rate;
       this.tokens = rate;
       this.lastNanos = nowNanos;
@@ -109,7 +105,7 @@ public final class RateLimits {
      *
      * @return 0 when taken, else the nanoseconds until enough tokens will be there (nothing taken)
      */
-    public long take(double cost, long nowNanos) {
+    long take(double cost, long nowNanos) {
       if (nowNanos > lastNanos) {
         tokens = Math.min(rate, tokens + (nowNanos - lastNanos) / 1e9 * rate);
         lastNanos = nowNanos;

@@ -5,13 +5,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.fedtrace.node.rpc.RateLimits;
 
 /**
  * The public endpoint's rate limit (spec R16.9): a token bucket of requests per client address,
- * holding one second of the rate, as the gRPC limits of R6.16 do per member. Addresses idle for a
- * minute are forgotten, so the map holds only recent clients and nothing is kept about a visitor.
- * Thread-safe.
+ * holding one second of the rate and refilled continuously, as the gRPC limits of R6.16 are per
+ * member (those belong to the Rpc layer, which the endpoint does not reach into). Addresses idle
+ * for a minute are forgotten, so the map holds only recent clients and nothing is kept about a
+ * visitor. Thread-safe.
  */
 final class ClientLimits {
   private static final long FORGET_NANOS = 60_000_000_000L;
@@ -34,13 +34,18 @@ final class ClientLimits {
   long admit(InetAddress address) {
     long now = nanos(clock.instant());
     sweep(now);
-    Client c =
-        clients.computeIfAbsent(
-            address, a -> new Client(new RateLimits.Bucket(requestsPerSecond, now)));
+    Client c = clients.computeIfAbsent(address, a -> new Client(requestsPerSecond, now));
     synchronized (c) {
-      c.lastNanos = now;
-      long wait = c.bucket.take(1, now);
-      return wait == 0 ? 0 : Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+      if (now > c.lastNanos) {
+        double refill = (now - c.lastNanos) / 1e9 * requestsPerSecond;
+        c.tokens = Math.min(requestsPerSecond, c.tokens + refill);
+        c.lastNanos = now;
+      }
+      if (c.tokens >= 1) {
+        c.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, (long) Math.ceil((1 - c.tokens) / requestsPerSecond));
     }
   }
 
@@ -56,12 +61,14 @@ final class ClientLimits {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
+  /** One address's bucket; its tokens are guarded by the object's lock. */
   private static final class Client {
-    final RateLimits.Bucket bucket;
+    double tokens;
     volatile long lastNanos;
 
-    Client(RateLimits.Bucket bucket) {
-      this.bucket = bucket;
+    Client(double tokens, long nowNanos) {
+      this.tokens = tokens;
+      this.lastNanos = nowNanos;
     }
   }
 }
