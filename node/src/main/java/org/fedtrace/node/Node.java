@@ -12,14 +12,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.config.PublicSite;
 import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
 import org.fedtrace.node.web.PublicEndpoint;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
 import org.fedtrace.store.Store;
 import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.MutualTls;
@@ -171,17 +174,19 @@ public final class Node {
 
   /** The public transparency endpoint (spec transparency.md §14): HTTPS, no client certificate. */
   private PublicEndpoint startPublicEndpoint() throws IOException {
+    PublicSite site = parts.config.publicSite();
+    SSLContext tls;
     try {
-      return PublicEndpoint.start(
-          parts.config.publicSite(),
-          MutualTls.publicServer(parts.files.tls()),
-          transparencyLog(),
-          agreement(),
-          identity(),
-          Clock.systemUTC());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("public: cannot make the endpoint's TLS context: " + e.getMessage(), e);
+      tls =
+          site.certificate() == null
+              ? MutualTls.publicServer(parts.files.tls())
+              : MutualTls.publicServer(
+                  Pem.readPrivateKey(site.key()), Pem.readCertificates(site.certificate()));
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IOException("public.certificate: cannot use it: " + e.getMessage(), e);
     }
+    return PublicEndpoint.start(
+        site, tls, transparencyLog(), agreement(), identity(), Clock.systemUTC());
   }
 
   /**

@@ -7,10 +7,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -73,11 +76,27 @@ public final class MutualTls {
    * asks for no client certificate, since it serves only public, read-only data.
    */
   public static SSLContext publicServer(Credential tls) throws GeneralSecurityException {
+    return publicServer(tls.privateKey(), List.of(tls.certificate()));
+  }
+
+  /**
+   * {@link #publicServer(Credential)} with a certificate chain of the operator's choice, such as
+   * one browsers trust, leaf first.
+   */
+  public static SSLContext publicServer(PrivateKey key, List<X509Certificate> chain)
+      throws GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("JKS");
+    try {
+      store.load(null, null);
+    } catch (java.io.IOException e) {
+      throw new GeneralSecurityException("cannot create an in-memory key store", e);
+    }
+    char[] none = new char[0];
+    store.setKeyEntry("public", key, none, chain.toArray(new X509Certificate[0]));
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, none);
     SSLContext context = SSLContext.getInstance(TLS_1_3);
-    context.init(
-        CertificateKeys.keyManagerFactory(tls.privateKey(), tls.certificate()).getKeyManagers(),
-        null,
-        null);
+    context.init(keys.getKeyManagers(), null, null);
     return context;
   }
 

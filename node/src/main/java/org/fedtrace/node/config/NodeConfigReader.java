@@ -122,7 +122,9 @@ final class NodeConfigReader {
             new PublicSite(
                 host("public.host"),
                 integer("public.port"),
-                decimal("public.requestsPerSecondPerClient")));
+                decimal("public.requestsPerSecondPerClient"),
+                text("public.certificate").isEmpty() ? null : path("public.certificate"),
+                text("public.key").isEmpty() ? null : path("public.key")));
   }
 
   private Export export() throws InvalidConfigException {

@@ -119,7 +119,9 @@ public final class NodeConfigWriter {
     root.putObject("public")
         .put("host", p.host())
         .put("port", p.port())
-        .put("requestsPerSecondPerClient", p.requestsPerSecondPerClient());
+        .put("requestsPerSecondPerClient", p.requestsPerSecondPerClient())
+        .put("certificate", p.certificate() == null ? "" : absolute(p.certificate()))
+        .put("key", p.key() == null ? "" : absolute(p.key()));
   }
 
   private static String absolute(Path p) {

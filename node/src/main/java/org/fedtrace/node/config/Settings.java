@@ -289,7 +289,18 @@ public final class Settings {
               "public.requestsPerSecondPerClient",
               "20",
               "requests/s",
-              "public endpoint requests per second and client address; more get 429"));
+              "public endpoint requests per second and client address; more get 429"),
+          new Setting(
+              "public.certificate",
+              "",
+              "path",
+              "PEM certificate chain of the public endpoint, one browsers trust (WebPKI); empty:"
+                  + " the node's tls.crt, which browsers do not trust"),
+          new Setting(
+              "public.key",
+              "",
+              "path",
+              "PKCS#8 PEM private key of public.certificate; set with it or not at all"));
 
   private Settings() {}
 

@@ -75,6 +75,27 @@ class PublicEndpointTest {
   }
 
   @Test
+  void presentsTheConfiguredCertificateInsteadOfTheNodesOwn() throws Exception {
+    f = TestFederation.create(dir, Clock.systemUTC(), "DE").withoutBackgroundWork();
+    // any certificate of a chain the visitor trusts; here one the test authority issued
+    org.fedtrace.pki.Credential web = f.pki().member("FR", "op-fr").tls();
+    java.nio.file.Files.createDirectories(dir.resolve("web"));
+    org.fedtrace.pki.Pem.writeCertificates(dir.resolve("web/chain.pem"), web.certificate());
+    org.fedtrace.pki.Pem.writePrivateKey(dir.resolve("web/key.pem"), web.privateKey());
+    f.withConfig(
+        "public:\n  host: 127.0.0.1\n  port: "
+            + freePort()
+            + "\n  certificate: "
+            + dir.resolve("web/chain.pem")
+            + "\n  key: "
+            + dir.resolve("web/key.pem")
+            + "\n");
+    Node node = f.startNode("DE");
+    PublicHttp http = new PublicHttp(f.pki().caCertificate(), node.publicPort());
+    assertEquals(web.certificate(), http.serverCertificate());
+  }
+
+  @Test
   void servesASignedCheckpointEntriesAndProofsThatVerify() throws Exception {
     PublicHttp http =
         startWithOneUpload(1000, new TestBatches(1, Clock.systemUTC().instant()).keys(3, 3));

@@ -67,6 +67,16 @@ final class PublicHttp {
     return r.json();
   }
 
+  /** The certificate the endpoint presents. */
+  X509Certificate serverCertificate() throws IOException {
+    HttpsURLConnection c =
+        (HttpsURLConnection) URI.create(base + "/api/v1/federation").toURL().openConnection();
+    c.setSSLSocketFactory(tls.getSocketFactory());
+    c.setHostnameVerifier((host, session) -> true);
+    c.getResponseCode();
+    return (X509Certificate) c.getServerCertificates()[0];
+  }
+
   /** {@code method} on {@code pathAndQuery}, with a small body for methods that carry one. */
   Response request(String method, String pathAndQuery) throws IOException {
     HttpsURLConnection c =
