@@ -35,6 +35,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -111,6 +112,11 @@ class TransparencyPageBrowserTest {
         "included: yes, verified",
         "included: "
             + browser.findElement(By.cssSelector("#entries tbody tr td:last-child")).getText());
+    // keyboard: the first stop is the skip link, the next the "Check again" button
+    new Actions(browser).sendKeys(Keys.TAB).perform();
+    assertEquals("skip", browser.switchTo().activeElement().getAttribute("class"));
+    new Actions(browser).sendKeys(Keys.TAB).perform();
+    assertEquals("recheck", browser.switchTo().activeElement().getAttribute("id"));
     Path shot = Path.of("target", "transparency-page.png");
     Files.write(shot, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
 
