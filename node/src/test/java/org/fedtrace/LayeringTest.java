@@ -113,6 +113,8 @@ class LayeringTest {
         .definedBy("org.fedtrace.node")
         .layer("Rpc")
         .definedBy("org.fedtrace.node.rpc..")
+        .layer("Web")
+        .definedBy("org.fedtrace.node.web..")
         .layer("Operator")
         .definedBy("org.fedtrace.node.operator..")
         .layer("Exchange")
@@ -127,12 +129,14 @@ class LayeringTest {
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("Rpc")
         .mayOnlyBeAccessedByLayers("Wiring")
+        .whereLayer("Web")
+        .mayOnlyBeAccessedByLayers("Wiring")
         .whereLayer("Operator")
         .mayOnlyBeAccessedByLayers("Wiring", "Rpc")
         .whereLayer("Exchange")
         .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Operator")
         .whereLayer("Base")
-        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Operator", "Exchange")
+        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Web", "Operator", "Exchange")
         .check(production);
   }
 

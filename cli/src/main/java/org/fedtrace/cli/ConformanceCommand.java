@@ -106,6 +106,14 @@ public final class ConformanceCommand implements Callable<Integer> {
               + " files' signatures; without it that case is skipped.")
   Path exportKey;
 
+  @Option(
+      names = "--public-port",
+      paramLabel = "PORT",
+      description =
+          "The port of the node's public transparency endpoint (node.yaml public.port) on the"
+              + " target's host; without it the public-endpoint cases (R16) are skipped.")
+  Integer publicPort;
+
   @Override
   public Integer call() {
     if (target == null || kit == null) {
@@ -117,7 +125,9 @@ public final class ConformanceCommand implements Callable<Integer> {
     try {
       filter = Selection.of(only);
       Optional<ExportSite> site = exportSite();
-      node = RemoteTarget.of(target, loadKit(), Optional.ofNullable(rateLimit));
+      node =
+          RemoteTarget.of(
+              target, loadKit(), Optional.ofNullable(rateLimit), Optional.ofNullable(publicPort));
       if (site.isPresent()) {
         node = node.withExports(site.get());
       }

@@ -18,6 +18,7 @@ import org.fedtrace.conformance.cases.LogRequestCases;
 import org.fedtrace.conformance.cases.NodeInfoCases;
 import org.fedtrace.conformance.cases.NoticeCases;
 import org.fedtrace.conformance.cases.OriginCases;
+import org.fedtrace.conformance.cases.PublicEndpointCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.RevocationCases;
@@ -59,7 +60,8 @@ public final class Catalogue {
           NoticeCases.class,
           DepositCases.class,
           ExposureCases.class,
-          ExportCases.class);
+          ExportCases.class,
+          PublicEndpointCases.class);
 
   private Catalogue() {}
 

@@ -117,6 +117,11 @@ public final class CatalogueRunner {
             return "the node's key export files were not named (remote: --exports URL|DIR)";
           }
           break;
+        case PUBLIC_ENDPOINT:
+          if (s.target().publicPort().isEmpty()) {
+            return "the node's public endpoint was not given (remote: --public-port)";
+          }
+          break;
         default:
           break;
       }

@@ -30,7 +30,9 @@ public enum Need {
   /** The node's operator declared a rate limit. */
   RATE_LIMIT(null),
   /** The node's operator named where the node publishes key export files (spec §24.6). */
-  EXPORTS(null);
+  EXPORTS(null),
+  /** The node's operator gave the port of its public transparency endpoint. */
+  PUBLIC_ENDPOINT(null);
 
   private final String feature;
 

@@ -34,6 +34,14 @@ public interface Target {
     return Optional.empty();
   }
 
+  /**
+   * The port of the node's public transparency endpoint (spec/transparency.md §14) on {@link
+   * #host}, when its operator gave it; empty if none.
+   */
+  default Optional<Integer> publicPort() {
+    return Optional.empty();
+  }
+
   /** Host and port, for reports. */
   default String address() {
     return host() + ":" + port();

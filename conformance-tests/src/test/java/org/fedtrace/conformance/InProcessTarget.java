@@ -79,7 +79,7 @@ final class InProcessTarget implements Target, AutoCloseable {
     this.clock = new MutableClock();
     this.federation =
         TestFederation.create(root.resolve("federation"), clock, COUNTRY)
-            .withConfig(config)
+            .withConfig(config + publicSection())
             // the node's default and R21.15's recommendation: the own-batch cases must cope
             .withMinUploads(3)
             .withFaults(faults);
@@ -249,6 +249,20 @@ final class InProcessTarget implements Target, AutoCloseable {
         CertificateKeys.ecdsaP256PublicKey(
             org.fedtrace.pki.Pem.readPublicKeyInfo(ExportKeys.publicKeyFile(key)));
     return ExportSite.of(dir.toString(), Optional.of(pub));
+  }
+
+  @Override
+  public Optional<Integer> publicPort() {
+    return Optional.of(node().publicPort());
+  }
+
+  /** The public endpoint on a free loopback port, with a limit no case reaches. */
+  private static String publicSection() throws IOException {
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      return "public:\n  host: 127.0.0.1\n  port: "
+          + free.getLocalPort()
+          + "\n  requestsPerSecondPerClient: 10000\n";
+    }
   }
 
   @Override

@@ -114,7 +114,8 @@ class RemoteFaultDetectionTest {
   private static Map<String, Result> runRemotely(
       Path root, Set<Fault> faults, boolean pastSunset, Set<String> cases) throws Exception {
     try (NodeProcess node = NodeProcess.start(root, faults, pastSunset)) {
-      RemoteTarget target = RemoteTarget.of("127.0.0.1:" + node.port(), Kit.load(node.kit()), RATE);
+      RemoteTarget target =
+          RemoteTarget.of("127.0.0.1:" + node.port(), Kit.load(node.kit()), RATE, Optional.empty());
       List<Result> results;
       try (Session session = new Session(target)) {
         assertEquals(pastSunset, session.runsPastSunsetAgreement(), "the node's agreement");

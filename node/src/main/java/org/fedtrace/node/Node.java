@@ -12,13 +12,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.node.config.PublicSite;
 import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
+import org.fedtrace.node.web.PublicEndpoint;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.Pem;
 import org.fedtrace.store.Store;
 import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.MutualTls;
@@ -51,6 +55,7 @@ public final class Node {
   private Server server;
   private Server healthServer;
   private HTTPServer metricsServer;
+  private PublicEndpoint publicEndpoint;
 
   private Node(NodeAssembly parts) {
     this.parts = parts;
@@ -149,6 +154,9 @@ public final class Node {
               .registry(metrics().registry())
               .buildAndStart();
     }
+    if (parts.config.publicSite().enabled()) {
+      publicEndpoint = startPublicEndpoint();
+    }
     Agreement agreement = parts.files.agreement();
     LOG.info(
         "event=node_started identity={} port={} federation={} agreement_version={}"
@@ -162,6 +170,23 @@ public final class Node {
         parts.config.peers().size(),
         MutualTls.provider());
     return this;
+  }
+
+  /** The public transparency endpoint (spec transparency.md §14): HTTPS, no client certificate. */
+  private PublicEndpoint startPublicEndpoint() throws IOException {
+    PublicSite site = parts.config.publicSite();
+    SSLContext tls;
+    try {
+      tls =
+          site.certificate() == null
+              ? MutualTls.publicServer(parts.files.tls())
+              : MutualTls.publicServer(
+                  Pem.readPrivateKey(site.key()), Pem.readCertificates(site.certificate()));
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IOException("public.certificate: cannot use it: " + e.getMessage(), e);
+    }
+    return PublicEndpoint.start(
+        site, tls, transparencyLog(), agreement(), identity(), Clock.systemUTC());
   }
 
   /**
@@ -232,6 +257,9 @@ public final class Node {
     if (metricsServer != null) {
       metricsServer.close();
     }
+    if (publicEndpoint != null) {
+      publicEndpoint.stop();
+    }
     store().close();
     parts.files.close();
     parts.exchange.lifecycle().stopped();
@@ -253,6 +281,11 @@ public final class Node {
   /** The port the server listens on (useful with port 0). */
   public int port() {
     return server.getPort();
+  }
+
+  /** The port of the public transparency endpoint; -1 when it is off. */
+  public int publicPort() {
+    return publicEndpoint == null ? -1 : publicEndpoint.port();
   }
 
   /** The node's identity. */

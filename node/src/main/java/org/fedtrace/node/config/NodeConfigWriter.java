@@ -115,6 +115,13 @@ public final class NodeConfigWriter {
         .put("maxKeysPerFile", e.policy().maxKeysPerFile())
         .put("combinedRegion", e.policy().combinedRegion())
         .put("indexDays", e.policy().indexDays());
+    PublicSite p = c.publicSite();
+    root.putObject("public")
+        .put("host", p.host())
+        .put("port", p.port())
+        .put("requestsPerSecondPerClient", p.requestsPerSecondPerClient())
+        .put("certificate", p.certificate() == null ? "" : absolute(p.certificate()))
+        .put("key", p.key() == null ? "" : absolute(p.key()));
   }
 
   private static String absolute(Path p) {

@@ -271,7 +271,36 @@ public final class Settings {
               "export.indexDays",
               "14",
               "days",
-              "days of files the indexes list; older files are deleted, 1..60"));
+              "days of files the indexes list; older files are deleted, 1..60"),
+          new Setting(
+              "public.host",
+              "0.0.0.0",
+              "address",
+              "address the public transparency endpoint binds (HTTPS with tls.crt, no client"
+                  + " certificate; spec transparency.md section 14)"),
+          new Setting(
+              "public.port",
+              "0",
+              "port",
+              "the public read-only transparency endpoint and web page: checkpoint, entries"
+                  + " without identifying fields, proofs, agreement terms; 0 (the default)"
+                  + " disables it"),
+          new Setting(
+              "public.requestsPerSecondPerClient",
+              "20",
+              "requests/s",
+              "public endpoint requests per second and client address; more get 429"),
+          new Setting(
+              "public.certificate",
+              "",
+              "path",
+              "PEM certificate chain of the public endpoint, one browsers trust (WebPKI); empty:"
+                  + " the node's tls.crt, which browsers do not trust"),
+          new Setting(
+              "public.key",
+              "",
+              "path",
+              "PKCS#8 PEM private key of public.certificate; set with it or not at all"));
 
   private Settings() {}
 
