@@ -23,6 +23,7 @@ import org.fedtrace.node.config.Export;
 import org.fedtrace.node.config.InvalidConfigException;
 import org.fedtrace.node.config.NodeConfig;
 import org.fedtrace.node.config.NodeConfigWriter;
+import org.fedtrace.node.config.PublicSite;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.AgreementTerms;
@@ -53,7 +54,8 @@ import picocli.CommandLine.Option;
       "ended two days ago, for the second pass of a run (spec/conformance.md section 6.3).",
       "With --node-config, writes node-under-test.yaml: that node configuration with the",
       "settings under which every case can run (own batches after 1 s, operator matching,",
-      "an export key id 999 if it has none, for 'fedtrace export')."
+      "an export key id 999 if it has none, for 'fedtrace export', and the public endpoint",
+      "on the port after the listener's if it is off)."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -181,8 +183,19 @@ final class ConformanceKitCommand implements Runnable {
       NodeConfig.Batching b = c.batching();
       NodeConfig.Matching m = c.matching();
       Export e = c.export();
+      PublicSite web = c.publicSite();
       return Optional.of(
           c.toBuilder()
+              // the public endpoint's cases (R16) need it on: the next port where it is off
+              .publicSite(
+                  web.enabled()
+                      ? web
+                      : new PublicSite(
+                          web.host(),
+                          c.listen().port() + 1,
+                          web.requestsPerSecondPerClient(),
+                          web.certificate(),
+                          web.key()))
               // 'fedtrace export' needs a key id; a test one where the operator set none
               .export(
                   e.keyId().isEmpty()
@@ -302,8 +315,8 @@ final class ConformanceKitCommand implements Runnable {
     }
     if (nodeConfig != null) {
       stdout.printf(
-          "  %s: %s with batching.maxAgeSeconds 1, matching.mode operator and an"
-              + " export.keyId; start the node under test with it%n",
+          "  %s: %s with batching.maxAgeSeconds 1, matching.mode operator, an"
+              + " export.keyId and the public endpoint on; start the node under test with it%n",
           out.resolve(NODE_UNDER_TEST), nodeConfig);
     }
     stdout.printf(

@@ -233,7 +233,8 @@ class ConformanceCommandTest {
     assertEquals(0, made.status, made.err);
     assertTrue(
         made.out.contains(
-            "with batching.maxAgeSeconds 1, matching.mode operator and an export.keyId"),
+            "with batching.maxAgeSeconds 1, matching.mode operator, an export.keyId and the"
+                + " public endpoint on"),
         made.out);
 
     NodeConfig test = NodeConfig.load(kit.resolve("node-under-test.yaml"));
@@ -244,6 +245,7 @@ class ConformanceCommandTest {
     assertEquals(de.resolve("data").toAbsolutePath(), test.dataDir());
     // 'fedtrace export' works on it: a test key id where the operator's configuration has none
     assertEquals("999", test.export().keyId());
+    assertEquals(18000, test.publicSite().port());
     assertEquals(de.resolve("export-signing.key").toAbsolutePath(), test.export().signingKey());
 
     Agreement active = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));

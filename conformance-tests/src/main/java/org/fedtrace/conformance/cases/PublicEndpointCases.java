@@ -315,6 +315,16 @@ public final class PublicEndpointCases extends LogCaseBase {
     }
   }
 
+  /**
+   * R16.15, remotely: a node running the kit's past-sunset agreement (the second pass of §6.3)
+   * still serves a checkpoint that verifies on its public endpoint. When it fails: the node closes
+   * its public log with the exchange.
+   */
+  @Needs({Need.PUBLIC_ENDPOINT, Need.TRANSPARENCY_LOG, Need.PAST_SUNSET})
+  public void R16_15_servesUnderPastSunsetAgreement() throws Exception {
+    log.verify(checkpoint(visitor().json("/api/v1/checkpoint")));
+  }
+
   private void assertPublicForm(JsonObject p, LogEntry e) {
     String what = "R16.7 entry " + e.getLeafIndex();
     Expect.equal(e.getLeafIndex(), p.get("index").getAsLong(), "R16.6 index");
