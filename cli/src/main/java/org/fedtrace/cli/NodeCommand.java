@@ -53,6 +53,16 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Longest wait for in-flight calls at shutdown (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
 
+  @Option(
+      names = "--start-anew",
+      description = {
+        "Start on a store other than the one the node ran with (emptied, deleted or replaced),",
+        "on purpose: the node first pulls its own batches back from every peer it pulls from",
+        "and signs none of its own until each sent its backlog, so that its numbering goes on",
+        "where it was (spec R21.24); uploads are accepted meanwhile."
+      })
+  boolean startAnew;
+
   /** The settings table appended to --help. */
   static String settingsHelp() {
     StringBuilder b = new StringBuilder();
@@ -78,6 +88,13 @@ public final class NodeCommand implements Callable<Integer> {
       c = NodeConfig.load(config);
     } catch (InvalidConfigException e) {
       throw new UserError(config + ": " + e.getMessage());
+    }
+    if (startAnew) {
+      try {
+        Node.startAnew(c);
+      } catch (java.io.IOException e) {
+        throw new UserError("dataDir: cannot start anew in " + c.dataDir() + ": " + e.getMessage());
+      }
     }
     Node node;
     try {

@@ -78,6 +78,16 @@ public final class Node {
     return new Node(NodeAssembly.assemble(config, clock, options));
   }
 
+  /**
+   * Lets the node of {@code config} start anew on purpose on a store other than the one it ran with
+   * (spec R21.23): forgets the store it ran with, and makes it recover its numbering from its peers
+   * before it signs again (R21.24).
+   */
+  public static void startAnew(NodeConfig config) throws IOException {
+    java.nio.file.Files.deleteIfExists(config.dataDir().resolve(StoreMark.FILE));
+    org.fedtrace.node.exchange.SequenceRecovery.begin(config.dataDir());
+  }
+
   /** A Netty server builder listening on the configured address with mutual TLS. */
   public ServerBuilder<?> defaultServerBuilder() throws IOException {
     NodeConfig.Listen listen = parts.config.listen();

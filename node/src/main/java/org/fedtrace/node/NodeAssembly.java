@@ -24,6 +24,7 @@ import org.fedtrace.node.exchange.Ingest;
 import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.exchange.PeerLeases;
 import org.fedtrace.node.exchange.Peers;
+import org.fedtrace.node.exchange.SequenceRecovery;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
 import org.fedtrace.node.operator.ExposureFinder;
@@ -108,6 +109,13 @@ final class NodeAssembly {
         options
             .seam()
             .rules(new BatchRules(agreement.retentionDays(), config.limits().maxKeysPerBatch()));
+    SequenceRecovery recovery =
+        SequenceRecovery.open(
+            config.dataDir(),
+            config.peers().stream()
+                .filter(p -> p.mode() != NodeConfig.SyncMode.PUSH)
+                .map(NodeConfig.Peer::identity)
+                .toList());
     Ingest ingest =
         new Ingest(
             exchange,
@@ -116,7 +124,8 @@ final class NodeAssembly {
                 .seam()
                 .admission(
                     new BatchAdmission(
-                        rules, agreement.members(), files.validator(), exchange.clock())));
+                        rules, agreement.members(), files.validator(), exchange.clock())),
+            recovery);
     Deliveries deliveries =
         new Deliveries(
             exchange,
@@ -143,7 +152,8 @@ final class NodeAssembly {
                 files.identity().country(),
                 new BatchSigner(files.signer(), files.signingCertificate()),
                 config.batching(),
-                options.random()),
+                options.random(),
+                recovery),
             new Housekeeping(
                 exchange,
                 files.identity().country(),

@@ -10,7 +10,8 @@ import java.nio.file.StandardCopyOption;
  * emptied, deleted or replaced by a new one is refused at start instead of starting silently as a
  * new node (its log at 0, its own sequence at 1). A store keeps its epoch when it is copied to
  * another engine ({@code store migrate}); a fresh data folder has no mark, so new nodes and the
- * simulator start as before. Deleting the mark is how an operator starts a node anew on purpose.
+ * simulator start as before. {@link Node#startAnew} deletes it when an operator starts a node anew
+ * on purpose.
  */
 final class StoreMark {
   /** The mark's file name in the data folder. */
@@ -36,9 +37,8 @@ final class StoreMark {
                   + ", the store's is "
                   + epoch
                   + "): it was emptied, deleted or replaced. Restore it from a backup; to start"
-                  + " this node anew on purpose, delete "
-                  + mark
-                  + " (its followers then resync, R10.12)");
+                  + " this node anew on purpose, run 'fedtrace node --start-anew' (it recovers its"
+                  + " numbering from its peers, R21.24, and its followers resync, R10.12)");
         }
         return;
       }

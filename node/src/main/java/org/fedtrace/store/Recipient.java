@@ -4,25 +4,33 @@ import java.util.Set;
 import org.fedtrace.pki.OperatorIdentity;
 
 /**
- * Who batches are served to, and so which ones: never a batch of the recipient's own country nor
- * one received from it; only the node's own batches unless the node forwards; and only batches
- * every client accepts (spec §1.3 "servable"): none holding a key whose validity ended before the
- * retention window, even before the purge removed it, none created before {@code createdFrom}, none
- * of an origin that is not a member.
+ * Who batches are served to, and so which ones: never a batch of the recipient's own country
+ * (unless it asks) nor one received from it; only the node's own batches unless the node forwards;
+ * and only batches every client accepts (spec §1.3 "servable"): none holding a key whose validity
+ * ended before the retention window, even before the purge removed it, none created before {@code
+ * createdFrom}, none of an origin that is not a member.
  *
  * @param peer the peer served
  * @param forward whether batches received from other peers are served too
  * @param windowStart the first interval of the retention window
  * @param createdFrom the earliest creation time (Unix seconds) served
  * @param origins the member countries, the only origins served
+ * @param ownOrigin whether the batches of the recipient's own country are served too (it asked for
+ *     them, spec R9.13, R10.13)
  */
 public record Recipient(
     OperatorIdentity peer,
     boolean forward,
     long windowStart,
     long createdFrom,
-    Set<String> origins) {
+    Set<String> origins,
+    boolean ownOrigin) {
   public Recipient {
     origins = Set.copyOf(origins);
+  }
+
+  /** This recipient, served the batches of its own country too. */
+  public Recipient withOwnOrigin() {
+    return new Recipient(peer, forward, windowStart, createdFrom, origins, true);
   }
 }

@@ -58,6 +58,7 @@ public final class TestFederation implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final ChangeSignal commits = new ChangeSignal();
   private String extraYaml = "";
+  private final Map<String, String> countryYaml = new java.util.HashMap<>();
   private final Map<String, String> databases = new LinkedHashMap<>();
   private final Map<String, Clock> clocks = new LinkedHashMap<>();
   private boolean postgres;
@@ -155,6 +156,12 @@ public final class TestFederation implements AutoCloseable {
     return root.resolve(country);
   }
 
+  /** Appends {@code yaml} to {@code country}'s configuration from its next start on. */
+  public TestFederation withCountryConfig(String country, String yaml) {
+    countryYaml.put(country, yaml);
+    return this;
+  }
+
   /** Writes {@code country}'s operator folder and configuration, if not done yet. */
   public Path configure(String country) throws IOException {
     Path dir = dir(country);
@@ -173,7 +180,8 @@ public final class TestFederation implements AutoCloseable {
                     + database(country)
                     + "\n  user: postgres\n  poolSize: 4\n"
                 : "")
-            + extraYaml);
+            + extraYaml
+            + countryYaml.getOrDefault(country, ""));
     return config;
   }
 

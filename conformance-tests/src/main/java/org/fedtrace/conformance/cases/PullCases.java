@@ -102,6 +102,41 @@ public final class PullCases extends CaseBase {
   }
 
   /**
+   * R9.13: member B publishes a batch of its own country to the node, then pulls from the head it
+   * held before with {@code include_own_origin} until caught up: the batch is among those returned.
+   * When it fails: the node leaves out the caller's own batches although it asked for them, so an
+   * origin started anew cannot get its numbering back (R21.24).
+   */
+  public void R9_13_servesCallersOwnBatchesWhenAsked() {
+    ByteString cursor = s.head(b().tls());
+    DiagnosisKeyBatch own = valid(b(), 2);
+    publish(b().tls(), own);
+    List<ByteString> ids = new ArrayList<>();
+    for (int page = 0; page < 1000; page++) {
+      ByteString from = cursor;
+      PullBatchesResponse r =
+          Expect.succeeds(
+              "PullBatches with include_own_origin",
+              () ->
+                  s.federation(b().tls())
+                      .pullBatches(
+                          PullBatchesRequest.newBuilder()
+                              .setCursor(from)
+                              .setMaxBatches(1000)
+                              .setIncludeOwnOrigin(true)
+                              .build()));
+      r.getBatchesList().forEach(x -> ids.add(x.getBatchId()));
+      cursor = r.getNextCursor();
+      if (r.getCaughtUp()) {
+        break;
+      }
+    }
+    Expect.check(
+        ids.contains(own.getBatchId()),
+        "R9.13: member B's own batch was left out although it asked for it");
+  }
+
+  /**
    * R9.3: three batches published in order come back in that order, each once, across pages of
    * max_batches 2, and with max_batches 0 (meaning 100). When it fails: the node orders by
    * something other than commit order, repeats batches across pages, or ignores max_batches.

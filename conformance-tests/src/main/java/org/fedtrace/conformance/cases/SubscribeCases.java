@@ -13,6 +13,7 @@ import org.fedtrace.conformance.Needs;
 import org.fedtrace.conformance.Session;
 import org.fedtrace.conformance.Slow;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.SubscribeBatchesRequest;
 import org.fedtrace.proto.v1.SubscribeBatchesResponse;
 
 /**
@@ -64,6 +65,24 @@ public final class SubscribeCases extends CaseBase {
           : m.hasBatch() && wanted.contains(m.getBatch().getBatchId())) {
         return m;
       }
+    }
+  }
+
+  /**
+   * R10.13: member B publishes a batch of its own country to the node, then subscribes from the
+   * head it held before with {@code include_own_origin}: the batch arrives. When it fails: the node
+   * leaves out the caller's own batches although it asked for them, so an origin started anew
+   * cannot get its numbering back (R21.24).
+   */
+  @Needs(Need.SUBSCRIBE)
+  public void R10_13_servesCallersOwnBatchesWhenAsked() throws InterruptedException {
+    ByteString head = s.head(b().tls());
+    DiagnosisKeyBatch own = valid(b(), 2);
+    publish(b().tls(), own);
+    SubscribeBatchesRequest request =
+        SubscribeBatchesRequest.newBuilder().setCursor(head).setIncludeOwnOrigin(true).build();
+    try (Subscriber sub = Subscriber.open(s, b().tls(), request, 120)) {
+      until(sub, Set.of(own.getBatchId()), false, "R10.13: member B's own batch");
     }
   }
 

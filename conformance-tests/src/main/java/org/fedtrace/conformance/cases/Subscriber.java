@@ -38,10 +38,14 @@ final class Subscriber implements AutoCloseable {
 
   /** Subscribes as {@code caller} from {@code cursor}, with a deadline of {@code seconds}. */
   static Subscriber open(Session s, Credential caller, ByteString cursor, long seconds) {
+    return open(s, caller, SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(), seconds);
+  }
+
+  /** Subscribes as {@code caller} with {@code request}, with a deadline of {@code seconds}. */
+  static Subscriber open(
+      Session s, Credential caller, SubscribeBatchesRequest request, long seconds) {
     Subscriber sub = new Subscriber();
-    s.federationAsync(caller, seconds)
-        .subscribeBatches(
-            SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(), sub.observer());
+    s.federationAsync(caller, seconds).subscribeBatches(request, sub.observer());
     return sub;
   }
 

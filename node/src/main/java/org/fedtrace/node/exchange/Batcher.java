@@ -40,23 +40,27 @@ public final class Batcher {
   private final BatchSigner signer;
   private final NodeConfig.Batching policy;
   private final Random random;
+  private final SequenceRecovery recovery;
 
   /**
    * @param country the node's country, the origin of its batches
    * @param random source of batch ids and padding keys: a {@link java.security.SecureRandom} in
    *     production (R8.26)
+   * @param recovery while it holds, no batch is signed (R21.24)
    */
   public Batcher(
       ExchangeContext ctx,
       String country,
       BatchSigner signer,
       NodeConfig.Batching policy,
-      Random random) {
+      Random random,
+      SequenceRecovery recovery) {
     this.ctx = ctx;
     this.country = country;
     this.signer = signer;
     this.policy = policy;
     this.random = random;
+    this.recovery = recovery;
   }
 
   /**
@@ -65,6 +69,9 @@ public final class Batcher {
    * @return the number of batches published
    */
   public synchronized int publishDue(boolean flush) {
+    if (recovery.holding()) {
+      return 0; // R21.24: numbering not recovered yet; the keys wait in the open batch
+    }
     long now = ctx.clock().instant().getEpochSecond();
     if (!flush && !due(ctx.store().read(tx -> tx.uploads().pending()), 0, now)) {
       return 0; // the common case, decided without the write lock

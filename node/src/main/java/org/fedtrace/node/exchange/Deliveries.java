@@ -70,7 +70,8 @@ public final class Deliveries {
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        members);
+        members,
+        false);
   }
 
   /**

@@ -32,16 +32,30 @@ public final class Ingest {
   private final ExchangeContext ctx;
   private final String country;
   private final Admission admission;
+  private final SequenceRecovery recovery;
 
   /**
    * Admits every batch through {@code admission}.
    *
-   * @param country the node's country: it takes no batch of its own origin that it does not hold
+   * @param country the node's country: it takes no batch of its own origin that it does not hold,
+   *     but while {@code recovery} holds, those it pulls from peers (R21.24)
    */
-  public Ingest(ExchangeContext ctx, String country, Admission admission) {
+  public Ingest(
+      ExchangeContext ctx, String country, Admission admission, SequenceRecovery recovery) {
     this.ctx = ctx;
     this.country = country;
     this.admission = admission;
+    this.recovery = recovery;
+  }
+
+  /** Whether the node is recovering its numbering from its peers (R21.24). */
+  boolean recovering() {
+    return recovery.holding();
+  }
+
+  /** The peer {@code peer} sent its whole backlog (a subscription's {@code caught_up}). */
+  void caughtUp(OperatorIdentity peer) {
+    recovery.caughtUp(peer);
   }
 
   /**
@@ -61,7 +75,9 @@ public final class Ingest {
     try {
       admitted = admission.admit(batch, payload, from);
       NewBatch a = admitted;
-      if (a.origin().equals(country) && !ctx.store().read(tx -> tx.batches().holds(a))) {
+      if (a.origin().equals(country)
+          && !recovery.restores(cursor != null)
+          && !ctx.store().read(tx -> tx.batches().holds(a))) {
         // R8.36: the node alone numbers its batches (R8.27); one signed elsewhere with its key
         // would take a sequence it has yet to use, or jump its numbering to the end of the range
         throw new RuleViolation(

@@ -92,7 +92,11 @@ final class PeerSync {
                 peer.options(STREAM_DEADLINE_SECONDS, TimeUnit.SECONDS));
     ClientCalls.asyncServerStreamingCall(
         call,
-        SubscribeBatchesRequest.newBuilder().setCursor(cursor).build(),
+        SubscribeBatchesRequest.newBuilder()
+            .setCursor(cursor)
+            // R21.24: while recovering its numbering, the node asks for its own batches back
+            .setIncludeOwnOrigin(ingest.recovering())
+            .build(),
         new Stream(call, cursor));
   }
 
@@ -127,6 +131,9 @@ final class PeerSync {
         putCursor(PeerCursor.pulled(peer.peer(), r.getCursor().toByteArray()));
       }
       last = r.getCursor();
+      if (r.getCaughtUp()) {
+        ingest.caughtUp(peer.peer());
+      }
       synced();
     }
 

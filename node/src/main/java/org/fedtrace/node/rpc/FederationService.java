@@ -144,7 +144,10 @@ public final class FederationService implements BindableService {
     BatchRules.throwIfAny(bad);
     long after = position;
     Page page =
-        store.read(tx -> tx.batches().servableAfter(after, max, deliveries.recipient(peer)));
+        store.read(
+            tx ->
+                tx.batches()
+                    .servableAfter(after, max, recipient(peer, request.getIncludeOwnOrigin())));
     List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
     long next =
         batches.size() < page.batches().size()
@@ -164,7 +167,14 @@ public final class FederationService implements BindableService {
         new Subscription.Served(ctx, deliveries, heartbeatMillis),
         Caller.current(),
         position,
+        request.getIncludeOwnOrigin(),
         (ServerCallStreamObserver<BatchWire.Encoded>) observer);
+  }
+
+  /** Who {@code peer} is served as; with {@code ownOrigin}, its own country's batches too. */
+  private Recipient recipient(OperatorIdentity peer, boolean ownOrigin) {
+    Recipient r = deliveries.recipient(peer);
+    return ownOrigin ? r.withOwnOrigin() : r; // R9.13
   }
 
   void getBatch(GetBatchRequest request, StreamObserver<BatchWire.Encoded> observer) {

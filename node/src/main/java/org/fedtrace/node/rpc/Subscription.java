@@ -32,6 +32,7 @@ final class Subscription {
 
   private final Served served;
   private final OperatorIdentity peer;
+  private final boolean ownOrigin;
   private final ServerCallStreamObserver<BatchWire.Encoded> call;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable wake = this::schedule;
@@ -45,10 +46,12 @@ final class Subscription {
       Served served,
       OperatorIdentity peer,
       long position,
+      boolean ownOrigin,
       ServerCallStreamObserver<BatchWire.Encoded> call) {
     this.served = served;
     this.peer = peer;
     this.position = position;
+    this.ownOrigin = ownOrigin;
     this.call = call;
   }
 
@@ -56,8 +59,9 @@ final class Subscription {
       Served served,
       OperatorIdentity peer,
       long position,
+      boolean ownOrigin,
       ServerCallStreamObserver<BatchWire.Encoded> call) {
-    Subscription s = new Subscription(served, peer, position, call);
+    Subscription s = new Subscription(served, peer, position, ownOrigin, call);
     call.setOnCancelHandler(s::finish);
     call.setOnReadyHandler(s::schedule);
     ExchangeContext ctx = served.ctx();
@@ -67,6 +71,12 @@ final class Subscription {
     s.heartbeat =
         ctx.scheduler().scheduleAtFixedRate(s::schedule, every, every, TimeUnit.MILLISECONDS);
     s.schedule();
+  }
+
+  /** Who the subscriber is served as; R10.13: its own country's batches too when it asked. */
+  private org.fedtrace.store.Recipient recipient() {
+    org.fedtrace.store.Recipient r = served.deliveries().recipient(peer);
+    return ownOrigin ? r.withOwnOrigin() : r;
   }
 
   private void schedule() {
@@ -83,9 +93,7 @@ final class Subscription {
       while (!done && call.isReady()) {
         long before = position;
         long after = position;
-        Page page =
-            store.read(
-                tx -> tx.batches().servableAfter(after, PAGE, served.deliveries().recipient(peer)));
+        Page page = store.read(tx -> tx.batches().servableAfter(after, PAGE, recipient()));
         // at most about 4 MiB per round, so a slow subscriber does not make the node buffer
         // many large batches: the loop sends more only once the stream is ready again
         List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());

@@ -127,14 +127,18 @@ final class SqlBatches implements Batches {
     long newest = lastPosition();
     List<Object> args = new ArrayList<>(List.of(position, newest));
     args.addAll(servableArgs(r));
-    args.addAll(List.of(r.peer().country(), r.forward(), r.peer().toString(), max));
+    String country = r.peer().country();
+    args.addAll(List.of(country, r.ownOrigin(), country, r.forward(), r.peer().toString(), max));
     List<StoredBatch> batches =
         sql.list(
             "SELECT "
                 + STORED
                 + " FROM batch WHERE position > ? AND position <= ? AND"
                 + servableWhere(r)
-                + " AND origin <> ? AND (received_from IS NULL OR (? = 1 AND received_from <> ?))"
+                // the recipient's own batches only when it asks, from whoever delivered them;
+                // others when this node made them, or forwards and did not get them from it
+                + " AND ((origin = ? AND ? = 1) OR (origin <> ?"
+                + " AND (received_from IS NULL OR (? = 1 AND received_from <> ?))))"
                 + " ORDER BY position LIMIT ?",
             SqlBatches::stored,
             args.toArray());

@@ -98,7 +98,8 @@ abstract class StoreSuite {
 
   /** Whom to serve: every origin of these tests, whenever created. */
   static Recipient recipient(OperatorIdentity to, boolean fwd, long window) {
-    return new Recipient(to, fwd, window, Long.MIN_VALUE, java.util.Set.of("DE", "FR", "IT"));
+    return new Recipient(
+        to, fwd, window, Long.MIN_VALUE, java.util.Set.of("DE", "FR", "IT"), false);
   }
 
   static Page servable(Store s, int max, OperatorIdentity to, boolean fwd, long window) {
