@@ -26,6 +26,10 @@ final class Load implements AutoCloseable {
   private static final long PUBLISH_PAUSE_MILLIS = 150;
   private static final long IDLE_PAUSE_MILLIS = 100;
 
+  /** What an upload may be answered while its node is down, starting or its disk full. */
+  private static final java.util.Set<Status.Code> EXPECTED =
+      java.util.EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
+
   private final Cluster cluster;
   private final Ledger ledger;
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -122,7 +126,14 @@ final class Load implements AutoCloseable {
       ledger.uploaded(country, keys);
     } catch (StatusRuntimeException e) {
       // not acknowledged: nothing is owed (it may still appear, once)
-      refusals.computeIfAbsent(e.getStatus().getCode(), k -> new AtomicLong()).incrementAndGet();
+      long n =
+          refusals
+              .computeIfAbsent(e.getStatus().getCode(), k -> new AtomicLong())
+              .incrementAndGet();
+      if (n == 1 && !EXPECTED.contains(e.getStatus().getCode())) {
+        System.out.println(
+            "chaos: an upload to " + country + " was answered " + e.getStatus() + " (first one)");
+      }
     }
   }
 
