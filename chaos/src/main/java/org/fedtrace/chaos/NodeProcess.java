@@ -21,6 +21,9 @@ final class NodeProcess {
   /** Debian's libfaketime. */
   static final Path FAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
 
+  /** util-linux's setpriv, which sets the node's parent-death signal. */
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final String LISTENING = " listening on port ";
@@ -122,6 +125,10 @@ final class NodeProcess {
     this.skewSeconds = skew;
     final long from = Files.exists(log) ? Files.size(log) : 0;
     List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETPRIV)) {
+      // the node is killed when the harness dies, even by SIGKILL: no node outlives a run
+      command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
