@@ -85,4 +85,29 @@ class BatchMixingTest {
     clock.advance(Duration.ofSeconds(1));
     assertEquals(1, node.publishDue(false));
   }
+
+  /**
+   * A node whose clock was set back (within R1.1's 300 s, by NTP or an operator) after it accepted
+   * uploads: found by the chaos harness (docs/chaos.md), where such a node held every pending
+   * upload until its clock caught up with their acceptance, minutes later.
+   */
+  @Test
+  void keysAcceptedBeforeTheClockWasSetBackDoNotWaitForItToCatchUp() throws Exception {
+    Node node = start();
+    upload(1);
+    upload(2);
+    upload(3);
+    clock.advance(Duration.ofSeconds(-290));
+    assertEquals(
+        1, node.publishDue(false), "three uploads that have waited maxAgeSeconds at least");
+    assertEquals(0, node.store().read(tx -> tx.uploads().pending()).size());
+  }
+
+  @Test
+  void aLoneUploadAcceptedBeforeTheClockWasSetBackStillWaitsForMinUploads() throws Exception {
+    Node node = start();
+    upload(1);
+    clock.advance(Duration.ofSeconds(-290));
+    assertEquals(0, node.publishDue(false), "one upload is too few to hide its uploader");
+  }
 }

@@ -116,7 +116,10 @@ public final class Batcher {
     }
     int n = Math.min(policy.maxKeys(), pending.size() - from);
     boolean full = n == policy.maxKeys();
-    long waited = now - pending.get(from).acceptedUnixSeconds();
+    long accepted = pending.get(from).acceptedUnixSeconds();
+    // accepted after what the clock now reads: the clock was set back since (R1.1 allows 300 s
+    // each way); the key has waited maxAgeSeconds at least, rather than until the clock catches up
+    long waited = accepted > now ? policy.maxAgeSeconds() : now - accepted;
     long maxHold = Math.max(policy.maxHoldSeconds(), policy.maxAgeSeconds());
     boolean mixed =
         waited >= policy.maxAgeSeconds() && uploads(pending, from, from + n) >= policy.minUploads();
