@@ -36,6 +36,10 @@ public final class RefusedHandshakes {
     }
   }
 
+  /** At most one log line a second for each end and reason (the metric counts them all). */
+  private static final LogThrottle THROTTLE =
+      new LogThrottle(java.util.concurrent.TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+
   private RefusedHandshakes() {}
 
   /** {@code delegate}, reporting and translating its refusals of {@code end}'s certificates. */
@@ -71,13 +75,19 @@ public final class RefusedHandshakes {
   private static CertificateException refused(
       String end, X509Certificate[] chain, CertificateRejectedException e, Listener listener) {
     X509Certificate first = chain == null || chain.length == 0 ? null : chain[0];
-    LOG.warn(
-        "event=tls_handshake_refused end={} reason={} subject=\"{}\" serial={} error=\"{}\"",
-        end,
-        e.reason().name().toLowerCase(java.util.Locale.ROOT),
-        first == null ? "" : first.getSubjectX500Principal(),
-        first == null ? "" : first.getSerialNumber().toString(16),
-        e.getMessage());
+    String reason = e.reason().name().toLowerCase(java.util.Locale.ROOT);
+    long leftOut = THROTTLE.admit(end + "/" + reason);
+    if (leftOut >= 0) {
+      LOG.warn(
+          "event=tls_handshake_refused end={} reason={} subject=\"{}\" serial={} error=\"{}\""
+              + " not_logged_since_last={}",
+          end,
+          reason,
+          first == null ? "" : first.getSubjectX500Principal(),
+          first == null ? "" : first.getSerialNumber().toString(16),
+          e.getMessage(),
+          leftOut);
+    }
     try {
       listener.refused(end, e.reason());
     } catch (RuntimeException ignored) {
