@@ -159,10 +159,10 @@ public final class Chaos {
     Path probe = null;
     try {
       probe = Files.createTempDirectory("fedtrace-chaos-mount-");
-      if (!run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.toString())) {
+      if (!succeeds("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe.toString())) {
         return false;
       }
-      return run("umount", probe.toString());
+      return succeeds("umount", probe.toString());
     } catch (IOException e) {
       return false;
     } finally {
@@ -176,7 +176,7 @@ public final class Chaos {
     }
   }
 
-  private static boolean run(String... command) {
+  private static boolean succeeds(String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
