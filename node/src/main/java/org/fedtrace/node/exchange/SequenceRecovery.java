@@ -78,8 +78,14 @@ public final class SequenceRecovery {
     Files.writeString(dataDir.resolve(FILE), "started anew; recovering own sequence from peers\n");
   }
 
-  /** Whether the node must sign none of its own batches yet. */
+  /**
+   * Whether the node must sign none of its own batches yet. A replica sharing the data folder may
+   * end the recovery (it follows the peers this one does not): its file gone, this one ends too.
+   */
   public boolean holding() {
+    if (active && !Files.exists(file)) {
+      active = false;
+    }
     return active;
   }
 
