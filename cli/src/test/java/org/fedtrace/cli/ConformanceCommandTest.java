@@ -42,18 +42,7 @@ class ConformanceCommandTest {
     Path ca = tmp.resolve("ca");
     Path de = tmp.resolve("de");
     Path kit = tmp.resolve("kit");
-    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
-    pki(
-        "pki",
-        "issue",
-        "--ca",
-        ca.toString(),
-        "--country",
-        "DE",
-        "--operator",
-        "op-de",
-        "--out",
-        de + "");
+    authorityWithDe(ca, de);
 
     Run made = conformance("kit", "--ca", ca.toString(), "--node", "DE/op-de", "--out", kit + "");
     assertEquals(0, made.status, made.err);
@@ -202,18 +191,7 @@ class ConformanceCommandTest {
     Path ca = tmp.resolve("ca");
     Path de = tmp.resolve("de");
     Path kit = tmp.resolve("kit");
-    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
-    pki(
-        "pki",
-        "issue",
-        "--ca",
-        ca + "",
-        "--country",
-        "DE",
-        "--operator",
-        "op-de",
-        "--out",
-        de + "");
+    authorityWithDe(ca, de);
     Files.writeString(
         de.resolve("node.yaml"),
         "listen: 127.0.0.1:17999\ndataDir: data\nmetrics:\n  port: 0\n"
@@ -295,18 +273,7 @@ class ConformanceCommandTest {
   void aKitWhoseMembersCannotBeAdmittedLeavesNoFolderBehind() {
     Path ca = tmp.resolve("ca");
     Path kit = tmp.resolve("kit");
-    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
-    pki(
-        "pki",
-        "issue",
-        "--ca",
-        ca.toString(),
-        "--country",
-        "DE",
-        "--operator",
-        "op-de",
-        "--out",
-        tmp.resolve("de") + "");
+    authorityWithDe(ca, tmp.resolve("de"));
 
     Run taken =
         conformance("kit", "--ca", ca.toString(), "--countries", "DE,BV", "--out", kit + "");
@@ -345,6 +312,22 @@ class ConformanceCommandTest {
             tmp.resolve("absent").toString());
     assertEquals(2, noRoot.status);
     assertTrue(noRoot.err.contains("expected an http(s) URL or a directory"), noRoot.err);
+  }
+
+  /** The federation authority in {@code ca} and member DE/op-de's operator folder {@code de}. */
+  private void authorityWithDe(Path ca, Path de) {
+    pki("pki", "init", "--out", ca.toString(), "--federation", "demo", "--sunset", SUNSET + "");
+    pki(
+        "pki",
+        "issue",
+        "--ca",
+        ca + "",
+        "--country",
+        "DE",
+        "--operator",
+        "op-de",
+        "--out",
+        de + "");
   }
 
   private void pki(String... args) {

@@ -31,6 +31,7 @@ public final class ExportSite {
 
   private final String location;
   private final Optional<PublicKey> key;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private Snapshot snapshot;
 
   private ExportSite(String location, Optional<PublicKey> key) {
@@ -77,7 +78,6 @@ public final class ExportSite {
     if (!location.startsWith("http")) {
       return Files.readAllBytes(Path.of(location).resolve(path));
     }
-    HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(location).resolve(path)).timeout(TIMEOUT).build();
     try {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -298,10 +299,14 @@ public final class ExportCases extends CaseBase {
       for (ExportSite.Listed f : e.getValue()) {
         for (List<ExportSite.Listed> cover : covers(series, m.group(1), f.file())) {
           Set<String> union = new HashSet<>();
-          cover.forEach(c -> c.file().allKeys().forEach(k -> union.add(hex(k.keyData()))));
+          cover.forEach(
+              c ->
+                  c.file()
+                      .allKeys()
+                      .forEach(k -> union.add(HexFormat.of().formatHex(k.keyData()))));
           for (ExportFiles.Key k : f.file().allKeys()) {
             Expect.check(
-                union.contains(hex(k.keyData())),
+                union.contains(HexFormat.of().formatHex(k.keyData())),
                 f.path() + ": a key missing from " + cover.get(0).path());
           }
           compared++;
@@ -339,13 +344,5 @@ public final class ExportCases extends CaseBase {
       }
     }
     return out;
-  }
-
-  private static String hex(byte[] b) {
-    StringBuilder s = new StringBuilder();
-    for (byte x : b) {
-      s.append(String.format("%02x", x));
-    }
-    return s.toString();
   }
 }
