@@ -297,7 +297,8 @@ public final class Auditor {
           type == EventType.EVENT_TYPE_BATCH_CREATED
               || type == EventType.EVENT_TYPE_BATCH_IMPORTED
               || type == EventType.EVENT_TYPE_BATCH_SENT
-              || type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED;
+              || type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
+              || type == EventType.EVENT_TYPE_STATISTICS_RELEASED;
       if (own && !e.getOrigin().equals(country)) {
         return Optional.of(type + " of a batch of origin " + e.getOrigin() + ", not " + country);
       }

@@ -19,6 +19,7 @@ import org.fedtrace.node.config.PublicSite;
 import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
+import org.fedtrace.node.stats.StatisticsJob;
 import org.fedtrace.node.web.PublicEndpoint;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
@@ -130,6 +131,12 @@ public final class Node {
     }
     parts.jobs.exchangeWithPeers(); // each configured peer whose lease this replica takes
     parts.jobs.schedule(parts.config.retention().purgeIntervalSeconds());
+    if (parts.statistics != null) {
+      // transparency.md §16: each day released once, after the delay
+      parts.statistics.schedule(
+          new JobLease(
+              parts.exchange.store(), "statistics", parts.replica, parts.exchange.clock()));
+    }
     if (parts.export != null) {
       parts.export.schedule(); // spec §24: the export directory follows the hourly windows
     }
@@ -196,7 +203,26 @@ public final class Node {
       throw new IOException("public.certificate: cannot use it: " + e.getMessage(), e);
     }
     return PublicEndpoint.start(
-        site, tls, transparencyLog(), agreement(), identity(), Clock.systemUTC());
+        site,
+        tls,
+        transparencyLog(),
+        agreement(),
+        identity(),
+        parts.statisticsView,
+        Clock.systemUTC());
+  }
+
+  /**
+   * Releases the statistics that are due now (transparency.md §16), as the node's job does every
+   * minute: for tests and the simulator, which drive the clock.
+   *
+   * @throws IllegalStateException when the node's statistics are off
+   */
+  public StatisticsJob.Result releaseStatistics() {
+    if (parts.statistics == null) {
+      throw new IllegalStateException("statistics.enabled is false");
+    }
+    return parts.statistics.run();
   }
 
   /**

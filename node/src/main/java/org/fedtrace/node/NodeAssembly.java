@@ -6,6 +6,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,10 @@ import org.fedtrace.node.rpc.RateLimits;
 import org.fedtrace.node.rpc.RpcServices;
 import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.node.rpc.UploadService;
+import org.fedtrace.node.stats.StatisticsJob;
+import org.fedtrace.node.stats.StatisticsView;
 import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.NoticeGrpc;
@@ -44,6 +48,9 @@ import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
+import org.fedtrace.stats.DailyRelease;
+import org.fedtrace.stats.ExactSampler;
+import org.fedtrace.stats.StatisticsPolicy;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
 import org.fedtrace.store.sql.PostgresStore;
@@ -90,6 +97,12 @@ final class NodeAssembly {
 
   /** The export directory's keeper, or null when the node keeps none. */
   final ExportJob export;
+
+  /** The statistics' releases (transparency.md §16), or null when they are off. */
+  final StatisticsJob statistics;
+
+  /** The public form of the statistics. */
+  final StatisticsView statisticsView;
 
   private NodeAssembly(
       NodeConfig config,
@@ -169,6 +182,20 @@ final class NodeAssembly {
         exportWriter == null
             ? null
             : new ExportJob(exchange, config.export(), exportWriter, replica);
+    StatisticsPolicy stats = config.statistics().enabled() ? config.statistics().policy() : null;
+    List<String> countries =
+        agreement.members().stream().map(OperatorIdentity::country).distinct().toList();
+    this.statistics =
+        stats == null
+            ? null
+            : new StatisticsJob(
+                exchange,
+                stats,
+                new DailyRelease(stats, new ExactSampler(new SecureRandom())),
+                files.identity().country(),
+                files.authorities().names(files.identity().country()),
+                countries);
+    this.statisticsView = new StatisticsView(exchange.store(), stats, countries.size());
   }
 
   /**
@@ -405,7 +432,8 @@ final class NodeAssembly {
                 rules,
                 files.authorities(),
                 config.uploads().maxAuthorizationLifetimeSeconds(),
-                jobs::keysPending),
+                jobs::keysPending,
+                config.statistics().enabled() ? config.statistics().policy() : null),
             Rule.PAST_SUNSET));
     out.add(rpc.log(new TransparencyLogService(exchange.log())));
     out.add(

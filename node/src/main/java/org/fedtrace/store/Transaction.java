@@ -28,6 +28,9 @@ public interface Transaction {
   /** The leases by which replicas sharing this store divide work that must happen once. */
   Leases leases();
 
+  /** The exact daily counts kept for the statistics, and their releases (transparency.md §16). */
+  Statistics statistics();
+
   /** The transparency log's leaves, subtree hashes and latest checkpoint. */
   LogStore log();
 }

@@ -39,6 +39,12 @@ public final class LogEntries {
   /** The source an import names: letters, digits, '.', '_' and '-' (transparency.md §3). */
   public static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,16}");
 
+  /**
+   * The privacy loss a statistics release names: a positive decimal of at most 6 integer digits and
+   * 9 places, without trailing zeros (transparency.md §16).
+   */
+  public static final Pattern EPSILON = Pattern.compile("(0|[1-9][0-9]{0,5})(\\.[0-9]{0,8}[1-9])?");
+
   private static final int FIXED = DOMAIN.length + 1 + 8 + 32 + 2 + 1 + 4 + 1;
 
   private LogEntries() {}
@@ -147,6 +153,10 @@ public final class LogEntries {
       }
       return;
     }
+    if (type == EventType.EVENT_TYPE_STATISTICS_RELEASED) {
+      checkRelease(entry);
+      return;
+    }
     boolean refusal = type == EventType.EVENT_TYPE_BATCH_REFUSED;
     if (!reason.isEmpty() && (reason.length() > MAX_REASON || !REASON.matcher(reason).matches())) {
       throw new IllegalArgumentException("reason must be a rule id such as R8.19");
@@ -157,6 +167,17 @@ public final class LogEntries {
     }
     if (type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED && entry.getKeyCount() != 0) {
       throw new IllegalArgumentException("the key count of an upload is never logged");
+    }
+  }
+
+  private static void checkRelease(LogEntry entry) {
+    String reason = entry.getReason();
+    if (!EPSILON.matcher(reason).matches() || reason.chars().allMatch(c -> c == '0' || c == '.')) {
+      throw new IllegalArgumentException(
+          "a statistics release must give its positive epsilon as a decimal such as 0.25");
+    }
+    if (entry.getKeyCount() != 0) {
+      throw new IllegalArgumentException("a statistics release concerns no keys");
     }
   }
 

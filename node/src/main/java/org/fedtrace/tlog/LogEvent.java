@@ -72,6 +72,15 @@ public record LogEvent(
     return new LogEvent(EventType.EVENT_TYPE_BATCH_IMPORTED, batch, origin, null, keys, source);
   }
 
+  /**
+   * One day's differentially private statistics were released at a privacy loss of {@code epsilon}
+   * (a decimal such as 0.25); {@code release} is the hash of what was released.
+   */
+  public static LogEvent statisticsReleased(Digest release, String country, String epsilon) {
+    return new LogEvent(
+        EventType.EVENT_TYPE_STATISTICS_RELEASED, release, country, null, 0, epsilon);
+  }
+
   /** An upload authorization was used; the key count of an upload is never logged (R13.6). */
   public static LogEvent uploadAuthorized(Digest authorization, String country) {
     return new LogEvent(

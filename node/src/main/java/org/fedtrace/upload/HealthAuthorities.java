@@ -30,6 +30,16 @@ public final class HealthAuthorities {
     return Optional.ofNullable(byKeyId.get(keyId));
   }
 
+  /** The distinct names of the authorities of {@code country}, sorted. */
+  public java.util.List<String> names(String country) {
+    return byKeyId.values().stream()
+        .filter(a -> a.country().equals(country))
+        .map(Authority::name)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
   /** Number of trusted keys. */
   public int size() {
     return byKeyId.size();

@@ -61,6 +61,39 @@ class LogEntriesTest {
   }
 
   @Test
+  void aStatisticsReleaseNamesAPositiveDecimalEpsilonAndNoKeys() {
+    LogEntry.Builder release =
+        LogEntry.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_STATISTICS_RELEASED)
+            .setTimeUnixSeconds(1_795_654_800L)
+            .setSubjectSha256(ByteString.copyFrom(TestLogs.batch("r")))
+            .setOrigin("DE");
+    for (String eps : List.of("1", "0.2", "999999", "0.000000001", "12.5")) {
+      LogEntry e = release.setReason(eps).build();
+      LogEntries.checkShape(e);
+      assertEquals(e, LogEntries.decode(LogEntries.encode(e), 0));
+    }
+    for (String eps : List.of("", "0", "0.0", "1.50", "01", "1/5", "-1", "1e3", "1000000")) {
+      LogEntry e = release.setReason(eps).build();
+      assertEquals(
+          "a statistics release must give its positive epsilon as a decimal such as 0.25",
+          assertThrows(IllegalArgumentException.class, () -> LogEntries.checkShape(e)).getMessage(),
+          eps);
+    }
+    LogEntry keys = release.setReason("1").setKeyCount(3).build();
+    assertEquals(
+        "a statistics release concerns no keys",
+        assertThrows(IllegalArgumentException.class, () -> LogEntries.checkShape(keys))
+            .getMessage());
+    LogEntry peer = release.setKeyCount(0).setPeer("FR/op-fr").build();
+    assertThrows(IllegalArgumentException.class, () -> LogEntries.checkShape(peer));
+    LogEvent e = LogEvent.statisticsReleased(Digest.of(TestLogs.batch("r")), "DE", "0.2");
+    assertEquals(EventType.EVENT_TYPE_STATISTICS_RELEASED, e.type());
+    assertEquals(11, e.type().getNumber());
+    assertEquals("0.2", e.reason());
+  }
+
+  @Test
   void theLeafIsDomainSeparatedAndItsLengthFollowsTheStrings() {
     byte[] leaf = LogEntries.encode(SENT);
     assertEquals(71 + "FR/op-fr".length(), leaf.length);

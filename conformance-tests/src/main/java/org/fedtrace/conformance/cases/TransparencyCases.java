@@ -291,7 +291,8 @@ public final class TransparencyCases extends LogCaseBase {
         t == EventType.EVENT_TYPE_BATCH_CREATED
             || t == EventType.EVENT_TYPE_BATCH_IMPORTED
             || t == EventType.EVENT_TYPE_BATCH_SENT
-            || t == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED;
+            || t == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
+            || t == EventType.EVENT_TYPE_STATISTICS_RELEASED;
     String what = "R13.5: entry " + e.getLeafIndex() + " (" + t + ", origin " + e.getOrigin() + ")";
     Expect.check(!own || e.getOrigin().equals(country), what + " is not of " + country);
     Expect.check(

@@ -38,8 +38,8 @@ public final class LogEncoding {
    */
   public static byte[] encode(LogEntry e) {
     int type = e.getEventTypeValue();
-    if (type < 1 || type > 9) {
-      throw new IllegalArgumentException("event_type " + type + " is not one of 1..9");
+    if ((type < 1 || type > 9) && type != EventType.EVENT_TYPE_STATISTICS_RELEASED_VALUE) {
+      throw new IllegalArgumentException("event_type " + type + " is not one of 1..9 or 11");
     }
     EventType t = e.getEventType();
     if (e.getSubjectSha256().size() != Merkle.HASH_BYTES) {
@@ -60,12 +60,18 @@ public final class LogEncoding {
             ? reason.length() <= MAX_REASON && REASON.matcher(reason).matches()
             : t == EventType.EVENT_TYPE_BATCH_IMPORTED
                 ? reason.matches("[A-Za-z0-9._-]{1,16}")
-                : reason.isEmpty();
+                : t == EventType.EVENT_TYPE_STATISTICS_RELEASED
+                    ? reason.matches("(0|[1-9][0-9]{0,5})(\\.[0-9]{0,8}[1-9])?")
+                        && reason.matches(".*[1-9].*")
+                    : reason.isEmpty();
     if (!reasonOk) {
       throw new IllegalArgumentException("reason '" + reason + "' is not allowed for " + t);
     }
     if (t == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED && e.getKeyCount() != 0) {
       throw new IllegalArgumentException("an UPLOAD_AUTHORIZED entry must count 0 keys");
+    }
+    if (t == EventType.EVENT_TYPE_STATISTICS_RELEASED && e.getKeyCount() != 0) {
+      throw new IllegalArgumentException("a STATISTICS_RELEASED entry must count 0 keys");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(LABEL);

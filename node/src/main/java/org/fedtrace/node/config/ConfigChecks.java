@@ -26,7 +26,8 @@ record ConfigChecks(NodeConfig.Builder b) {
             b.health,
             b.keys,
             b.export,
-            b.publicSite);
+            b.publicSite,
+            b.statistics);
     if (sections.contains(null)) {
       throw new IllegalStateException("every section of a node configuration must be set");
     }

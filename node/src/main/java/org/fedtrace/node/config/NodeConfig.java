@@ -132,19 +132,8 @@ public final class NodeConfig {
       StoreKind kind, String url, String user, String password, Path passwordFile, int poolSize) {
     @Override
     public String toString() {
-      return "StoreEngine[kind="
-          + kind
-          + ", url="
-          + url
-          + ", user="
-          + user
-          + ", password="
-          + (password.isEmpty() ? "" : "(set)")
-          + ", passwordFile="
-          + passwordFile
-          + ", poolSize="
-          + poolSize
-          + "]";
+      return "StoreEngine[kind=%s, url=%s, user=%s, password=%s, passwordFile=%s, poolSize=%d]"
+          .formatted(kind, url, user, password.isEmpty() ? "" : "(set)", passwordFile, poolSize);
     }
   }
 
@@ -165,6 +154,7 @@ public final class NodeConfig {
   private final Keys keys;
   private final Export export;
   private final PublicSite publicSite;
+  private final StatisticsSection statistics;
 
   private NodeConfig(Builder b) {
     this.listen = b.listen;
@@ -191,6 +181,7 @@ public final class NodeConfig {
     this.keys = b.keys;
     this.export = b.export;
     this.publicSite = b.publicSite;
+    this.statistics = b.statistics;
   }
 
   /**
@@ -235,7 +226,8 @@ public final class NodeConfig {
         .health(health)
         .keys(keys)
         .export(export)
-        .publicSite(publicSite);
+        .publicSite(publicSite)
+        .statistics(statistics);
   }
 
   /** The gRPC listener. */
@@ -323,6 +315,11 @@ public final class NodeConfig {
     return publicSite;
   }
 
+  /** The statistics section: differentially private statistics (transparency.md §16). */
+  public StatisticsSection statistics() {
+    return statistics;
+  }
+
   private List<Object> sections() {
     return List.of(
         listen,
@@ -341,7 +338,8 @@ public final class NodeConfig {
         health,
         keys,
         export,
-        publicSite);
+        publicSite,
+        statistics);
   }
 
   @Override
@@ -378,6 +376,7 @@ public final class NodeConfig {
     Keys keys;
     Export export;
     PublicSite publicSite;
+    StatisticsSection statistics;
 
     Builder() {}
 
@@ -480,6 +479,11 @@ public final class NodeConfig {
     /** Sets the public section. */
     public Builder publicSite(PublicSite value) {
       this.publicSite = value;
+      return this;
+    }
+
+    public Builder statistics(StatisticsSection value) {
+      this.statistics = value;
       return this;
     }
 

@@ -124,7 +124,43 @@ final class NodeConfigReader {
                 integer("public.port"),
                 decimal("public.requestsPerSecondPerClient"),
                 text("public.certificate").isEmpty() ? null : path("public.certificate"),
-                text("public.key").isEmpty() ? null : path("public.key")));
+                text("public.key").isEmpty() ? null : path("public.key")))
+        .statistics(statistics());
+  }
+
+  private StatisticsSection statistics() throws InvalidConfigException {
+    List<Integer> edges = new ArrayList<>();
+    for (String edge : text("statistics.delayBinEdgesDays").split(",", -1)) {
+      try {
+        edges.add(Integer.parseInt(edge.strip()));
+      } catch (NumberFormatException e) {
+        throw new InvalidConfigException(
+            "statistics.delayBinEdgesDays: expected days separated by commas, got '"
+                + text("statistics.delayBinEdgesDays")
+                + "'");
+      }
+    }
+    try {
+      return new StatisticsSection(
+          bool("statistics.enabled"),
+          new org.fedtrace.stats.StatisticsPolicy(
+              epsilon("statistics.epsilonPerDay"),
+              epsilon("statistics.totalEpsilon"),
+              integer("statistics.minUploads"),
+              integer("statistics.delayHours"),
+              integer("statistics.keysPerUploadCap"),
+              edges));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("statistics." + e.getMessage());
+    }
+  }
+
+  private org.fedtrace.stats.Epsilon epsilon(String name) throws InvalidConfigException {
+    try {
+      return org.fedtrace.stats.Epsilon.parse(text(name));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(name + ": " + e.getMessage());
+    }
   }
 
   private Export export() throws InvalidConfigException {

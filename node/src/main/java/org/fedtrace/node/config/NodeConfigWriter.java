@@ -122,6 +122,17 @@ public final class NodeConfigWriter {
         .put("requestsPerSecondPerClient", p.requestsPerSecondPerClient())
         .put("certificate", p.certificate() == null ? "" : absolute(p.certificate()))
         .put("key", p.key() == null ? "" : absolute(p.key()));
+    org.fedtrace.stats.StatisticsPolicy dp = c.statistics().policy();
+    root.putObject("statistics")
+        .put("enabled", c.statistics().enabled())
+        .put("epsilonPerDay", dp.epsilonPerDay().toString())
+        .put("totalEpsilon", dp.totalEpsilon().toString())
+        .put("minUploads", dp.minUploads())
+        .put("delayHours", dp.delayHours())
+        .put("keysPerUploadCap", dp.keysPerUploadCap())
+        .put(
+            "delayBinEdgesDays",
+            String.join(",", dp.delayBinEdgesDays().stream().map(String::valueOf).toList()));
   }
 
   private static String absolute(Path p) {

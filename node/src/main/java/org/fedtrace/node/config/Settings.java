@@ -300,7 +300,46 @@ public final class Settings {
               "public.key",
               "",
               "path",
-              "PKCS#8 PEM private key of public.certificate; set with it or not at all"));
+              "PKCS#8 PEM private key of public.certificate; set with it or not at all"),
+          new Setting(
+              "statistics.enabled",
+              "false",
+              "true|false",
+              "release differentially private statistics per health authority and country pair"
+                  + " and day, record each release's epsilon in the log and serve them on the"
+                  + " public endpoint (spec transparency.md section 16)"),
+          new Setting(
+              "statistics.epsilonPerDay",
+              "1",
+              "epsilon",
+              "privacy loss of one day's release, split evenly over its 5 families of counts;"
+                  + " a decimal of at most 9 places"),
+          new Setting(
+              "statistics.totalEpsilon",
+              "400",
+              "epsilon",
+              "the budget: no release that would take the ledger's sum past it"),
+          new Setting(
+              "statistics.minUploads",
+              "10",
+              "uploads",
+              "a health authority's figures of a day are published only when its noisy upload"
+                  + " count is at least this"),
+          new Setting(
+              "statistics.delayHours",
+              "48",
+              "hours",
+              "a day is released no sooner than this long after it ended, 24..1440"),
+          new Setting(
+              "statistics.keysPerUploadCap",
+              "14",
+              "keys",
+              "one upload counts at most this many keys in its authority's key count, 1..64"),
+          new Setting(
+              "statistics.delayBinEdgesDays",
+              "2,4,7,14",
+              "days",
+              "edges of the onset-to-upload delay histogram's bins (0-1, 2-3, 4-6, 7-13, 14+)"));
 
   private Settings() {}
 

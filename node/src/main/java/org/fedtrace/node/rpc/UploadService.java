@@ -9,6 +9,7 @@ import java.util.List;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.node.exchange.ExchangeContext;
+import org.fedtrace.node.stats.Tallies;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.LogReceipt;
@@ -20,6 +21,7 @@ import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Countries;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.stats.StatisticsPolicy;
 import org.fedtrace.store.AcceptedUpload;
 import org.fedtrace.tlog.LogEvent;
 import org.fedtrace.transport.Caller;
@@ -46,12 +48,15 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
   private final HealthAuthorities authorities;
   private final long maxLifetimeSeconds;
   private final Runnable keysPending;
+  private final StatisticsPolicy statistics;
 
   /**
    * @param country the node's country: only its own operator's backend may upload (R12.1)
    * @param authorities the health-authority keys trusted for authorizations
    * @param maxLifetimeSeconds the longest authorization lifetime accepted
    * @param keysPending told after each accepted upload (the batcher may publish now)
+   * @param statistics the policy of the statistics an upload is tallied for, or null when the node
+   *     keeps none (transparency.md §16)
    */
   public UploadService(
       ExchangeContext ctx,
@@ -59,13 +64,15 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
       BatchRules rules,
       HealthAuthorities authorities,
       long maxLifetimeSeconds,
-      Runnable keysPending) {
+      Runnable keysPending,
+      StatisticsPolicy statistics) {
     this.ctx = ctx;
     this.country = country;
     this.rules = rules;
     this.authorities = authorities;
     this.maxLifetimeSeconds = maxLifetimeSeconds;
     this.keysPending = keysPending;
+    this.statistics = statistics;
   }
 
   @Override
@@ -86,7 +93,7 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
     List<DiagnosisKey> keys = request.getKeysList();
     UploadAuthorization a = request.getAuthorization();
     HealthAuthorities.Authority authority = authorize(a, keys, now);
-    LogReceipt receipt = store(a, keys, request, now);
+    LogReceipt receipt = store(a, authority, request, now);
     ctx.metrics().batch(peer.toString(), "upload", "accepted", "", keys.size());
     LOG.info(
         "event=upload_accepted keys={} authority=\"{}\" caller={}",
@@ -140,9 +147,10 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
   /** Stores the upload's keys with the authorization's use and its log entry, in one commit. */
   private LogReceipt store(
       UploadAuthorization a,
-      List<DiagnosisKey> keys,
+      HealthAuthorities.Authority authority,
       UploadDiagnosisKeysRequest request,
       Instant now) {
+    List<DiagnosisKey> keys = request.getKeysList();
     List<byte[]> serialized = new ArrayList<>(keys.size());
     for (DiagnosisKey k : keys) {
       serialized.add(k.toByteArray());
@@ -162,6 +170,12 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
         .write(
             tx -> {
               tx.uploads().accept(accepted);
+              if (statistics != null) {
+                tx.statistics()
+                    .add(
+                        Tallies.day(now.getEpochSecond()),
+                        Tallies.upload(statistics, authority.name(), keys, now));
+              }
               return ctx.log()
                   .append(
                       tx.log(),

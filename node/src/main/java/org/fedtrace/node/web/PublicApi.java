@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.fedtrace.crypto.VerifyingKey;
+import org.fedtrace.node.stats.StatisticsView;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.Checkpoint;
@@ -33,11 +34,14 @@ final class PublicApi {
   private final TransparencyLog log;
   private final Agreement agreement;
   private final OperatorIdentity node;
+  private final StatisticsView statistics;
 
-  PublicApi(TransparencyLog log, Agreement agreement, OperatorIdentity node) {
+  PublicApi(
+      TransparencyLog log, Agreement agreement, OperatorIdentity node, StatisticsView statistics) {
     this.log = log;
     this.agreement = agreement;
     this.node = node;
+    this.statistics = statistics;
   }
 
   /** A refused request: HTTP 400 with a message that starts with the rule's id. */
@@ -58,7 +62,7 @@ final class PublicApi {
       case "/api/v1/proof/consistency" ->
           consistency(number(query, "first"), number(query, "second"));
       case "/api/v1/federation" -> federation();
-      case "/api/v1/statistics" -> statistics();
+      case "/api/v1/statistics" -> statistics.json();
       default -> null;
     };
   }
@@ -155,21 +159,6 @@ final class PublicApi {
     for (OperatorIdentity m : agreement.members()) {
       members.addObject().put("country", m.country()).put("operatorId", m.operatorId());
     }
-    return out;
-  }
-
-  /**
-   * R16.11: no count of uploads, keys or batches is published except through a differentially
-   * private mechanism that the answer states; this node has none yet, so it says so.
-   */
-  private static ObjectNode statistics() {
-    ObjectNode out = JSON.objectNode();
-    out.put("published", false);
-    out.put(
-        "explanation",
-        "Per country pair and day figures are released only with differential privacy, with the"
-            + " mechanism and epsilon stated here; this node does not release them yet.");
-    out.putArray("pairs");
     return out;
   }
 

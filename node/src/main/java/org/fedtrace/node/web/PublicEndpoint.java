@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.fedtrace.node.config.PublicSite;
+import org.fedtrace.node.stats.StatisticsView;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.tlog.LogIntegrityException;
@@ -66,7 +67,7 @@ public final class PublicEndpoint {
   }
 
   /**
-   * Starts serving {@code log} and {@code agreement} on {@code site}'s address.
+   * Starts serving {@code log}, {@code agreement} and {@code statistics} on {@code site}'s address.
    *
    * @throws IOException if the address cannot be bound
    */
@@ -76,6 +77,7 @@ public final class PublicEndpoint {
       TransparencyLog log,
       Agreement agreement,
       OperatorIdentity node,
+      StatisticsView statistics,
       Clock clock)
       throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(site.host(), site.port()), 64);
@@ -102,7 +104,7 @@ public final class PublicEndpoint {
         new PublicEndpoint(
             server,
             executor,
-            new PublicApi(log, agreement, node),
+            new PublicApi(log, agreement, node, statistics),
             new ClientLimits(site.requestsPerSecondPerClient(), clock));
     server.createContext("/", endpoint::handle);
     server.setExecutor(executor);

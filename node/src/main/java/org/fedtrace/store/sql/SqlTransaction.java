@@ -6,6 +6,7 @@ import org.fedtrace.store.Cursors;
 import org.fedtrace.store.Leases;
 import org.fedtrace.store.Notices;
 import org.fedtrace.store.OperatorData;
+import org.fedtrace.store.Statistics;
 import org.fedtrace.store.Transaction;
 import org.fedtrace.store.Uploads;
 import org.fedtrace.tlog.LogStore;
@@ -24,6 +25,7 @@ final class SqlTransaction implements Transaction {
   private final Leases leases;
   private boolean batchesChanged;
   private final LogStore log;
+  private final Statistics statistics;
 
   SqlTransaction(Sql sql) {
     this.batches = new SqlBatches(sql, () -> batchesChanged = true);
@@ -34,6 +36,7 @@ final class SqlTransaction implements Transaction {
     this.agreements = new SqlAgreements(sql);
     this.leases = new SqlLeases(sql);
     this.log = new SqlLogStore(sql);
+    this.statistics = new SqlStatistics(sql);
   }
 
   /** Whether the transaction stored or changed batches; clears the mark (a new one begins). */
@@ -81,6 +84,11 @@ final class SqlTransaction implements Transaction {
   @Override
   public Leases leases() {
     return leases;
+  }
+
+  @Override
+  public Statistics statistics() {
+    return statistics;
   }
 
   @Override

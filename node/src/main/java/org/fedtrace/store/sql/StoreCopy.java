@@ -36,6 +36,9 @@ public final class StoreCopy {
     TABLES.put("operator_exposure", "id");
     TABLES.put("operator_match_cursor", null);
     TABLES.put("operator_revoked", null);
+    TABLES.put("stat_tally", null);
+    TABLES.put("stat_state", null);
+    TABLES.put("stat_release", null);
   }
 
   private static final int CHUNK = 1000;

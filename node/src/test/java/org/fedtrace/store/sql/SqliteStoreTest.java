@@ -148,7 +148,11 @@ class SqliteStoreTest extends StoreSuite {
               "lease",
               "operator_deposit_counter",
               // and from before the sunset record
-              "sunset_reached")) {
+              "sunset_reached",
+              // and from before the statistics
+              "stat_tally",
+              "stat_state",
+              "stat_release")) {
         st.execute("DROP TABLE " + table);
       }
       st.executeUpdate("UPDATE meta SET schema_version = 1");
