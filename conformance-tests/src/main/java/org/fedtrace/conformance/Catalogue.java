@@ -23,6 +23,7 @@ import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.RevocationCases;
 import org.fedtrace.conformance.cases.SignatureCases;
+import org.fedtrace.conformance.cases.StatisticsCases;
 import org.fedtrace.conformance.cases.StatusCases;
 import org.fedtrace.conformance.cases.SubscribeCases;
 import org.fedtrace.conformance.cases.TransparencyCases;
@@ -61,7 +62,8 @@ public final class Catalogue {
           DepositCases.class,
           ExposureCases.class,
           ExportCases.class,
-          PublicEndpointCases.class);
+          PublicEndpointCases.class,
+          StatisticsCases.class);
 
   private Catalogue() {}
 

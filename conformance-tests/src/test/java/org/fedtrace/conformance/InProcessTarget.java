@@ -54,7 +54,10 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   /** The configuration of every target: fast heartbeats and the declared rate limit. */
   private static final String BASE_CONFIG =
-      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n";
+      "sync:\n  heartbeatSeconds: 1\nlimits:\n  requestsPerSecondPerPeer: 200\n"
+          // statistics whose noise is 0 but with probability below 10^-400: the controlled
+          // node's releases are exact, so R18_2_releasesOnAControlledNodeAfterTheDelay checks them
+          + "statistics:\n  enabled: true\n  epsilonPerDay: 999999\n  totalEpsilon: 999999000\n";
 
   /** Operator-assisted mode, so that the cases of §15 run (feature operator-matching). */
   private static final String CONFIG = BASE_CONFIG + "matching:\n  mode: operator\n";
@@ -291,6 +294,7 @@ final class InProcessTarget implements Target, AutoCloseable {
       public void advanceClock(Duration by) {
         child.clock.advance(by);
         child.node().housekeeping();
+        child.node().releaseStatistics();
       }
 
       @Override

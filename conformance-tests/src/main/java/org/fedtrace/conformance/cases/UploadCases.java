@@ -28,7 +28,7 @@ public final class UploadCases extends CaseBase {
     super(s);
   }
 
-  private Credential backend() {
+  Credential backend() {
     return s.kit().backend().orElseThrow();
   }
 
