@@ -137,6 +137,34 @@ class SimulationTest {
     }
   }
 
+  /**
+   * The statistics' error against ε (transparency.md §16): every family at every ε of the sweep,
+   * the measured mean absolute error within five standard errors (about 5/√n of itself) of the
+   * noise's E|Z|, and the relative error falling as ε grows; written to report.json and its chart.
+   */
+  @Test
+  void reportsTheStatisticsErrorAgainstEpsilon(@TempDir Path dir) throws Exception {
+    org.fedtrace.sim.report.DpError e = report.dpStatistics();
+    assertEquals(20, e.rows().size());
+    java.util.Map<String, Double> last = new java.util.HashMap<>();
+    for (org.fedtrace.sim.report.DpError.Row r : e.rows()) {
+      long n = r.cells() * e.repetitions();
+      assertTrue(
+          Math.abs(r.meanAbsoluteError() - r.expectedAbsoluteError())
+              <= 5 * r.expectedAbsoluteError() / Math.sqrt(n),
+          r.toString());
+      if (r.trueTotal() > 0) {
+        Double before = last.put(r.family(), r.relativeError());
+        assertTrue(before == null || r.relativeError() < before, r + " after " + before);
+      }
+    }
+    ReportWriter.write(report, small, dir);
+    JsonNode json = JSON.readTree(dir.resolve("report.json").toFile());
+    assertEquals(20, json.at("/dp_statistics/sweep").size());
+    assertEquals("0.1", json.at("/dp_statistics/sweep/0/epsilon").asText());
+    assertTrue(Files.size(dir.resolve(org.fedtrace.sim.report.DpErrorChart.FILE)) > 0);
+  }
+
   @Test
   void phonesDownloadEveryHourlyFileAndEveryUploadedKeyIsExportedNoEarlierThanBatched() {
     Report.Downloads d = report.downloads();

@@ -72,7 +72,8 @@ public final class Measurement {
         truth,
         perDay,
         m.efficacy(),
-        outcome.downloads());
+        outcome.downloads(),
+        DpStatisticsError.measure(outcome, m.s.countryCodes()));
   }
 
   /** The efficacy figures, or null when the run had no counterfactuals. */

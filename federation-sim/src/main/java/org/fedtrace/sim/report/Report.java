@@ -18,6 +18,8 @@ import org.fedtrace.sim.metrics.Accuracy;
  *     when {@code baselines.counterfactuals} is false
  * @param downloads [downloads] what phones download from the key exports; null when the nodes wrote
  *     none (operator-assisted matching, {@code --processes}, the central scheme)
+ * @param dpStatistics [dp_statistics] the error of the differentially private statistics against ε
+ *     (transparency.md §16)
  */
 public record Report(
     Run run,
@@ -28,7 +30,8 @@ public record Report(
     Truth truth,
     PerDay perDay,
     Efficacy efficacy,
-    Downloads downloads) {
+    Downloads downloads,
+    DpError dpStatistics) {
 
   /**
    * What was simulated.

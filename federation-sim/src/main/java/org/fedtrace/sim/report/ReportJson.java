@@ -44,6 +44,7 @@ public final class ReportJson {
     if (r.efficacy() != null) {
       root.set("efficacy", EfficacyJson.write(r.efficacy()));
     }
+    root.set("dp_statistics", dpStatistics(r.dpStatistics()));
     ObjectNode defs = root.putObject("definitions");
     Definitions.ALL.forEach(d -> defs.put(d.name(), d.text()));
     try {
@@ -51,6 +52,36 @@ public final class ReportJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the report as JSON", e);
     }
+  }
+
+  private static ObjectNode dpStatistics(DpError e) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put(
+        "definition",
+        "error of the node's differentially private statistics (spec transparency.md section 16)"
+            + " on this run's true counts: per health authority (one per country) and day, uploads"
+            + " and keys; per country pair and day, batches and keys; each day released"
+            + " 'repetitions' times at each epsilon per day with the node's discrete Laplace"
+            + " mechanism; mean_absolute_error = mean |released - true| per cell-day,"
+            + " expected_absolute_error = E|noise|, relative_error = sum |released - true| / sum"
+            + " true");
+    out.put("repetitions", e.repetitions());
+    ArrayNode rows = out.putArray("sweep");
+    for (DpError.Row r : e.rows()) {
+      ObjectNode row = rows.addObject();
+      row.put("epsilon", r.epsilon());
+      row.put("family", r.family());
+      row.put("cell_days", r.cells());
+      row.put("true_total", r.trueTotal());
+      row.put("mean_absolute_error", r.meanAbsoluteError());
+      row.put("expected_absolute_error", r.expectedAbsoluteError());
+      if (Double.isNaN(r.relativeError())) {
+        row.putNull("relative_error");
+      } else {
+        row.put("relative_error", r.relativeError());
+      }
+    }
+    return out;
   }
 
   private static void scheme(ObjectNode node, Report.Scheme s) {

@@ -26,6 +26,7 @@ public final class ReportWriter {
     Files.writeString(
         dir.resolve("report.json"), ReportJson.write(report, scenario), StandardCharsets.UTF_8);
     Charts.write(report, dir);
+    DpErrorChart.write(report.dpStatistics(), dir);
     Path md = dir.resolve("report.md");
     Files.writeString(md, ReportMarkdown.write(report, yaml), StandardCharsets.UTF_8);
     return md;

@@ -222,6 +222,16 @@ async function showStatistics() {
   $("stats-explanation").textContent = s.explanation;
   const table = $("stats");
   table.hidden = !s.published;
+  $("stats-terms").hidden = !s.published;
+  if (s.published) {
+    // transparency.md §16: the mechanism, ε, budget, delay and threshold every figure was made with
+    $("stats-terms").textContent = "Mechanism: " + s.mechanism + ", ε " + s.epsilon
+      + " per day (" + s.epsilonPerFamily + " per family of counts); ε spent " + s.spentEpsilon
+      + " of a budget of " + s.totalEpsilon + "; a day is released " + s.delayHours
+      + " hours after it ended; a health authority's figures only from " + s.minUploads
+      + " noisy uploads a day. Sensitivity of batches per pair " + s.sensitivity.pairBatches
+      + ", of keys per pair " + s.sensitivity.pairKeys + ".";
+  }
   table.tBodies[0].replaceChildren(...s.pairs.map(p => {
     const row = document.createElement("tr");
     [p.day, p.from, p.to, p.batches, p.keys].forEach(t => cell(row, String(t)));
