@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ImportCommand.class,
       StoreCommand.class,
       AuditCommand.class,
+      StatsCommand.class,
       ConformanceCommand.class,
       PublishCommand.class,
       PullCommand.class,
