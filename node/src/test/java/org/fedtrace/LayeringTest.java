@@ -117,6 +117,8 @@ class LayeringTest {
         .definedBy("org.fedtrace.node.web..")
         .layer("Operator")
         .definedBy("org.fedtrace.node.operator..")
+        .layer("Stats")
+        .definedBy("org.fedtrace.node.stats..")
         .layer("Exchange")
         .definedBy("org.fedtrace.node.exchange..")
         .layer("Base")
@@ -133,10 +135,12 @@ class LayeringTest {
         .mayOnlyBeAccessedByLayers("Wiring")
         .whereLayer("Operator")
         .mayOnlyBeAccessedByLayers("Wiring", "Rpc")
+        .whereLayer("Stats")
+        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Web")
         .whereLayer("Exchange")
-        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Operator")
+        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Operator", "Stats")
         .whereLayer("Base")
-        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Web", "Operator", "Exchange")
+        .mayOnlyBeAccessedByLayers("Wiring", "Rpc", "Web", "Operator", "Exchange", "Stats")
         .check(production);
   }
 
