@@ -119,7 +119,7 @@ class AuditCommandTest {
                         new RateLimits(1_000, 1e9, Clock.systemUTC()),
                         new PeerIdentityInterceptor(
                             validator, Clock.systemUTC(), agreement::isMember))
-                    .log(new TransparencyLogService(log)))
+                    .log(new TransparencyLogService(log, 1)))
             .build()
             .start();
     servers.add(server);

@@ -33,11 +33,15 @@ final class PublicApi {
   private final TransparencyLog log;
   private final Agreement agreement;
   private final OperatorIdentity node;
+  private final PublicWitnesses witnesses;
 
   PublicApi(TransparencyLog log, Agreement agreement, OperatorIdentity node) {
     this.log = log;
     this.agreement = agreement;
     this.node = node;
+    this.witnesses =
+        new PublicWitnesses(
+            log, agreement.members().stream().filter(m -> !m.equals(node)).toList());
   }
 
   /** A refused request: HTTP 400 with a message that starts with the rule's id. */
@@ -75,6 +79,7 @@ final class PublicApi {
     out.put("publicKey", B64.encodeToString(key.raw()));
     out.put("verifierKey", Checkpoints.verifierKey(c.getLogOrigin(), key));
     out.put("signerCertificate", B64.encodeToString(c.getSignerCertificate().toByteArray()));
+    out.set("witnesses", witnesses.json(key));
     return out;
   }
 

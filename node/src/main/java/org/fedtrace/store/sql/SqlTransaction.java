@@ -8,6 +8,7 @@ import org.fedtrace.store.Notices;
 import org.fedtrace.store.OperatorData;
 import org.fedtrace.store.Transaction;
 import org.fedtrace.store.Uploads;
+import org.fedtrace.store.Witnessing;
 import org.fedtrace.tlog.LogStore;
 
 /**
@@ -24,6 +25,7 @@ final class SqlTransaction implements Transaction {
   private final Leases leases;
   private boolean batchesChanged;
   private final LogStore log;
+  private final Witnessing witnessing;
 
   SqlTransaction(Sql sql) {
     this.batches = new SqlBatches(sql, () -> batchesChanged = true);
@@ -34,6 +36,7 @@ final class SqlTransaction implements Transaction {
     this.agreements = new SqlAgreements(sql);
     this.leases = new SqlLeases(sql);
     this.log = new SqlLogStore(sql);
+    this.witnessing = new SqlWitnessing(sql);
   }
 
   /** Whether the transaction stored or changed batches; clears the mark (a new one begins). */
@@ -86,5 +89,10 @@ final class SqlTransaction implements Transaction {
   @Override
   public LogStore log() {
     return log;
+  }
+
+  @Override
+  public Witnessing witnessing() {
+    return witnessing;
   }
 }

@@ -36,6 +36,8 @@ public final class StoreCopy {
     TABLES.put("operator_exposure", "id");
     TABLES.put("operator_match_cursor", null);
     TABLES.put("operator_revoked", null);
+    TABLES.put("witness_state", null);
+    TABLES.put("cosigned_checkpoint", null);
   }
 
   private static final int CHUNK = 1000;
