@@ -199,10 +199,7 @@ public final class AuditCommand implements Callable<Integer> {
     }
     if (quorum < 0 || quorum > witnesses) {
       throw usage(
-          "--quorum must be 0.."
-              + witnesses
-              + " (the agreement's other members), got "
-              + quorum);
+          "--quorum must be 0.." + witnesses + " (the agreement's other members), got " + quorum);
     }
     return quorum;
   }

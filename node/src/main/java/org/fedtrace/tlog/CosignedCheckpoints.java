@@ -37,7 +37,16 @@ public final class CosignedCheckpoints {
    * @param witnesses how many witnesses the log has (the agreement's other members)
    */
   public List<CosignedCheckpoint> current(int witnesses) {
-    Checkpoint latest = log.checkpoint();
+    return current(log.checkpoint(), witnesses);
+  }
+
+  /**
+   * As {@link #current(int)}, with the latest checkpoint the caller just got from the log.
+   *
+   * @param latest the log's latest checkpoint
+   * @param witnesses how many witnesses the log has (the agreement's other members)
+   */
+  public List<CosignedCheckpoint> current(Checkpoint latest, int witnesses) {
     List<CosignedCheckpoint> now = db.read(CosignedCheckpoints::slots);
     if (!due(now, latest, witnesses)) {
       return now;

@@ -3,6 +3,7 @@ package org.fedtrace.node.rpc;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.CosignedCheckpoint;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetCheckpointResponse;
@@ -42,13 +43,11 @@ public final class TransparencyLogService extends TransparencyLogGrpc.Transparen
   @Override
   public void getCheckpoint(
       GetCheckpointRequest request, StreamObserver<GetCheckpointResponse> observer) {
-    List<CosignedCheckpoint> witnessed = cosigned.current(witnesses);
+    Checkpoint latest = log.checkpoint();
+    List<CosignedCheckpoint> witnessed = cosigned.current(latest, witnesses);
     Replies.send(
         observer,
-        GetCheckpointResponse.newBuilder()
-            .setCheckpoint(log.checkpoint())
-            .addAllCosigned(witnessed)
-            .build());
+        GetCheckpointResponse.newBuilder().setCheckpoint(latest).addAllCosigned(witnessed).build());
   }
 
   @Override
