@@ -162,8 +162,9 @@ public final class WitnessCheck {
                 + best
                 + " cosigned one checkpoint, "
                 + quorum
-                + " required; a witness that refused a checkpoint (fedtrace_witness_checkpoints_total)"
-                + " or cannot reach the node leaves it unwitnessed"));
+                + " required; a witness that refused a checkpoint"
+                + " (fedtrace_witness_checkpoints_total) or cannot reach the node leaves it"
+                + " unwitnessed"));
     return new Look(out, false);
   }
 

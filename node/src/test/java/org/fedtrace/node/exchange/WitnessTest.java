@@ -109,7 +109,7 @@ class WitnessTest {
     grow(de, "a", 3);
     grow(fork, "x", 3);
     assertEquals(Witness.Outcome.COSIGNED, fr.witness(deId(), new ServedLog(de, 1)));
-    Checkpoint seen = de.cosigned().current(1).get(0).getCheckpoint();
+    final Checkpoint seen = de.cosigned().current(1).get(0).getCheckpoint();
     ServedLog forked = new ServedLog(fork, 1);
     assertEquals(Witness.Outcome.FORKED, fr.witness(deId(), forked));
     assertTrue(forked.added.isEmpty(), "no cosignature of the second tree");
