@@ -153,7 +153,7 @@ final class Cluster implements AutoCloseable {
               new NodeConfig.Federation(
                   defaults.federation().caCertificate(), defaults.federation().agreement(), true))
           .batching(new NodeConfig.Batching(1000, 1, 1, 1, 64))
-          .sync(new NodeConfig.Sync(300, 5_000, 1, 100, 1_000))
+          .sync(new NodeConfig.Sync(300, 5_000, 1, 100, 1_000, 10))
           .metrics(new NodeConfig.Metrics("127.0.0.1", 0))
           .peers(peers)
           .build();

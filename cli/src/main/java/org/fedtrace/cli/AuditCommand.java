@@ -21,6 +21,7 @@ import org.fedtrace.audit.AuditState;
 import org.fedtrace.audit.Auditor;
 import org.fedtrace.audit.GrpcLogClient;
 import org.fedtrace.audit.LogClient;
+import org.fedtrace.audit.WitnessCheck;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.AgreementException;
 import org.fedtrace.pki.CertificatePurpose;
@@ -46,7 +47,18 @@ import picocli.CommandLine.Option;
           + " consistency with the checkpoint kept in the state file; the inclusion of a sample"
           + " of entries; and, for sampled deliveries, the peer's side of them, when the peer's"
           + " address is given with --peers. Prints every check and keeps the verified"
-          + " checkpoints in the state file for the next audit."
+          + " checkpoints in the state file for the next audit.",
+      "",
+      "Witnesses (spec/transparency.md section 15): every member cosigns its peers'"
+          + " checkpoints after checking that they are consistent with the last one it cosigned,"
+          + " so a node that shows one log to some and another log to others loses its"
+          + " cosignatures. The audit requires that a quorum of the agreement's other members"
+          + " cosigned one checkpoint of the node's log, each cosignature verified under that"
+          + " member's batch-signing certificate from the federation authority, and that every"
+          + " cosigned checkpoint the node serves is consistent with its latest one. Witnesses"
+          + " cosign within sync.witnessIntervalSeconds (10 s by default) of a new checkpoint;"
+          + " the audit asks again once a second for up to --witness-wait seconds before it"
+          + " reports the quorum missing."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -106,6 +118,24 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Addresses of peers whose logs are cross-checked, comma-separated.")
   List<String> peers = new ArrayList<>();
 
+  @Option(
+      names = "--quorum",
+      paramLabel = "N",
+      description =
+          "Witness cosignatures required on one checkpoint of the audited log (default: a"
+              + " majority of the agreement's other members, e.g. 1 of 1, 2 of 2, 2 of 3, 3 of"
+              + " 5; 0 skips the witness check).")
+  Integer quorum;
+
+  @Option(
+      names = "--witness-wait",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      description =
+          "How long to keep asking while the witness quorum is not met, for a federation that"
+              + " just started (default: ${DEFAULT-VALUE}).")
+  long witnessWaitSeconds;
+
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @Override
@@ -125,17 +155,30 @@ public final class AuditCommand implements Callable<Integer> {
     Credential credential = credential(validator);
     AuditState before = loadState();
     OperatorIdentity identity = targetIdentity(targetAddress, before, agreement);
+    List<OperatorIdentity> witnesses =
+        agreement.members().stream().filter(m -> !m.equals(identity)).toList();
+    int required = quorum(witnesses.size());
     try {
       Auditor auditor = new Auditor(validator, Clock.systemUTC(), new SecureRandom());
-      AuditReport report =
+      LogClient targetClient = client(targetAddress, identity, credential, validator);
+      AuditReport audited =
           auditor.audit(
               identity,
-              client(targetAddress, identity, credential, validator),
+              targetClient,
               before,
               sample,
               peer ->
                   Optional.ofNullable(peerAddresses.get(peer.country()))
                       .map(a -> client(a, peer, credential, validator)));
+      AuditReport report =
+          audited.with(
+              new WitnessCheck(validator, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()))
+                  .check(
+                      identity,
+                      targetClient,
+                      witnesses,
+                      required,
+                      Duration.ofSeconds(witnessWaitSeconds)));
       print(report, identity, targetAddress);
       saveState(report.state());
       return report.passed() ? 0 : 1;
@@ -144,6 +187,21 @@ public final class AuditCommand implements Callable<Integer> {
         c.shutdownNow();
       }
     }
+  }
+
+  /** The --quorum, checked, or its default: a majority of {@code witnesses}. */
+  private int quorum(int witnesses) {
+    if (witnessWaitSeconds < 0) {
+      throw usage("--witness-wait must be at least 0, got " + witnessWaitSeconds);
+    }
+    if (quorum == null) {
+      return witnesses / 2 + (witnesses > 0 ? 1 : 0);
+    }
+    if (quorum < 0 || quorum > witnesses) {
+      throw usage(
+          "--quorum must be 0.." + witnesses + " (the agreement's other members), got " + quorum);
+    }
+    return quorum;
   }
 
   /** A host and port, with the country it was given for, if any. */

@@ -14,6 +14,7 @@ import org.fedtrace.crypto.pkcs11.Pkcs11Signer;
 import org.fedtrace.crypto.pkcs11.Pkcs11Token;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateProfile;
+import org.fedtrace.pki.Credential;
 import org.fedtrace.pki.FederationAuthority;
 import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.OperatorIdentity;
@@ -41,6 +42,13 @@ import picocli.CommandLine.Option;
       "never leaves it: the token's Ed25519 key labelled --signing-key-label (generated",
       "when the token has none) is certified, and no signing.key is written; run the",
       "node with keys.custody: pkcs11 (docs/key-custody.md).",
+      "",
+      "With --auditor, issues an auditor certificate instead (spec/transparency.md",
+      "section 15.7): a TLS client certificate (tls.crt, tls.key) with the fedtrace",
+      "auditor purpose, for an auditor who is not a member. Nodes let its holder call",
+      "TransparencyLog, GetNodeInfo and health, and refuse everything else with",
+      "PERMISSION_DENIED; 'fedtrace audit --tls DIR' accepts the folder. The agreement",
+      "is not changed, and --operator must not name a member.",
       "See 'fedtrace pki --help'."
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -100,6 +108,11 @@ final class PkiIssueCommand implements Runnable {
   Integer days;
 
   @Option(
+      names = "--auditor",
+      description = "Issue a read-only auditor certificate instead of an operator's (see above).")
+  boolean auditor;
+
+  @Option(
       names = "--token",
       paramLabel = "LABEL",
       description =
@@ -146,6 +159,10 @@ final class PkiIssueCommand implements Runnable {
               + agreement.sunsetDate()
               + " has passed; nothing to issue");
     }
+    if (auditor) {
+      issueAuditor(authority, agreement, identity, now);
+      return;
+    }
     Agreement updated = admit(authority, agreement, identity);
     boolean joined = updated != agreement;
     Instant notBefore = now.minus(Duration.ofHours(1));
@@ -157,6 +174,37 @@ final class PkiIssueCommand implements Runnable {
                 identity, checkedHosts, notBefore, notAfter, tokenKey());
     write(authority, credentials, updated, joined);
     report(credentials, updated, joined);
+  }
+
+  private void issueAuditor(
+      FederationAuthority authority, Agreement agreement, OperatorIdentity identity, Instant now) {
+    if (token != null || !hosts.isEmpty()) {
+      throw usage("--auditor takes neither --token nor --dns");
+    }
+    if (agreement.isMember(identity)) {
+      throw new UserError(
+          identity + " is a member of the agreement; an auditor needs an identity of its own");
+    }
+    Credential tls =
+        authority.issueAuditor(
+            identity, now.minus(Duration.ofHours(1)), notAfter(authority, agreement, now));
+    Path staged = PkiCommand.stage(out);
+    try {
+      Pem.writeCertificates(staged.resolve(PkiFiles.TLS_CERTIFICATE), tls.certificate());
+      Pem.writePrivateKey(staged.resolve(PkiFiles.TLS_KEY), tls.privateKey());
+      Pem.writeCertificates(staged.resolve(PkiFiles.CA_CERTIFICATE), authority.certificate());
+      agreement.writeTo(staged);
+    } catch (IOException e) {
+      PkiCommand.discard(staged, spec.commandLine().getErr());
+      throw new UserError("cannot write " + out + ": " + PkiCommand.describe(e));
+    }
+    PkiCommand.publish(staged, out, spec.commandLine().getErr());
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(
+        "issued auditor %s into %s: tls.crt/tls.key (TLS client, read-only: TransparencyLog),"
+            + " valid until %s%n",
+        identity, out, tls.certificate().getNotAfter().toInstant());
+    stdout.flush();
   }
 
   /** The public half of the token's signing key, generated in the token if it has none. */

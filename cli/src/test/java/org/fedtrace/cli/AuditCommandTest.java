@@ -28,9 +28,11 @@ import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.CertificateValidator;
 import org.fedtrace.pki.OperatorCredentials;
 import org.fedtrace.pki.Pem;
+import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.store.sql.SqliteStore;
 import org.fedtrace.testing.TestLogs;
 import org.fedtrace.testing.TestLogs.Event;
+import org.fedtrace.tlog.Cosignatures;
 import org.fedtrace.tlog.LogDatabase;
 import org.fedtrace.tlog.TransparencyLog;
 import org.fedtrace.transport.MutualTls;
@@ -119,11 +121,27 @@ class AuditCommandTest {
                         new RateLimits(1_000, 1e9, Clock.systemUTC()),
                         new PeerIdentityInterceptor(
                             validator, Clock.systemUTC(), agreement::isMember))
-                    .log(new TransparencyLogService(log)))
+                    .log(new TransparencyLogService(log, 1)))
             .build()
             .start();
     servers.add(server);
     return new Served(log, db, server.getPort());
+  }
+
+  /** FR, a witness of DE, cosigns DE's candidate checkpoint, as its node would. */
+  private void cosignAsFr(TransparencyLog log) throws Exception {
+    OperatorCredentials fr =
+        OperatorCredentials.load(tmp.resolve("op-fr"), validator, Clock.systemUTC().instant());
+    Checkpoint c = log.cosigned().current(1).get(0).getCheckpoint();
+    log.cosigned()
+        .add(
+            c,
+            Cosignatures.sign(
+                c,
+                fr.identity(),
+                Clock.systemUTC().instant().getEpochSecond(),
+                SigningKey.fromPrivateKey(fr.signing().privateKey()),
+                fr.signing().certificate().getEncoded()));
   }
 
   private static byte[] batch(String name) {
@@ -140,6 +158,16 @@ class AuditCommandTest {
     de.record(Event.BATCH_CREATED, batch("b2"), "DE", "", 100);
     Path state = tmp.resolve("audit-state.json");
     String peers = "FR=127.0.0.1:" + fr.port();
+
+    Run unwitnessed =
+        audit("DE=127.0.0.1:" + de.port(), tmp.resolve("other.json"), "--witness-wait", "0");
+    assertEquals(1, unwitnessed.status, unwitnessed.out);
+    assertTrue(
+        unwitnessed.out.contains(
+            "FAIL  fedtrace.v1/DE/op-de: witness quorum not met: at most 0 of 1 witnesses []"
+                + " cosigned one checkpoint, 1 required;"),
+        unwitnessed.out);
+    cosignAsFr(de.log());
 
     Run first = audit("DE=127.0.0.1:" + de.port(), state, "--peers", peers);
     assertEquals(0, first.status, first.out + first.err);
@@ -160,13 +188,21 @@ class AuditCommandTest {
     assertEquals(
         "audit of DE/op-de at 127.0.0.1:"
             + de.port()
-            + ": 7 verified, 0 failed, 2 skipped; state kept in "
+            + ": 8 verified, 0 failed, 2 skipped; state kept in "
             + state,
         lines.get(lines.size() - 1));
     String saved = Files.readString(state);
     assertTrue(saved.contains("\"target\" : \"DE/op-de\""), saved);
     assertTrue(saved.contains("\"fedtrace.v1/FR/op-fr\""), saved);
     assertTrue(saved.contains("\\n\\n\u2014 fedtrace.v1/DE/op-de "), saved);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.startsWith(
+                        "ok    fedtrace.v1/DE/op-de: 1 of 1 witnesses [FR/op-fr] cosigned its"
+                            + " checkpoint of 3 entries")),
+        first.out);
 
     de.record(Event.BATCH_CREATED, batch("b3"), "DE", "", 100);
     Run second = audit("127.0.0.1:" + de.port(), state);
@@ -179,7 +215,7 @@ class AuditCommandTest {
 
     Served rolledBack = serve("op-de", "de-rolled-back");
     rolledBack.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100);
-    Run third = audit("DE=127.0.0.1:" + rolledBack.port(), state);
+    Run third = audit("DE=127.0.0.1:" + rolledBack.port(), state, "--witness-wait", "0");
     assertEquals(1, third.status, third.out);
     assertTrue(
         third.out.contains(
@@ -187,6 +223,59 @@ class AuditCommandTest {
                 + " checkpoint of 4 entries kept from the last audit\n"),
         third.out);
     assertTrue(Files.readString(state).contains("\"tree_size\" : 4"));
+  }
+
+  @Test
+  void anAuditorCertificateAuditsWithoutBeingAMember() throws Exception {
+    Path dpa = tmp.resolve("dpa");
+    Run issued =
+        run(
+            "pki",
+            "issue",
+            "--ca",
+            tmp.resolve("ca").toString(),
+            "--auditor",
+            "--country",
+            "DE",
+            "--operator",
+            "dpa-audit",
+            "--out",
+            dpa.toString());
+    assertEquals(0, issued.status, issued.err);
+    assertTrue(issued.out.startsWith("issued auditor DE/dpa-audit into " + dpa), issued.out);
+    assertTrue(Files.exists(dpa.resolve("tls.key")) && !Files.exists(dpa.resolve("signing.key")));
+    Served de = serve("op-de", "de");
+    de.record(Event.BATCH_CREATED, batch("b1"), "DE", "", 100);
+    cosignAsFr(de.log());
+    Run r =
+        run(
+            "audit",
+            "--target",
+            "DE=127.0.0.1:" + de.port(),
+            "--tls",
+            dpa.toString(),
+            "--state",
+            tmp.resolve("dpa.json").toString());
+    assertEquals(0, r.status, r.out + r.err);
+    assertTrue(r.out.contains("1 of 1 witnesses [FR/op-fr]"), r.out);
+    Run member =
+        run(
+            "pki",
+            "issue",
+            "--ca",
+            tmp.resolve("ca").toString(),
+            "--auditor",
+            "--country",
+            "FR",
+            "--operator",
+            "op-fr",
+            "--out",
+            tmp.resolve("x").toString());
+    assertEquals(1, member.status);
+    assertEquals(
+        "fedtrace: FR/op-fr is a member of the agreement; an auditor needs an identity of its"
+            + " own\n",
+        member.err);
   }
 
   @Test
@@ -214,6 +303,9 @@ class AuditCommandTest {
         "--target: de is not an ISO 3166-1 alpha-2 country code (codes are upper case: DE)",
         audit("de=127.0.0.1:7443", state));
     assertUsage("--sample must be at least 0, got -1", audit("DE=h:1", state, "--sample", "-1"));
+    assertUsage(
+        "--quorum must be 0..1 (the agreement's other members), got 2",
+        audit("DE=h:1", state, "--quorum", "2"));
     Run r = audit("IT=127.0.0.1:7443", state);
     assertEquals(1, r.status);
     assertEquals(

@@ -29,6 +29,7 @@ import org.fedtrace.conformance.cases.SubscribeCases;
 import org.fedtrace.conformance.cases.TransparencyCases;
 import org.fedtrace.conformance.cases.TransportCases;
 import org.fedtrace.conformance.cases.UploadCases;
+import org.fedtrace.conformance.cases.WitnessingCases;
 
 /**
  * The conformance catalogue: every case, one or more per testable rule of spec/protocol.md and
@@ -55,6 +56,7 @@ public final class Catalogue {
           StatusCases.class,
           LifecycleCases.class,
           TransparencyCases.class,
+          WitnessingCases.class,
           CheckpointCases.class,
           LogRequestCases.class,
           LogLifecycleCases.class,

@@ -11,6 +11,8 @@ public enum Need {
   UPLOAD("upload"),
   /** The node lists {@code transparency-log}. */
   TRANSPARENCY_LOG("transparency-log"),
+  /** The node lists {@code witnessing} (transparency.md §15). */
+  WITNESSING("witnessing"),
   /** The node lists {@code notice}. */
   NOTICE("notice"),
   /**

@@ -29,6 +29,13 @@ public final class AuditReport {
     this.state = state;
   }
 
+  /** This report with {@code more} findings after its own. */
+  public AuditReport with(List<Finding> more) {
+    List<Finding> all = new ArrayList<>(findings);
+    all.addAll(more);
+    return new AuditReport(all, state);
+  }
+
   /** Every finding, in order. */
   public List<Finding> findings() {
     return findings;

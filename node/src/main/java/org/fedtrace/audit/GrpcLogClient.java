@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.fedtrace.proto.v1.Checkpoint;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
+import org.fedtrace.proto.v1.GetCheckpointResponse;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
 import org.fedtrace.proto.v1.GetEntriesRequest;
 import org.fedtrace.proto.v1.GetInclusionProofRequest;
@@ -91,8 +92,12 @@ public final class GrpcLogClient implements LogClient {
 
   @Override
   public Checkpoint checkpoint() {
-    return paced(() -> stub().getCheckpoint(GetCheckpointRequest.getDefaultInstance()))
-        .getCheckpoint();
+    return witnessed().getCheckpoint();
+  }
+
+  @Override
+  public GetCheckpointResponse witnessed() {
+    return paced(() -> stub().getCheckpoint(GetCheckpointRequest.getDefaultInstance()));
   }
 
   /**

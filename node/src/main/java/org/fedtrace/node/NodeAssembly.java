@@ -26,6 +26,7 @@ import org.fedtrace.node.exchange.JobLease;
 import org.fedtrace.node.exchange.PeerLeases;
 import org.fedtrace.node.exchange.Peers;
 import org.fedtrace.node.exchange.SequenceRecovery;
+import org.fedtrace.node.exchange.Witness;
 import org.fedtrace.node.lifecycle.Lifecycle;
 import org.fedtrace.node.metrics.NodeMetrics;
 import org.fedtrace.node.operator.ExposureFinder;
@@ -38,6 +39,7 @@ import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.node.rpc.UploadService;
 import org.fedtrace.node.stats.StatisticsJob;
 import org.fedtrace.node.stats.StatisticsView;
+import org.fedtrace.node.rpc.WitnessingService;
 import org.fedtrace.pki.Agreement;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.FederationGrpc;
@@ -46,6 +48,7 @@ import org.fedtrace.proto.v1.NoticeGrpc;
 import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.proto.v1.UploadGrpc;
+import org.fedtrace.proto.v1.WitnessingGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.stats.DailyRelease;
@@ -156,7 +159,15 @@ final class NodeAssembly {
             MutualTls.clients(files.tls(), files.validator(), Clock.systemUTC()),
             ingest,
             deliveries,
-            agreement.sha256());
+            agreement.sha256(),
+            new Witness(
+                exchange.store(),
+                exchange.metrics(),
+                files.validator(),
+                files.identity(),
+                files.signer(),
+                files.signingCertificate(),
+                exchange.clock()));
     this.jobs =
         new NodeJobs(
             exchange,
@@ -397,7 +408,12 @@ final class NodeAssembly {
       exchange.add(OperatorMatchingGrpc.SERVICE_NAME);
     }
     return new NodeHealth(
-        lifecycle, exchange, List.of(TransparencyLogGrpc.SERVICE_NAME, NoticeGrpc.SERVICE_NAME));
+        lifecycle,
+        exchange,
+        List.of(
+            TransparencyLogGrpc.SERVICE_NAME,
+            NoticeGrpc.SERVICE_NAME,
+            WitnessingGrpc.SERVICE_NAME));
   }
 
   /** The node's gRPC services, each behind the checks its calls pass first. */
@@ -435,7 +451,12 @@ final class NodeAssembly {
                 jobs::keysPending,
                 config.statistics().enabled() ? config.statistics().policy() : null),
             Rule.PAST_SUNSET));
-    out.add(rpc.log(new TransparencyLogService(exchange.log())));
+    out.add(
+        rpc.log(
+            new TransparencyLogService(exchange.log(), files.agreement().members().size() - 1)));
+    out.add(
+        rpc.log(
+            new WitnessingService(exchange.log().cosigned(), files.validator(), exchange.clock())));
     out.add(
         rpc.log(
             new NoticeService(
@@ -476,6 +497,7 @@ final class NodeAssembly {
             .addFeatures("subscribe")
             .addFeatures("upload")
             .addFeatures("transparency-log")
+            .addFeatures("witnessing")
             .addFeatures("notice");
     if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
       info.addFeatures(OPERATOR_MATCHING);

@@ -27,6 +27,13 @@ public final class CertificateProfile {
    */
   public static final String BATCH_SIGNING_EKU_OID = "2.25.300197075450569156069552589884815148638";
 
+  /**
+   * The extended key usage that makes a TLS client certificate an auditor certificate
+   * (spec/transparency.md §15.7): {@code 2.25.} followed by the decimal value of the UUID
+   * 37fc122b-91e4-425d-bc80-b8726b56e205. Its holder may read TransparencyLog and nothing else.
+   */
+  public static final String AUDITOR_EKU_OID = "2.25.74416367111856278331818518909510148613";
+
   /** Suffix of the federation authority's common name: {@code CN=<federation> Federation ...}. */
   public static final String AUTHORITY_CN_SUFFIX = " Federation Authority";
 
@@ -38,6 +45,9 @@ public final class CertificateProfile {
 
   static final KeyPurposeId BATCH_SIGNING =
       KeyPurposeId.getInstance(new ASN1ObjectIdentifier(BATCH_SIGNING_EKU_OID));
+
+  static final KeyPurposeId AUDITOR =
+      KeyPurposeId.getInstance(new ASN1ObjectIdentifier(AUDITOR_EKU_OID));
 
   private static final Pattern HOST_NAME =
       Pattern.compile(

@@ -70,6 +70,19 @@ final class CertificateTemplate {
     return t;
   }
 
+  /**
+   * An auditor's TLS client certificate: digitalSignature, clientAuth and the fedtrace auditor
+   * purpose, the identity URI, no host names (an auditor serves nothing).
+   */
+  static CertificateTemplate auditor(
+      OperatorIdentity identity, Instant notBefore, Instant notAfter) {
+    CertificateTemplate t = operator(identity, notBefore, notAfter);
+    t.keyUsage = KeyUsage.digitalSignature;
+    t.extendedKeyUsages.add(KeyPurposeId.id_kp_clientAuth);
+    t.extendedKeyUsages.add(CertificateProfile.AUDITOR);
+    return t;
+  }
+
   /** An operator's batch-signing certificate: only the fedtrace batch-signing purpose. */
   static CertificateTemplate batchSigning(
       OperatorIdentity identity, Instant notBefore, Instant notAfter) {

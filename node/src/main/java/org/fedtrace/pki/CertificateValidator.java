@@ -248,6 +248,20 @@ public final class CertificateValidator {
     }
   }
 
+  /**
+   * Whether {@code certificate} is an auditor certificate: its extended key usage names the
+   * fedtrace auditor purpose ({@link CertificateProfile#AUDITOR_EKU_OID}). Says nothing about
+   * trust; validate it first.
+   */
+  public static boolean isAuditor(X509Certificate certificate) {
+    try {
+      List<String> eku = certificate.getExtendedKeyUsage();
+      return eku != null && eku.contains(CertificateProfile.AUDITOR_EKU_OID);
+    } catch (CertificateParsingException e) {
+      return false;
+    }
+  }
+
   private static void checkPurpose(X509Certificate certificate, CertificatePurpose purpose)
       throws CertificateRejectedException {
     if (certificate.getBasicConstraints() >= 0) {

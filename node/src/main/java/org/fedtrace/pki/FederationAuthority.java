@@ -153,6 +153,23 @@ public final class FederationAuthority {
   }
 
   /**
+   * Issues an auditor's TLS client credential with a fresh key (spec/transparency.md §15.7): it
+   * lets its holder call the TransparencyLog service of every node, and nothing else, without being
+   * a member.
+   *
+   * @throws IllegalArgumentException if the validity outlasts the authority's own certificate
+   */
+  public Credential issueAuditor(OperatorIdentity identity, Instant notBefore, Instant notAfter) {
+    if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+      throw new IllegalArgumentException(
+          "an auditor certificate cannot outlast the authority certificate, which expires at "
+              + certificate.getNotAfter().toInstant());
+    }
+    return issue(
+        CertificateTemplate.auditor(identity, notBefore, notAfter), CertificateKeyType.ECDSA_P256);
+  }
+
+  /**
    * Issues an operator's TLS and batch-signing credentials with fresh keys.
    *
    * @param hosts DNS names or IP addresses of the operator's node, besides {@code localhost} and

@@ -33,4 +33,7 @@ public interface Transaction {
 
   /** The transparency log's leaves, subtree hashes and latest checkpoint. */
   LogStore log();
+
+  /** Witnessing: peers' checkpoints this node cosigned or refused, and its own cosignatures. */
+  Witnessing witnessing();
 }

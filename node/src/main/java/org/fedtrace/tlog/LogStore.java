@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fedtrace.proto.v1.Checkpoint;
+import org.fedtrace.proto.v1.CosignedCheckpoint;
 
 /**
  * What the transparency log needs from storage, within one transaction of the caller: the leaves
@@ -46,4 +47,13 @@ public interface LogStore {
 
   /** Replaces the latest checkpoint. {@link TransparencyLog} never passes a smaller tree. */
   void putLatestCheckpoint(Checkpoint checkpoint);
+
+  /**
+   * The cosigned checkpoint in {@code slot}: 0 the one the log's witnesses are asked to cosign, 1
+   * the one before it (spec/transparency.md §15.3).
+   */
+  Optional<CosignedCheckpoint> cosigned(int slot);
+
+  /** Replaces the cosigned checkpoint in {@code slot}. */
+  void putCosigned(int slot, CosignedCheckpoint cosigned);
 }

@@ -173,6 +173,11 @@ public final class TransparencyLog {
     return fresh ? latest : Optional.empty();
   }
 
+  /** The log's side of witnessing: the checkpoints it asks its witnesses to cosign (§15.3). */
+  public CosignedCheckpoints cosigned() {
+    return new CosignedCheckpoints(db, this, clock);
+  }
+
   /** The tree size of the latest signed checkpoint, 0 when none was signed. */
   public long checkpointSize() {
     return db.read(s -> s.latestCheckpoint().map(Checkpoint::getTreeSize).orElse(0L));

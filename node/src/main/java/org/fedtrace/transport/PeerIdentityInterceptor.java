@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -34,6 +35,16 @@ import org.fedtrace.rules.Statuses;
 public final class PeerIdentityInterceptor implements ServerInterceptor {
   private static final String CACHE = "org.fedtrace.identity";
 
+  /** Services an auditor certificate may call (spec transparency.md §15.7, R17.16). */
+  public static final Set<String> AUDITOR_SERVICES =
+      Set.of("fedtrace.v1.TransparencyLog", "grpc.health.v1.Health");
+
+  /** Single methods of other services an auditor certificate may call. */
+  public static final Set<String> AUDITOR_METHODS = Set.of("fedtrace.v1.Federation/GetNodeInfo");
+
+  /** A verdict on a session's certificate: who, and whether as an auditor. */
+  private record Identified(OperatorIdentity identity, boolean auditor) {}
+
   private final CertificateValidator validator;
   private final Clock clock;
   private final Predicate<OperatorIdentity> isMember;
@@ -48,12 +59,26 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
     this.isMember = isMember;
   }
 
+  /** Whether an auditor certificate may call {@code fullMethodName} (R17.16). */
+  public static boolean auditorMayCall(String fullMethodName) {
+    String service = fullMethodName.substring(0, Math.max(0, fullMethodName.indexOf('/')));
+    return AUDITOR_SERVICES.contains(service) || AUDITOR_METHODS.contains(fullMethodName);
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     OperatorIdentity identity;
     try {
-      identity = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      Identified who = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      String method = call.getMethodDescriptor().getFullMethodName();
+      if (who.auditor() && !auditorMayCall(method)) {
+        throw new RuleViolation(
+            Rule.AUDITOR_READ_ONLY,
+            "an auditor certificate may call only TransparencyLog, GetNodeInfo and health, not "
+                + method);
+      }
+      identity = who.identity();
     } catch (RuleViolation v) {
       Status status = Status.fromCode(v.rule().code()).withDescription(v.getMessage());
       call.close(status, Statuses.trailers(v));
@@ -63,13 +88,13 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
         Context.current().withValue(Caller.KEY, identity), call, headers, next);
   }
 
-  private OperatorIdentity identify(SSLSession session) {
+  private Identified identify(SSLSession session) {
     if (session == null) {
       throw new RuleViolation(Rule.NO_PEER_IDENTITY, "the call did not come over TLS");
     }
     Object cached = session.getValue(CACHE);
-    if (cached instanceof OperatorIdentity) {
-      return (OperatorIdentity) cached;
+    if (cached instanceof Identified known) {
+      return known;
     }
     List<X509Certificate> chain = new ArrayList<>();
     try {
@@ -103,11 +128,13 @@ public final class PeerIdentityInterceptor implements ServerInterceptor {
                 "the client certificate is not trusted by the federation authority now");
       };
     }
-    if (!isMember.test(identity)) {
+    boolean auditor = CertificateValidator.isAuditor(chain.get(0));
+    if (!auditor && !isMember.test(identity)) {
       throw new RuleViolation(
           Rule.PEER_NOT_A_MEMBER, identity + " is not a member of the federation agreement");
     }
-    session.putValue(CACHE, identity);
-    return identity;
+    Identified who = new Identified(identity, auditor);
+    session.putValue(CACHE, who);
+    return who;
   }
 }

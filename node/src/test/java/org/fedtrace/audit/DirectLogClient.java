@@ -3,6 +3,7 @@ package org.fedtrace.audit;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedtrace.proto.v1.Checkpoint;
+import org.fedtrace.proto.v1.GetCheckpointResponse;
 import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.tlog.TransparencyLog;
 
@@ -17,6 +18,14 @@ class DirectLogClient implements LogClient {
   @Override
   public Checkpoint checkpoint() {
     return log.checkpoint();
+  }
+
+  @Override
+  public GetCheckpointResponse witnessed() {
+    return GetCheckpointResponse.newBuilder()
+        .setCheckpoint(log.checkpoint())
+        .addAllCosigned(log.cosigned().current(0))
+        .build();
   }
 
   @Override

@@ -23,7 +23,8 @@ import org.fedtrace.proto.v1.PublishBatchResponse;
 /** Spec §7: what GetNodeInfo answers. */
 public final class NodeInfoCases extends CaseBase {
   private static final Set<String> FEATURES =
-      Set.of("subscribe", "upload", "transparency-log", "notice", "operator-matching");
+      Set.of(
+          "subscribe", "upload", "transparency-log", "notice", "operator-matching", "witnessing");
 
   public NodeInfoCases(Session s) {
     super(s);

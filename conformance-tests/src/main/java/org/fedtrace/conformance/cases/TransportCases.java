@@ -456,6 +456,13 @@ public final class TransportCases extends CaseBase {
                 OperatorMatchingGrpc.newBlockingStub(ch)
                     .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .getExposures(GetExposuresRequest.getDefaultInstance()));
+      case "witnessing":
+        return List.of(
+            () ->
+                org.fedtrace.proto.v1.WitnessingGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(Session.DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .addCosignature(
+                        org.fedtrace.proto.v1.AddCosignatureRequest.getDefaultInstance()));
       default:
         throw new IllegalArgumentException("no optional feature " + feature);
     }

@@ -173,7 +173,7 @@ final class FederationSetup {
                     Math.min(spec.batchMinUploads(), 1_000),
                     (int) Math.min(spec.batchMaxHoldSeconds(), 86_400),
                     Math.min(spec.paddingMinKeys(), 10_000)))
-            .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000))
+            .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000, 60))
             .metrics(new NodeConfig.Metrics("127.0.0.1", metricsPort))
             .peers(peers);
     if (spec.operatorMatching()) {

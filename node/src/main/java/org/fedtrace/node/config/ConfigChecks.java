@@ -66,6 +66,7 @@ record ConfigChecks(NodeConfig.Builder b) {
     positive("limits.keysPerSecondPerPeer", b.limits.keysPerSecondPerPeer());
     range("sync.deadlineMillis", b.sync.deadlineMillis(), 1, 3_600_000);
     range("sync.heartbeatSeconds", b.sync.heartbeatSeconds(), 1, 3_600);
+    range("sync.witnessIntervalSeconds", b.sync.witnessIntervalSeconds(), 1, 3_600);
     range("sync.idleTimeoutSeconds", b.sync.idleTimeoutSeconds(), 1, 86_400);
     range(
         "uploads.maxAuthorizationLifetimeSeconds",

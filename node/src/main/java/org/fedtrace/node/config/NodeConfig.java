@@ -62,7 +62,8 @@ public final class NodeConfig {
       long deadlineMillis,
       long heartbeatSeconds,
       long retryInitialMillis,
-      long retryMaxMillis) {}
+      long retryMaxMillis,
+      long witnessIntervalSeconds) {}
 
   /** How the node turns uploaded keys into its own batches (spec R21.14–R21.17). */
   public record Batching(

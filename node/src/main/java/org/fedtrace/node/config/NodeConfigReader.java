@@ -75,7 +75,8 @@ final class NodeConfigReader {
                 whole("sync.deadlineMillis"),
                 whole("sync.heartbeatSeconds"),
                 whole("sync.retryInitialMillis"),
-                whole("sync.retryMaxMillis")))
+                whole("sync.retryMaxMillis"),
+                whole("sync.witnessIntervalSeconds")))
         .batching(
             new NodeConfig.Batching(
                 integer("batching.maxKeys"),

@@ -61,7 +61,8 @@ public final class NodeConfigWriter {
         .put("deadlineMillis", s.deadlineMillis())
         .put("heartbeatSeconds", s.heartbeatSeconds())
         .put("retryInitialMillis", s.retryInitialMillis())
-        .put("retryMaxMillis", s.retryMaxMillis());
+        .put("retryMaxMillis", s.retryMaxMillis())
+        .put("witnessIntervalSeconds", s.witnessIntervalSeconds());
     NodeConfig.Batching b = c.batching();
     root.putObject("batching")
         .put("maxKeys", b.maxKeys())

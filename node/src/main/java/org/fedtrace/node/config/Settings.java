@@ -119,6 +119,12 @@ public final class Settings {
               "first retry delay of a failed peer subscription (doubles, with jitter)"),
           new Setting("sync.retryMaxMillis", "60000", "milliseconds", "largest retry delay"),
           new Setting(
+              "sync.witnessIntervalSeconds",
+              "10",
+              "seconds",
+              "how often the node witnesses each peer's log: fetches its checkpoint, checks it"
+                  + " and cosigns it (spec transparency.md §15)"),
+          new Setting(
               "uploads.healthAuthorityKeys",
               "[]",
               "list of paths",

@@ -29,6 +29,7 @@ public final class Peers {
   private final Ingest ingest;
   private final Deliveries deliveries;
   private final byte[] agreementSha256;
+  private final Witness witness;
   private final List<PeerSync> syncs = new CopyOnWriteArrayList<>();
   private final List<PeerPush> pushes = new CopyOnWriteArrayList<>();
   private final Map<OperatorIdentity, Runnable> stops = new ConcurrentHashMap<>();
@@ -36,6 +37,7 @@ public final class Peers {
   /**
    * @param tls the node's client credentials, which make a context per peer
    * @param agreementSha256 the hash of the agreement this node runs; peers must run the same
+   * @param witness this node as a witness of every peer's log it follows
    */
   public Peers(
       ExchangeContext ctx,
@@ -43,13 +45,15 @@ public final class Peers {
       MutualTls.Clients tls,
       Ingest ingest,
       Deliveries deliveries,
-      byte[] agreementSha256) {
+      byte[] agreementSha256,
+      Witness witness) {
     this.ctx = ctx;
     this.config = config;
     this.tls = tls;
     this.ingest = ingest;
     this.deliveries = deliveries;
     this.agreementSha256 = agreementSha256.clone();
+    this.witness = witness;
   }
 
   /**
@@ -71,15 +75,17 @@ public final class Peers {
         new PeerChannel(p.identity(), channel, agreementSha256, config.sync().deadlineMillis());
     Backoff backoff =
         new Backoff(config.sync().retryInitialMillis(), config.sync().retryMaxMillis());
+    WitnessJob witnessing = new WitnessJob(peer, witness, ctx);
+    witnessing.start(config.sync().witnessIntervalSeconds());
     if (p.mode() == NodeConfig.SyncMode.PUSH) {
       PeerPush push = new PeerPush(peer, deliveries, ctx, backoff);
       pushes.add(push);
-      stops.put(p.identity(), () -> stop(push));
+      stops.put(p.identity(), () -> stop(push, witnessing));
       push.start();
     } else {
       PeerSync sync = new PeerSync(peer, ingest, ctx, backoff);
       syncs.add(sync);
-      stops.put(p.identity(), () -> stop(sync));
+      stops.put(p.identity(), () -> stop(sync, witnessing));
       sync.start();
     }
   }
@@ -92,18 +98,21 @@ public final class Peers {
     }
   }
 
-  private void stop(PeerSync sync) {
+  private void stop(PeerSync sync, WitnessJob witnessing) {
+    witnessing.stop();
     sync.stop();
     syncs.remove(sync);
   }
 
-  private void stop(PeerPush push) {
+  private void stop(PeerPush push, WitnessJob witnessing) {
+    witnessing.stop();
     push.stop();
     pushes.remove(push);
   }
 
   /** Stops exchanging with every peer and closes the channels. */
   public void unfollowAll() {
+    stops.values().forEach(Runnable::run);
     stops.clear();
     syncs.forEach(PeerSync::stop);
     pushes.forEach(PeerPush::stop);

@@ -53,6 +53,15 @@ public final class NodeMetrics {
                   + " why (expired, revoked, untrusted_issuer, wrong_purpose, no_identity, ...)")
           .labelNames("end", "reason")
           .register(registry);
+  private final Counter witnessed =
+      Counter.builder()
+          .name("fedtrace_witness_checkpoints_total")
+          .help(
+              "Peers' checkpoints this node witnessed, by peer and outcome: cosigned, unchanged"
+                  + " (cosigned before), or refused with the reason (rolled_back, forked,"
+                  + " time_went_back, bad_signature, unreachable, cosignature_refused)")
+          .labelNames("peer", "outcome")
+          .register(registry);
   private final Gauge subscriptions =
       Gauge.builder()
           .name("fedtrace_subscriptions")
@@ -107,6 +116,16 @@ public final class NodeMetrics {
   /** Counts a handshake refused for the certificate {@code end} presented. */
   public void handshakeRefused(String end, String reason) {
     handshakesRefused.labelValues(end, reason).inc();
+  }
+
+  /** Counts a peer's checkpoint this node witnessed, and the outcome. */
+  public void witnessed(String peer, String outcome) {
+    witnessed.labelValues(peer, outcome).inc();
+  }
+
+  /** How many of {@code peer}'s checkpoints ended with {@code outcome}. */
+  public double witnessedCount(String peer, String outcome) {
+    return witnessed.labelValues(peer, outcome).get();
   }
 
   /** Counts a batch and its keys. */

@@ -3,6 +3,8 @@ package org.fedtrace.node.rpc;
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import org.fedtrace.proto.v1.Checkpoint;
+import org.fedtrace.proto.v1.CosignedCheckpoint;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetCheckpointResponse;
 import org.fedtrace.proto.v1.GetConsistencyProofRequest;
@@ -14,6 +16,7 @@ import org.fedtrace.proto.v1.GetInclusionProofResponse;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
 import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
+import org.fedtrace.tlog.CosignedCheckpoints;
 import org.fedtrace.tlog.TransparencyLog;
 
 /**
@@ -23,17 +26,28 @@ import org.fedtrace.tlog.TransparencyLog;
  */
 public final class TransparencyLogService extends TransparencyLogGrpc.TransparencyLogImplBase {
   private final TransparencyLog log;
+  private final CosignedCheckpoints cosigned;
+  private final int witnesses;
 
-  /** Serves {@code log}. */
-  public TransparencyLogService(TransparencyLog log) {
+  /**
+   * Serves {@code log} with the checkpoints its witnesses cosigned.
+   *
+   * @param witnesses how many witnesses the log has: the agreement's other members
+   */
+  public TransparencyLogService(TransparencyLog log, int witnesses) {
     this.log = log;
+    this.cosigned = log.cosigned();
+    this.witnesses = witnesses;
   }
 
   @Override
   public void getCheckpoint(
       GetCheckpointRequest request, StreamObserver<GetCheckpointResponse> observer) {
+    Checkpoint latest = log.checkpoint();
+    List<CosignedCheckpoint> witnessed = cosigned.current(latest, witnesses);
     Replies.send(
-        observer, GetCheckpointResponse.newBuilder().setCheckpoint(log.checkpoint()).build());
+        observer,
+        GetCheckpointResponse.newBuilder().setCheckpoint(latest).addAllCosigned(witnessed).build());
   }
 
   @Override

@@ -35,6 +35,7 @@ final class PublicApi {
   private final Agreement agreement;
   private final OperatorIdentity node;
   private final StatisticsView statistics;
+  private final PublicWitnesses witnesses;
 
   PublicApi(
       TransparencyLog log, Agreement agreement, OperatorIdentity node, StatisticsView statistics) {
@@ -42,6 +43,9 @@ final class PublicApi {
     this.agreement = agreement;
     this.node = node;
     this.statistics = statistics;
+    this.witnesses =
+        new PublicWitnesses(
+            log, agreement.members().stream().filter(m -> !m.equals(node)).toList());
   }
 
   /** A refused request: HTTP 400 with a message that starts with the rule's id. */
@@ -79,6 +83,7 @@ final class PublicApi {
     out.put("publicKey", B64.encodeToString(key.raw()));
     out.put("verifierKey", Checkpoints.verifierKey(c.getLogOrigin(), key));
     out.put("signerCertificate", B64.encodeToString(c.getSignerCertificate().toByteArray()));
+    out.set("witnesses", witnesses.json(key));
     return out;
   }
 

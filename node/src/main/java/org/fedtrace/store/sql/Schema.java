@@ -75,7 +75,11 @@ final class Schema {
           new Migration(
               7,
               "daily tallies and releases of the differentially private statistics",
-              sql -> sql.execute(SqlStatistics.DDL)));
+              sql -> sql.execute(SqlStatistics.DDL)),
+          new Migration(
+              8,
+              "witnessing: peers' checkpoints cosigned or refused, the log's own cosignatures",
+              sql -> sql.execute(SqlWitnessing.DDL)));
 
   /** Schema version this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fedtrace.proto.v1.Checkpoint;
+import org.fedtrace.proto.v1.CosignedCheckpoint;
 import org.fedtrace.tlog.LogIntegrityException;
 import org.fedtrace.tlog.LogStore;
 import org.fedtrace.tlog.NodeId;
@@ -129,5 +130,28 @@ final class SqlLogStore implements LogStore {
             + " checkpoint = excluded.checkpoint",
         checkpoint.getTreeSize(),
         checkpoint.toByteArray());
+  }
+
+  @Override
+  public Optional<CosignedCheckpoint> cosigned(int slot) {
+    Optional<byte[]> stored =
+        sql.one("SELECT data FROM cosigned_checkpoint WHERE slot = ?", rs -> rs.getBytes(1), slot);
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(CosignedCheckpoint.parseFrom(stored.get()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new LogIntegrityException("the stored cosigned checkpoint does not parse");
+    }
+  }
+
+  @Override
+  public void putCosigned(int slot, CosignedCheckpoint cosigned) {
+    sql.update(
+        "INSERT INTO cosigned_checkpoint (slot, data) VALUES (?, ?)"
+            + " ON CONFLICT(slot) DO UPDATE SET data = excluded.data",
+        slot,
+        cosigned.toByteArray());
   }
 }

@@ -9,6 +9,7 @@ import org.fedtrace.store.OperatorData;
 import org.fedtrace.store.Statistics;
 import org.fedtrace.store.Transaction;
 import org.fedtrace.store.Uploads;
+import org.fedtrace.store.Witnessing;
 import org.fedtrace.tlog.LogStore;
 
 /**
@@ -26,6 +27,7 @@ final class SqlTransaction implements Transaction {
   private boolean batchesChanged;
   private final LogStore log;
   private final Statistics statistics;
+  private final Witnessing witnessing;
 
   SqlTransaction(Sql sql) {
     this.batches = new SqlBatches(sql, () -> batchesChanged = true);
@@ -37,6 +39,7 @@ final class SqlTransaction implements Transaction {
     this.leases = new SqlLeases(sql);
     this.log = new SqlLogStore(sql);
     this.statistics = new SqlStatistics(sql);
+    this.witnessing = new SqlWitnessing(sql);
   }
 
   /** Whether the transaction stored or changed batches; clears the mark (a new one begins). */
@@ -94,5 +97,10 @@ final class SqlTransaction implements Transaction {
   @Override
   public LogStore log() {
     return log;
+  }
+
+  @Override
+  public Witnessing witnessing() {
+    return witnessing;
   }
 }

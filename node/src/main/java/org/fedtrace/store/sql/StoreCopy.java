@@ -39,6 +39,8 @@ public final class StoreCopy {
     TABLES.put("stat_tally", null);
     TABLES.put("stat_state", null);
     TABLES.put("stat_release", null);
+    TABLES.put("witness_state", null);
+    TABLES.put("cosigned_checkpoint", null);
   }
 
   private static final int CHUNK = 1000;

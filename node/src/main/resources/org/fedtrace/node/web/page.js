@@ -159,6 +159,45 @@ async function checkAgainstKept(cp, kept) {
   }
 }
 
+// R17.13, R17.14 (spec transparency.md §15.5): a quorum of the federation's other members
+// cosigned one checkpoint of this log (cosignature/v1, Ed25519), and that checkpoint is consistent
+// with the one just verified. Returns the witnesses of the best cosigned checkpoint.
+async function checkWitnesses(w, cp, publicKey) {
+  if (w.quorum === 0) return { names: [], size: cp.size };
+  let best = { names: [], size: 0 };
+  for (const cc of w.cosigned) {
+    const x = parseNote(cc.signedNote);
+    await verifySignature(x, publicKey);
+    const consistent = x.size === 0 || (x.size < cp.size
+      ? await verifyConsistency(x.size, cp.size, x.root, cp.root,
+          (await get("proof/consistency?first=" + x.size + "&second=" + cp.size)).proof.map(b64))
+      : x.size === cp.size && equal(x.root, cp.root));
+    if (!consistent) {
+      throw new VerificationError("the checkpoint the witnesses cosigned (" + x.size + " entries)"
+          + " is not consistent with the one shown here: the log shows different views to"
+          + " different audiences (a split view)");
+    }
+    const names = new Set();
+    for (const s of cc.cosignatures) {
+      if (!w.members.includes(s.witness)) continue;
+      const key = await crypto.subtle.importKey("raw", b64(s.publicKey), { name: "Ed25519" },
+          false, ["verify"]);
+      const message = concat(enc.encode("cosignature/v1\ntime " + s.timeUnixSeconds + "\n"),
+          x.text);
+      if (await crypto.subtle.verify({ name: "Ed25519" }, key, b64(s.signature), message)) {
+        names.add(s.witness);
+      }
+    }
+    if (names.size > best.names.length) best = { names: [...names], size: x.size };
+  }
+  if (best.names.length < w.quorum) {
+    throw new VerificationError("not enough witnesses: " + best.names.length + " of the "
+        + w.members.length + " other members cosigned one checkpoint of this log, and "
+        + w.quorum + " are required, so nothing shows that other visitors see the same log");
+  }
+  return best;
+}
+
 function keep(cp, publicKey) {
   localStorage.setItem(KEPT + cp.origin, JSON.stringify(
       { size: cp.size, root: cp.rootB64, time: cp.time, publicKey: publicKey }));
@@ -249,6 +288,7 @@ async function verify() {
   verdict("pending", "Checking the log…");
   $("alert").hidden = true;
   $("alert").textContent = "";
+  $("witnesses").textContent = "…";
   try {
     const c = await get("checkpoint");
     const cp = parseNote(c.signedNote);
@@ -263,14 +303,18 @@ async function verify() {
       ? kept.size + " entries, signed " + new Date(kept.time).toISOString() : "never";
     await verifySignature(cp, c.publicKey);
     await checkAgainstKept(cp, kept);
+    const witnessed = await checkWitnesses(c.witnesses, cp, c.publicKey);
+    $("witnesses").textContent = c.witnesses.quorum === 0 ? "none (the federation has one member)"
+      : witnessed.names.join(", ") + " cosigned the checkpoint of " + witnessed.size
+        + " entries (" + c.witnesses.quorum + " of " + c.witnesses.members.length + " required)";
     await showEntries(cp);
     keep(cp, c.publicKey);
     const keyNote = kept && kept.publicKey !== c.publicKey
       ? " The log's signing key changed since your last visit; compare it with the one the"
         + " operator publishes." : "";
     verdict("verified", "Verified: the checkpoint of " + cp.size + " entries is signed by the log's"
-        + " key" + (kept ? " and consistent with the one this browser verified before." : ".")
-        + keyNote);
+        + " key" + (kept ? " and consistent with the one this browser verified before," : ",")
+        + " and witnessed by " + witnessed.names.length + " other members." + keyNote);
   } catch (e) {
     const why = e instanceof VerificationError ? e.message : "the log could not be checked ("
         + e.message + ")";

@@ -48,7 +48,8 @@ class TransparencyLogServiceTest {
     for (int i = 0; i < 11; i++) {
       logs.record(de, Event.BATCH_SENT, batch("b" + i), "DE", "FR/op-fr", 100 + i, "");
     }
-    server = new InProcessLogServer(logs.identity("FR"), lifecycle, new TransparencyLogService(de));
+    server =
+        new InProcessLogServer(logs.identity("FR"), lifecycle, new TransparencyLogService(de, 1));
     stub = TransparencyLogGrpc.newBlockingStub(server.channel());
   }
 
@@ -211,7 +212,7 @@ class TransparencyLogServiceTest {
   @Test
   void r6_6_refusesACallWithoutIdentity() throws InterruptedException {
     try (InProcessLogServer anonymous =
-        new InProcessLogServer(null, lifecycle, new TransparencyLogService(de))) {
+        new InProcessLogServer(null, lifecycle, new TransparencyLogService(de, 1))) {
       assertStatus(
           Status.Code.UNAUTHENTICATED,
           "R6.6: the call has no authenticated identity",

@@ -152,7 +152,10 @@ class SqliteStoreTest extends StoreSuite {
               // and from before the statistics
               "stat_tally",
               "stat_state",
-              "stat_release")) {
+              "stat_release",
+              // and from before witnessing
+              "witness_state",
+              "cosigned_checkpoint")) {
         st.execute("DROP TABLE " + table);
       }
       st.executeUpdate("UPDATE meta SET schema_version = 1");
@@ -162,7 +165,14 @@ class SqliteStoreTest extends StoreSuite {
       assertEquals(0L, (long) s.read(tx -> tx.operator().observationCount()));
       assertEquals(0L, (long) s.read(tx -> tx.operator().matchCursor()));
       for (String table :
-          List.of("agreement_seen", "log_entry", "notice_batch", "schema_history", "lease")) {
+          List.of(
+              "agreement_seen",
+              "log_entry",
+              "notice_batch",
+              "schema_history",
+              "lease",
+              "witness_state",
+              "cosigned_checkpoint")) {
         assertEquals(
             1,
             s.writerSql().number("SELECT count(*) FROM sqlite_master WHERE name = ?", table),
