@@ -64,9 +64,17 @@ public final class NodeConfig {
       long retryInitialMillis,
       long retryMaxMillis) {}
 
-  /** How the node turns uploaded keys into its own batches (spec R21.14–R21.17). */
+  /**
+   * How the node turns uploaded keys into its own batches (spec R21.14–R21.17), and how many
+   * uploads, real or decoy, each batch carries at least (R23.1).
+   */
   public record Batching(
-      int maxKeys, int maxAgeSeconds, int minUploads, int maxHoldSeconds, int minKeys) {}
+      int maxKeys,
+      int maxAgeSeconds,
+      int minUploads,
+      int maxHoldSeconds,
+      int minKeys,
+      int decoyUploads) {}
 
   /** What the node accepts from one peer. */
   public record Limits(
@@ -180,7 +188,8 @@ public final class NodeConfig {
             b.batching.maxAgeSeconds(),
             b.batching.minUploads(),
             b.batching.maxHoldSeconds(),
-            b.batching.minKeys());
+            b.batching.minKeys(),
+            b.batching.decoyUploads());
     this.limits = b.limits;
     this.uploads = b.uploads;
     this.retention = b.retention;

@@ -82,7 +82,8 @@ final class NodeConfigReader {
                 integer("batching.maxAgeSeconds"),
                 integer("batching.minUploads"),
                 integer("batching.maxHoldSeconds"),
-                integer("batching.minKeys")))
+                integer("batching.minKeys"),
+                integer("batching.decoyUploads")))
         .limits(
             new NodeConfig.Limits(
                 integer("limits.maxKeysPerBatch"),
