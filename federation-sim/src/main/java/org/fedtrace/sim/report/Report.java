@@ -122,6 +122,8 @@ public record Report(
    * @param snifferTrackingSuccess [sniffer_tracking_success]
    * @param operatorLearnsExposures [operator_learns_exposures]
    * @param peopleWhoseDataLeftHome [people_whose_data_left_home]
+   * @param uploaderPeopleMin [uploader_people_min]
+   * @param decoyUploads [decoy_uploads]
    */
   public record Privacy(
       long nonDiagnosedKeysShared,
@@ -132,7 +134,9 @@ public record Report(
       double tekLinkageChance,
       double snifferTrackingSuccess,
       long operatorLearnsExposures,
-      long peopleWhoseDataLeftHome) {}
+      long peopleWhoseDataLeftHome,
+      int uploaderPeopleMin,
+      long decoyUploads) {}
 
   /**
    * One scheme's accuracy, latency and privacy.

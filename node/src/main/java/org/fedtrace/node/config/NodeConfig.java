@@ -5,11 +5,9 @@ import java.util.List;
 import org.fedtrace.pki.OperatorIdentity;
 
 /**
- * A node's configuration: one immutable, validated value whose sections mirror the sections of its
- * YAML file ({@link Settings} lists every setting with its default and unit). It is read from a
- * file ({@link #load}) or made in code through a {@link Builder}; both go through the same checks,
- * so a node refuses to start on an invalid value and says which. Relative paths in a file resolve
- * against the file's folder.
+ * A node's configuration: one immutable, validated value mirroring the sections of its YAML file
+ * ({@link Settings} lists every setting, default and unit), read from a file ({@link #load}) or
+ * made through a {@link Builder}, with the same checks. Relative paths resolve against its folder.
  */
 public final class NodeConfig {
   /** The gRPC listener. */
@@ -64,10 +62,7 @@ public final class NodeConfig {
       long retryInitialMillis,
       long retryMaxMillis) {}
 
-  /**
-   * How the node turns uploaded keys into its own batches (spec R21.14–R21.17), and how many
-   * uploads, real or decoy, each batch carries at least (R23.1).
-   */
+  /** How the node turns uploaded keys into its own batches (spec R21.14–R21.17, R23.1). */
   public record Batching(
       int maxKeys,
       int maxAgeSeconds,

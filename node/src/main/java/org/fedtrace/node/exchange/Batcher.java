@@ -174,7 +174,6 @@ public final class Batcher {
             policy.maxKeys() - keys.size(),
             new long[] {Math.min(windowStart, now), now});
     decoyUploads.forEach(keys::addAll);
-    int decoyCount = decoyUploads.size();
     int real = keys.size();
     // each real or decoy key lends its metadata to padding keys in turn, in a fresh random order
     // each round, so every real key has as many lookalikes as any other (±1): a key drawn less
@@ -215,7 +214,8 @@ public final class Batcher {
     tx.notices().link(ids, digest, now);
     ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
     tx.uploads().consume(ids);
-    return new Published(batch.getSequence(), keys.size(), keys.size() - real, decoyCount, uploads);
+    return new Published(
+        batch.getSequence(), keys.size(), keys.size() - real, decoyUploads.size(), uploads);
   }
 
   /** The real uploads of {@code pending}, grouped by authorization, without their key data. */
