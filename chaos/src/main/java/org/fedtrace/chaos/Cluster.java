@@ -152,7 +152,7 @@ final class Cluster implements AutoCloseable {
           .federation(
               new NodeConfig.Federation(
                   defaults.federation().caCertificate(), defaults.federation().agreement(), true))
-          .batching(new NodeConfig.Batching(1000, 1, 1, 1, 64))
+          .batching(new NodeConfig.Batching(1000, 1, 1, 1, 64, 1))
           .sync(new NodeConfig.Sync(300, 5_000, 1, 100, 1_000, 10))
           .metrics(new NodeConfig.Metrics("127.0.0.1", 0))
           .peers(peers)

@@ -208,7 +208,12 @@ final class ConformanceKitCommand implements Runnable {
                       : e)
               .batching(
                   new NodeConfig.Batching(
-                      b.maxKeys(), 1, b.minUploads(), b.maxHoldSeconds(), b.minKeys()))
+                      b.maxKeys(),
+                      1,
+                      b.minUploads(),
+                      b.maxHoldSeconds(),
+                      b.minKeys(),
+                      b.decoyUploads()))
               .matching(
                   new NodeConfig.Matching(
                       NodeConfig.MatchingMode.OPERATOR,

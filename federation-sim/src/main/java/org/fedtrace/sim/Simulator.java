@@ -142,9 +142,7 @@ public final class Simulator {
     final Notifications notifications = new Notifications(population.size(), reaction::notify);
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
-    final Uploads uploads =
-        new Uploads(
-            population, epidemic, teks, truth, dayZeroEnin, scenario.federation().retentionDays());
+    final Uploads uploads = new Uploads(population, epidemic, teks, truth, dayZeroEnin, scenario);
     final Federation federation;
     final OperatorBackends backends;
     final List<ObservationIndex> indexes = new ArrayList<>();
@@ -200,7 +198,8 @@ public final class Simulator {
           start,
           scenario.seed(),
           operator,
-          scenario.matching().notifyMinRiskScore());
+          scenario.matching().notifyMinRiskScore(),
+          scenario.privacy().decoyUploads());
     }
 
     void schedule(int a) {

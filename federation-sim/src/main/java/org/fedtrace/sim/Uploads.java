@@ -9,10 +9,12 @@ import java.util.TreeSet;
 import org.fedtrace.crypto.TokenDeriver;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.sim.devices.MetadataCoarsening;
 import org.fedtrace.sim.devices.Teks;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.population.DayVisits;
 import org.fedtrace.sim.population.Population;
+import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.truth.GroundTruth;
 
 /**
@@ -20,7 +22,9 @@ import org.fedtrace.sim.truth.GroundTruth;
  * retention_days} days (not before day 0), today's with its rolling period cut at the upload time
  * (none at midnight). Metadata: report type confirmed test; days since onset of symptoms (clipped
  * to -14..14); transmission risk level 6 within two days of onset, 4 within five, else 2; visited
- * countries: the countries other than home where the person made a visit that day.
+ * countries: the countries other than home where the person made a visit that day. With {@code
+ * coarsen_metadata}, no days since onset and the coarse level of {@link MetadataCoarsening} as the
+ * transmission risk level.
  */
 final class Uploads {
   private final Population population;
@@ -29,6 +33,7 @@ final class Uploads {
   private final GroundTruth truth;
   private final int dayZeroEnin;
   private final int retentionDays;
+  private final boolean coarsen;
 
   Uploads(
       Population population,
@@ -36,13 +41,14 @@ final class Uploads {
       Teks teks,
       GroundTruth truth,
       int dayZeroEnin,
-      int retentionDays) {
+      Scenario scenario) {
     this.population = population;
     this.epidemic = epidemic;
     this.teks = teks;
     this.truth = truth;
     this.dayZeroEnin = dayZeroEnin;
-    this.retentionDays = retentionDays;
+    this.retentionDays = scenario.federation().retentionDays();
+    this.coarsen = scenario.privacy().coarsenMetadata();
   }
 
   /** The keys of {@code agent} at {@code hour}, by key day (ascending). */
@@ -62,14 +68,18 @@ final class Uploads {
   private DiagnosisKey key(int agent, int day, int period) {
     int onsetDay = Math.floorDiv(epidemic.onsetHour(agent), 24);
     int dsos = Math.max(-14, Math.min(14, day - onsetDay));
-    return DiagnosisKey.newBuilder()
-        .setKeyData(ByteString.copyFrom(teks.tek(agent, day)))
-        .setRollingStartIntervalNumber(dayZeroEnin + day * TokenDeriver.MAX_ROLLING_PERIOD)
-        .setRollingPeriod(period)
-        .setReportType(ReportType.REPORT_TYPE_CONFIRMED_TEST)
-        .setDaysSinceOnsetOfSymptoms(dsos)
-        .setTransmissionRiskLevel(Math.abs(dsos) <= 2 ? 6 : Math.abs(dsos) <= 5 ? 4 : 2)
-        .addAllVisitedCountries(visited(agent, day))
+    DiagnosisKey.Builder k =
+        DiagnosisKey.newBuilder()
+            .setKeyData(ByteString.copyFrom(teks.tek(agent, day)))
+            .setRollingStartIntervalNumber(dayZeroEnin + day * TokenDeriver.MAX_ROLLING_PERIOD)
+            .setRollingPeriod(period)
+            .setReportType(ReportType.REPORT_TYPE_CONFIRMED_TEST)
+            .addAllVisitedCountries(visited(agent, day));
+    if (coarsen) {
+      return k.setTransmissionRiskLevel(MetadataCoarsening.level(dsos)).build();
+    }
+    return k.setDaysSinceOnsetOfSymptoms(dsos)
+        .setTransmissionRiskLevel(MetadataCoarsening.transmissionRiskLevel(dsos))
         .build();
   }
 

@@ -66,6 +66,7 @@ public final class TestFederation implements AutoCloseable {
   private boolean backgroundWork = true;
   // tests mostly follow one upload into one batch; the mixing policy has tests of its own
   private int minUploads = 1;
+  private int decoyUploads = 1;
 
   private TestFederation(TestPki pki, Path root, Clock clock) {
     this.pki = pki;
@@ -126,6 +127,15 @@ public final class TestFederation implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The nodes' {@code batching.decoyUploads} (1, no decoys, unless set): a batch whose keys come
+   * from fewer uploads is topped up with decoy uploads (spec R23.1).
+   */
+  public TestFederation withDecoyUploads(int uploads) {
+    this.decoyUploads = uploads;
+    return this;
+  }
+
   /** Deliberate defects for nodes started from now on (conformance fault-switch tests). */
   public TestFederation withFaults(java.util.Set<Fault> faults) {
     this.faults = java.util.Set.copyOf(faults);
@@ -174,6 +184,8 @@ public final class TestFederation implements AutoCloseable {
         "listen: 127.0.0.1:7443\ndataDir: data\nmetrics:\n  port: 0\n"
             + "batching:\n  maxAgeSeconds: 1\n  minKeys: 64\n  minUploads: "
             + minUploads
+            + "\n  decoyUploads: "
+            + decoyUploads
             + "\n"
             + (postgres
                 ? "store:\n  kind: postgresql\n  url: "

@@ -172,7 +172,8 @@ final class FederationSetup {
                     (int) Math.min(spec.batchMaxAgeSeconds(), 86_400),
                     Math.min(spec.batchMinUploads(), 1_000),
                     (int) Math.min(spec.batchMaxHoldSeconds(), 86_400),
-                    Math.min(spec.paddingMinKeys(), 10_000)))
+                    Math.min(spec.paddingMinKeys(), 10_000),
+                    spec.decoyUploads()))
             .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000, 60))
             .metrics(new NodeConfig.Metrics("127.0.0.1", metricsPort))
             .peers(peers);

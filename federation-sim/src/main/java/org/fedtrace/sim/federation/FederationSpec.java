@@ -29,6 +29,8 @@ import java.util.List;
  * @param notifyThreshold in operator-assisted matching, the risk score from which a node notifies
  *     an exposure ({@code matching.notifyThreshold}; a node takes only positive values, so 0 stands
  *     for the smallest positive one)
+ * @param decoyUploads the nodes' {@code batching.decoyUploads} (spec R23.1; 1 adds no decoy); the
+ *     in-memory federation adds no decoys
  */
 public record FederationSpec(
     List<String> countries,
@@ -43,7 +45,8 @@ public record FederationSpec(
     Instant start,
     long seed,
     boolean operatorMatching,
-    double notifyThreshold) {
+    double notifyThreshold,
+    int decoyUploads) {
   /** Validates the spec and copies the country list. */
   public FederationSpec {
     countries = List.copyOf(countries);
@@ -66,6 +69,38 @@ public record FederationSpec(
     if (!(notifyThreshold >= 0) || Double.isInfinite(notifyThreshold)) {
       throw new IllegalArgumentException("the notification threshold must be a finite score >= 0");
     }
+  }
+
+  /** A spec whose nodes add no decoy uploads. */
+  public FederationSpec(
+      List<String> countries,
+      Topology topology,
+      String hub,
+      int batchMaxKeys,
+      long batchMaxAgeSeconds,
+      int batchMinUploads,
+      long batchMaxHoldSeconds,
+      int paddingMinKeys,
+      int retentionDays,
+      Instant start,
+      long seed,
+      boolean operatorMatching,
+      double notifyThreshold) {
+    this(
+        countries,
+        topology,
+        hub,
+        batchMaxKeys,
+        batchMaxAgeSeconds,
+        batchMinUploads,
+        batchMaxHoldSeconds,
+        paddingMinKeys,
+        retentionDays,
+        start,
+        seed,
+        operatorMatching,
+        notifyThreshold,
+        1);
   }
 
   /** The countries {@code country}'s node sends its batches (own and forwarded) to. */

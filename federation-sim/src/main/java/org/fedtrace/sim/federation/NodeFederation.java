@@ -150,6 +150,14 @@ public final class NodeFederation implements Federation {
     return running(country).node().metrics().batchBytesTotal();
   }
 
+  /**
+   * The decoy uploads {@code country}'s node added to its batches so far (its {@code
+   * fedtrace_decoy_uploads_total}), for tests that check the report's figure against the nodes.
+   */
+  public long decoyUploads(String country) {
+    return running(country).node().metrics().decoyUploadsTotal();
+  }
+
   @Override
   public List<DiagnosisKeyBatch> published() {
     return watch.published();

@@ -121,7 +121,9 @@ final class CentralBaseline {
         linkage.chance(),
         tracker.success(),
         OperatorLearnsExposures.central(notified),
-        peopleWithRecords());
+        peopleWithRecords(),
+        anonymity.peopleMin(),
+        anonymity.decoyUploads());
   }
 
   /** The owner of every network record shipped to the tracker: one per visit. */

@@ -2,6 +2,7 @@ package org.fedtrace.sim.metrics;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.fedtrace.sim.Outcome;
 import org.fedtrace.sim.counterfactual.CameraSweep;
 import org.fedtrace.sim.counterfactual.Scheme;
 import org.fedtrace.sim.counterfactual.SchemeOutcome;
+import org.fedtrace.sim.devices.MetadataCoarsening;
 import org.fedtrace.sim.epidemic.Epidemic;
 import org.fedtrace.sim.metrics.privacy.NonDiagnosedKeysShared;
 import org.fedtrace.sim.metrics.privacy.OperatorLearnsExposures;
@@ -152,7 +154,8 @@ public final class Measurement {
         population.countries() < 2
             ? IntStream.empty()
             : distinctKeys(batches).stream().mapToInt(this::owner);
-    UploaderAnonymitySet.Result anonymity = UploaderAnonymitySet.of(owners);
+    UploaderAnonymitySet.Result anonymity =
+        UploaderAnonymitySet.of(owners, s.privacy().decoyUploads());
     TekLinkage.Result linkage = TekLinkage.of(units);
     List<int[]> movements = new ArrayList<>();
     for (GroundTruth.Upload u : truth.uploads()) {
@@ -171,7 +174,9 @@ public final class Measurement {
         linkage.chance(),
         sniffer.success(),
         OperatorLearnsExposures.federated(s.matching().mode(), o.notifications().matched()),
-        population.countries() < 2 ? 0 : truth.uploads().size());
+        population.countries() < 2 ? 0 : truth.uploads().size(),
+        anonymity.peopleMin(),
+        anonymity.decoyUploads());
   }
 
   private static List<DiagnosisKey> distinctKeys(List<DiagnosisKeyBatch> batches) {
@@ -195,9 +200,19 @@ public final class Measurement {
   private TekLinkage.LinkKey link(DiagnosisKey k) {
     int day = Math.floorDiv(k.getRollingStartIntervalNumber() - o.dayZeroEnin(), 144);
     long type = k.getReportTypeValue() * 1000L;
-    boolean dsos = k.hasDaysSinceOnsetOfSymptoms();
-    long onset = dsos ? k.getDaysSinceOnsetOfSymptoms() + 100 : 0;
-    return new TekLinkage.LinkKey(owner(k), day, type + onset, type + (dsos ? onset - 1 : 0));
+    if (k.hasDaysSinceOnsetOfSymptoms()) {
+      // the transmission risk level follows from days since onset (MetadataCoarsening), so the
+      // tag need not carry it
+      long onset = k.getDaysSinceOnsetOfSymptoms() + 100;
+      return new TekLinkage.LinkKey(owner(k), day, type + onset, type + onset - 1);
+    }
+    // coarsened: the level alone, and the levels its predecessor can have
+    long level = type + 500 + k.getTransmissionRiskLevel();
+    long[] before =
+        Arrays.stream(MetadataCoarsening.predecessorLevels(k.getTransmissionRiskLevel()))
+            .mapToLong(l -> type + 500 + l)
+            .toArray();
+    return new TekLinkage.LinkKey(owner(k), day, level, before);
   }
 
   private Report.Throughput throughput(double wallSeconds) {

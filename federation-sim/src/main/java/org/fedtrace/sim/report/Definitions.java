@@ -116,18 +116,35 @@ public final class Definitions {
                   + " that operators shipped to the tracker."),
           new Definition(
               "uploader_anonymity_set_min",
-              "for each published batch with at least one real key, the number of distinct"
-                  + " people whose keys it carries (padding adds nobody); the smallest over all"
-                  + " batches (`uploader_anonymity_set_median`: the lower median). 1 means a"
-                  + " batch carried one person's keys only, so whoever learns by other means that"
-                  + " this person uploaded in that window can attribute all of its real keys to"
-                  + " them. central: each report names one stable pseudonym, so 1."),
+              "for each published batch with at least one real key, the number of uploads in it"
+                  + " that an observer of the batches cannot tell apart: the distinct people whose"
+                  + " keys it carries (padding adds nobody) plus the decoy uploads its node added"
+                  + " (spec R23.1: `decoy_uploads` minus the people, if positive); the smallest"
+                  + " over all batches (`uploader_anonymity_set_median`: the lower median). It"
+                  + " counts indistinguishable uploads, not people: a decoy is random keys shaped"
+                  + " like a real upload. 1 means a batch carried one person's keys only, so"
+                  + " whoever learns by other means that this person uploaded in that window can"
+                  + " attribute all of its real keys to them. central: each report names one"
+                  + " stable pseudonym, so 1."),
+          new Definition(
+              "uploader_people_min",
+              "the smallest number of distinct real people whose keys a published batch with at"
+                  + " least one real key carries. Decoys do not count: a reader of the"
+                  + " transparency log counts the real uploads behind each batch, and a Bluetooth"
+                  + " receiver knows that a key it heard is real. central: 1."),
+          new Definition(
+              "decoy_uploads",
+              "decoy uploads the nodes added to their batches over the run (spec R23.1:"
+                  + " each batch with fewer real uploads than the scenario's `decoy_uploads` is"
+                  + " topped up to it); their keys are random, never broadcast, and count with"
+                  + " the padding in `padding_keys`. central: 0."),
           new Definition(
               "tek_linkage_advantage",
               "a curious node receives every batch. For every real key of a person for day d"
                   + " whose key for day d-1 was published by the same origin, it guesses that"
                   + " predecessor uniformly among the keys of day d-1 in the same batch whose"
-                  + " metadata is consistent (same report type, days since onset one less):"
+                  + " metadata is consistent (same report type, days since onset one less; with"
+                  + " `coarsen_metadata`, a level the coarsening table allows for the day before):"
                   + " success 1/|candidates| if the true predecessor is among them, else 0. Chance:"
                   + " 1/(number of keys of day d-1 the origin published in all batches). The"
                   + " figure is mean success minus mean chance over those keys"

@@ -125,6 +125,8 @@ public record Report(
    * @param snifferTrackingSuccess [sniffer_tracking_success]
    * @param operatorLearnsExposures [operator_learns_exposures]
    * @param peopleWhoseDataLeftHome [people_whose_data_left_home]
+   * @param uploaderPeopleMin [uploader_people_min]
+   * @param decoyUploads [decoy_uploads]
    */
   public record Privacy(
       long nonDiagnosedKeysShared,
@@ -135,7 +137,9 @@ public record Report(
       double tekLinkageChance,
       double snifferTrackingSuccess,
       long operatorLearnsExposures,
-      long peopleWhoseDataLeftHome) {}
+      long peopleWhoseDataLeftHome,
+      int uploaderPeopleMin,
+      long decoyUploads) {}
 
   /**
    * One scheme's accuracy, latency and privacy.

@@ -156,6 +156,8 @@ public final class ReportJson {
     n.put("non_diagnosed_keys_shared", p.nonDiagnosedKeysShared());
     n.put("uploader_anonymity_set_min", p.uploaderAnonymitySetMin());
     n.put("uploader_anonymity_set_median", p.uploaderAnonymitySetMedian());
+    n.put("uploader_people_min", p.uploaderPeopleMin());
+    n.put("decoy_uploads", p.decoyUploads());
     number(n, "tek_linkage_advantage", p.tekLinkageAdvantage());
     number(n, "tek_linkage_success", p.tekLinkageSuccess());
     number(n, "tek_linkage_chance", p.tekLinkageChance());

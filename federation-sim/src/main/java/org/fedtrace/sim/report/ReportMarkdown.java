@@ -85,6 +85,7 @@ public final class ReportMarkdown {
     Report.Privacy q = b.privacy();
     row(md, "non_diagnosed_keys_shared", p.nonDiagnosedKeysShared(), q.nonDiagnosedKeysShared());
     row(md, "uploader_anonymity_set_min", p.uploaderAnonymitySetMin(), q.uploaderAnonymitySetMin());
+    row(md, "uploader_people_min", p.uploaderPeopleMin(), q.uploaderPeopleMin());
     row(md, "tek_linkage_advantage", p.tekLinkageAdvantage(), q.tekLinkageAdvantage());
     row(md, "sniffer_tracking_success", p.snifferTrackingSuccess(), q.snifferTrackingSuccess());
     row(md, "operator_learns_exposures", p.operatorLearnsExposures(), q.operatorLearnsExposures());

@@ -228,13 +228,23 @@ public record Scenario(
       DeviceSource deviceSource) {}
 
   /**
-   * The sniffer adversary.
+   * The sniffer adversary, and what the nodes and apps do against linkage.
    *
    * @param snifferPlaceShare [sniffer_place_share] share of places with a Bluetooth receiver
    * @param snifferReconstructShare [sniffer_reconstruct_share] a person's movements count as
    *     reconstructed when the receivers saw at least this share of their visits
+   * @param decoyUploads [decoy_uploads] the nodes' {@code batching.decoyUploads}: a batch whose
+   *     keys come from fewer uploads is topped up with decoy uploads (spec R23.1); 1 adds none
+   * @param coarsenMetadata [coarsen_metadata] apps upload keys without days since onset, the
+   *     transmission risk level carrying the product of the two factors the risk model takes from
+   *     them, so that every score stays the same ({@link
+   *     org.fedtrace.sim.devices.MetadataCoarsening})
    */
-  public record Privacy(double snifferPlaceShare, double snifferReconstructShare) {}
+  public record Privacy(
+      double snifferPlaceShare,
+      double snifferReconstructShare,
+      int decoyUploads,
+      boolean coarsenMetadata) {}
 
   /**
    * A distribution given by its mean and standard deviation (sd 0: always the mean).

@@ -374,9 +374,17 @@ public final class ScenarioLoader {
   }
 
   private static Privacy privacy(Fields f) throws InvalidField {
-    f.only(Set.of("sniffer_place_share", "sniffer_reconstruct_share"));
+    f.only(
+        Set.of(
+            "sniffer_place_share",
+            "sniffer_reconstruct_share",
+            "decoy_uploads",
+            "coarsen_metadata"));
     return new Privacy(
-        f.number("sniffer_place_share", 0, 1), f.number("sniffer_reconstruct_share", 1e-9, 1));
+        f.number("sniffer_place_share", 0, 1),
+        f.number("sniffer_reconstruct_share", 1e-9, 1),
+        f.integer("decoy_uploads", 1, 1_000),
+        f.bool("coarsen_metadata"));
   }
 
   private static Dist dist(Fields f, double min, double max) throws InvalidField {

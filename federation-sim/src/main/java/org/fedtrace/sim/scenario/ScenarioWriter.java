@@ -58,6 +58,8 @@ public final class ScenarioWriter {
     ObjectNode p = root.putObject("privacy");
     p.put("sniffer_place_share", s.privacy().snifferPlaceShare());
     p.put("sniffer_reconstruct_share", s.privacy().snifferReconstructShare());
+    p.put("decoy_uploads", s.privacy().decoyUploads());
+    p.put("coarsen_metadata", s.privacy().coarsenMetadata());
     BehaviourFields.write(root.putObject("behaviour"), s.behaviour());
     BehaviourFields.write(root.putObject("baselines"), s.baselines());
     try {

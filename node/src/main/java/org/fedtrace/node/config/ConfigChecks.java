@@ -61,6 +61,7 @@ record ConfigChecks(NodeConfig.Builder b) {
               + ")");
     }
     range("batching.minUploads", b.batching.minUploads(), 1, 1_000);
+    range("batching.decoyUploads", b.batching.decoyUploads(), 1, 1_000);
     range("limits.maxMessageBytes", b.limits.maxMessageBytes(), 4 << 20, 256 << 20);
     positive("limits.requestsPerSecondPerPeer", b.limits.requestsPerSecondPerPeer());
     positive("limits.keysPerSecondPerPeer", b.limits.keysPerSecondPerPeer());

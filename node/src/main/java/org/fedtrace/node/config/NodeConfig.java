@@ -5,11 +5,9 @@ import java.util.List;
 import org.fedtrace.pki.OperatorIdentity;
 
 /**
- * A node's configuration: one immutable, validated value whose sections mirror the sections of its
- * YAML file ({@link Settings} lists every setting with its default and unit). It is read from a
- * file ({@link #load}) or made in code through a {@link Builder}; both go through the same checks,
- * so a node refuses to start on an invalid value and says which. Relative paths in a file resolve
- * against the file's folder.
+ * A node's configuration: one immutable, validated value mirroring the sections of its YAML file
+ * ({@link Settings} lists every setting, default and unit), read from a file ({@link #load}) or
+ * made through a {@link Builder}, with the same checks. Relative paths resolve against its folder.
  */
 public final class NodeConfig {
   /** The gRPC listener. */
@@ -65,9 +63,14 @@ public final class NodeConfig {
       long retryMaxMillis,
       long witnessIntervalSeconds) {}
 
-  /** How the node turns uploaded keys into its own batches (spec R21.14–R21.17). */
+  /** How the node turns uploaded keys into its own batches (spec R21.14–R21.17, R23.1). */
   public record Batching(
-      int maxKeys, int maxAgeSeconds, int minUploads, int maxHoldSeconds, int minKeys) {}
+      int maxKeys,
+      int maxAgeSeconds,
+      int minUploads,
+      int maxHoldSeconds,
+      int minKeys,
+      int decoyUploads) {}
 
   /** What the node accepts from one peer. */
   public record Limits(
@@ -171,7 +174,8 @@ public final class NodeConfig {
             b.batching.maxAgeSeconds(),
             b.batching.minUploads(),
             b.batching.maxHoldSeconds(),
-            b.batching.minKeys());
+            b.batching.minKeys(),
+            b.batching.decoyUploads());
     this.limits = b.limits;
     this.uploads = b.uploads;
     this.retention = b.retention;

@@ -83,7 +83,8 @@ final class NodeConfigReader {
                 integer("batching.maxAgeSeconds"),
                 integer("batching.minUploads"),
                 integer("batching.maxHoldSeconds"),
-                integer("batching.minKeys")))
+                integer("batching.minKeys"),
+                integer("batching.decoyUploads")))
         .limits(
             new NodeConfig.Limits(
                 integer("limits.maxKeysPerBatch"),

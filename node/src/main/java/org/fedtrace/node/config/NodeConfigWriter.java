@@ -69,7 +69,8 @@ public final class NodeConfigWriter {
         .put("maxAgeSeconds", b.maxAgeSeconds())
         .put("minUploads", b.minUploads())
         .put("maxHoldSeconds", b.maxHoldSeconds())
-        .put("minKeys", b.minKeys());
+        .put("minKeys", b.minKeys())
+        .put("decoyUploads", b.decoyUploads());
     NodeConfig.Limits l = c.limits();
     root.putObject("limits")
         .put("maxKeysPerBatch", l.maxKeysPerBatch())

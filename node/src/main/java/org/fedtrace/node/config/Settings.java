@@ -89,6 +89,13 @@ public final class Settings {
               "pad every published batch with random keys to at least this many (64 or more,"
                   + " spec R21.17)"),
           new Setting(
+              "batching.decoyUploads",
+              "3",
+              "uploads",
+              "top up a batch whose keys come from fewer uploads than this with decoy uploads:"
+                  + " random keys shaped like a recent real upload, which notify nobody (spec"
+                  + " R23.1-R23.6); 1 adds none"),
+          new Setting(
               "limits.maxKeysPerBatch", "10000", "keys", "largest batch accepted from a peer"),
           new Setting(
               "limits.maxMessageBytes", "8388608", "bytes", "largest gRPC message accepted"),

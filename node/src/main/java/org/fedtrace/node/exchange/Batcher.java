@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * uploads there are, when the oldest has waited {@code maxHoldSeconds}. Every batch is padded to at
  * least {@code minKeys} keys with random keys whose metadata is copied from the batch's real keys,
  * so padding is indistinguishable on the wire; a random key matches an observed identifier only
- * with probability 2^-128 per comparison. Keys are sent sorted (R8.32), so their position on the
- * wire reveals nothing. Runs on one thread at a time.
+ * with probability 2^-128 per comparison. A batch whose keys come from fewer than {@code
+ * decoyUploads} uploads is first topped up with decoy uploads ({@link Decoys}, R23.1), and padding
+ * copies the decoys' metadata as it copies the real keys' (R23.4). Keys are sent sorted (R8.32), so
+ * their position on the wire reveals nothing. Runs on one thread at a time.
  */
 public final class Batcher {
   private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
@@ -41,6 +43,7 @@ public final class Batcher {
   private final NodeConfig.Batching policy;
   private final Random random;
   private final SequenceRecovery recovery;
+  private final Decoys decoys;
 
   /**
    * @param country the node's country, the origin of its batches
@@ -61,6 +64,7 @@ public final class Batcher {
     this.policy = policy;
     this.random = random;
     this.recovery = recovery;
+    this.decoys = new Decoys(random);
   }
 
   /**
@@ -94,20 +98,27 @@ public final class Batcher {
                   return out;
                 });
     for (Published b : published) {
+      decoys.published(b.uploads());
+      ctx.metrics().decoyUploads(b.decoys());
       ctx.notifier().batchStored();
       ctx.metrics().batch("", "own", "created", "", b.keys());
       LOG.info(
-          "event=batch_created origin={} sequence={} keys={} padding={}",
+          "event=batch_created origin={} sequence={} keys={} padding={} decoy_uploads={}",
           country,
           Long.toUnsignedString(b.sequence()),
           b.keys(),
-          b.padding());
+          b.padding(),
+          b.decoys());
     }
     return published.size();
   }
 
-  /** A batch this node published: its sequence, its keys, how many of them are padding. */
-  private record Published(long sequence, int keys, int padding) {}
+  /**
+   * A batch this node published: its sequence, its keys, how many of them are padding, how many
+   * decoy uploads it carries, and the shapes of its real uploads (metadata only).
+   */
+  private record Published(
+      long sequence, int keys, int padding, int decoys, List<Decoys.Shape> uploads) {}
 
   /** Whether the policy says the keys pending from index {@code from} on make a batch now. */
   private boolean due(List<PendingKey> pending, int from, long now) {
@@ -150,9 +161,23 @@ public final class Batcher {
         keys.set(at, k); // R8.35: and as REVOKED when either upload revoked it
       }
     }
+    List<Decoys.Shape> uploads = shapes(pending);
+    long now = ctx.clock().instant().getEpochSecond();
+    long windowStart =
+        pending.stream().mapToLong(PendingKey::acceptedUnixSeconds).min().orElse(now);
+    // R23.1: decoy uploads make the batch carry decoyUploads upload-shaped chains at least, as
+    // far as batch_max_keys leaves room
+    List<List<DiagnosisKey>> decoyUploads =
+        decoys.draw(
+            uploads,
+            Math.max(0, policy.decoyUploads() - uploads.size()),
+            policy.maxKeys() - keys.size(),
+            new long[] {Math.min(windowStart, now), now});
+    decoyUploads.forEach(keys::addAll);
     int real = keys.size();
-    // each real key lends its metadata to padding keys in turn, in a fresh random order each
-    // round, so every real key has as many lookalikes as any other (±1): a key drawn less often
+    // each real or decoy key lends its metadata to padding keys in turn, in a fresh random order
+    // each round, so every real key has as many lookalikes as any other (±1): a key drawn less
+    // often
     // would stand out to a peer linking one person's keys across days (spec §23.2, §23.3)
     int[] order = new int[real];
     for (int i = 0; i < real; i++) {
@@ -168,7 +193,6 @@ public final class Batcher {
     }
     byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
     random.nextBytes(id);
-    long now = ctx.clock().instant().getEpochSecond();
     DiagnosisKeyBatch batch =
         signer.sign(
             DiagnosisKeyBatch.newBuilder()
@@ -190,7 +214,23 @@ public final class Batcher {
     tx.notices().link(ids, digest, now);
     ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
     tx.uploads().consume(ids);
-    return new Published(batch.getSequence(), keys.size(), keys.size() - real);
+    return new Published(
+        batch.getSequence(), keys.size(), keys.size() - real, decoyUploads.size(), uploads);
+  }
+
+  /** The real uploads of {@code pending}, grouped by authorization, without their key data. */
+  private static List<Decoys.Shape> shapes(List<PendingKey> pending) {
+    java.util.Map<ByteString, List<DiagnosisKey>> keys = new java.util.LinkedHashMap<>();
+    java.util.Map<ByteString, Long> accepted = new java.util.HashMap<>();
+    for (PendingKey p : pending) {
+      ByteString upload = ByteString.copyFrom(p.authorizationId());
+      keys.computeIfAbsent(upload, u -> new ArrayList<>())
+          .add(parse(p.key()).toBuilder().clearKeyData().build());
+      accepted.merge(upload, p.acceptedUnixSeconds(), Math::max);
+    }
+    List<Decoys.Shape> out = new ArrayList<>(keys.size());
+    keys.forEach((upload, k) -> out.add(new Decoys.Shape(k, accepted.get(upload))));
+    return out;
   }
 
   private void shuffle(int[] a) {

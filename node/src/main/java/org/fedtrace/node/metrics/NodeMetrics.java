@@ -30,6 +30,11 @@ public final class NodeMetrics {
           .help("Serialized bytes of batches received from and delivered to peers")
           .labelNames("direction")
           .register(registry);
+  private final Counter decoyUploads =
+      Counter.builder()
+          .name("fedtrace_decoy_uploads_total")
+          .help("Decoy uploads added to the node's own batches (spec R23.1)")
+          .register(registry);
   private final Histogram rpcSeconds =
       Histogram.builder()
           .name("fedtrace_rpc_duration_seconds")
@@ -137,6 +142,16 @@ public final class NodeMetrics {
   /** Counts the serialized size of a batch received ("in") or delivered ("out"). */
   public void batchBytes(String direction, long bytes) {
     batchBytes.labelValues(direction).inc(bytes);
+  }
+
+  /** Counts the decoy uploads added to one of the node's own batches. */
+  public void decoyUploads(int count) {
+    decoyUploads.inc(count);
+  }
+
+  /** Decoy uploads added to the node's own batches so far. */
+  public long decoyUploadsTotal() {
+    return (long) decoyUploads.get();
   }
 
   /** Batch bytes received plus delivered so far. */

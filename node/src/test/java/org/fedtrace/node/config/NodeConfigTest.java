@@ -295,7 +295,7 @@ class NodeConfigTest {
   @Test
   void aConfigurationMadeInCodeIsCheckedLikeAFile() {
     NodeConfig.Builder b =
-        NodeConfig.builder(dir).batching(new NodeConfig.Batching(1000, 300, 3, 86_400, 10));
+        NodeConfig.builder(dir).batching(new NodeConfig.Batching(1000, 300, 3, 86_400, 10, 3));
     InvalidConfigException e = assertThrows(InvalidConfigException.class, b::build);
     assertEquals("batching.minKeys: must be in 64..100000, got 10", e.getMessage());
     NodeConfig.Builder twice =
@@ -340,7 +340,7 @@ class NodeConfigTest {
                         OperatorIdentity.parse("DE/op-de"),
                         List.of(new PeerAddress("de-1.example", 7443), new PeerAddress("::1", 1)),
                         NodeConfig.SyncMode.SUBSCRIBE)))
-            .batching(new NodeConfig.Batching(500, 60, 1, 3_600, 64))
+            .batching(new NodeConfig.Batching(500, 60, 1, 3_600, 64, 1))
             .limits(new NodeConfig.Limits(10_000, 4 << 20, 12.5, 1e6))
             .matching(new NodeConfig.Matching(NodeConfig.MatchingMode.OPERATOR, 7.5, 1000, 2))
             .metrics(new NodeConfig.Metrics("127.0.0.1", 0))

@@ -14,12 +14,16 @@ import java.util.Set;
  * every real key {@code k} of person {@code p} for day {@code d} whose predecessor (p's key for day
  * {@code d - 1}) was published by the same origin, it guesses the predecessor uniformly among the
  * candidates: the keys of day {@code d - 1} in the same unit whose metadata is consistent with
- * {@code k} (their {@code tag} equals {@code k}'s {@code predecessorTag}; for fedtrace keys: same
- * report type, days since onset one less). Its success for {@code k} is {@code 1 / |candidates|} if
- * the predecessor is a candidate, else 0. Chance for {@code k} is {@code 1 / |pool|}, the pool
- * being all keys of day {@code d - 1} that the same origin published in any unit (a guess without
- * batch or metadata). The advantage is mean success minus mean chance over all such keys; 0 when
- * there are none. Padding keys copy real metadata, so they join candidate sets and dilute success.
+ * {@code k} (their {@code tag} is one of {@code k}'s {@code predecessorTags}; for fedtrace keys:
+ * same report type, days since onset one less, or with coarsened metadata a level the table of
+ * {@link org.fedtrace.sim.devices.MetadataCoarsening} allows). Decoy uploads, like padding keys,
+ * have no owner: a decoy key of day {@code d - 1} with consistent metadata is a candidate, so
+ * decoys dilute success as padding does, and are never linked themselves. Its success for {@code k}
+ * is {@code 1 / |candidates|} if the predecessor is a candidate, else 0. Chance for {@code k} is
+ * {@code 1 / |pool|}, the pool being all keys of day {@code d - 1} that the same origin published
+ * in any unit (a guess without batch or metadata). The advantage is mean success minus mean chance
+ * over all such keys; 0 when there are none. Padding keys copy real metadata, so they join
+ * candidate sets and dilute success.
  */
 public final class TekLinkage {
   private TekLinkage() {}
@@ -60,7 +64,7 @@ public final class TekLinkage {
     int candidates = 0;
     boolean truthIsCandidate = false;
     for (LinkKey c : u.keys()) {
-      if (c.day() == k.day() - 1 && c.tag() == k.predecessorTag()) {
+      if (c.day() == k.day() - 1 && k.precededBy(c.tag())) {
         candidates++;
         truthIsCandidate |= c.owner() == k.owner();
       }
@@ -89,9 +93,24 @@ public final class TekLinkage {
    * @param owner the person ({@code -1} for padding)
    * @param day the day of validity
    * @param tag what the adversary sees of the key's metadata, as a number
-   * @param predecessorTag the tag the same person's key of the day before would have
+   * @param predecessorTags the tags the same person's key of the day before can have
    */
-  public record LinkKey(int owner, int day, long tag, long predecessorTag) {}
+  public record LinkKey(int owner, int day, long tag, long[] predecessorTags) {
+    /** A key whose predecessor has one possible tag. */
+    public LinkKey(int owner, int day, long tag, long predecessorTag) {
+      this(owner, day, tag, new long[] {predecessorTag});
+    }
+
+    /** Whether a key tagged {@code t} is consistent as this key's predecessor. */
+    boolean precededBy(long t) {
+      for (long p : predecessorTags) {
+        if (p == t) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /**
    * The linkage.

@@ -115,4 +115,26 @@ class TekLinkageTest {
 
     assertEquals(new Result(0, 0, 0, 0), TekLinkage.of(List.of(batch)));
   }
+
+  @Test
+  void aPredecessorWithAnyOfSeveralTagsIsACandidate() {
+    // coarsened metadata: a key tagged 6 may follow a key tagged 2 or 6. Person 1's keys of day 0
+    // and 1 (tags 2, 6) share the batch with a decoy's (-1) day-0 key tagged 6 and padding tagged
+    // 4, which no key tagged 6 follows: two candidates.
+    Unit batch =
+        new Unit(
+            "BE",
+            List.of(
+                new LinkKey(1, 0, 2, new long[] {0, 2}),
+                new LinkKey(1, 1, 6, new long[] {2, 6}),
+                new LinkKey(-1, 0, 6, new long[] {2, 6}),
+                new LinkKey(-1, 0, 4, new long[] {6, 4}),
+                new LinkKey(-1, 1, 6, new long[] {2, 6})));
+
+    Result r = TekLinkage.of(List.of(batch));
+
+    assertEquals(1, r.linkableKeys(), "decoy and padding keys are never linked themselves");
+    assertEquals(0.5, r.success(), EPS);
+    assertEquals(1.0 / 3, r.chance(), EPS);
+  }
 }
