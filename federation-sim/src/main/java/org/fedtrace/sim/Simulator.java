@@ -372,8 +372,7 @@ public final class Simulator {
         matchAtNodes(arrived, now);
         return;
       }
-      // write_exports: false (a shortcut for large federations) leaves the nodes' exporters idle
-      Map<String, Path> exports =
+      Map<String, Path> exports = // none with write_exports: false
           scenario.matching().writeExports() ? federation.export(now) : Map.of();
       List<List<DiagnosisKey>> downloaded = downloads.read(exports, hour);
       if (fromExports && !exports.isEmpty()) {
@@ -406,9 +405,11 @@ public final class Simulator {
      */
     void match(List<List<DiagnosisKey>> arrived, int hour, IntUnaryOperator notifiedAt) {
       long t0 = System.nanoTime();
+      boolean skipPadding = scenario.matching().phonesSkipPadding();
       List<Callable<List<Exposure>>> tasks = new ArrayList<>();
       for (int c = 0; c < arrived.size(); c++) {
-        List<DiagnosisKey> keys = matchable(arrived.get(c));
+        List<DiagnosisKey> keys = // phones_skip_padding: the uploaders' keys only
+            skipPadding ? truth.uploadersKeys(arrived.get(c)) : arrived.get(c);
         ObservationIndex index = indexes.get(c);
         today.rpisMatched += rpis(keys);
         tasks.add(() -> keys.isEmpty() ? List.of() : matcher.match(index, keys));
@@ -420,23 +421,6 @@ public final class Simulator {
           notice(e, notifiedAt);
         }
       }
-    }
-
-    /**
-     * The keys the phones match: all of them, or with {@code phones_skip_padding} only those of an
-     * uploader (ground truth), since a padding key's RPIs match an observation only by accident.
-     */
-    List<DiagnosisKey> matchable(List<DiagnosisKey> keys) {
-      if (!scenario.matching().phonesSkipPadding()) {
-        return keys;
-      }
-      List<DiagnosisKey> real = new ArrayList<>(keys.size());
-      for (DiagnosisKey k : keys) {
-        if (truth.owner(k.getKeyData()) != null) {
-          real.add(k);
-        }
-      }
-      return real;
     }
 
     /** Operator-assisted mode: the nodes match what arrived at them. */

@@ -1,12 +1,15 @@
 package org.fedtrace.sim.report.charts;
 
 import java.awt.BasicStroke;
+import java.awt.Color;
 import java.awt.Font;
+import java.awt.geom.Ellipse2D;
 import java.util.List;
 import org.fedtrace.sim.counterfactual.SchemeOutcome;
 import org.fedtrace.sim.report.Efficacy;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.plot.PlotOrientation;
@@ -30,6 +33,16 @@ public final class EfficacyCharts {
 
   /** The two files, in report order. */
   public static final List<String> FILES = List.of(CURVES, AVERTED_VS_LEAKAGE);
+
+  /**
+   * Where a label goes beside its point: right, above, below, left (for points on top of others).
+   */
+  private static final List<ItemLabelPosition> LABEL_POSITIONS =
+      List.of(
+          new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT),
+          new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_LEFT),
+          new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.TOP_LEFT),
+          new ItemLabelPosition(ItemLabelAnchor.OUTSIDE9, TextAnchor.CENTER_RIGHT));
 
   private EfficacyCharts() {}
 
@@ -88,17 +101,56 @@ public final class EfficacyCharts {
     points.setDefaultItemLabelGenerator((dataset, series, item) -> label(e, series));
     points.setDefaultItemLabelsVisible(true);
     points.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-    points.setDefaultPositiveItemLabelPosition(
-        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
-    points.setDefaultNegativeItemLabelPosition(
-        new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+    int[] slot = labelSlots(data);
+    for (int s = 0; s < data.getSeriesCount(); s++) {
+      ItemLabelPosition at = LABEL_POSITIONS.get(slot[s] % LABEL_POSITIONS.size());
+      points.setSeriesPositiveItemLabelPosition(s, at);
+      points.setSeriesNegativeItemLabelPosition(s, at);
+      points.setSeriesShape(s, new Ellipse2D.Double(-5, -5, 10, 10));
+    }
     XYPlot plot = (XYPlot) chart.getPlot();
     plot.setRenderer(points);
-    // room for the labels of the points at the edges
-    plot.getDomainAxis().setUpperMargin(0.12);
-    plot.getDomainAxis().setLowerMargin(0.05);
-    plot.getRangeAxis().setUpperMargin(0.12);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    // room for the labels, which extend to the right of their points
+    plot.getDomainAxis().setUpperMargin(0.25);
+    plot.getDomainAxis().setLowerMargin(0.03);
+    plot.getRangeAxis().setUpperMargin(0.1);
+    plot.getRangeAxis().setLowerMargin(0.1);
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false); // the margin below 0 too
     return chart;
+  }
+
+  /**
+   * For each series, the index of its label position: 0 unless its point lies within 3 % of the
+   * axes' spans of an earlier series' point, then the next position free among those near it, so
+   * that schemes with (nearly) the same figures, as the apps and fedtrace often have, stay legible.
+   */
+  static int[] labelSlots(XYSeriesCollection data) {
+    int n = data.getSeriesCount();
+    double xSpan =
+        Math.max(
+            1e-12, data.getDomainUpperBound(false) - Math.min(0, data.getDomainLowerBound(false)));
+    double ySpan =
+        Math.max(
+            1e-12, data.getRangeUpperBound(false) - Math.min(0, data.getRangeLowerBound(false)));
+    int[] slot = new int[n];
+    for (int s = 0; s < n; s++) {
+      int taken = 0;
+      for (int t = 0; t < s; t++) {
+        boolean near =
+            Math.abs(data.getXValue(s, 0) - data.getXValue(t, 0)) <= 0.03 * xSpan
+                && Math.abs(data.getYValue(s, 0) - data.getYValue(t, 0)) <= 0.03 * ySpan;
+        if (near) {
+          taken |= 1 << slot[t];
+        }
+      }
+      while ((taken & (1 << slot[s])) != 0) {
+        slot[s]++;
+      }
+    }
+    return slot;
   }
 
   /** The label of scheme {@code series}'s point: its name and the infections it averted. */

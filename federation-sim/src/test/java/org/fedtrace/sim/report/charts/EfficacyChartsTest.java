@@ -18,6 +18,8 @@ import org.fedtrace.sim.report.Efficacy;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +89,20 @@ class EfficacyChartsTest {
           plot.getRenderer().getItemLabelGenerator(s, 0).generateLabel(data, s, 0));
       assertEquals(true, plot.getRenderer().isItemLabelVisible(s, 0));
     }
+  }
+
+  @Test
+  void pointsOnTopOfEachOtherGetTheirLabelsOnDifferentSides() {
+    XYSeriesCollection data = new XYSeriesCollection();
+    double[][] points = {{0, 0}, {0.0026, 101}, {0.0026, 101}, {0.0023, 98}, {1, 1223}, {0.5, 98}};
+    for (int i = 0; i < points.length; i++) {
+      XYSeries s = new XYSeries("s" + i);
+      s.add(points[i][0], points[i][1]);
+      data.addSeries(s);
+    }
+
+    // the three apps-like points share a spot: right, above, below; the others stand alone
+    assertArrayEquals(new int[] {0, 0, 1, 2, 0, 0}, EfficacyCharts.labelSlots(data));
   }
 
   @Test
