@@ -371,7 +371,8 @@ public final class Simulator {
         matchAtNodes(arrived, now);
         return;
       }
-      Map<String, Path> exports = federation.export(now);
+      Map<String, Path> exports = // none with write_exports: false
+          scenario.matching().writeExports() ? federation.export(now) : Map.of();
       List<List<DiagnosisKey>> downloaded = downloads.read(exports, hour);
       if (fromExports && !exports.isEmpty()) {
         match(downloaded, hour, a -> downloads.fetchHour(a, hour));
@@ -403,9 +404,11 @@ public final class Simulator {
      */
     void match(List<List<DiagnosisKey>> arrived, int hour, IntUnaryOperator notifiedAt) {
       long t0 = System.nanoTime();
+      boolean skipPadding = scenario.matching().phonesSkipPadding();
       List<Callable<List<Exposure>>> tasks = new ArrayList<>();
       for (int c = 0; c < arrived.size(); c++) {
-        List<DiagnosisKey> keys = arrived.get(c);
+        List<DiagnosisKey> keys = // phones_skip_padding: the uploaders' keys only
+            skipPadding ? truth.uploadersKeys(arrived.get(c)) : arrived.get(c);
         ObservationIndex index = indexes.get(c);
         today.rpisMatched += rpis(keys);
         tasks.add(() -> keys.isEmpty() ? List.of() : matcher.match(index, keys));

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -72,6 +73,18 @@ final class FederationSetup {
 
   private static final long DEADLINE_SECONDS = 30;
 
+  /** A memory-backed file system, where there is one. */
+  private static final Path SHM = Path.of("/dev/shm");
+
+  /**
+   * Seconds a node keeps an idle push connection open when the federation's links fit in the
+   * open-file limit (see {@link #idleTimeoutSeconds}): longer than any run's pause between pushes.
+   */
+  private static final long KEEP_OPEN_SECONDS = 3_600;
+
+  /** Seconds a node keeps an idle push connection open when they do not fit. */
+  private static final long CLOSE_IDLE_SECONDS = 2;
+
   private final FederationSpec spec;
   private final Path root;
   private final SecureRandom random = new SecureRandom();
@@ -106,14 +119,25 @@ final class FederationSetup {
     this.authority = FederationAuthority.generate(FEDERATION, from, until, random);
     List<OperatorIdentity> ids = new ArrayList<>();
     List<HealthAuthority> has = new ArrayList<>();
-    for (String c : spec.countries()) {
-      OperatorIdentity id = new OperatorIdentity(c, "sim-" + c.toLowerCase(Locale.ROOT));
-      OperatorCredentials creds =
-          authority.issue(id, List.of(), from, until.minus(Duration.ofDays(1)));
-      SigningKey ha = SigningKey.generate(random);
-      members.put(c, new Member(id, creds, ha, root.resolve(c)));
-      ids.add(id);
-      has.add(new HealthAuthority(c, "Simulated health authority " + c, ha.verifyingKey()));
+    // key generation and signing of a hundred members take seconds: on every processor at once
+    List<Member> issued =
+        spec.countries().parallelStream()
+            .map(
+                c -> {
+                  OperatorIdentity id =
+                      new OperatorIdentity(c, "sim-" + c.toLowerCase(Locale.ROOT));
+                  OperatorCredentials creds =
+                      authority.issue(id, List.of(), from, until.minus(Duration.ofDays(1)));
+                  return new Member(id, creds, SigningKey.generate(random), root.resolve(c));
+                })
+            .toList();
+    for (Member m : issued) {
+      String c = m.country();
+      members.put(c, m);
+      ids.add(m.identity());
+      has.add(
+          new HealthAuthority(
+              c, "Simulated health authority " + c, m.healthAuthority().verifyingKey()));
     }
     LocalDate sunset = LocalDate.ofInstant(spec.start(), ZoneOffset.UTC).plusDays(365);
     Agreement agreement =
@@ -174,7 +198,9 @@ final class FederationSetup {
                     (int) Math.min(spec.batchMaxHoldSeconds(), 86_400),
                     Math.min(spec.paddingMinKeys(), 10_000),
                     spec.decoyUploads()))
-            .sync(new NodeConfig.Sync(2, defaults.sync().deadlineMillis(), 1, 50, 2_000, 60))
+            .sync(
+                new NodeConfig.Sync(
+                    idleTimeoutSeconds(), defaults.sync().deadlineMillis(), 1, 50, 2_000, 60))
             .metrics(new NodeConfig.Metrics("127.0.0.1", metricsPort))
             .peers(peers);
     if (spec.operatorMatching()) {
@@ -200,6 +226,44 @@ final class FederationSetup {
       throw new IllegalStateException(
           "the scenario gives node " + m.identity() + " an invalid setting: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * How long a node keeps an idle push connection open. Every link of the topology is a connection
+   * with two ends (two open files when both nodes run in this process), and a run that reopens a
+   * link for every batch pays a TLS handshake and an agreement check (GetNodeInfo, R7.9) each time:
+   * so the connections stay open when twice the links fit in half the open-file limit (a hub of a
+   * hundred: 198 links), and close after two idle seconds otherwise (a mesh of a hundred: 9,900
+   * links, 19,800 open files, against a limit of 20,000 on the development machine).
+   */
+  long idleTimeoutSeconds() {
+    long links = 0;
+    for (String c : spec.countries()) {
+      links += spec.neighbours(c).size();
+    }
+    return 2 * links <= openFileLimit() / 2 ? KEEP_OPEN_SECONDS : CLOSE_IDLE_SECONDS;
+  }
+
+  private static long openFileLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return 1_024;
+  }
+
+  /**
+   * A new temporary folder for the nodes' files: under /dev/shm where it is writable, else the
+   * system's temporary folder. The nodes' SQLite stores commit with {@code synchronous=FULL} (an
+   * fsync per commit, as the node's durability rules require); on a memory-backed file system the
+   * fsync costs nothing, and a simulation's stores are thrown away at its end anyway. On this
+   * machine's disk, shared with other builds, a hundred nodes' commits spent most of a run waiting
+   * for the disk.
+   */
+  static Path temporaryRoot(String prefix) throws IOException {
+    return Files.isDirectory(SHM) && Files.isWritable(SHM)
+        ? Files.createTempDirectory(SHM, prefix)
+        : Files.createTempDirectory(prefix);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.fedtrace.sim.report;
 
 import java.util.Locale;
 import org.fedtrace.sim.metrics.Accuracy;
+import org.fedtrace.sim.report.charts.Charts;
 
 /** report.md: the summary table, the charts, the definitions and the scenario that ran. */
 public final class ReportMarkdown {

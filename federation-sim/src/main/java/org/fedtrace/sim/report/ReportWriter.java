@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.fedtrace.sim.report.charts.Charts;
 import org.fedtrace.sim.scenario.Scenario;
 import org.fedtrace.sim.scenario.ScenarioWriter;
 

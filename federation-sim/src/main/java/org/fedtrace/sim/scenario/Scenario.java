@@ -219,13 +219,21 @@ public record Scenario(
    *     export files of its home node this often
    * @param deviceSource [device_source] device mode: phones match the export files (default) or the
    *     batches that reach their home node
+   * @param writeExports [write_exports] device mode: the nodes write key export files (default);
+   *     false, a simulator shortcut for large federations, leaves them out (then {@code
+   *     device_source} must be {@code batches}, and the report has no download figures)
+   * @param phonesSkipPadding [phones_skip_padding] a simulator shortcut for large federations: the
+   *     phones leave out the keys that belong to no uploader (padding, known from ground truth),
+   *     whose RPIs match an observation only by a 2^-128 accident; default false
    */
   public record Matching(
       MatchingMode mode,
       int devicePollHours,
       double notifyMinRiskScore,
       int downloadIntervalHours,
-      DeviceSource deviceSource) {}
+      DeviceSource deviceSource,
+      boolean writeExports,
+      boolean phonesSkipPadding) {}
 
   /**
    * The sniffer adversary, and what the nodes and apps do against linkage.

@@ -364,13 +364,23 @@ public final class ScenarioLoader {
             "device_poll_hours",
             "notify_min_risk_score",
             "download_interval_hours",
-            "device_source"));
+            "device_source",
+            "write_exports",
+            "phones_skip_padding"));
+    DeviceSource source = choice(f, "device_source", DeviceSource::parse);
+    boolean exports = f.bool("write_exports");
+    if (!exports && source == DeviceSource.EXPORTS) {
+      throw new InvalidField(
+          f.at("write_exports"), "false needs device_source: batches (phones read no exports)");
+    }
     return new Matching(
         choice(f, "mode", MatchingMode::parse),
         f.integer("device_poll_hours", 1, 24),
         f.number("notify_min_risk_score", 0, 1e6),
         f.integer("download_interval_hours", 1, 168),
-        choice(f, "device_source", DeviceSource::parse));
+        source,
+        exports,
+        f.bool("phones_skip_padding"));
   }
 
   private static Privacy privacy(Fields f) throws InvalidField {

@@ -54,6 +54,8 @@ public final class ScenarioWriter {
     m.put("notify_min_risk_score", s.matching().notifyMinRiskScore());
     m.put("download_interval_hours", s.matching().downloadIntervalHours());
     m.put("device_source", s.matching().deviceSource().label());
+    m.put("write_exports", s.matching().writeExports());
+    m.put("phones_skip_padding", s.matching().phonesSkipPadding());
     root.put("token_scheme", s.tokenScheme().label());
     ObjectNode p = root.putObject("privacy");
     p.put("sniffer_place_share", s.privacy().snifferPlaceShare());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.DayVisits;
 
@@ -52,6 +53,20 @@ public final class GroundTruth {
   /** The owner of an uploaded key, or null for a key nobody uploaded (padding). */
   public KeyOwner owner(ByteString keyData) {
     return owners.get(keyData);
+  }
+
+  /**
+   * The keys of {@code keys} that belong to an uploader, in order: without the padding keys, whose
+   * RPIs match an observation only by a 2^-128 accident (the {@code phones_skip_padding} shortcut).
+   */
+  public List<DiagnosisKey> uploadersKeys(List<DiagnosisKey> keys) {
+    List<DiagnosisKey> real = new ArrayList<>(keys.size());
+    for (DiagnosisKey k : keys) {
+      if (owners.containsKey(k.getKeyData())) {
+        real.add(k);
+      }
+    }
+    return real;
   }
 
   /** The uploads, in time order. */

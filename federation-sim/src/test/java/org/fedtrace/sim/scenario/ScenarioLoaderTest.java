@@ -1,6 +1,7 @@
 package org.fedtrace.sim.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,8 +92,44 @@ class ScenarioLoaderTest {
     assertEquals(ScenarioLoader.builtInDefault(), parse(""));
   }
 
+  @ParameterizedTest
+  @MethodSource("hundredCountries")
+  void theHundredCountryScenariosAreTheHundredCountryCommandWithTheShortcuts(
+      String file, Topology topology) throws Exception {
+    Scenario s = ScenarioLoader.load(SCENARIOS.resolve(file));
+    List<String> codes = s.countryCodes();
+    Scenario command =
+        new Overrides(null, null, null, codes, topology, null)
+            .applyTo(ScenarioLoader.builtInDefault());
+
+    assertEquals(100, codes.size());
+    assertEquals(List.of("AD", "AE", "AF"), codes.subList(0, 3));
+    assertEquals(command.countries(), s.countries());
+    assertEquals(command.travel(), s.travel());
+    assertEquals(command.agents(), s.agents());
+    assertEquals(command.epidemic(), s.epidemic());
+    assertEquals(topology, s.federation().topology());
+    assertEquals(command.hubCountry(), s.hubCountry());
+    assertEquals(DeviceSource.BATCHES, s.matching().deviceSource());
+    assertFalse(s.matching().writeExports());
+    assertTrue(s.matching().phonesSkipPadding());
+    assertTrue(ScenarioLoader.builtInDefault().matching().writeExports());
+    assertFalse(ScenarioLoader.builtInDefault().matching().phonesSkipPadding());
+  }
+
+  static Stream<Arguments> hundredCountries() {
+    return Stream.of(
+        arguments("100-hub.yaml", Topology.HUB), arguments("100-mesh.yaml", Topology.MESH));
+  }
+
   static Stream<Arguments> invalidValues() {
     return Stream.of(
+        arguments(
+            "matching: {write_exports: false}",
+            "matching.write_exports: false needs device_source: batches (phones read no exports)"),
+        arguments(
+            "matching: {phones_skip_padding: 1}",
+            "matching.phones_skip_padding: must be true or false, got 1"),
         arguments("contacts: {rate: 3}", "contacts.rate: unknown field"),
         arguments("colour: blue", "colour: unknown field"),
         arguments("agents: 0", "agents: must be in 1..20000000, got 0"),

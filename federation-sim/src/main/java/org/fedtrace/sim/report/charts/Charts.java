@@ -1,4 +1,4 @@
-package org.fedtrace.sim.report;
+package org.fedtrace.sim.report.charts;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.fedtrace.sim.report.Efficacy;
+import org.fedtrace.sim.report.Report;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -27,8 +29,8 @@ public final class Charts {
           "notifications_per_day.png",
           "leakage_federated_vs_central.png",
           "throughput_per_day.png",
-          "infections_per_day_by_scheme.png",
-          "averted_vs_leakage.png");
+          EfficacyCharts.CURVES,
+          EfficacyCharts.AVERTED_VS_LEAKAGE);
 
   private static final int WIDTH = 900;
   private static final int HEIGHT = 500;
@@ -62,9 +64,16 @@ public final class Charts {
     if (r.efficacy() == null) {
       return;
     }
-    save(dir.resolve(FILES.get(4)), EfficacyCharts.curves(r.efficacy()));
+    writeEfficacy(r.efficacy(), r.run().agents(), dir);
+  }
+
+  /**
+   * Writes the two efficacy charts ({@link EfficacyCharts#FILES}) of {@code e} into {@code dir}.
+   */
+  public static void writeEfficacy(Efficacy e, int agents, Path dir) throws IOException {
+    save(dir.resolve(EfficacyCharts.CURVES), EfficacyCharts.curves(e));
     save(
-        dir.resolve(FILES.get(5)), EfficacyCharts.avertedVsLeakage(r.efficacy(), r.run().agents()));
+        dir.resolve(EfficacyCharts.AVERTED_VS_LEAKAGE), EfficacyCharts.avertedVsLeakage(e, agents));
   }
 
   /** The charts {@link #write} writes for {@code r}: without counterfactuals, the first four. */
