@@ -50,6 +50,9 @@ import org.fedtrace.crypto.VerifyingKey;
  *   ],
  *   "revoked_certificates": [          optional, written only when not empty; sorted by serial
  *     {"serial": "lower-case hex", "reason": "key_compromise"}
+ *   ],
+ *   "sharing": [                       optional bilateral terms, see SharingTerms
+ *     {"origin": "DE", "destination": "FR", "scopes": ["federate", "traveller"]}
  *   ]
  * }
  * </pre>
@@ -64,6 +67,7 @@ import org.fedtrace.crypto.VerifyingKey;
  * @param members the member operators, sorted by country (at most one per country)
  * @param healthAuthorities the health authorities whose upload authorizations nodes accept
  * @param revokedCertificates certificates of the authority that nodes refuse before they expire
+ * @param sharing which origin may send which scope to which destination (spec §25.3)
  */
 public record AgreementTerms(
     String federation,
@@ -72,7 +76,8 @@ public record AgreementTerms(
     LocalDate sunsetDate,
     List<OperatorIdentity> members,
     List<HealthAuthority> healthAuthorities,
-    List<RevokedCertificate> revokedCertificates) {
+    List<RevokedCertificate> revokedCertificates,
+    SharingTerms sharing) {
   /** Shortest retention an agreement may set. */
   public static final int MIN_RETENTION_DAYS = 1;
 
@@ -135,6 +140,30 @@ public record AgreementTerms(
             "certificate " + revokedCertificates.get(i).serialHex() + " is revoked twice");
       }
     }
+    if (sharing == null) {
+      throw new IllegalArgumentException("sharing is missing (SharingTerms.ALL when absent)");
+    }
+    sharing.requireMembers(members);
+  }
+
+  /** Terms without bilateral terms: every member sends every scope to every other. */
+  public AgreementTerms(
+      String federation,
+      long version,
+      int retentionDays,
+      LocalDate sunsetDate,
+      List<OperatorIdentity> members,
+      List<HealthAuthority> healthAuthorities,
+      List<RevokedCertificate> revokedCertificates) {
+    this(
+        federation,
+        version,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        revokedCertificates,
+        SharingTerms.ALL);
   }
 
   /** Terms that revoke no certificate. */
@@ -198,7 +227,8 @@ public record AgreementTerms(
         sunsetDate,
         more,
         healthAuthorities,
-        revokedCertificates);
+        revokedCertificates,
+        sharing);
   }
 
   /**
@@ -214,7 +244,27 @@ public record AgreementTerms(
     List<RevokedCertificate> more = new ArrayList<>(revokedCertificates);
     more.add(revoked);
     return new AgreementTerms(
-        federation, version + 1, retentionDays, sunsetDate, members, healthAuthorities, more);
+        federation,
+        version + 1,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        more,
+        sharing);
+  }
+
+  /** The next version, with {@code terms} as its bilateral terms (spec §25.3). */
+  public AgreementTerms withSharing(SharingTerms terms) {
+    return new AgreementTerms(
+        federation,
+        version + 1,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        revokedCertificates,
+        terms);
   }
 
   /** Whether the certificate of serial number {@code serial} is revoked. */
@@ -258,6 +308,7 @@ public record AgreementTerms(
         revokedArray.addObject().put("serial", r.serialHex()).put("reason", r.reason().json());
       }
     }
+    sharing.write(root);
     try {
       return (WRITER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -281,7 +332,7 @@ public record AgreementTerms(
       throw new AgreementException("not well-formed JSON", e);
     }
     try {
-      requireObject(root, "the agreement", FIELDS, REVOKED);
+      requireObject(root, "the agreement", FIELDS, REVOKED, SharingTerms.FIELD);
       List<OperatorIdentity> members = new ArrayList<>();
       for (JsonNode member : array(root, "members")) {
         requireObject(member, "a member", MEMBER_FIELDS);
@@ -308,7 +359,8 @@ public record AgreementTerms(
           date(root, "sunset_date"),
           members,
           authorities,
-          revoked);
+          revoked,
+          SharingTerms.read(root.get(SharingTerms.FIELD)));
     } catch (IllegalArgumentException e) {
       throw new AgreementException(e.getMessage(), e);
     }

@@ -71,7 +71,11 @@ final class Schema {
           new Migration(
               6,
               "the instant the node reached its sunset, which is final (R21.11)",
-              sql -> sql.execute(SqlAgreements.DDL_V6)));
+              sql -> sql.execute(SqlAgreements.DDL_V6)),
+          new Migration(
+              7,
+              "the sharing scope of pending keys: domestic-only, federate or traveller",
+              sql -> sql.execute(SqlUploads.DDL_V7)));
 
   /** Schema version this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
