@@ -114,7 +114,8 @@ final class PkiRevokeCommand implements Runnable {
             terms.sunsetDate(),
             terms.members(),
             terms.healthAuthorities(),
-            terms.revokedCertificates());
+            terms.revokedCertificates(),
+            terms.sharing());
     Agreement updated = authority.sign(terms);
     try {
       updated.replaceIn(ca);

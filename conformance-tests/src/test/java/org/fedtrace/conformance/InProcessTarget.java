@@ -163,13 +163,22 @@ final class InProcessTarget implements Target, AutoCloseable {
               terms.retentionDays(),
               terms.sunsetDate(),
               terms.members(),
-              authorities);
+              authorities,
+              terms.revokedCertificates(),
+              terms.sharing());
     }
     for (java.math.BigInteger serial : plan.revoked()) {
       terms =
           terms.withRevoked(
               new RevokedCertificate(serial, RevokedCertificate.Reason.KEY_COMPROMISE));
     }
+    // the kit's sharing terms (spec §25.3), as `conformance kit --node` writes them
+    String a = plan.members().get(0).country();
+    String b = plan.members().get(1).country();
+    terms =
+        terms.withSharing(
+            org.fedtrace.pki.SharingTerms.withFederateOnly(
+                terms, List.of(COUNTRY, a, b), KitSharing.restrictedPairs(COUNTRY, a, b)));
     federation.pki().setTerms(terms);
   }
 
@@ -182,7 +191,8 @@ final class InProcessTarget implements Target, AutoCloseable {
         java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2),
         terms.members(),
         terms.healthAuthorities(),
-        terms.revokedCertificates());
+        terms.revokedCertificates(),
+        terms.sharing());
   }
 
   Node node() {

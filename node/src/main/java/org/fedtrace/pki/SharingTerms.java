@@ -65,6 +65,70 @@ public record SharingTerms(List<Grant> grants, boolean listed) {
     }
   }
 
+  /** Listed terms letting every one of {@code countries} send both scopes to every other. */
+  public static SharingTerms allToAll(java.util.Collection<String> countries) {
+    List<String> sorted = countries.stream().sorted().distinct().toList();
+    List<Grant> grants = new ArrayList<>();
+    for (String origin : sorted) {
+      for (String destination : sorted) {
+        if (!origin.equals(destination)) {
+          grants.add(
+              new Grant(
+                  origin,
+                  destination,
+                  Set.of(BatchScope.BATCH_SCOPE_FEDERATE, BatchScope.BATCH_SCOPE_TRAVELLER)));
+        }
+      }
+    }
+    return new SharingTerms(grants, true);
+  }
+
+  /**
+   * These terms with the pair {@code origin} to {@code destination} granted exactly {@code scopes}
+   * (none: the pair removed).
+   */
+  public SharingTerms with(String origin, String destination, Set<BatchScope> scopes) {
+    List<Grant> out = new ArrayList<>();
+    for (Grant g : grants) {
+      if (!(g.origin().equals(origin) && g.destination().equals(destination))) {
+        out.add(g);
+      }
+    }
+    if (!scopes.isEmpty()) {
+      out.add(new Grant(origin, destination, scopes));
+    }
+    out.sort(java.util.Comparator.comparing(SharingTerms::pair));
+    return new SharingTerms(out, true);
+  }
+
+  /**
+   * The terms of {@code terms} (all to all among its members when it lists none) with every pair of
+   * {@code countries} granted both scopes, except the {@code federateOnly} pairs (origin,
+   * destination), granted FEDERATE only. A conformance kit uses it to make refusals observable.
+   */
+  public static SharingTerms withFederateOnly(
+      AgreementTerms terms, List<String> countries, List<List<String>> federateOnly) {
+    SharingTerms out =
+        terms.sharing().listed()
+            ? terms.sharing()
+            : allToAll(terms.members().stream().map(OperatorIdentity::country).toList());
+    for (String origin : countries) {
+      for (String destination : countries) {
+        if (!origin.equals(destination)) {
+          boolean restricted = federateOnly.contains(List.of(origin, destination));
+          out =
+              out.with(
+                  origin,
+                  destination,
+                  restricted
+                      ? Set.of(BatchScope.BATCH_SCOPE_FEDERATE)
+                      : Set.of(BatchScope.BATCH_SCOPE_FEDERATE, BatchScope.BATCH_SCOPE_TRAVELLER));
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Whether batches of {@code origin} and {@code scope} may go to {@code destination} (R25.9,
    * R25.10). A country always may receive its own batches back (R9.13).
