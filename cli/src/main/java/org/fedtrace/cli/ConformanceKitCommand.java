@@ -230,8 +230,7 @@ final class ConformanceKitCommand implements Runnable {
         LocalDate.now(ZoneOffset.UTC).minusDays(2),
         t.members(),
         t.healthAuthorities(),
-        t.revokedCertificates(),
-        t.sharing());
+        new AgreementTerms.Extras(t.revokedCertificates(), t.sharing()));
   }
 
   /**
@@ -315,8 +314,7 @@ final class ConformanceKitCommand implements Runnable {
         t.sunsetDate(),
         t.members(),
         authorities,
-        t.revokedCertificates(),
-        t.sharing());
+        new AgreementTerms.Extras(t.revokedCertificates(), t.sharing()));
   }
 
   private void report(Agreement updated, KitWriter.Plan plan) {

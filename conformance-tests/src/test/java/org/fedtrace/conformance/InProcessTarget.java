@@ -164,8 +164,7 @@ final class InProcessTarget implements Target, AutoCloseable {
               terms.sunsetDate(),
               terms.members(),
               authorities,
-              terms.revokedCertificates(),
-              terms.sharing());
+              new AgreementTerms.Extras(terms.revokedCertificates(), terms.sharing()));
     }
     for (java.math.BigInteger serial : plan.revoked()) {
       terms =
@@ -191,8 +190,7 @@ final class InProcessTarget implements Target, AutoCloseable {
         java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2),
         terms.members(),
         terms.healthAuthorities(),
-        terms.revokedCertificates(),
-        terms.sharing());
+        new AgreementTerms.Extras(terms.revokedCertificates(), terms.sharing()));
   }
 
   Node node() {
