@@ -74,6 +74,8 @@ def main():
     p.add_argument("--key", required=True, help="member TLS private key (PKCS#8 PEM)")
     p.add_argument("--batch", required=True, help="a signed DiagnosisKeyBatch (binary)")
     p.add_argument("--forged", required=True, help="the same batch altered after signing")
+    p.add_argument("--traveller", required=True,
+                   help="a signed format-2 batch of scope TRAVELLER (binary)")
     a = p.parse_args()
 
     def read(path):
@@ -111,11 +113,39 @@ def main():
             for v in violations:
                 print("forged_violation=" + v)
 
-        pulled = pull(messages["fedtrace.v1.PullBatchesRequest"](max_batches=10))
+        # spec 0.8.0: a TRAVELLER batch, rebuilt here field by field from the signed one, so
+        # the signature verifies only if this protobuf library keeps scope (field 9)
+        signed = Batch.FromString(read(a.traveller))
+        rebuilt = Batch(format_version=signed.format_version, batch_id=signed.batch_id,
+                        origin=signed.origin, sequence=signed.sequence,
+                        created_unix_seconds=signed.created_unix_seconds, keys=signed.keys,
+                        signer_certificate=signed.signer_certificate,
+                        signature=signed.signature, scope=signed.scope)
+        response = publish(PublishRequest(batch=rebuilt))
+        print("traveller_duplicate=%s" % response.duplicate)
+
+        Pull = messages["fedtrace.v1.PullBatchesRequest"]
+        pulled = pull(Pull(max_batches=10))
         print("pulled_batches=%d" % len(pulled.batches))
         for b in pulled.batches:
-            print("pulled=%s/%d keys=%d" % (b.origin, b.sequence, len(b.keys)))
+            print("pulled=%s/%d keys=%d format=%d scope=%d"
+                  % (b.origin, b.sequence, len(b.keys), b.format_version, b.scope))
         print("caught_up=%s" % pulled.caught_up)
+
+        # spec 0.8.0: interest filters
+        filtered = pull(Pull(max_batches=10, origins=["DE"], travellers_only=True))
+        for b in filtered.batches:
+            print("filtered=%s/%d format=%d scope=%d"
+                  % (b.origin, b.sequence, b.format_version, b.scope))
+        print("filtered_caught_up=%s" % filtered.caught_up)
+        try:
+            pull(Pull(origins=["FR", "DE"]))
+            print("unsorted_code=OK")
+        except grpc.RpcError as e:
+            code, message, violations = refusal(e, messages)
+            print("unsorted_code=" + code)
+            for v in violations:
+                print("unsorted_violation=" + v)
     return 0
 
 

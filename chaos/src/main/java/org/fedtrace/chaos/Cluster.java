@@ -241,6 +241,7 @@ final class Cluster implements AutoCloseable {
   void upload(String country, List<DiagnosisKey> keys) {
     UploadDiagnosisKeysRequest request =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(
                 Authorizations.issue(

@@ -235,7 +235,23 @@ final class ConformanceKitCommand implements Runnable {
         LocalDate.now(ZoneOffset.UTC).minusDays(2),
         t.members(),
         t.healthAuthorities(),
-        t.revokedCertificates());
+        new AgreementTerms.Extras(t.revokedCertificates(), t.sharing()));
+  }
+
+  /**
+   * {@code t} with the kit's sharing terms (spec §25.3): member B sends the node, and the node
+   * sends member A, FEDERATE batches only, so that the cases of R25.9–R25.11 see refusals; every
+   * other pair among them keeps both scopes, and pairs of other members are as they were.
+   */
+  private AgreementTerms withKitSharing(AgreementTerms t, KitWriter.Plan plan) {
+    String node = plan.healthAuthority().orElseThrow().country(); // the node's country
+    String a = plan.members().get(0).country();
+    String b = plan.members().get(1).country();
+    return t.withSharing(
+        org.fedtrace.pki.SharingTerms.withFederateOnly(
+            t,
+            List.of(node, a, b),
+            org.fedtrace.conformance.KitSharing.restrictedPairs(node, a, b)));
   }
 
   private void discard() {
@@ -285,6 +301,7 @@ final class ConformanceKitCommand implements Runnable {
     if (plan.healthAuthority().isEmpty()) {
       return t;
     }
+    t = withKitSharing(t, plan);
     KitWriter.HealthAuthorityKey key = plan.healthAuthority().get();
     List<HealthAuthority> authorities = new ArrayList<>();
     for (HealthAuthority h : t.healthAuthorities()) {
@@ -302,7 +319,7 @@ final class ConformanceKitCommand implements Runnable {
         t.sunsetDate(),
         t.members(),
         authorities,
-        t.revokedCertificates());
+        new AgreementTerms.Extras(t.revokedCertificates(), t.sharing()));
   }
 
   private void report(Agreement updated, KitWriter.Plan plan) {

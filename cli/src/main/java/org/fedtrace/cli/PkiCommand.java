@@ -20,7 +20,12 @@ import picocli.CommandLine.Command;
     name = "pki",
     mixinStandardHelpOptions = true,
     description = "Create the federation authority, issue operator certificates, revoke them.",
-    subcommands = {PkiInitCommand.class, PkiIssueCommand.class, PkiRevokeCommand.class},
+    subcommands = {
+      PkiInitCommand.class,
+      PkiIssueCommand.class,
+      PkiRevokeCommand.class,
+      PkiShareCommand.class
+    },
     footerHeading = "%nFiles:%n",
     footer = {
       "Authority directory (pki init; keep it offline):",

@@ -114,7 +114,7 @@ final class PkiRevokeCommand implements Runnable {
             terms.sunsetDate(),
             terms.members(),
             terms.healthAuthorities(),
-            terms.revokedCertificates());
+            new AgreementTerms.Extras(terms.revokedCertificates(), terms.sharing()));
     Agreement updated = authority.sign(terms);
     try {
       updated.replaceIn(ca);

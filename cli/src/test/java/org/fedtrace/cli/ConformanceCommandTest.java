@@ -57,8 +57,15 @@ class ConformanceCommandTest {
     assertEquals(
         List.of("DE"),
         agreement.healthAuthorities().stream().map(HealthAuthority::country).toList());
-    // two members, the health authority and the kit's two revoked certificates: 5 changes
-    assertEquals(7, agreement.version());
+    // two members, the health authority, the kit's two revoked certificates and the kit's
+    // sharing terms (spec §25.3): 6 changes
+    assertEquals(8, agreement.version());
+    var fed = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_FEDERATE;
+    var trav = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_TRAVELLER;
+    org.fedtrace.pki.SharingTerms sharing = agreement.terms().sharing();
+    assertTrue(sharing.allows("BV", "DE", fed) && !sharing.allows("BV", "DE", trav), "B to node");
+    assertTrue(sharing.allows("DE", "AQ", fed) && !sharing.allows("DE", "AQ", trav), "node to A");
+    assertTrue(sharing.allows("AQ", "DE", trav) && sharing.allows("DE", "BV", trav), "the rest");
     assertEquals(
         List.of(
                 Pem.readCertificate(kit.resolve("revoked").resolve("tls.crt")).getSerialNumber(),

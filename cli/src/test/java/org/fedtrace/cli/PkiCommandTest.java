@@ -367,6 +367,70 @@ class PkiCommandTest {
         run("pki", "revoke", "--ca", ca.toString(), "--serial", "xyz"));
   }
 
+  @Test
+  void shareSetsOnePairOfTheBilateralTermsAndRevokeKeepsThem() throws Exception {
+    assertEquals(0, init().status);
+    assertEquals(0, issue("DE", "de-node", "de").status);
+    assertEquals(0, issue("FR", "fr-node", "fr").status);
+
+    Run share =
+        run(
+            "pki",
+            "share",
+            "--ca",
+            ca.toString(),
+            "--origin",
+            "DE",
+            "--destination",
+            "FR",
+            "--scopes",
+            "federate");
+
+    assertEquals(0, share.status, share.err);
+    assertTrue(share.out.contains("DE may send FR: [federate]"), share.out);
+    org.fedtrace.pki.SharingTerms terms =
+        Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt"))).terms().sharing();
+    var fed = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_FEDERATE;
+    var trav = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_TRAVELLER;
+    assertTrue(terms.allows("DE", "FR", fed));
+    assertFalse(terms.allows("DE", "FR", trav));
+    assertTrue(terms.allows("FR", "DE", trav), "the other pairs keep both scopes");
+    Path tls = tmp.resolve("de").resolve("tls.crt");
+    assertEquals(
+        0, run("pki", "revoke", "--ca", ca.toString(), "--certificate", tls.toString()).status);
+    assertEquals(
+        terms, Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt"))).terms().sharing());
+    assertUsage(
+        "--scopes: 'domestic' is not federate, traveller or none",
+        "share",
+        run(
+            "pki",
+            "share",
+            "--ca",
+            ca.toString(),
+            "--origin",
+            "DE",
+            "--destination",
+            "FR",
+            "--scopes",
+            "domestic"));
+    Run notMember =
+        run(
+            "pki",
+            "share",
+            "--ca",
+            ca.toString(),
+            "--origin",
+            "DE",
+            "--destination",
+            "NL",
+            "--scopes",
+            "none");
+    assertEquals(1, notMember.status);
+    assertTrue(
+        notMember.err.contains("NL is not a member country of the agreement"), notMember.err);
+  }
+
   private Run init() {
     ca = tmp.resolve("ca");
     return run(

@@ -22,6 +22,7 @@ import org.fedtrace.conformance.cases.PublicEndpointCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
 import org.fedtrace.conformance.cases.RevocationCases;
+import org.fedtrace.conformance.cases.SharingCases;
 import org.fedtrace.conformance.cases.SignatureCases;
 import org.fedtrace.conformance.cases.StatisticsCases;
 import org.fedtrace.conformance.cases.StatusCases;
@@ -53,6 +54,7 @@ public final class Catalogue {
           GetBatchCases.class,
           UploadCases.class,
           OriginCases.class,
+          SharingCases.class,
           StatusCases.class,
           LifecycleCases.class,
           TransparencyCases.class,

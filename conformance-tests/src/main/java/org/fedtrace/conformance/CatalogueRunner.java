@@ -102,6 +102,11 @@ public final class CatalogueRunner {
             return "the test kit holds no agreement.json";
           }
           break;
+        case SHARING_TERMS:
+          if (!KitSharing.present(s)) {
+            return "the kit's agreement lacks the kit's sharing terms (kit --node, spec 0.8.0)";
+          }
+          break;
         case CONTROLLED_NODE:
           if (s.target().controlledNodes().isEmpty()) {
             return "needs a node whose clock and lifecycle the runner controls (in-process only)";

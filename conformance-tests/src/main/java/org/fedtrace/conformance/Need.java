@@ -23,6 +23,12 @@ public enum Need {
   /** The kit holds the agreement the node runs. */
   AGREEMENT(null),
   /**
+   * The agreement the node runs, held by the kit, has the kit's sharing terms (spec §25.3): member
+   * B may send the node only FEDERATE batches, and the node may send member A only FEDERATE batches
+   * ({@code conformance kit --node}, spec 0.8.0 and later).
+   */
+  SHARING_TERMS(null),
+  /**
    * The node runs the kit's past-sunset agreement (the second pass of a remote run); while it does,
    * only the cases with this need run.
    */

@@ -53,6 +53,9 @@ class FaultDetectionTest {
             "R13_29_answersDuplicateWithFirstReceipt"));
     CAUGHT_BY.put(
         Fault.ACCEPT_NO_CLIENT_CERTIFICATE, Set.of("R6_2_refusesClientWithoutCertificate"));
+    CAUGHT_BY.put(
+        Fault.LEAK_DOMESTIC_KEYS,
+        Set.of("R25_1_keepsAnUploadWithoutConsentDomestic", "R25_4_putsNoDomesticOnlyKeyInABatch"));
   }
 
   @Test

@@ -166,13 +166,21 @@ final class InProcessTarget implements Target, AutoCloseable {
               terms.retentionDays(),
               terms.sunsetDate(),
               terms.members(),
-              authorities);
+              authorities,
+              new AgreementTerms.Extras(terms.revokedCertificates(), terms.sharing()));
     }
     for (java.math.BigInteger serial : plan.revoked()) {
       terms =
           terms.withRevoked(
               new RevokedCertificate(serial, RevokedCertificate.Reason.KEY_COMPROMISE));
     }
+    // the kit's sharing terms (spec §25.3), as `conformance kit --node` writes them
+    String a = plan.members().get(0).country();
+    String b = plan.members().get(1).country();
+    terms =
+        terms.withSharing(
+            org.fedtrace.pki.SharingTerms.withFederateOnly(
+                terms, List.of(COUNTRY, a, b), KitSharing.restrictedPairs(COUNTRY, a, b)));
     federation.pki().setTerms(terms);
   }
 
@@ -185,7 +193,7 @@ final class InProcessTarget implements Target, AutoCloseable {
         java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2),
         terms.members(),
         terms.healthAuthorities(),
-        terms.revokedCertificates());
+        new AgreementTerms.Extras(terms.revokedCertificates(), terms.sharing()));
   }
 
   Node node() {

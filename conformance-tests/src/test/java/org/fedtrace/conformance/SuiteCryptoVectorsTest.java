@@ -3,6 +3,7 @@ package org.fedtrace.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -10,6 +11,10 @@ import java.util.List;
 import org.fedtrace.conformance.wire.Canonical;
 import org.fedtrace.conformance.wire.Ed25519;
 import org.fedtrace.conformance.wire.Rpis;
+import org.fedtrace.proto.v1.BatchScope;
+import org.fedtrace.proto.v1.DiagnosisKey;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.ReportType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,6 +125,40 @@ class SuiteCryptoVectorsTest {
     assertEquals(
         "a45171a42adae5e2e3b9cf9b320079a419a77ff521490c0c2322f534486c4aa3",
         HEX.formatHex(Canonical.sha256(msg)));
+  }
+
+  @Test
+  void travellerBatchOfSection53() {
+    // spec §5.3 and §25: the §5.8 batch in format 2 with scope TRAVELLER, by the suite's encoder
+    DiagnosisKeyBatch b =
+        DiagnosisKeyBatch.newBuilder()
+            .setFormatVersion(2)
+            .setScope(BatchScope.BATCH_SCOPE_TRAVELLER)
+            .setBatchId(ByteString.fromHex("000102030405060708090a0b0c0d0e0f"))
+            .setOrigin("DE")
+            .setSequence(7)
+            .setCreatedUnixSeconds(1795654800L)
+            .addKeys(
+                DiagnosisKey.newBuilder()
+                    .setKeyData(ByteString.fromHex("75c734c6dd1a782de7a965da5eb93125"))
+                    .setRollingStartIntervalNumber(2992608)
+                    .setRollingPeriod(144)
+                    .setReportType(ReportType.REPORT_TYPE_CONFIRMED_TEST)
+                    .setDaysSinceOnsetOfSymptoms(0)
+                    .setTransmissionRiskLevel(4)
+                    .addVisitedCountries("AT")
+                    .addVisitedCountries("FR"))
+            .addKeys(
+                DiagnosisKey.newBuilder()
+                    .setKeyData(ByteString.fromHex("0123456789abcdef0123456789abcdef"))
+                    .setRollingStartIntervalNumber(2992464)
+                    .setRollingPeriod(144)
+                    .setReportType(ReportType.REPORT_TYPE_CONFIRMED_TEST)
+                    .setTransmissionRiskLevel(2))
+            .build();
+    assertEquals(
+        "0405a4218774b8fcb2525e1542b05824554b02db88ab3246a87cba587eadd7d5",
+        HEX.formatHex(Canonical.sha256(Canonical.batch(b))));
   }
 
   private interface Encoder {

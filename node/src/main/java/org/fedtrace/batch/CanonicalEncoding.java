@@ -31,8 +31,11 @@ public final class CanonicalEncoding {
   /** Domain separator of the key-set encoding that upload authorizations bind. */
   public static final byte[] KEY_SET_DOMAIN = DomainLabel.of("fedtrace.v1.keyset");
 
-  /** The only batch format version defined. */
+  /** The batch format version without a scope: its scope is FEDERATE (spec §25). */
   public static final int FORMAT_VERSION = 1;
+
+  /** The batch format version whose encoding carries the batch's scope (spec §5.3, §25). */
+  public static final int FORMAT_VERSION_SCOPED = 2;
 
   /** Length of a batch id. */
   public static final int BATCH_ID_LENGTH = 16;
@@ -58,7 +61,11 @@ public final class CanonicalEncoding {
       throw new IllegalArgumentException("format_version must fit in one byte");
     }
     List<DiagnosisKey> keys = batch.getKeysList();
-    int header = BATCH_DOMAIN.length + 1 + BATCH_ID_LENGTH + 2 + 8 + 8 + 4;
+    boolean scoped = batch.getFormatVersion() == FORMAT_VERSION_SCOPED;
+    if (scoped && (batch.getScopeValue() < 0 || batch.getScopeValue() > 255)) {
+      throw new IllegalArgumentException("scope must fit in one byte");
+    }
+    int header = BATCH_DOMAIN.length + 1 + BATCH_ID_LENGTH + 2 + 8 + 8 + (scoped ? 1 : 0) + 4;
     Records records = Records.encode(keys, header);
     byte[] out = records.bytes;
     System.arraycopy(BATCH_DOMAIN, 0, out, 0, BATCH_DOMAIN.length);
@@ -69,6 +76,9 @@ public final class CanonicalEncoding {
     p = putCountry(out, p, "origin", batch.getOrigin());
     p = putLong(out, p, batch.getSequence());
     p = putLong(out, p, batch.getCreatedUnixSeconds());
+    if (scoped) {
+      out[p++] = (byte) batch.getScopeValue(); // format 2: the scope is signed (§5.3)
+    }
     putInt(out, p, keys.size());
     return records.sorted();
   }

@@ -141,7 +141,8 @@ final class NodeAssembly {
                 .admission(
                     new BatchAdmission(
                         rules, agreement.members(), files.validator(), exchange.clock())),
-            recovery);
+            recovery,
+            agreement.terms().sharing());
     Deliveries deliveries =
         new Deliveries(
             exchange,
@@ -150,7 +151,8 @@ final class NodeAssembly {
             agreement.members().stream()
                 .map(org.fedtrace.pki.OperatorIdentity::country)
                 .collect(java.util.stream.Collectors.toSet()),
-            files.identity());
+            files.identity(),
+            agreement.terms().sharing());
     this.finder = operatorMatching(options.backgroundWork());
     this.peers =
         new Peers(

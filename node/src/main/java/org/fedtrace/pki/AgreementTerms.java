@@ -50,6 +50,9 @@ import org.fedtrace.crypto.VerifyingKey;
  *   ],
  *   "revoked_certificates": [          optional, written only when not empty; sorted by serial
  *     {"serial": "lower-case hex", "reason": "key_compromise"}
+ *   ],
+ *   "sharing": [                       optional bilateral terms, see SharingTerms
+ *     {"origin": "DE", "destination": "FR", "scopes": ["federate", "traveller"]}
  *   ]
  * }
  * </pre>
@@ -63,7 +66,8 @@ import org.fedtrace.crypto.VerifyingKey;
  * @param sunsetDate the last day of exchange (UTC)
  * @param members the member operators, sorted by country (at most one per country)
  * @param healthAuthorities the health authorities whose upload authorizations nodes accept
- * @param revokedCertificates certificates of the authority that nodes refuse before they expire
+ * @param extras the revoked certificates and the bilateral terms ({@link #revokedCertificates()},
+ *     {@link #sharing()}), one component so that the record's constructor stays small
  */
 public record AgreementTerms(
     String federation,
@@ -72,7 +76,27 @@ public record AgreementTerms(
     LocalDate sunsetDate,
     List<OperatorIdentity> members,
     List<HealthAuthority> healthAuthorities,
-    List<RevokedCertificate> revokedCertificates) {
+    Extras extras) {
+  /** The optional parts of an agreement: revocations (§2.6) and bilateral terms (§25.3). */
+  public record Extras(List<RevokedCertificate> revokedCertificates, SharingTerms sharing) {
+    /** Sorts and checks the revocations; requires the terms. */
+    public Extras {
+      revokedCertificates =
+          revokedCertificates.stream()
+              .sorted(Comparator.comparing(RevokedCertificate::serial))
+              .toList();
+      for (int i = 1; i < revokedCertificates.size(); i++) {
+        if (revokedCertificates.get(i).serial().equals(revokedCertificates.get(i - 1).serial())) {
+          throw new IllegalArgumentException(
+              "certificate " + revokedCertificates.get(i).serialHex() + " is revoked twice");
+        }
+      }
+      if (sharing == null) {
+        throw new IllegalArgumentException("sharing is missing (SharingTerms.ALL when absent)");
+      }
+    }
+  }
+
   /** Shortest retention an agreement may set. */
   public static final int MIN_RETENTION_DAYS = 1;
 
@@ -125,16 +149,36 @@ public record AgreementTerms(
     requireOnePerCountry(members);
     healthAuthorities = List.copyOf(healthAuthorities);
     requireDistinctKeys(healthAuthorities);
-    revokedCertificates =
-        revokedCertificates.stream()
-            .sorted(Comparator.comparing(RevokedCertificate::serial))
-            .toList();
-    for (int i = 1; i < revokedCertificates.size(); i++) {
-      if (revokedCertificates.get(i).serial().equals(revokedCertificates.get(i - 1).serial())) {
-        throw new IllegalArgumentException(
-            "certificate " + revokedCertificates.get(i).serialHex() + " is revoked twice");
-      }
-    }
+    extras.sharing().requireMembers(members);
+  }
+
+  /** The certificates of the authority that nodes refuse before they expire (spec §2.6). */
+  public List<RevokedCertificate> revokedCertificates() {
+    return extras.revokedCertificates();
+  }
+
+  /** Which origin may send which scope to which destination (spec §25.3). */
+  public SharingTerms sharing() {
+    return extras.sharing();
+  }
+
+  /** Terms without bilateral terms: every member sends every scope to every other. */
+  public AgreementTerms(
+      String federation,
+      long version,
+      int retentionDays,
+      LocalDate sunsetDate,
+      List<OperatorIdentity> members,
+      List<HealthAuthority> healthAuthorities,
+      List<RevokedCertificate> revokedCertificates) {
+    this(
+        federation,
+        version,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        new Extras(revokedCertificates, SharingTerms.ALL));
   }
 
   /** Terms that revoke no certificate. */
@@ -192,13 +236,7 @@ public record AgreementTerms(
     List<OperatorIdentity> more = new ArrayList<>(members);
     more.add(operator);
     return new AgreementTerms(
-        federation,
-        version + 1,
-        retentionDays,
-        sunsetDate,
-        more,
-        healthAuthorities,
-        revokedCertificates);
+        federation, version + 1, retentionDays, sunsetDate, more, healthAuthorities, extras);
   }
 
   /**
@@ -211,15 +249,33 @@ public record AgreementTerms(
       throw new IllegalArgumentException(
           "certificate " + revoked.serialHex() + " is revoked already");
     }
-    List<RevokedCertificate> more = new ArrayList<>(revokedCertificates);
+    List<RevokedCertificate> more = new ArrayList<>(revokedCertificates());
     more.add(revoked);
     return new AgreementTerms(
-        federation, version + 1, retentionDays, sunsetDate, members, healthAuthorities, more);
+        federation,
+        version + 1,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        new Extras(more, sharing()));
+  }
+
+  /** The next version, with {@code terms} as its bilateral terms (spec §25.3). */
+  public AgreementTerms withSharing(SharingTerms terms) {
+    return new AgreementTerms(
+        federation,
+        version + 1,
+        retentionDays,
+        sunsetDate,
+        members,
+        healthAuthorities,
+        new Extras(revokedCertificates(), terms));
   }
 
   /** Whether the certificate of serial number {@code serial} is revoked. */
   public boolean isRevoked(BigInteger serial) {
-    return revokedCertificates.stream().anyMatch(r -> r.serial().equals(serial));
+    return revokedCertificates().stream().anyMatch(r -> r.serial().equals(serial));
   }
 
   /** Whether {@code operator} is a member. */
@@ -252,12 +308,13 @@ public record AgreementTerms(
               Base64.getEncoder().encodeToString(authority.publicKey().subjectPublicKeyInfo()))
           .put("key_id", authority.keyIdHex());
     }
-    if (!revokedCertificates.isEmpty()) {
+    if (!revokedCertificates().isEmpty()) {
       ArrayNode revokedArray = root.putArray(REVOKED);
-      for (RevokedCertificate r : revokedCertificates) {
+      for (RevokedCertificate r : revokedCertificates()) {
         revokedArray.addObject().put("serial", r.serialHex()).put("reason", r.reason().json());
       }
     }
+    sharing().write(root);
     try {
       return (WRITER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -281,7 +338,7 @@ public record AgreementTerms(
       throw new AgreementException("not well-formed JSON", e);
     }
     try {
-      requireObject(root, "the agreement", FIELDS, REVOKED);
+      requireObject(root, "the agreement", FIELDS, REVOKED, SharingTerms.FIELD);
       List<OperatorIdentity> members = new ArrayList<>();
       for (JsonNode member : array(root, "members")) {
         requireObject(member, "a member", MEMBER_FIELDS);
@@ -308,7 +365,7 @@ public record AgreementTerms(
           date(root, "sunset_date"),
           members,
           authorities,
-          revoked);
+          new Extras(revoked, SharingTerms.read(root.get(SharingTerms.FIELD))));
     } catch (IllegalArgumentException e) {
       throw new AgreementException(e.getMessage(), e);
     }

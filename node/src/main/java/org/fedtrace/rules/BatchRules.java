@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 
@@ -59,12 +60,13 @@ public final class BatchRules {
    * @throws RuleViolation for the first rule broken; for INVALID_ARGUMENT with every violation
    */
   public void check(DiagnosisKeyBatch batch, Instant now, Predicate<ByteString> certificateParses) {
-    if (batch.getFormatVersion() != CanonicalEncoding.FORMAT_VERSION) {
+    if (batch.getFormatVersion() != CanonicalEncoding.FORMAT_VERSION
+        && batch.getFormatVersion() != CanonicalEncoding.FORMAT_VERSION_SCOPED) {
       throw new RuleViolation(
           Rule.FORMAT_VERSION,
           "format_version "
               + Integer.toUnsignedString(batch.getFormatVersion())
-              + " is not supported; this node speaks 1");
+              + " is not supported; this node speaks 1 and 2");
     }
     if (batch.getKeysCount() > maxKeysPerBatch) {
       throw new RuleViolation(
@@ -120,7 +122,29 @@ public final class BatchRules {
     if (hasUnknownFields(batch)) {
       v.add(violation("batch", Rule.BATCH_UNKNOWN_FIELDS, "carries fields unknown to v1"));
     }
+    checkScope(batch, v);
     throwIfAny(v);
+  }
+
+  /** R25.6, R25.7: format 1 carries no scope; format 2 carries FEDERATE or TRAVELLER. */
+  private static void checkScope(DiagnosisKeyBatch batch, List<RuleViolation.FieldViolation> v) {
+    int scope = batch.getScopeValue();
+    if (batch.getFormatVersion() == CanonicalEncoding.FORMAT_VERSION) {
+      if (scope != 0) {
+        v.add(
+            violation(
+                "batch.scope",
+                Rule.SCOPE_IN_FORMAT_1,
+                "must be absent in format_version 1, whose encoding does not sign it"));
+      }
+    } else if (scope != BatchScope.BATCH_SCOPE_FEDERATE_VALUE
+        && scope != BatchScope.BATCH_SCOPE_TRAVELLER_VALUE) {
+      v.add(
+          violation(
+              "batch.scope",
+              Rule.SCOPE_VALUE,
+              "must be FEDERATE (1) or TRAVELLER (2) in format_version 2, got " + scope));
+    }
   }
 
   /**

@@ -45,6 +45,11 @@ public record NewBatch(
     return batch.getKeysCount();
   }
 
+  /** The batch's scope number (spec §25): 1 FEDERATE (every format-1 batch), 2 TRAVELLER. */
+  public int scope() {
+    return batch.getScopeValue() == 0 ? 1 : batch.getScopeValue();
+  }
+
   /**
    * The smallest rolling_start + rolling_period among the keys: when the first key leaves the
    * retention window, which tells the purge when to look at the batch.

@@ -18,6 +18,9 @@ public interface Uploads {
   /** Removes pending keys a new batch consumed. */
   void consume(long[] pendingKeyIds);
 
-  /** Forgets authorizations that expired before {@code unixSeconds}. */
+  /**
+   * Forgets authorizations that expired before {@code unixSeconds}, and the domestic-only keys
+   * accepted before it (spec §25: they never become a batch, so no batch purge reaches them).
+   */
   void forgetExpiredBefore(long unixSeconds);
 }

@@ -59,7 +59,10 @@ class ForeignClientTest {
     Node de = f.startNode("DE");
     TestBatches batches = new TestBatches(41, clock.instant());
     f.upload("DE", batches.keys(3, 3));
-    de.publishDue(true); // DE's own batch, for the pull
+    // and a traveller's keys: DE's second batch is a format-2 TRAVELLER batch
+    f.upload(
+        de, SharingPolicyTest.traveller(f, SharingPolicyTest.visited(batches.keys(2, 2), "FR")));
+    de.publishDue(true); // DE's own batches, for the pull
     // FR forwards a batch of BE, signed by BE
     DiagnosisKeyBatch fromBe =
         Signatures.sign(batches.batch("BE", 1, batches.keys(5, 5)), f.credentials("BE").signing());
@@ -68,6 +71,14 @@ class ForeignClientTest {
     Files.write(files.resolve("fedtrace.pb"), descriptorSet());
     Files.write(files.resolve("batch.bin"), fromBe.toByteArray());
     Files.write(files.resolve("forged.bin"), Signatures.altered(fromBe).toByteArray());
+    DiagnosisKeyBatch travellerFromBe =
+        Signatures.sign(
+            batches.batch("BE", 2, SharingPolicyTest.visited(batches.keys(4, 4), "DE")).toBuilder()
+                .setFormatVersion(2)
+                .setScope(org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_TRAVELLER)
+                .build(),
+            f.credentials("BE").signing());
+    Files.write(files.resolve("traveller.bin"), travellerFromBe.toByteArray());
     Credential fr = f.credentials("FR").tls();
     Pem.writeCertificates(files.resolve("ca.crt"), f.pki().caCertificate());
     Pem.writeCertificates(files.resolve("tls.crt"), fr.certificate());
@@ -89,7 +100,9 @@ class ForeignClientTest {
             "--batch",
             files.resolve("batch.bin").toString(),
             "--forged",
-            files.resolve("forged.bin").toString());
+            files.resolve("forged.bin").toString(),
+            "--traveller",
+            files.resolve("traveller.bin").toString());
 
     assertEquals(List.of("fedtrace.v1"), out.get("protocol_version"));
     assertEquals(List.of("DE/op-de"), out.get("node"));
@@ -105,11 +118,24 @@ class ForeignClientTest {
     assertEquals(
         List.of("batch.signature | R8.20: does not verify under the signer's key"),
         out.get("forged_violation"));
-    assertEquals(List.of("1"), out.get("pulled_batches"));
-    assertEquals(List.of("DE/1 keys=64"), out.get("pulled"));
+    assertEquals(List.of("False"), out.get("traveller_duplicate"));
+    assertEquals(List.of("2"), out.get("pulled_batches"));
+    assertEquals(
+        List.of("DE/1 keys=64 format=1 scope=0", "DE/2 keys=64 format=2 scope=2"),
+        out.get("pulled"));
     assertEquals(List.of("True"), out.get("caught_up"));
+    assertEquals(List.of("DE/2 format=2 scope=2"), out.get("filtered"));
+    assertEquals(List.of("True"), out.get("filtered_caught_up"));
+    assertEquals(List.of("INVALID_ARGUMENT"), out.get("unsorted_code"));
+    assertEquals(
+        List.of("origins | R25.12: must be strictly ascending; entry 1 is not"),
+        out.get("unsorted_violation"));
+    // the batch the Python client rebuilt is stored byte for byte as BE signed it
+    assertArrayEquals(
+        travellerFromBe.toByteArray(),
+        de.store().read(tx -> tx.batches().ofOrigin("BE")).get(1).payload());
 
-    assertEquals(1, de.store().read(tx -> tx.batches().ofOrigin("BE")).size(), "stored once");
+    assertEquals(2, de.store().read(tx -> tx.batches().ofOrigin("BE")).size(), "stored once each");
     assertArrayEquals(
         fromBe.toByteArray(), de.store().read(tx -> tx.batches().ofOrigin("BE")).get(0).payload());
     assertEquals(

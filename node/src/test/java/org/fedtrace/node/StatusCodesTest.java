@@ -492,12 +492,12 @@ class StatusCodesTest {
     DiagnosisKeyBatch v2 =
         signedByFr(
             batches.batch("FR", FR_SEQUENCE.incrementAndGet(), batches.keys(2, 2)).toBuilder()
-                .setFormatVersion(2)
+                .setFormatVersion(3)
                 .build());
 
     refused(
         Status.Code.FAILED_PRECONDITION,
-        "R8.2: format_version 2 is not supported; this node speaks 1",
+        "R8.2: format_version 3 is not supported; this node speaks 1 and 2",
         () -> publish("FR", v2));
   }
 

@@ -38,7 +38,7 @@ class BatchRulesTest {
 
   @Test
   void unknownFormatVersionIsAPrecondition() {
-    RuleViolation v = refuse(valid().toBuilder().setFormatVersion(2).build());
+    RuleViolation v = refuse(valid().toBuilder().setFormatVersion(3).build());
     assertEquals(Rule.FORMAT_VERSION, v.rule());
     assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, v.rule().code());
   }

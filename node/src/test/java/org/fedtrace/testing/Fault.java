@@ -19,5 +19,7 @@ public enum Fault {
   /** Stores an identical retry again and reports it as new (breaks R8.21). */
   STORE_DUPLICATE,
   /** Lets clients without a certificate complete the handshake (breaks R6.2). */
-  ACCEPT_NO_CLIENT_CERTIFICATE
+  ACCEPT_NO_CLIENT_CERTIFICATE,
+  /** Forgets an upload's consent and federates domestic-only keys (breaks R25.4). */
+  LEAK_DOMESTIC_KEYS
 }

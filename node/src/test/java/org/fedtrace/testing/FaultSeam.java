@@ -66,7 +66,8 @@ public final class FaultSeam implements NodeSeam {
   public Store store(Store opened) {
     boolean replay = faults.contains(Fault.ACCEPT_REPLAY);
     boolean duplicate = faults.contains(Fault.STORE_DUPLICATE);
-    return replay || duplicate ? new Forgetful(opened, replay, duplicate) : opened;
+    Store built = replay || duplicate ? new Forgetful(opened, replay, duplicate) : opened;
+    return faults.contains(Fault.LEAK_DOMESTIC_KEYS) ? new DomesticLeak(built) : built;
   }
 
   @Override

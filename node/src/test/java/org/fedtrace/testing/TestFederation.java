@@ -95,6 +95,12 @@ public final class TestFederation implements AutoCloseable {
     return f;
   }
 
+  /** The agreement's bilateral terms become {@code sharing} (before any node starts). */
+  public TestFederation withSharing(org.fedtrace.pki.SharingTerms sharing) {
+    pki.setTerms(pki.terms().withSharing(sharing));
+    return this;
+  }
+
   /** Extra YAML appended to every node's configuration (e.g. batching settings). */
   public TestFederation withConfig(String yaml) {
     this.extraYaml = yaml;
@@ -312,9 +318,13 @@ public final class TestFederation implements AutoCloseable {
         .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  /** An upload request for {@code keys} authorized by {@code country}'s health authority. */
+  /**
+   * An upload request for {@code keys} authorized by {@code country}'s health authority, whose
+   * uploader consents to federation (spec §25; without it the keys stay domestic).
+   */
   public UploadDiagnosisKeysRequest authorizedUpload(String country, List<DiagnosisKey> keys) {
     return UploadDiagnosisKeysRequest.newBuilder()
+        .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
         .addAllKeys(keys)
         .setAuthorization(
             Authorizations.issue(
@@ -335,10 +345,16 @@ public final class TestFederation implements AutoCloseable {
 
   /** Uploads {@code keys} at {@code node} (a node or a replica) as its member's own backend. */
   public UploadDiagnosisKeysResponse upload(Node node, List<DiagnosisKey> keys) throws IOException {
+    return upload(node, authorizedUpload(node.identity().country(), keys));
+  }
+
+  /** Sends {@code request} to {@code node} as its member's own backend. */
+  public UploadDiagnosisKeysResponse upload(Node node, UploadDiagnosisKeysRequest request)
+      throws IOException {
     String country = node.identity().country();
     return UploadGrpc.newBlockingStub(channel(node, credentials.get(country).tls()))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .uploadDiagnosisKeys(authorizedUpload(country, keys));
+        .uploadDiagnosisKeys(request);
   }
 
   /** The health authority key of {@code country}. */

@@ -125,6 +125,7 @@ public final class LifecycleCases extends CaseBase {
       List<DiagnosisKey> keys = s.batches().keys(1);
       UploadDiagnosisKeysRequest r =
           UploadDiagnosisKeysRequest.newBuilder()
+              .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
               .addAllKeys(keys)
               .setAuthorization(u.authorization(keys, x -> x))
               .build();

@@ -61,6 +61,7 @@ public final class NoticeCases extends LogCaseBase {
     List<DiagnosisKey> keys = batches().keys(2);
     UploadDiagnosisKeysRequest r =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(new UploadCases(s).authorization(keys, x -> x))
             .setNoticeCommitment(ByteString.copyFrom(Canonical.sha256(secret.toByteArray())))

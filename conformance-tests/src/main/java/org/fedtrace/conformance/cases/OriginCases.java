@@ -97,6 +97,7 @@ public final class OriginCases extends CaseBase {
         List<DiagnosisKey> keys = batches().keys(2);
         UploadDiagnosisKeysRequest r =
             UploadDiagnosisKeysRequest.newBuilder()
+                .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
                 .addAllKeys(keys)
                 .setAuthorization(uploads.authorization(keys, a -> a))
                 .build();
@@ -126,6 +127,7 @@ public final class OriginCases extends CaseBase {
       List<DiagnosisKey> keys = s.batches().keys(1);
       UploadDiagnosisKeysRequest r =
           UploadDiagnosisKeysRequest.newBuilder()
+              .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
               .addAllKeys(keys)
               .setAuthorization(uploads.authorization(keys, a -> a))
               .build();
@@ -303,6 +305,7 @@ public final class OriginCases extends CaseBase {
     UploadCases uploads = new UploadCases(s);
     UploadDiagnosisKeysRequest r =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addKeys(key)
             .setAuthorization(uploads.authorization(List.of(key), a -> a))
             .build();

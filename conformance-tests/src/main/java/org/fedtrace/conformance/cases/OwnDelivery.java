@@ -59,6 +59,7 @@ record OwnDelivery(
     List<DiagnosisKey> keys = s.batches().keys(2);
     UploadDiagnosisKeysRequest r =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(uploads.authorization(keys, a -> a))
             .setNoticeCommitment(ByteString.copyFrom(Canonical.sha256(secret.toByteArray())))

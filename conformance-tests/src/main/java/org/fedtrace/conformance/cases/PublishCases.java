@@ -59,12 +59,12 @@ public final class PublishCases extends CaseBase {
   }
 
   /**
-   * R8.2: format_version 2 (signed over its encoding) gets FAILED_PRECONDITION; so does 0. When it
+   * R8.2: format_version 3 (signed over its encoding) gets FAILED_PRECONDITION; so does 0. When it
    * fails: the node interprets formats it does not know.
    */
   public void R8_2_refusesUnknownFormatVersion() {
     publishRefused(
-        Status.Code.FAILED_PRECONDITION, "R8.2", sign(unsigned(a(), 2).setFormatVersion(2), a()));
+        Status.Code.FAILED_PRECONDITION, "R8.2", sign(unsigned(a(), 2).setFormatVersion(3), a()));
     publishRefused(
         Status.Code.FAILED_PRECONDITION, "R8.2", sign(unsigned(a(), 2).setFormatVersion(0), a()));
   }

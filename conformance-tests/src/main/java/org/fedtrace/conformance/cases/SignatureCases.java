@@ -99,7 +99,7 @@ public final class SignatureCases extends CaseBase {
               "R8.2",
               Status.Code.FAILED_PRECONDITION,
               null,
-              (c, b) -> b.toBuilder().setFormatVersion(2).build()),
+              (c, b) -> b.toBuilder().setFormatVersion(3).build()),
           new Tamper(
               "WrongOrigin",
               "origin changed to member B's country",

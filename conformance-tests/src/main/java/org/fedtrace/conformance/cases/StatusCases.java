@@ -94,7 +94,7 @@ public final class StatusCases extends CaseBase {
             publishRefused(
                 Status.Code.FAILED_PRECONDITION,
                 "R8.2",
-                sign(unsigned(a(), 1).setFormatVersion(2), a())));
+                sign(unsigned(a(), 1).setFormatVersion(3), a())));
     row(
         failures,
         "NOT_FOUND",

@@ -386,6 +386,7 @@ public final class TransparencyCases extends LogCaseBase {
     UploadAuthorization authorization = uploads.authorization(keys, x -> x);
     UploadDiagnosisKeysRequest r =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(authorization)
             .build();

@@ -66,6 +66,7 @@ public final class UploadCases extends CaseBase {
   private UploadDiagnosisKeysRequest upload(UnaryOperator<UploadAuthorization.Builder> edit) {
     List<DiagnosisKey> keys = batches().keys(3);
     return UploadDiagnosisKeysRequest.newBuilder()
+        .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
         .addAllKeys(keys)
         .setAuthorization(authorization(keys, edit))
         .build();
@@ -104,6 +105,7 @@ public final class UploadCases extends CaseBase {
         "R12.3",
         "keys",
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .setAuthorization(authorization(none, a -> a))
             .build());
     List<DiagnosisKey> many = batches().keys(65);
@@ -111,6 +113,7 @@ public final class UploadCases extends CaseBase {
         "R12.3",
         "keys",
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(many)
             .setAuthorization(authorization(many, a -> a))
             .build());
@@ -314,6 +317,7 @@ public final class UploadCases extends CaseBase {
       List<DiagnosisKey> keys = cs.batches().keys(2);
       UploadDiagnosisKeysRequest r =
           UploadDiagnosisKeysRequest.newBuilder()
+              .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
               .addAllKeys(keys)
               .setAuthorization(
                   c.authorization(
@@ -334,6 +338,7 @@ public final class UploadCases extends CaseBase {
     List<DiagnosisKey> keys = batches().keys(5);
     UploadDiagnosisKeysRequest r =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(authorization(keys, a -> a))
             .setNoticeCommitment(batches().randomBytes(32))
@@ -355,6 +360,7 @@ public final class UploadCases extends CaseBase {
         "R4.2",
         "keys[1].rolling_period",
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(authorization(keys, a -> a))
             .build());

@@ -43,6 +43,9 @@ public final class Canonical {
     out.writeBytes(country("origin", b.getOrigin()));
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getSequence()).array());
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getCreatedUnixSeconds()).array());
+    if (b.getFormatVersion() == 2) {
+      out.write(u8("scope", b.getScopeValue())); // §5.3: format 2 signs the scope
+    }
     out.writeBytes(sortedRecords(b.getKeysList()));
     return out.toByteArray();
   }

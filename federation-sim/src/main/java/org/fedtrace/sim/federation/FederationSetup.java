@@ -307,6 +307,7 @@ final class FederationSetup {
       ManagedChannel channel, Member m, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
     UploadDiagnosisKeysRequest request =
         UploadDiagnosisKeysRequest.newBuilder()
+            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
             .addAllKeys(keys)
             .setAuthorization(
                 Authorizations.issue(

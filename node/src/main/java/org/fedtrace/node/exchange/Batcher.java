@@ -9,9 +9,11 @@ import org.fedtrace.batch.BatchSigner;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.node.config.NodeConfig;
+import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.ReportType;
+import org.fedtrace.store.AcceptedUpload;
 import org.fedtrace.store.Batches;
 import org.fedtrace.store.NewBatch;
 import org.fedtrace.store.PendingKey;
@@ -77,7 +79,7 @@ public final class Batcher {
       return 0; // R21.24: numbering not recovered yet; the keys wait in the open batch
     }
     long now = ctx.clock().instant().getEpochSecond();
-    if (!flush && !due(ctx.store().read(tx -> tx.uploads().pending()), 0, now)) {
+    if (!flush && !anyDue(ctx.store().read(tx -> tx.uploads().pending()), now)) {
       return 0; // the common case, decided without the write lock
     }
     // the pending keys are read, the next sequence chosen, the batch signed and stored, and the
@@ -87,13 +89,16 @@ public final class Batcher {
         ctx.store()
             .write(
                 tx -> {
-                  List<PendingKey> pending = tx.uploads().pending();
                   List<Published> out = new ArrayList<>();
-                  int from = 0;
-                  while (from < pending.size() && (flush || due(pending, from, now))) {
-                    int n = Math.min(policy.maxKeys(), pending.size() - from);
-                    out.add(publish(tx, pending.subList(from, from + n)));
-                    from += n;
+                  // R25.5: each scope has batches of its own, so a batch's signed scope is
+                  // true of every key in it and receivers filter whole batches
+                  for (List<PendingKey> pending : byScope(tx.uploads().pending())) {
+                    int from = 0;
+                    while (from < pending.size() && (flush || due(pending, from, now))) {
+                      int n = Math.min(policy.maxKeys(), pending.size() - from);
+                      out.add(publish(tx, pending.subList(from, from + n)));
+                      from += n;
+                    }
                   }
                   return out;
                 });
@@ -119,6 +124,25 @@ public final class Batcher {
    */
   private record Published(
       long sequence, int keys, int padding, int decoys, List<Decoys.Shape> uploads) {}
+
+  /** The pending keys in one list per scope, FEDERATE first; each keeps the order of upload. */
+  private static List<List<PendingKey>> byScope(List<PendingKey> pending) {
+    List<PendingKey> federate = new ArrayList<>();
+    List<PendingKey> traveller = new ArrayList<>();
+    for (PendingKey k : pending) {
+      (k.scope() == AcceptedUpload.TRAVELLER ? traveller : federate).add(k);
+    }
+    return List.of(federate, traveller);
+  }
+
+  private boolean anyDue(List<PendingKey> pending, long now) {
+    for (List<PendingKey> scope : byScope(pending)) {
+      if (due(scope, 0, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Whether the policy says the keys pending from index {@code from} on make a batch now. */
   private boolean due(List<PendingKey> pending, int from, long now) {
@@ -193,10 +217,19 @@ public final class Batcher {
     }
     byte[] id = new byte[CanonicalEncoding.BATCH_ID_LENGTH];
     random.nextBytes(id);
+    DiagnosisKeyBatch.Builder header = DiagnosisKeyBatch.newBuilder();
+    if (pending.get(0).scope() == AcceptedUpload.TRAVELLER) {
+      // R25.5: a traveller batch says so in signed bytes (format 2); a FEDERATE batch keeps
+      // format 1, whose scope is FEDERATE by definition and which 0.7 nodes accept
+      header
+          .setFormatVersion(CanonicalEncoding.FORMAT_VERSION_SCOPED)
+          .setScope(BatchScope.BATCH_SCOPE_TRAVELLER);
+    } else {
+      header.setFormatVersion(CanonicalEncoding.FORMAT_VERSION);
+    }
     DiagnosisKeyBatch batch =
         signer.sign(
-            DiagnosisKeyBatch.newBuilder()
-                .setFormatVersion(CanonicalEncoding.FORMAT_VERSION)
+            header
                 .setBatchId(ByteString.copyFrom(id))
                 .setOrigin(country)
                 .setSequence(tx.batches().highestSequence(country) + 1)

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.SharingTerms;
+import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.store.Recipient;
@@ -33,24 +35,34 @@ public final class Deliveries {
   private final int retentionDays;
   private final Set<String> members;
   private final OperatorIdentity self;
+  private final SharingTerms sharing;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
    * @param members the agreement's member countries, the only origins served
    * @param self the node's own identity: its backend, served without a logged delivery (R9.12)
+   * @param sharing the agreement's bilateral terms: which origin's batches of which scope a peer
+   *     may be sent (R25.10)
    */
   public Deliveries(
       ExchangeContext ctx,
       boolean forward,
       int retentionDays,
       Set<String> members,
-      OperatorIdentity self) {
+      OperatorIdentity self,
+      SharingTerms sharing) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
     this.members = Set.copyOf(members);
     this.self = self;
+    this.sharing = sharing;
+  }
+
+  /** Whether the sharing terms let a batch of {@code origin} and {@code scope} go to {@code to}. */
+  public boolean mayReceive(OperatorIdentity to, String origin, BatchScope scope) {
+    return isSelf(to) || sharing.allows(origin, to.country(), scope);
   }
 
   /** Whether {@code caller} is the node's own identity (its backend), not a peer. */
@@ -64,14 +76,37 @@ public final class Deliveries {
    * R4.4; the batch's creation, R8.8), none of an origin that is no longer a member (R8.13).
    */
   public Recipient recipient(OperatorIdentity peer) {
+    // R25.10: of each scope, only the origins the sharing terms let send to the peer
+    return servedAs(
+        peer,
+        allowed(peer, BatchScope.BATCH_SCOPE_FEDERATE),
+        allowed(peer, BatchScope.BATCH_SCOPE_TRAVELLER));
+  }
+
+  /**
+   * As {@link #recipient(OperatorIdentity)} but every member origin of both scopes: what {@code
+   * peer} would be served without the sharing terms (to tell a refusal by R25.11 from NOT_FOUND).
+   */
+  public Recipient recipientIgnoringSharing(OperatorIdentity peer) {
+    return servedAs(peer, members, members);
+  }
+
+  private Recipient servedAs(OperatorIdentity peer, Set<String> federate, Set<String> traveller) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
     return new Recipient(
         peer,
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        members,
-        false);
+        federate,
+        false,
+        traveller);
+  }
+
+  private Set<String> allowed(OperatorIdentity peer, BatchScope scope) {
+    return members.stream()
+        .filter(origin -> mayReceive(peer, origin, scope))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /**

@@ -4,6 +4,8 @@ import java.util.function.Consumer;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.OperatorIdentity;
+import org.fedtrace.pki.SharingTerms;
+import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.LogReceipt;
 import org.fedtrace.rules.Countries;
@@ -33,19 +35,27 @@ public final class Ingest {
   private final String country;
   private final Admission admission;
   private final SequenceRecovery recovery;
+  private final SharingTerms sharing;
 
   /**
    * Admits every batch through {@code admission}.
    *
    * @param country the node's country: it takes no batch of its own origin that it does not hold,
    *     but while {@code recovery} holds, those it pulls from peers (R21.24)
+   * @param sharing the agreement's bilateral terms: it takes only batches whose origin may send
+   *     their scope to {@code country} (R25.9)
    */
   public Ingest(
-      ExchangeContext ctx, String country, Admission admission, SequenceRecovery recovery) {
+      ExchangeContext ctx,
+      String country,
+      Admission admission,
+      SequenceRecovery recovery,
+      SharingTerms sharing) {
     this.ctx = ctx;
     this.country = country;
     this.admission = admission;
     this.recovery = recovery;
+    this.sharing = sharing;
   }
 
   /** Whether the node is recovering its numbering from its peers (R21.24). */
@@ -75,6 +85,18 @@ public final class Ingest {
     try {
       admitted = admission.admit(batch, payload, from);
       NewBatch a = admitted;
+      BatchScope scope = BatchScope.forNumber(a.scope());
+      if (!sharing.allows(a.origin(), country, scope)) {
+        // R25.9: checked once the signature showed the scope is the origin's
+        throw new RuleViolation(
+            Rule.OUTSIDE_SHARING_TERMS,
+            "the agreement's sharing terms do not let "
+                + a.origin()
+                + " send "
+                + (scope == BatchScope.BATCH_SCOPE_TRAVELLER ? "traveller" : "federate")
+                + " batches to "
+                + country);
+      }
       if (a.origin().equals(country)
           && !recovery.restores(cursor != null)
           && !ctx.store().read(tx -> tx.batches().holds(a))) {

@@ -7,6 +7,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.node.exchange.Deliveries;
 import org.fedtrace.node.exchange.ExchangeContext;
@@ -141,13 +142,16 @@ public final class FederationService implements BindableService {
               Rule.MAX_BATCHES_RANGE,
               "must be at most 1000, got " + Integer.toUnsignedString(max)));
     }
+    InterestFilter.check(request.getOriginsList(), bad);
     BatchRules.throwIfAny(bad);
     long after = position;
-    Page page =
-        store.read(
-            tx ->
-                tx.batches()
-                    .servableAfter(after, max, recipient(peer, request.getIncludeOwnOrigin())));
+    Recipient served =
+        new InterestFilter(
+                request.getIncludeOwnOrigin(),
+                Set.copyOf(request.getOriginsList()),
+                request.getTravellersOnly())
+            .apply(deliveries.recipient(peer));
+    Page page = store.read(tx -> tx.batches().servableAfter(after, max, served));
     List<StoredBatch> batches = BatchWire.withinResponseLimit(page.batches());
     long next =
         batches.size() < page.batches().size()
@@ -161,20 +165,28 @@ public final class FederationService implements BindableService {
 
   void subscribeBatches(
       SubscribeBatchesRequest request, StreamObserver<BatchWire.Encoded> observer) {
-    long position =
-        Cursor.decode(request.getCursor(), ctx.store().epoch(), Rule.SUBSCRIBE_CURSOR_MALFORMED);
+    List<RuleViolation.FieldViolation> bad = new ArrayList<>();
+    long position = 0;
+    try {
+      position =
+          Cursor.decode(request.getCursor(), ctx.store().epoch(), Rule.SUBSCRIBE_CURSOR_MALFORMED);
+    } catch (RuleViolation v) {
+      if (v.fieldViolations().isEmpty()) {
+        throw v;
+      }
+      bad.addAll(v.fieldViolations());
+    }
+    InterestFilter.check(request.getOriginsList(), bad);
+    BatchRules.throwIfAny(bad);
     Subscription.start(
         new Subscription.Served(ctx, deliveries, heartbeatMillis),
         Caller.current(),
         position,
-        request.getIncludeOwnOrigin(),
+        new InterestFilter(
+            request.getIncludeOwnOrigin(),
+            Set.copyOf(request.getOriginsList()),
+            request.getTravellersOnly()),
         (ServerCallStreamObserver<BatchWire.Encoded>) observer);
-  }
-
-  /** Who {@code peer} is served as; with {@code ownOrigin}, its own country's batches too. */
-  private Recipient recipient(OperatorIdentity peer, boolean ownOrigin) {
-    Recipient r = deliveries.recipient(peer);
-    return ownOrigin ? r.withOwnOrigin() : r; // R9.13
   }
 
   void getBatch(GetBatchRequest request, StreamObserver<BatchWire.Encoded> observer) {
@@ -195,10 +207,21 @@ public final class FederationService implements BindableService {
     BatchRules.throwIfAny(bad);
     byte[] id = request.getBatchId().toByteArray();
     Recipient served = deliveries.recipient(peer);
+    Recipient anyScope = deliveries.recipientIgnoringSharing(peer);
     StoredBatch b =
         ctx.store()
             .read(tx -> tx.batches().servable(request.getOrigin(), id, served))
-            .orElseThrow(() -> new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
+            .orElseThrow(
+                () ->
+                    ctx.store()
+                            .read(tx -> tx.batches().servable(request.getOrigin(), id, anyScope))
+                            .isPresent()
+                        // R25.11: held and servable, but not to this peer by the sharing terms
+                        ? new RuleViolation(
+                            Rule.GET_BATCH_OUTSIDE_SHARING_TERMS,
+                            "the agreement's sharing terms do not let this batch go to "
+                                + peer.country())
+                        : new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"));
     if (deliveries.sent(List.of(b), peer).isEmpty()) {
       throw new RuleViolation(Rule.BATCH_NOT_FOUND, "no such batch is served"); // damaged
     }

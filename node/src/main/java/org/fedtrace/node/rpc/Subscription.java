@@ -32,7 +32,7 @@ final class Subscription {
 
   private final Served served;
   private final OperatorIdentity peer;
-  private final boolean ownOrigin;
+  private final InterestFilter filter;
   private final ServerCallStreamObserver<BatchWire.Encoded> call;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable wake = this::schedule;
@@ -46,12 +46,12 @@ final class Subscription {
       Served served,
       OperatorIdentity peer,
       long position,
-      boolean ownOrigin,
+      InterestFilter filter,
       ServerCallStreamObserver<BatchWire.Encoded> call) {
     this.served = served;
     this.peer = peer;
     this.position = position;
-    this.ownOrigin = ownOrigin;
+    this.filter = filter;
     this.call = call;
   }
 
@@ -59,9 +59,9 @@ final class Subscription {
       Served served,
       OperatorIdentity peer,
       long position,
-      boolean ownOrigin,
+      InterestFilter filter,
       ServerCallStreamObserver<BatchWire.Encoded> call) {
-    Subscription s = new Subscription(served, peer, position, ownOrigin, call);
+    Subscription s = new Subscription(served, peer, position, filter, call);
     call.setOnCancelHandler(s::finish);
     call.setOnReadyHandler(s::schedule);
     ExchangeContext ctx = served.ctx();
@@ -73,10 +73,12 @@ final class Subscription {
     s.schedule();
   }
 
-  /** Who the subscriber is served as; R10.13: its own country's batches too when it asked. */
+  /**
+   * Who the subscriber is served as: R10.13, its own country's batches too when it asked; R25.13,
+   * only the origins and scope it asked for.
+   */
   private org.fedtrace.store.Recipient recipient() {
-    org.fedtrace.store.Recipient r = served.deliveries().recipient(peer);
-    return ownOrigin ? r.withOwnOrigin() : r;
+    return filter.apply(served.deliveries().recipient(peer));
   }
 
   private void schedule() {

@@ -13,6 +13,7 @@ import org.fedtrace.node.stats.Tallies;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.LogReceipt;
+import org.fedtrace.proto.v1.SharingConsent;
 import org.fedtrace.proto.v1.UploadAuthorization;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysRequest;
 import org.fedtrace.proto.v1.UploadDiagnosisKeysResponse;
@@ -141,7 +142,37 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
           new RuleViolation.FieldViolation(
               "", Rule.UPLOAD_UNKNOWN_FIELDS, "the request carries fields unknown to v1"));
     }
+    checkSharing(request, bad);
     BatchRules.throwIfAny(bad);
+  }
+
+  /** R25.2, R25.3: a known consent; a traveller only with consent to federate and travel. */
+  private static void checkSharing(
+      UploadDiagnosisKeysRequest request, List<RuleViolation.FieldViolation> bad) {
+    int sharing = request.getSharingValue();
+    if (sharing < 0 || sharing > SharingConsent.SHARING_CONSENT_FEDERATE_VALUE) {
+      bad.add(
+          new RuleViolation.FieldViolation(
+              "sharing",
+              Rule.SHARING_CONSENT_VALUE,
+              "must be absent, DOMESTIC_ONLY (1) or FEDERATE (2), got " + sharing));
+    } else if (request.getTraveller()
+        && (request.getSharing() != SharingConsent.SHARING_CONSENT_FEDERATE
+            || request.getKeysList().stream().allMatch(k -> k.getVisitedCountriesCount() == 0))) {
+      bad.add(
+          new RuleViolation.FieldViolation(
+              "traveller",
+              Rule.TRAVELLER_WITHOUT_TRAVEL,
+              "needs sharing FEDERATE and visited_countries on a key"));
+    }
+  }
+
+  /** Where the keys of {@code request} may go (R25.1: absent consent is domestic-only). */
+  static int scope(UploadDiagnosisKeysRequest request) {
+    if (request.getSharing() != SharingConsent.SHARING_CONSENT_FEDERATE) {
+      return AcceptedUpload.DOMESTIC_ONLY;
+    }
+    return request.getTraveller() ? AcceptedUpload.TRAVELLER : AcceptedUpload.FEDERATE;
   }
 
   /** Stores the upload's keys with the authorization's use and its log entry, in one commit. */
@@ -165,7 +196,8 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
             a.getExpiresUnixSeconds(),
             now.getEpochSecond(),
             serialized,
-            commitment);
+            commitment,
+            scope(request));
     return ctx.store()
         .write(
             tx -> {

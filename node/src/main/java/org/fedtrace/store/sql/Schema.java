@@ -79,7 +79,11 @@ final class Schema {
           new Migration(
               8,
               "witnessing: peers' checkpoints cosigned or refused, the log's own cosignatures",
-              sql -> sql.execute(SqlWitnessing.DDL)));
+              sql -> sql.execute(SqlWitnessing.DDL)),
+          new Migration(
+              9,
+              "the sharing scope of pending keys: domestic-only, federate or traveller",
+              sql -> sql.execute(SqlUploads.DDL_V7)));
 
   /** Schema version this code reads and writes. */
   static final int VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -79,7 +79,7 @@ final class SqlBatches implements Batches {
     sql.update(
         "INSERT INTO batch (origin, batch_id, sequence, created_unix_seconds, content_sha256,"
             + " key_count, received_from, received_unix_seconds, oldest_key_end_interval,"
-            + " payload, servable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            + " payload, servable, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         b.origin(),
         b.batchId(),
         b.sequence(),
@@ -89,7 +89,8 @@ final class SqlBatches implements Batches {
         b.receivedFrom() == null ? null : b.receivedFrom().toString(),
         b.receivedUnixSeconds(),
         b.oldestKeyEndInterval(),
-        b.payload());
+        b.payload(),
+        b.scope());
     changed.run();
     return Insert.STORED;
   }
@@ -147,15 +148,26 @@ final class SqlBatches implements Batches {
 
   /** The condition a servable batch meets (§1.3), with {@link #servableArgs} to bind. */
   private static String servableWhere(Recipient r) {
+    // R25.10, R25.13: per scope, the origins the sharing terms and the caller's filter allow
     return SERVABLE
-        + " AND created_unix_seconds >= ? AND origin IN ("
-        + String.join(", ", java.util.Collections.nCopies(r.origins().size(), "?"))
-        + ")";
+        + " AND created_unix_seconds >= ? AND ((scope = 1 AND "
+        + in(r.origins().size())
+        + ") OR (scope = 2 AND "
+        + in(r.travellerOrigins().size())
+        + "))";
+  }
+
+  /** {@code origin IN (?, ...)} for {@code n} countries; false for none. */
+  private static String in(int n) {
+    return n == 0
+        ? "1 = 0"
+        : "origin IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
   private static List<Object> servableArgs(Recipient r) {
     List<Object> args = new ArrayList<>(List.of(r.windowStart(), r.createdFrom()));
     args.addAll(r.origins().stream().sorted().toList());
+    args.addAll(r.travellerOrigins().stream().sorted().toList());
     return args;
   }
 

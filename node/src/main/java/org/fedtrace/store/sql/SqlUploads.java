@@ -26,6 +26,15 @@ final class SqlUploads implements Uploads {
               + " accepted_unix_seconds INTEGER NOT NULL,"
               + " key BLOB NOT NULL)");
 
+  /**
+   * Schema 7: the scope of each pending key and stored batch (spec §25); keys of 0.7 uploads
+   * federate, and every batch stored before is format 1, whose scope is FEDERATE.
+   */
+  static final List<String> DDL_V7 =
+      List.of(
+          "ALTER TABLE pending_key ADD COLUMN scope INTEGER NOT NULL DEFAULT 1",
+          "ALTER TABLE batch ADD COLUMN scope INTEGER NOT NULL DEFAULT 1");
+
   private final Sql sql;
 
   SqlUploads(Sql sql) {
@@ -47,16 +56,21 @@ final class SqlUploads implements Uploads {
         u.acceptedUnixSeconds(),
         u.noticeCommitment());
     sql.batch(
-        "INSERT INTO pending_key (authorization_id, accepted_unix_seconds, key) VALUES (?, ?, ?)",
+        "INSERT INTO pending_key (authorization_id, accepted_unix_seconds, key, scope)"
+            + " VALUES (?, ?, ?, ?)",
         u.keys(),
-        k -> new Object[] {u.authorizationId(), u.acceptedUnixSeconds(), k});
+        k -> new Object[] {u.authorizationId(), u.acceptedUnixSeconds(), k, u.scope()});
   }
 
   @Override
   public List<PendingKey> pending() {
     return sql.list(
-        "SELECT id, accepted_unix_seconds, key, authorization_id FROM pending_key ORDER BY id",
-        rs -> new PendingKey(rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4)));
+        "SELECT id, accepted_unix_seconds, key, authorization_id, scope FROM pending_key"
+            + " WHERE scope <> ? ORDER BY id",
+        rs ->
+            new PendingKey(
+                rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4), rs.getInt(5)),
+        AcceptedUpload.DOMESTIC_ONLY);
   }
 
   @Override
@@ -70,5 +84,10 @@ final class SqlUploads implements Uploads {
   @Override
   public void forgetExpiredBefore(long unixSeconds) {
     sql.update("DELETE FROM used_authorization WHERE expires_unix_seconds < ?", unixSeconds);
+    // domestic-only keys never become a batch; they are kept no longer than retention (R25.4)
+    sql.update(
+        "DELETE FROM pending_key WHERE scope = ? AND accepted_unix_seconds < ?",
+        AcceptedUpload.DOMESTIC_ONLY,
+        unixSeconds);
   }
 }

@@ -40,7 +40,7 @@ public final class BatchVectorGenerator {
   public static final String FILE_NAME = "batch_signature_v1.json";
 
   /** Bump when the generator's output changes. */
-  static final String GENERATOR_VERSION = "1";
+  static final String GENERATOR_VERSION = "2";
 
   /** 2026-01-01T00:00:00Z: creation time of every batch. */
   private static final long CREATED_UNIX_SECONDS = 1_767_225_600L;
@@ -355,7 +355,7 @@ public final class BatchVectorGenerator {
         "created_unix_seconds + 1",
         f,
         base.toBuilder().setCreatedUnixSeconds(CREATED_UNIX_SECONDS + 1).build());
-    invalid(g, "format_version 1 -> 2", f, base.toBuilder().setFormatVersion(2).build());
+    invalid(g, "format_version 1 -> 3", f, base.toBuilder().setFormatVersion(3).build());
     invalid(g, "origin DE -> FR", List.of("WrongOrigin"), base.toBuilder().setOrigin("FR").build());
   }
 

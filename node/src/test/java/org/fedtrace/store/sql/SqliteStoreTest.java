@@ -158,6 +158,9 @@ class SqliteStoreTest extends StoreSuite {
               "cosigned_checkpoint")) {
         st.execute("DROP TABLE " + table);
       }
+      // and from before the sharing scope of pending keys and batches (schema 7)
+      st.execute("ALTER TABLE pending_key DROP COLUMN scope");
+      st.execute("ALTER TABLE batch DROP COLUMN scope");
       st.executeUpdate("UPDATE meta SET schema_version = 1");
     }
     try (SqliteStore s = SqliteStore.open(dir)) {
