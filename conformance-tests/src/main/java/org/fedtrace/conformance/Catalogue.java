@@ -25,6 +25,7 @@ import org.fedtrace.conformance.cases.RevocationCases;
 import org.fedtrace.conformance.cases.SignatureCases;
 import org.fedtrace.conformance.cases.StatusCases;
 import org.fedtrace.conformance.cases.SubscribeCases;
+import org.fedtrace.conformance.cases.SymptomCases;
 import org.fedtrace.conformance.cases.TransparencyCases;
 import org.fedtrace.conformance.cases.TransportCases;
 import org.fedtrace.conformance.cases.UploadCases;
@@ -60,6 +61,7 @@ public final class Catalogue {
           NoticeCases.class,
           DepositCases.class,
           ExposureCases.class,
+          SymptomCases.class,
           ExportCases.class,
           PublicEndpointCases.class);
 

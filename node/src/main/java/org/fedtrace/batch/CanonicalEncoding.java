@@ -40,6 +40,24 @@ public final class CanonicalEncoding {
   /** Most visited countries one key may list. */
   public static final int MAX_VISITED_COUNTRIES = 32;
 
+  /** Symptom byte of a key record: no symptom information. */
+  public static final int SYMPTOMS_NONE = 0x00;
+
+  /** Symptom byte: symptomatic, onset known (days_since_onset_of_symptoms present). */
+  public static final int SYMPTOMS_KNOWN_ONSET = 0x01;
+
+  /** Symptom byte: symptomatic, onset unknown. */
+  public static final int SYMPTOMS_ONSET_UNKNOWN = 0x02;
+
+  /** Symptom byte: asymptomatic. */
+  public static final int SYMPTOMS_ASYMPTOMATIC = 0x03;
+
+  /** Symptom byte: symptom status unknown. */
+  public static final int SYMPTOMS_STATUS_UNKNOWN = 0x04;
+
+  /** Symptom byte of an onset range of n days, 1..19, is this plus n (0x11..0x23). */
+  public static final int SYMPTOMS_ONSET_RANGE = 0x10;
+
   /** Length of a key record without its visited countries. */
   private static final int RECORD_FIXED_LENGTH = 26;
 
@@ -96,7 +114,8 @@ public final class CanonicalEncoding {
    *
    * <pre>
    * 16 key_data | u32 rolling_start_interval_number | u8 rolling_period | u8 report_type
-   * | u8 dsos_present (0 or 1) | i8 days_since_onset_of_symptoms (0 when absent)
+   * | u8 symptoms (0 none, 1 days_since_onset_of_symptoms, else symptom_status, §26.1)
+   * | i8 day count (0 when none)
    * | u8 transmission_risk_level | u8 n | n x 2 ASCII visited_countries
    * </pre>
    */
@@ -126,7 +145,9 @@ public final class CanonicalEncoding {
     requireRange("rolling_period", key.getRollingPeriod(), 0, 255);
     requireRange("report_type", key.getReportTypeValue(), 0, 255);
     requireRange("transmission_risk_level", key.getTransmissionRiskLevel(), 0, 255);
-    if (key.hasDaysSinceOnsetOfSymptoms()) {
+    if (key.hasSymptomStatus()) {
+      Symptoms.of(key);
+    } else if (key.hasDaysSinceOnsetOfSymptoms()) {
       requireRange("days_since_onset_of_symptoms", key.getDaysSinceOnsetOfSymptoms(), -128, 127);
     }
     int n = key.getVisitedCountriesCount();
@@ -140,9 +161,13 @@ public final class CanonicalEncoding {
     p = putInt(out, p + 16, key.getRollingStartIntervalNumber());
     out[p++] = (byte) key.getRollingPeriod();
     out[p++] = (byte) key.getReportTypeValue();
-    boolean dsos = key.hasDaysSinceOnsetOfSymptoms();
-    out[p++] = (byte) (dsos ? 1 : 0);
-    out[p++] = (byte) (dsos ? key.getDaysSinceOnsetOfSymptoms() : 0);
+    if (key.hasSymptomStatus()) {
+      p = putSymptoms(out, p, Symptoms.of(key));
+    } else {
+      boolean dsos = key.hasDaysSinceOnsetOfSymptoms();
+      out[p++] = (byte) (dsos ? SYMPTOMS_KNOWN_ONSET : SYMPTOMS_NONE);
+      out[p++] = (byte) (dsos ? key.getDaysSinceOnsetOfSymptoms() : 0);
+    }
     out[p++] = (byte) key.getTransmissionRiskLevel();
     int n = key.getVisitedCountriesCount();
     out[p++] = (byte) n;
@@ -253,6 +278,17 @@ public final class CanonicalEncoding {
       return Arrays.compareUnsigned(
           bytes, offsets[a], offsets[a + 1], bytes, offsets[b], offsets[b + 1]);
     }
+  }
+
+  /**
+   * The symptom byte and the day count of a key record (§5.3, §26.1): {@code 00 00} nothing, {@code
+   * 01 d} a known onset, {@code 10+n d} an onset range of n days, {@code 02 d} onset unknown,
+   * {@code 03 d} asymptomatic, {@code 04 d} status unknown.
+   */
+  public static int putSymptoms(byte[] out, int p, Symptoms symptoms) {
+    out[p] = (byte) symptoms.recordByte();
+    out[p + 1] = (byte) symptoms.days();
+    return p + 2;
   }
 
   private static int putCountry(byte[] out, int p, String field, String code) {

@@ -184,7 +184,8 @@ public final class BatchRules {
             violation(
                 path(prefix, i, ".report_type"), Rule.REPORT_TYPE, "must be in 1..5, got " + type));
       }
-      if (k.hasDaysSinceOnsetOfSymptoms() && Math.abs(k.getDaysSinceOnsetOfSymptoms()) > 14) {
+      int dsos = k.getDaysSinceOnsetOfSymptoms();
+      if (k.hasDaysSinceOnsetOfSymptoms() && (dsos < -14 || dsos > 14)) {
         out.add(
             violation(
                 path(prefix, i, ".days_since_onset_of_symptoms"),
@@ -200,7 +201,10 @@ public final class BatchRules {
                 "must be in 0..8, got " + risk));
       }
       checkVisited(k.getVisitedCountriesList(), prefix, i, out);
-      if (hasUnknownFields(k)) {
+      if (k.hasSymptomStatus()) {
+        SymptomRules.check(k, path(prefix, i, ".symptom_status"), out);
+      }
+      if (hasUnknownFields(k) || SymptomRules.hasUnknownFields(k)) {
         out.add(
             violation(
                 path(prefix, i, ""), Rule.KEY_UNKNOWN_FIELDS, "carries fields unknown to v1"));
