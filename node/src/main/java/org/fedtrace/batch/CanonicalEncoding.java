@@ -28,6 +28,12 @@ public final class CanonicalEncoding {
   /** Domain separator of the batch encoding: ASCII "fedtrace.v1.batch" and a zero byte. */
   public static final byte[] BATCH_DOMAIN = DomainLabel.of("fedtrace.v1.batch");
 
+  /**
+   * Domain separator of the batch encoding of a member origin longer than a country code (spec
+   * §26.2): ASCII "fedtrace.v1.member-batch" and a zero byte.
+   */
+  public static final byte[] MEMBER_BATCH_DOMAIN = DomainLabel.of("fedtrace.v1.member-batch");
+
   /** Domain separator of the key-set encoding that upload authorizations bind. */
   public static final byte[] KEY_SET_DOMAIN = DomainLabel.of("fedtrace.v1.keyset");
 
@@ -76,15 +82,26 @@ public final class CanonicalEncoding {
       throw new IllegalArgumentException("format_version must fit in one byte");
     }
     List<DiagnosisKey> keys = batch.getKeysList();
-    int header = BATCH_DOMAIN.length + 1 + BATCH_ID_LENGTH + 2 + 8 + 8 + 4;
+    String origin = batch.getOrigin();
+    boolean member = origin.length() != 2;
+    byte[] domain = member ? MEMBER_BATCH_DOMAIN : BATCH_DOMAIN;
+    int originLength = member ? 1 + memberOriginLength(origin) : 2;
+    int header = domain.length + 1 + BATCH_ID_LENGTH + originLength + 8 + 8 + 4;
     Records records = Records.encode(keys, header);
     byte[] out = records.bytes;
-    System.arraycopy(BATCH_DOMAIN, 0, out, 0, BATCH_DOMAIN.length);
-    int p = BATCH_DOMAIN.length;
+    System.arraycopy(domain, 0, out, 0, domain.length);
+    int p = domain.length;
     out[p++] = (byte) batch.getFormatVersion();
     id.copyTo(out, p);
     p += BATCH_ID_LENGTH;
-    p = putCountry(out, p, "origin", batch.getOrigin());
+    if (member) {
+      out[p++] = (byte) origin.length();
+      for (int i = 0; i < origin.length(); i++) {
+        out[p++] = (byte) origin.charAt(i);
+      }
+    } else {
+      p = putCountry(out, p, "origin", origin);
+    }
     p = putLong(out, p, batch.getSequence());
     p = putLong(out, p, batch.getCreatedUnixSeconds());
     putInt(out, p, keys.size());
@@ -289,6 +306,21 @@ public final class CanonicalEncoding {
     out[p] = (byte) symptoms.recordByte();
     out[p + 1] = (byte) symptoms.days();
     return p + 2;
+  }
+
+  /** The length of a member origin {@code CC-operator-id} (§26.2), after checking its syntax. */
+  private static int memberOriginLength(String origin) {
+    putCountry(new byte[2], 0, "origin", origin.length() >= 2 ? origin.substring(0, 2) : origin);
+    if (origin.length() < 4 || origin.length() > 35 || origin.charAt(2) != '-') {
+      throw new IllegalArgumentException("origin must be CC or CC-operator-id");
+    }
+    for (int i = 3; i < origin.length(); i++) {
+      char c = origin.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        throw new IllegalArgumentException("origin must be CC or CC-operator-id");
+      }
+    }
+    return origin.length();
   }
 
   private static int putCountry(byte[] out, int p, String field, String code) {

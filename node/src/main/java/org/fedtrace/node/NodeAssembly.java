@@ -36,6 +36,7 @@ import org.fedtrace.node.rpc.RpcServices;
 import org.fedtrace.node.rpc.TransparencyLogService;
 import org.fedtrace.node.rpc.UploadService;
 import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
 import org.fedtrace.proto.v1.NoticeGrpc;
@@ -116,10 +117,12 @@ final class NodeAssembly {
                 .filter(p -> p.mode() != NodeConfig.SyncMode.PUSH)
                 .map(NodeConfig.Peer::identity)
                 .toList());
+    // the name of this member's batches: its country unless the country has several (§26.2)
+    String origin = MemberOrigins.originOf(agreement.members(), files.identity());
     Ingest ingest =
         new Ingest(
             exchange,
-            files.identity().country(),
+            origin,
             options
                 .seam()
                 .admission(
@@ -131,9 +134,7 @@ final class NodeAssembly {
             exchange,
             config.federation().forward(),
             agreement.retentionDays(),
-            agreement.members().stream()
-                .map(org.fedtrace.pki.OperatorIdentity::country)
-                .collect(java.util.stream.Collectors.toSet()),
+            agreement.members(),
             files.identity());
     this.finder = operatorMatching(options.backgroundWork());
     this.peers =
@@ -149,14 +150,14 @@ final class NodeAssembly {
             exchange,
             new Batcher(
                 exchange,
-                files.identity().country(),
+                origin,
                 new BatchSigner(files.signer(), files.signingCertificate()),
                 config.batching(),
                 options.random(),
                 recovery),
             new Housekeeping(
                 exchange,
-                files.identity().country(),
+                origin,
                 agreement.retentionDays(),
                 new JobLease(exchange.store(), "purge", replica, exchange.clock())),
             finder,
@@ -401,7 +402,7 @@ final class NodeAssembly {
         rpc.home(
             new UploadService(
                 exchange,
-                country,
+                files.identity(),
                 rules,
                 files.authorities(),
                 config.uploads().maxAuthorizationLifetimeSeconds(),

@@ -82,8 +82,8 @@ public final class BatchRules {
               Rule.BATCH_ID_LENGTH,
               "must be 16 bytes, got " + batch.getBatchId().size()));
     }
-    if (!Countries.hasCodeSyntax(batch.getOrigin())) {
-      v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be two letters A..Z"));
+    if (!Countries.hasOriginSyntax(batch.getOrigin())) {
+      v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be CC or CC-operator-id"));
     }
     if (batch.getSequence() == 0) {
       v.add(violation("batch.sequence", Rule.SEQUENCE_ZERO, "must be at least 1"));

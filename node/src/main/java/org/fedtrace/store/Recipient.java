@@ -11,15 +11,18 @@ import org.fedtrace.pki.OperatorIdentity;
  * createdFrom}, none of an origin that is not a member.
  *
  * @param peer the peer served
+ * @param peerOrigin the peer's origin (spec §26.2): its country unless its country has several
+ *     members
  * @param forward whether batches received from other peers are served too
  * @param windowStart the first interval of the retention window
  * @param createdFrom the earliest creation time (Unix seconds) served
- * @param origins the member countries, the only origins served
- * @param ownOrigin whether the batches of the recipient's own country are served too (it asked for
+ * @param origins the members' origins, the only origins served
+ * @param ownOrigin whether the batches of the recipient's own origin are served too (it asked for
  *     them, spec R9.13, R10.13)
  */
 public record Recipient(
     OperatorIdentity peer,
+    String peerOrigin,
     boolean forward,
     long windowStart,
     long createdFrom,
@@ -29,8 +32,19 @@ public record Recipient(
     origins = Set.copyOf(origins);
   }
 
-  /** This recipient, served the batches of its own country too. */
+  /** A recipient whose origin is its country: the only member of it. */
+  public Recipient(
+      OperatorIdentity peer,
+      boolean forward,
+      long windowStart,
+      long createdFrom,
+      Set<String> origins,
+      boolean ownOrigin) {
+    this(peer, peer.country(), forward, windowStart, createdFrom, origins, ownOrigin);
+  }
+
+  /** This recipient, served the batches of its own origin too. */
   public Recipient withOwnOrigin() {
-    return new Recipient(peer, forward, windowStart, createdFrom, origins, true);
+    return new Recipient(peer, peerOrigin, forward, windowStart, createdFrom, origins, true);
   }
 }

@@ -25,6 +25,7 @@ import org.fedtrace.proto.v1.UploadAuthorization;
  */
 public final class Canonical {
   private static final byte[] BATCH = label("fedtrace.v1.batch");
+  private static final byte[] MEMBER_BATCH = label("fedtrace.v1.member-batch");
   private static final byte[] KEYSET = label("fedtrace.v1.keyset");
   private static final byte[] AUTHORIZATION = label("fedtrace.v1.upload-authorization");
   private static final int MAX_VISITED = 32;
@@ -38,10 +39,21 @@ public final class Canonical {
    */
   public static byte[] batch(DiagnosisKeyBatch b) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(BATCH);
+    String origin = b.getOrigin();
+    boolean member = origin.length() != 2;
+    out.writeBytes(member ? MEMBER_BATCH : BATCH);
     out.write(u8("format_version", b.getFormatVersion()));
     out.writeBytes(fixed("batch_id", b.getBatchId(), 16));
-    out.writeBytes(country("origin", b.getOrigin()));
+    if (member) {
+      // a member origin CC-operator-id (§26.2): length-prefixed, under its own label
+      if (!origin.matches("[A-Z]{2}-[a-z0-9-]{1,32}")) {
+        throw new IllegalArgumentException("origin is neither CC nor CC-operator-id");
+      }
+      out.write(origin.length());
+      out.writeBytes(origin.getBytes(StandardCharsets.US_ASCII));
+    } else {
+      out.writeBytes(country("origin", origin));
+    }
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getSequence()).array());
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getCreatedUnixSeconds()).array());
     out.writeBytes(sortedRecords(b.getKeysList()));

@@ -1,9 +1,11 @@
 package org.fedtrace.node.exchange;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.rules.BatchRules;
@@ -31,25 +33,27 @@ public final class Deliveries {
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
-  private final Set<String> members;
+  private final List<OperatorIdentity> members;
+  private final Set<String> origins;
   private final OperatorIdentity self;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
-   * @param members the agreement's member countries, the only origins served
+   * @param members the agreement's members, whose origins (spec §26.2) are the only ones served
    * @param self the node's own identity: its backend, served without a logged delivery (R9.12)
    */
   public Deliveries(
       ExchangeContext ctx,
       boolean forward,
       int retentionDays,
-      Set<String> members,
+      Collection<OperatorIdentity> members,
       OperatorIdentity self) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
-    this.members = Set.copyOf(members);
+    this.members = List.copyOf(members);
+    this.origins = MemberOrigins.origins(members);
     this.self = self;
   }
 
@@ -65,12 +69,15 @@ public final class Deliveries {
    */
   public Recipient recipient(OperatorIdentity peer) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
+    String peerOrigin =
+        members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
     return new Recipient(
         peer,
+        peerOrigin,
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        members,
+        origins,
         false);
   }
 
