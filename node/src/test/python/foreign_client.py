@@ -7,7 +7,9 @@ Python stack, and prints what it saw as key=value lines for the test to check:
 
   GetNodeInfo, then PublishBatch of a signed batch twice (new, then duplicate),
   PublishBatch of a forged copy (refused; the google.rpc.BadRequest trailer is
-  decoded here too), then PullBatches from the beginning.
+  decoded here too), then PullBatches from the beginning, printing the symptom
+  state of every pulled key (days since onset or symptom_status, spec 26.1)
+  with the key-record bytes this client computes for it.
 
 Needs Debian's python3-grpcio and python3-protobuf (or the same from PyPI).
 """
@@ -63,6 +65,33 @@ def refusal(error, messages):
                 bad = messages["google.rpc.BadRequest"].FromString(detail.value)
                 violations += [v.field + " | " + v.description for v in bad.field_violations]
     return error.code().name, error.details(), violations
+
+
+SYMPTOM_BYTES = {
+    "onset_unknown_days_since_submission": 2,
+    "asymptomatic_days_since_submission": 3,
+    "unknown_days_since_submission": 4,
+}
+
+
+def symptoms(key):
+    """The symptom state of a key (spec 26.1) and its key-record bytes 22 and 23, in hex."""
+    if key.HasField("symptom_status"):
+        status = key.symptom_status
+        case = status.WhichOneof("status")
+        if case == "onset_range":
+            r = status.onset_range
+            label = "onset_range:%d:%d" % (r.range_days, r.days_since_range_end)
+            kind, days = 0x10 + r.range_days, r.days_since_range_end
+        else:
+            days = getattr(status, case)
+            label, kind = "%s:%d" % (case, days), SYMPTOM_BYTES[case]
+    elif key.HasField("days_since_onset_of_symptoms"):
+        days = key.days_since_onset_of_symptoms
+        label, kind = "days_since_onset_of_symptoms:%d" % days, 1
+    else:
+        label, kind, days = "none", 0, 0
+    return "%s %02x%02x" % (label, kind, days & 0xFF)
 
 
 def main():
@@ -130,6 +159,8 @@ def main():
         for b in pulled.batches:
             print("pulled=%s/%d keys=%d format=%d scope=%d"
                   % (b.origin, b.sequence, len(b.keys), b.format_version, b.scope))
+            for k in b.keys:
+                print("pulled_symptoms=" + symptoms(k))
         print("caught_up=%s" % pulled.caught_up)
 
         # spec 0.8.0: interest filters

@@ -279,6 +279,22 @@ final class ConformanceKitCommand implements Runnable {
     }
   }
 
+  /**
+   * A test member never joins a country that has a member: a second member would change the origin
+   * of the first (spec §26.2) and break its exchange.
+   */
+  private static void requireCountryFree(AgreementTerms terms, OperatorIdentity id) {
+    for (OperatorIdentity member : terms.members()) {
+      if (member.country().equals(id.country())) {
+        throw new IllegalArgumentException(
+            id.country()
+                + " has a member already ("
+                + member
+                + "), whose origin a test member would change");
+      }
+    }
+  }
+
   /** The terms with the kit's members (if not members yet) and its health authority. */
   private AgreementTerms admit(AgreementTerms terms, KitWriter.Plan plan) {
     AgreementTerms t = terms;
@@ -287,6 +303,7 @@ final class ConformanceKitCommand implements Runnable {
       try {
         id = new OperatorIdentity(m.country(), m.operatorId());
         if (!t.isMember(id)) {
+          requireCountryFree(t, id);
           t = t.withMember(id);
         }
       } catch (IllegalArgumentException e) {

@@ -236,15 +236,15 @@ class PkiCommandTest {
   }
 
   @Test
-  void issueRefusesASecondOperatorForACountry() throws Exception {
+  void issueAddsASecondOperatorOfACountry() throws Exception {
     assertEquals(0, init().status);
     assertEquals(0, issue("DE", "de-node", "de").status);
-    Run run = issue("DE", "de-other", "de-other");
-    assertEquals(1, run.status);
+    assertEquals(0, issue("DE", "de-other", "de-other").status);
+    Agreement a = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
     assertEquals(
-        "fedtrace: DE has a member operator already (DE/de-node); a country has one origin node\n",
-        run.err);
-    assertFalse(Files.exists(tmp.resolve("de-other")));
+        List.of(new OperatorIdentity("DE", "de-node"), new OperatorIdentity("DE", "de-other")),
+        a.members());
+    assertTrue(Files.exists(tmp.resolve("de-other")));
   }
 
   @Test

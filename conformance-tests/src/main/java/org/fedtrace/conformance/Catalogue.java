@@ -27,6 +27,7 @@ import org.fedtrace.conformance.cases.SignatureCases;
 import org.fedtrace.conformance.cases.StatisticsCases;
 import org.fedtrace.conformance.cases.StatusCases;
 import org.fedtrace.conformance.cases.SubscribeCases;
+import org.fedtrace.conformance.cases.SymptomCases;
 import org.fedtrace.conformance.cases.TransparencyCases;
 import org.fedtrace.conformance.cases.TransportCases;
 import org.fedtrace.conformance.cases.UploadCases;
@@ -65,6 +66,7 @@ public final class Catalogue {
           NoticeCases.class,
           DepositCases.class,
           ExposureCases.class,
+          SymptomCases.class,
           ExportCases.class,
           PublicEndpointCases.class,
           StatisticsCases.class);

@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.OnsetRange;
+import org.fedtrace.proto.v1.SymptomStatus;
 
 /** Reads the spec's Wycheproof-style vector files (shipped with the suite) into messages. */
 public final class VectorJson {
@@ -65,7 +67,32 @@ public final class VectorJson {
     for (JsonElement c : k.getAsJsonArray("visited_countries")) {
       b.addVisitedCountries(c.getAsString());
     }
-    return b.build();
+    return symptoms(k, b).build();
+  }
+
+  /** Sets {@code symptom_status} (§26.1) from its proto-field-name JSON in {@code k}, if any. */
+  static DiagnosisKey.Builder symptoms(JsonObject k, DiagnosisKey.Builder b) {
+    if (!k.has("symptom_status")) {
+      return b;
+    }
+    JsonObject s = k.getAsJsonObject("symptom_status");
+    SymptomStatus.Builder status = SymptomStatus.newBuilder();
+    if (s.has("onset_range")) {
+      JsonObject r = s.getAsJsonObject("onset_range");
+      status.setOnsetRange(
+          OnsetRange.newBuilder()
+              .setRangeDays(r.get("range_days").getAsInt())
+              .setDaysSinceRangeEnd(r.get("days_since_range_end").getAsInt()));
+    } else if (s.has("onset_unknown_days_since_submission")) {
+      status.setOnsetUnknownDaysSinceSubmission(
+          s.get("onset_unknown_days_since_submission").getAsInt());
+    } else if (s.has("asymptomatic_days_since_submission")) {
+      status.setAsymptomaticDaysSinceSubmission(
+          s.get("asymptomatic_days_since_submission").getAsInt());
+    } else if (s.has("unknown_days_since_submission")) {
+      status.setUnknownDaysSinceSubmission(s.get("unknown_days_since_submission").getAsInt());
+    }
+    return b.setSymptomStatus(status);
   }
 
   static List<DiagnosisKey> keys(JsonArray keys) {

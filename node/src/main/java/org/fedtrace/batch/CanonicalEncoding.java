@@ -28,6 +28,12 @@ public final class CanonicalEncoding {
   /** Domain separator of the batch encoding: ASCII "fedtrace.v1.batch" and a zero byte. */
   public static final byte[] BATCH_DOMAIN = DomainLabel.of("fedtrace.v1.batch");
 
+  /**
+   * Domain separator of the batch encoding of a member origin longer than a country code (spec
+   * §26.2): ASCII "fedtrace.v1.member-batch" and a zero byte.
+   */
+  public static final byte[] MEMBER_BATCH_DOMAIN = DomainLabel.of("fedtrace.v1.member-batch");
+
   /** Domain separator of the key-set encoding that upload authorizations bind. */
   public static final byte[] KEY_SET_DOMAIN = DomainLabel.of("fedtrace.v1.keyset");
 
@@ -42,6 +48,24 @@ public final class CanonicalEncoding {
 
   /** Most visited countries one key may list. */
   public static final int MAX_VISITED_COUNTRIES = 32;
+
+  /** Symptom byte of a key record: no symptom information. */
+  public static final int SYMPTOMS_NONE = 0x00;
+
+  /** Symptom byte: symptomatic, onset known (days_since_onset_of_symptoms present). */
+  public static final int SYMPTOMS_KNOWN_ONSET = 0x01;
+
+  /** Symptom byte: symptomatic, onset unknown. */
+  public static final int SYMPTOMS_ONSET_UNKNOWN = 0x02;
+
+  /** Symptom byte: asymptomatic. */
+  public static final int SYMPTOMS_ASYMPTOMATIC = 0x03;
+
+  /** Symptom byte: symptom status unknown. */
+  public static final int SYMPTOMS_STATUS_UNKNOWN = 0x04;
+
+  /** Symptom byte of an onset range of n days, 1..19, is this plus n (0x11..0x23). */
+  public static final int SYMPTOMS_ONSET_RANGE = 0x10;
 
   /** Length of a key record without its visited countries. */
   private static final int RECORD_FIXED_LENGTH = 26;
@@ -65,15 +89,27 @@ public final class CanonicalEncoding {
     if (scoped && (batch.getScopeValue() < 0 || batch.getScopeValue() > 255)) {
       throw new IllegalArgumentException("scope must fit in one byte");
     }
-    int header = BATCH_DOMAIN.length + 1 + BATCH_ID_LENGTH + 2 + 8 + 8 + (scoped ? 1 : 0) + 4;
+    String origin = batch.getOrigin();
+    boolean member = origin.length() != 2;
+    byte[] domain = member ? MEMBER_BATCH_DOMAIN : BATCH_DOMAIN;
+    int originLength = member ? 1 + memberOriginLength(origin) : 2;
+    int header =
+        domain.length + 1 + BATCH_ID_LENGTH + originLength + 8 + 8 + (scoped ? 1 : 0) + 4;
     Records records = Records.encode(keys, header);
     byte[] out = records.bytes;
-    System.arraycopy(BATCH_DOMAIN, 0, out, 0, BATCH_DOMAIN.length);
-    int p = BATCH_DOMAIN.length;
+    System.arraycopy(domain, 0, out, 0, domain.length);
+    int p = domain.length;
     out[p++] = (byte) batch.getFormatVersion();
     id.copyTo(out, p);
     p += BATCH_ID_LENGTH;
-    p = putCountry(out, p, "origin", batch.getOrigin());
+    if (member) {
+      out[p++] = (byte) origin.length();
+      for (int i = 0; i < origin.length(); i++) {
+        out[p++] = (byte) origin.charAt(i);
+      }
+    } else {
+      p = putCountry(out, p, "origin", origin);
+    }
     p = putLong(out, p, batch.getSequence());
     p = putLong(out, p, batch.getCreatedUnixSeconds());
     if (scoped) {
@@ -106,7 +142,8 @@ public final class CanonicalEncoding {
    *
    * <pre>
    * 16 key_data | u32 rolling_start_interval_number | u8 rolling_period | u8 report_type
-   * | u8 dsos_present (0 or 1) | i8 days_since_onset_of_symptoms (0 when absent)
+   * | u8 symptoms (0 none, 1 days_since_onset_of_symptoms, else symptom_status, §26.1)
+   * | i8 day count (0 when none)
    * | u8 transmission_risk_level | u8 n | n x 2 ASCII visited_countries
    * </pre>
    */
@@ -136,7 +173,9 @@ public final class CanonicalEncoding {
     requireRange("rolling_period", key.getRollingPeriod(), 0, 255);
     requireRange("report_type", key.getReportTypeValue(), 0, 255);
     requireRange("transmission_risk_level", key.getTransmissionRiskLevel(), 0, 255);
-    if (key.hasDaysSinceOnsetOfSymptoms()) {
+    if (key.hasSymptomStatus()) {
+      Symptoms.of(key);
+    } else if (key.hasDaysSinceOnsetOfSymptoms()) {
       requireRange("days_since_onset_of_symptoms", key.getDaysSinceOnsetOfSymptoms(), -128, 127);
     }
     int n = key.getVisitedCountriesCount();
@@ -150,9 +189,13 @@ public final class CanonicalEncoding {
     p = putInt(out, p + 16, key.getRollingStartIntervalNumber());
     out[p++] = (byte) key.getRollingPeriod();
     out[p++] = (byte) key.getReportTypeValue();
-    boolean dsos = key.hasDaysSinceOnsetOfSymptoms();
-    out[p++] = (byte) (dsos ? 1 : 0);
-    out[p++] = (byte) (dsos ? key.getDaysSinceOnsetOfSymptoms() : 0);
+    if (key.hasSymptomStatus()) {
+      p = putSymptoms(out, p, Symptoms.of(key));
+    } else {
+      boolean dsos = key.hasDaysSinceOnsetOfSymptoms();
+      out[p++] = (byte) (dsos ? SYMPTOMS_KNOWN_ONSET : SYMPTOMS_NONE);
+      out[p++] = (byte) (dsos ? key.getDaysSinceOnsetOfSymptoms() : 0);
+    }
     out[p++] = (byte) key.getTransmissionRiskLevel();
     int n = key.getVisitedCountriesCount();
     out[p++] = (byte) n;
@@ -263,6 +306,32 @@ public final class CanonicalEncoding {
       return Arrays.compareUnsigned(
           bytes, offsets[a], offsets[a + 1], bytes, offsets[b], offsets[b + 1]);
     }
+  }
+
+  /**
+   * The symptom byte and the day count of a key record (§5.3, §26.1): {@code 00 00} nothing, {@code
+   * 01 d} a known onset, {@code 10+n d} an onset range of n days, {@code 02 d} onset unknown,
+   * {@code 03 d} asymptomatic, {@code 04 d} status unknown.
+   */
+  public static int putSymptoms(byte[] out, int p, Symptoms symptoms) {
+    out[p] = (byte) symptoms.recordByte();
+    out[p + 1] = (byte) symptoms.days();
+    return p + 2;
+  }
+
+  /** The length of a member origin {@code CC-operator-id} (§26.2), after checking its syntax. */
+  private static int memberOriginLength(String origin) {
+    putCountry(new byte[2], 0, "origin", origin.length() >= 2 ? origin.substring(0, 2) : origin);
+    if (origin.length() < 4 || origin.length() > 35 || origin.charAt(2) != '-') {
+      throw new IllegalArgumentException("origin must be CC or CC-operator-id");
+    }
+    for (int i = 3; i < origin.length(); i++) {
+      char c = origin.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        throw new IllegalArgumentException("origin must be CC or CC-operator-id");
+      }
+    }
+    return origin.length();
   }
 
   private static int putCountry(byte[] out, int p, String field, String code) {

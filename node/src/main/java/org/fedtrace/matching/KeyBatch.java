@@ -3,6 +3,7 @@ package org.fedtrace.matching;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import org.fedtrace.batch.Symptoms;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.ReportType;
 
@@ -70,13 +71,14 @@ public final class KeyBatch {
             "key " + i + ": rolling start interval number must be in 0..2147483647");
       }
       try {
-        if (k.hasDaysSinceOnsetOfSymptoms()) {
+        OptionalInt onsetDay = RiskModel.onsetDayForScore(Symptoms.of(k));
+        if (onsetDay.isPresent()) {
           b.add(
               k.getKeyData().toByteArray(),
               k.getRollingStartIntervalNumber(),
               k.getRollingPeriod(),
               k.getTransmissionRiskLevel(),
-              k.getDaysSinceOnsetOfSymptoms());
+              onsetDay.getAsInt());
         } else {
           b.add(
               k.getKeyData().toByteArray(),

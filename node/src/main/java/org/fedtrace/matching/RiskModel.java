@@ -1,5 +1,8 @@
 package org.fedtrace.matching;
 
+import java.util.OptionalInt;
+import org.fedtrace.batch.Symptoms;
+
 /**
  * The risk score that decides whether an exposure is notified.
  *
@@ -11,7 +14,9 @@ package org.fedtrace.matching;
  *     w(a) = 1.0 if a &lt;= 55 dB (near), 0.5 if 55 &lt; a &lt;= 63 dB (medium),
  *            0   if a &gt; 63 dB (far)
  * transmission      T = transmission_risk_level / 8                  (0..8, so 0..1)
- * infectiousness    I = 1.0 if days since onset is absent or in -2..5,
+ * infectiousness    I = 1.0 if days since onset is absent or in -2..5 (a symptom status
+ *                       other than an onset range counts as absent; a range counts as
+ *                       its most infectious day, spec §26.1),
  *                       0.5 if it is in -5..-3 or 6..9,
  *                       0   otherwise (-14..-6, 10..14)
  * score             S = W * T * I
@@ -77,6 +82,36 @@ public final class RiskModel {
       return 0.5;
     }
     return 0.0;
+  }
+
+  /**
+   * The days since onset that I is computed from (spec §26.1, R26.7): a known onset's, an onset
+   * range's most infectious day; empty for every other state, which I treats as absent.
+   */
+  public static OptionalInt onsetDayForScore(Symptoms symptoms) {
+    if (symptoms instanceof Symptoms.KnownOnset k) {
+      return OptionalInt.of(k.daysSinceOnset());
+    }
+    if (symptoms instanceof Symptoms.OnsetInRange r) {
+      int first = r.daysSinceRangeEnd();
+      return OptionalInt.of(mostInfectiousDay(first, first + r.rangeDays() - 1));
+    }
+    return OptionalInt.empty();
+  }
+
+  /**
+   * The days-since-onset value among {@code first..last} with the highest I (the first of them on a
+   * tie): a key whose onset lies in a range of days scores as if onset were on its most infectious
+   * day (spec §26.1, R26.7), so that an imprecise onset never lowers a score.
+   */
+  public static int mostInfectiousDay(int first, int last) {
+    int best = first;
+    for (int d = first + 1; d <= last; d++) {
+      if (infectiousnessFactor(false, d) > infectiousnessFactor(false, best)) {
+        best = d;
+      }
+    }
+    return best;
   }
 
   /**

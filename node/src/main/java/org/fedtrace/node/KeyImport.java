@@ -80,9 +80,9 @@ public final class KeyImport implements AutoCloseable {
     }
   }
 
-  /** The node's country: the origin of the batches an import makes. */
+  /** The node's origin (spec §26.2): the origin of the batches an import makes. */
   public String country() {
-    return files.identity().country();
+    return org.fedtrace.pki.MemberOrigins.originOf(files.agreement().members(), files.identity());
   }
 
   /** The violations of the key rules (R4.1–R4.12) by {@code keys}, now; empty when none. */

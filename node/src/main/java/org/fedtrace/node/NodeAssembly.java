@@ -41,6 +41,7 @@ import org.fedtrace.node.rpc.WitnessingService;
 import org.fedtrace.node.stats.StatisticsJob;
 import org.fedtrace.node.stats.StatisticsView;
 import org.fedtrace.pki.Agreement;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.FederationGrpc;
 import org.fedtrace.proto.v1.GetNodeInfoResponse;
@@ -132,10 +133,12 @@ final class NodeAssembly {
                 .filter(p -> p.mode() != NodeConfig.SyncMode.PUSH)
                 .map(NodeConfig.Peer::identity)
                 .toList());
+    // the name of this member's batches: its country unless the country has several (§26.2)
+    String origin = MemberOrigins.originOf(agreement.members(), files.identity());
     Ingest ingest =
         new Ingest(
             exchange,
-            files.identity().country(),
+            origin,
             options
                 .seam()
                 .admission(
@@ -148,9 +151,7 @@ final class NodeAssembly {
             exchange,
             config.federation().forward(),
             agreement.retentionDays(),
-            agreement.members().stream()
-                .map(org.fedtrace.pki.OperatorIdentity::country)
-                .collect(java.util.stream.Collectors.toSet()),
+            agreement.members(),
             files.identity(),
             agreement.terms().sharing());
     this.finder = operatorMatching(options.backgroundWork());
@@ -175,14 +176,14 @@ final class NodeAssembly {
             exchange,
             new Batcher(
                 exchange,
-                files.identity().country(),
+                origin,
                 new BatchSigner(files.signer(), files.signingCertificate()),
                 config.batching(),
                 options.random(),
                 recovery),
             new Housekeeping(
                 exchange,
-                files.identity().country(),
+                origin,
                 agreement.retentionDays(),
                 new JobLease(exchange.store(), "purge", replica, exchange.clock())),
             finder,
@@ -446,7 +447,7 @@ final class NodeAssembly {
         rpc.home(
             new UploadService(
                 exchange,
-                country,
+                files.identity(),
                 rules,
                 files.authorities(),
                 config.uploads().maxAuthorizationLifetimeSeconds(),

@@ -41,7 +41,7 @@ import org.fedtrace.crypto.VerifyingKey;
  *   "version": 2,                      1 on creation, +1 on every change
  *   "retention_days": 14,              1..90
  *   "sunset_date": "2027-06-30",       last day of exchange (UTC), YYYY-MM-DD
- *   "members": [                       at most one operator per country, sorted
+ *   "members": [                       each identity once, sorted; several per country (§26.2)
  *     {"country": "DE", "operator_id": "de-health"}
  *   ],
  *   "health_authorities": [            upload-authorization keys, may be empty
@@ -64,7 +64,8 @@ import org.fedtrace.crypto.VerifyingKey;
  * @param version 1 when created, incremented by every change
  * @param retentionDays days a diagnosis key is kept after its last interval, 1..90
  * @param sunsetDate the last day of exchange (UTC)
- * @param members the member operators, sorted by country (at most one per country)
+ * @param members the member operators, sorted by country and operator id ({@link MemberOrigins}
+ *     names the origin of each)
  * @param healthAuthorities the health authorities whose upload authorizations nodes accept
  * @param extras the revoked certificates and the bilateral terms ({@link #revokedCertificates()},
  *     {@link #sharing()}), one component so that the record's constructor stays small
@@ -126,8 +127,7 @@ public record AgreementTerms(
   private static final ObjectWriter WRITER = MAPPER.writer(prettyPrinter());
 
   /**
-   * @throws IllegalArgumentException if a field is out of range, an operator appears twice or a
-   *     country has two member operators
+   * @throws IllegalArgumentException if a field is out of range or an operator appears twice
    */
   public AgreementTerms {
     requireFederationName(federation);
@@ -146,7 +146,7 @@ public record AgreementTerms(
                 Comparator.comparing(OperatorIdentity::country)
                     .thenComparing(OperatorIdentity::operatorId))
             .toList();
-    requireOnePerCountry(members);
+    requireDistinct(members);
     healthAuthorities = List.copyOf(healthAuthorities);
     requireDistinctKeys(healthAuthorities);
     extras.sharing().requireMembers(members);
@@ -218,20 +218,12 @@ public record AgreementTerms(
   /**
    * The next version, with {@code operator} added as a member.
    *
-   * @throws IllegalArgumentException if it is a member already, or its country has a member
+   * @throws IllegalArgumentException if it is a member already (a country may have several members,
+   *     each an origin of its own, spec §26.2)
    */
   public AgreementTerms withMember(OperatorIdentity operator) {
-    for (OperatorIdentity member : members) {
-      if (member.equals(operator)) {
-        throw new IllegalArgumentException(operator + " is a member already");
-      }
-      if (member.country().equals(operator.country())) {
-        throw new IllegalArgumentException(
-            operator.country()
-                + " has a member operator already ("
-                + member
-                + "); a country has one origin node");
-      }
+    if (members.contains(operator)) {
+      throw new IllegalArgumentException(operator + " is a member already");
     }
     List<OperatorIdentity> more = new ArrayList<>(members);
     more.add(operator);
@@ -446,21 +438,10 @@ public record AgreementTerms(
     return value;
   }
 
-  private static void requireOnePerCountry(List<OperatorIdentity> members) {
+  private static void requireDistinct(List<OperatorIdentity> members) {
     for (int i = 1; i < members.size(); i++) {
-      OperatorIdentity previous = members.get(i - 1);
-      OperatorIdentity member = members.get(i);
-      if (previous.equals(member)) {
-        throw new IllegalArgumentException(member + " is a member already");
-      }
-      if (previous.country().equals(member.country())) {
-        throw new IllegalArgumentException(
-            member.country()
-                + " has two member operators ("
-                + previous.operatorId()
-                + ", "
-                + member.operatorId()
-                + "); a country has one origin node");
+      if (members.get(i - 1).equals(members.get(i))) {
+        throw new IllegalArgumentException(members.get(i) + " is a member already");
       }
     }
   }

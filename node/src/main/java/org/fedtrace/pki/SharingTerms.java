@@ -131,16 +131,19 @@ public record SharingTerms(List<Grant> grants, boolean listed) {
 
   /**
    * Whether batches of {@code origin} and {@code scope} may go to {@code destination} (R25.9,
-   * R25.10). A country always may receive its own batches back (R9.13).
+   * R25.10). A country always may receive its own batches back (R9.13). Terms name countries: an
+   * origin or destination of a member that shares its country (spec §26.2) counts as its country.
    *
    * @param scope FEDERATE or TRAVELLER (a format-1 batch is FEDERATE)
    */
   public boolean allows(String origin, String destination, BatchScope scope) {
-    if (!listed || origin.equals(destination)) {
+    String from = MemberOrigins.country(origin);
+    String to = MemberOrigins.country(destination);
+    if (!listed || from.equals(to)) {
       return true;
     }
     for (Grant g : grants) {
-      if (g.origin().equals(origin) && g.destination().equals(destination)) {
+      if (g.origin().equals(from) && g.destination().equals(to)) {
         return g.scopes().contains(scope);
       }
     }

@@ -84,8 +84,8 @@ public final class BatchRules {
               Rule.BATCH_ID_LENGTH,
               "must be 16 bytes, got " + batch.getBatchId().size()));
     }
-    if (!Countries.hasCodeSyntax(batch.getOrigin())) {
-      v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be two letters A..Z"));
+    if (!Countries.hasOriginSyntax(batch.getOrigin())) {
+      v.add(violation("batch.origin", Rule.ORIGIN_SYNTAX, "must be CC or CC-operator-id"));
     }
     if (batch.getSequence() == 0) {
       v.add(violation("batch.sequence", Rule.SEQUENCE_ZERO, "must be at least 1"));
@@ -208,7 +208,8 @@ public final class BatchRules {
             violation(
                 path(prefix, i, ".report_type"), Rule.REPORT_TYPE, "must be in 1..5, got " + type));
       }
-      if (k.hasDaysSinceOnsetOfSymptoms() && Math.abs(k.getDaysSinceOnsetOfSymptoms()) > 14) {
+      int dsos = k.getDaysSinceOnsetOfSymptoms();
+      if (k.hasDaysSinceOnsetOfSymptoms() && (dsos < -14 || dsos > 14)) {
         out.add(
             violation(
                 path(prefix, i, ".days_since_onset_of_symptoms"),
@@ -224,7 +225,10 @@ public final class BatchRules {
                 "must be in 0..8, got " + risk));
       }
       checkVisited(k.getVisitedCountriesList(), prefix, i, out);
-      if (hasUnknownFields(k)) {
+      if (k.hasSymptomStatus()) {
+        SymptomRules.check(k, path(prefix, i, ".symptom_status"), out);
+      }
+      if (hasUnknownFields(k) || SymptomRules.hasUnknownFields(k)) {
         out.add(
             violation(
                 path(prefix, i, ""), Rule.KEY_UNKNOWN_FIELDS, "carries fields unknown to v1"));

@@ -11,29 +11,57 @@ import org.fedtrace.pki.OperatorIdentity;
  * createdFrom}, none of an origin that is not a member.
  *
  * @param peer the peer served
+ * @param peerOrigin the peer's origin (spec §26.2): its country unless its country has several
+ *     members
  * @param forward whether batches received from other peers are served too
  * @param windowStart the first interval of the retention window
  * @param createdFrom the earliest creation time (Unix seconds) served
- * @param origins the origins whose FEDERATE batches are served: member countries that the
+ * @param served the origins whose batches are served, per scope: members' origins that the
  *     agreement's sharing terms let send them to the recipient, and that its filter asks for
- * @param ownOrigin whether the batches of the recipient's own country are served too (it asked for
+ * @param ownOrigin whether the batches of the recipient's own origin are served too (it asked for
  *     them, spec R9.13, R10.13)
- * @param travellerOrigins the origins whose TRAVELLER batches are served, as {@code origins}
  */
 public record Recipient(
     OperatorIdentity peer,
+    String peerOrigin,
     boolean forward,
     long windowStart,
     long createdFrom,
-    Set<String> origins,
-    boolean ownOrigin,
-    Set<String> travellerOrigins) {
-  public Recipient {
-    origins = Set.copyOf(origins);
-    travellerOrigins = Set.copyOf(travellerOrigins);
+    Served served,
+    boolean ownOrigin) {
+  /**
+   * The origins served, per scope.
+   *
+   * @param federate the origins whose FEDERATE batches are served
+   * @param traveller the origins whose TRAVELLER batches are served
+   */
+  public record Served(Set<String> federate, Set<String> traveller) {
+    public Served {
+      federate = Set.copyOf(federate);
+      traveller = Set.copyOf(traveller);
+    }
   }
 
   /** A recipient served batches of both scopes from {@code origins}. */
+  public Recipient(
+      OperatorIdentity peer,
+      String peerOrigin,
+      boolean forward,
+      long windowStart,
+      long createdFrom,
+      Set<String> origins,
+      boolean ownOrigin) {
+    this(
+        peer,
+        peerOrigin,
+        forward,
+        windowStart,
+        createdFrom,
+        new Served(origins, origins),
+        ownOrigin);
+  }
+
+  /** A recipient whose origin is its country, served batches of both scopes from {@code origins}. */
   public Recipient(
       OperatorIdentity peer,
       boolean forward,
@@ -41,12 +69,22 @@ public record Recipient(
       long createdFrom,
       Set<String> origins,
       boolean ownOrigin) {
-    this(peer, forward, windowStart, createdFrom, origins, ownOrigin, origins);
+    this(peer, peer.country(), forward, windowStart, createdFrom, origins, ownOrigin);
   }
 
-  /** This recipient, served the batches of its own country too. */
+  /** The origins whose FEDERATE batches are served. */
+  public Set<String> origins() {
+    return served.federate();
+  }
+
+  /** The origins whose TRAVELLER batches are served. */
+  public Set<String> travellerOrigins() {
+    return served.traveller();
+  }
+
+  /** This recipient, served the batches of its own origin too. */
   public Recipient withOwnOrigin() {
-    return new Recipient(peer, forward, windowStart, createdFrom, origins, true, travellerOrigins);
+    return new Recipient(peer, peerOrigin, forward, windowStart, createdFrom, served, true);
   }
 
   /**
@@ -54,12 +92,20 @@ public record Recipient(
    * empty), only TRAVELLER batches when {@code travellersOnly}.
    */
   public Recipient filtered(Set<String> wanted, boolean travellersOnly) {
-    Set<String> federate = new java.util.HashSet<>(travellersOnly ? Set.of() : origins);
-    Set<String> traveller = new java.util.HashSet<>(travellerOrigins);
+    Set<String> federate = new java.util.HashSet<>(travellersOnly ? Set.of() : origins());
+    Set<String> traveller = new java.util.HashSet<>(travellerOrigins());
     if (!wanted.isEmpty()) {
-      federate.retainAll(wanted);
-      traveller.retainAll(wanted);
+      // filters name countries: a member origin (spec §26.2) is selected by its country
+      federate.removeIf(origin -> !wanted.contains(origin.substring(0, 2)));
+      traveller.removeIf(origin -> !wanted.contains(origin.substring(0, 2)));
     }
-    return new Recipient(peer, forward, windowStart, createdFrom, federate, ownOrigin, traveller);
+    return new Recipient(
+        peer,
+        peerOrigin,
+        forward,
+        windowStart,
+        createdFrom,
+        new Served(federate, traveller),
+        ownOrigin);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.batch.Symptoms;
 import org.fedtrace.pki.Credential;
 import org.fedtrace.pki.Pem;
+import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.FederationProto;
+import org.fedtrace.proto.v1.SymptomStatus;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
@@ -58,14 +63,24 @@ class ForeignClientTest {
     f = TestFederation.create(dir.resolve("federation"), clock, "DE", "FR", "BE");
     Node de = f.startNode("DE");
     TestBatches batches = new TestBatches(41, clock.instant());
-    f.upload("DE", batches.keys(3, 3));
+    List<Symptoms> states =
+        List.of(
+            new Symptoms.Asymptomatic(0),
+            new Symptoms.OnsetInRange(7, -2),
+            new Symptoms.StatusUnknown(3),
+            new Symptoms.OnsetUnknown(-1),
+            new Symptoms.KnownOnset(0),
+            new Symptoms.None());
+    f.upload("DE", withStates(batches.keys(3, 3), states));
     // and a traveller's keys: DE's second batch is a format-2 TRAVELLER batch
     f.upload(
         de, SharingPolicyTest.traveller(f, SharingPolicyTest.visited(batches.keys(2, 2), "FR")));
     de.publishDue(true); // DE's own batches, for the pull
     // FR forwards a batch of BE, signed by BE
     DiagnosisKeyBatch fromBe =
-        Signatures.sign(batches.batch("BE", 1, batches.keys(5, 5)), f.credentials("BE").signing());
+        Signatures.sign(
+            batches.batch("BE", 1, withStates(batches.keys(6, 5), states)),
+            f.credentials("BE").signing());
 
     Path files = Files.createDirectories(dir.resolve("client"));
     Files.write(files.resolve("fedtrace.pb"), descriptorSet());
@@ -134,6 +149,15 @@ class ForeignClientTest {
     assertArrayEquals(
         travellerFromBe.toByteArray(),
         de.store().read(tx -> tx.batches().ofOrigin("BE")).get(1).payload());
+    // the symptom state of every key of DE's batches, as Python read it and encoded its record
+    // bytes
+    List<String> expected = new java.util.ArrayList<>();
+    for (var stored : de.store().read(tx -> tx.batches().ofOrigin("DE"))) {
+      DiagnosisKeyBatch own = DiagnosisKeyBatch.parseFrom(stored.payload());
+      own.getKeysList().stream().map(ForeignClientTest::symptoms).forEach(expected::add);
+    }
+    assertEquals(sorted(expected), sorted(out.get("pulled_symptoms")));
+    assertTrue(out.get("pulled_symptoms").stream().anyMatch(l -> l.startsWith("asymptomatic")));
 
     assertEquals(2, de.store().read(tx -> tx.batches().ofOrigin("BE")).size(), "stored once each");
     assertArrayEquals(
@@ -144,6 +168,39 @@ class ForeignClientTest {
   }
 
   /** The compiled fedtrace.v1 protos and google.rpc status details, dependencies first. */
+  /** {@code keys} with {@code states} set in turn. */
+  private static List<DiagnosisKey> withStates(List<DiagnosisKey> keys, List<Symptoms> states) {
+    List<DiagnosisKey> out = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      out.add(states.get(i % states.size()).applyTo(keys.get(i).toBuilder()).build());
+    }
+    return out;
+  }
+
+  /** What foreign_client.py prints for a key: its symptom state and key-record bytes 22, 23. */
+  private static String symptoms(DiagnosisKey k) {
+    String label = "none";
+    if (k.hasSymptomStatus()) {
+      SymptomStatus s = k.getSymptomStatus();
+      FieldDescriptor field =
+          s.getDescriptorForType().findFieldByNumber(s.getStatusCase().getNumber());
+      label =
+          s.hasOnsetRange()
+              ? "onset_range:"
+                  + s.getOnsetRange().getRangeDays()
+                  + ":"
+                  + s.getOnsetRange().getDaysSinceRangeEnd()
+              : field.getName() + ":" + s.getField(field);
+    } else if (k.hasDaysSinceOnsetOfSymptoms()) {
+      label = "days_since_onset_of_symptoms:" + k.getDaysSinceOnsetOfSymptoms();
+    }
+    return label + " " + HexFormat.of().formatHex(CanonicalEncoding.keyRecord(k), 22, 24);
+  }
+
+  private static List<String> sorted(List<String> lines) {
+    return lines.stream().sorted().toList();
+  }
+
   static byte[] descriptorSet() {
     Set<FileDescriptor> ordered = new LinkedHashSet<>();
     for (FileDescriptor root :

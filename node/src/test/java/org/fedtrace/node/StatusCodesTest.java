@@ -252,7 +252,7 @@ class StatusCodesTest {
 
     assertEquals(
         List.of(
-            "origin | R11.1: must be two letters A..Z",
+            "origin | R11.1: must be CC or CC-operator-id",
             "batch_id | R11.2: must be 16 bytes, got 3"),
         violations(e));
   }
@@ -321,7 +321,7 @@ class StatusCodesTest {
 
     refused(
         Status.Code.PERMISSION_DENIED,
-        "R8.13: origin IT is not a member country of the agreement",
+        "R8.13: origin IT is not the origin of a member of the agreement",
         () -> publish("FR", italian));
   }
 

@@ -282,15 +282,22 @@ class AgreementTest {
   }
 
   @Test
-  void refusesASecondOperatorForACountry() {
-    pki.member("DE", "de-node");
+  void acceptsSeveralOperatorsOfACountryEachAnOriginOfItsOwn() {
+    OperatorIdentity first = pki.member("DE", "de-node").identity();
+    assertEquals("DE", MemberOrigins.originOf(pki.terms().members(), first));
+    OperatorIdentity second = pki.member("DE", "de-other").identity();
+    List<OperatorIdentity> members = pki.terms().members();
+    assertEquals("DE-de-node", MemberOrigins.originOf(members, first));
+    assertEquals("DE-de-other", MemberOrigins.originOf(members, second));
+    assertEquals(java.util.Set.of("DE-de-node", "DE-de-other"), MemberOrigins.origins(members));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> pki.member("DE", "de-other"));
-    assertEquals(
-        "DE has a member operator already (DE/de-node); a country has one origin node",
-        e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> pki.member("DE", "de-node"));
+        assertThrows(IllegalArgumentException.class, () -> pki.member("DE", "de-node"));
     assertEquals("DE/de-node is a member already", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MemberOrigins.originOf(members, new OperatorIdentity("DE", "de-third")));
+    assertEquals("DE/de-third is not a member", e.getMessage());
   }
 
   @ParameterizedTest
@@ -330,8 +337,6 @@ class AgreementTest {
             + " ISO 3166-1 alpha-2 country code",
         "\"members\":[] | \"members\":[{\"country\":\"DE\"}] | missing field 'operator_id' in a"
             + " member",
-        "\"members\":[] | \"members\":[{\"country\":\"DE\",\"operator_id\":\"a\"},"
-            + "{\"country\":\"DE\",\"operator_id\":\"b\"}] | DE has two member operators (a, b)",
         "\"members\":[] | \"members\":[{\"country\":\"DE\",\"operator_id\":\"a\"},"
             + "{\"country\":\"DE\",\"operator_id\":\"a\"}] | DE/a is a member already",
         "\"health_authorities\":[] | \"health_authorities\":[{\"country\":\"DE\",\"name\":\"x\","

@@ -76,17 +76,21 @@ public final class TestFederation implements AutoCloseable {
 
   /**
    * Members for {@code countries} (operator ids "op-cc"), each with a health authority listed in
-   * the agreement. Nothing runs until {@link #startNode}.
+   * the agreement. An entry "CC-id" is a member of CC with operator id "id", for several members of
+   * one country (spec §26.2): its origin is then "CC-id", the name the test uses for it. Nothing
+   * runs until {@link #startNode}.
    */
   public static TestFederation create(Path root, Clock clock, String... countries) {
     TestPki pki = TestPki.create(clock.instant(), 14);
     TestFederation f = new TestFederation(pki, root, clock);
     List<HealthAuthority> has = new ArrayList<>();
     for (String c : countries) {
-      f.credentials.put(c, pki.member(c, "op-" + c.toLowerCase(java.util.Locale.ROOT)));
+      String country = c.substring(0, 2);
+      String id = c.length() == 2 ? "op-" + c.toLowerCase(java.util.Locale.ROOT) : c.substring(3);
+      f.credentials.put(c, pki.member(country, id));
       SigningKey ha = SigningKey.generate(f.random);
       f.healthAuthorities.put(c, ha);
-      has.add(new HealthAuthority(c, "Health authority " + c, ha.verifyingKey()));
+      has.add(new HealthAuthority(country, "Health authority " + c, ha.verifyingKey()));
     }
     AgreementTerms t = pki.terms();
     pki.setTerms(
@@ -329,7 +333,7 @@ public final class TestFederation implements AutoCloseable {
         .setAuthorization(
             Authorizations.issue(
                 healthAuthorities.get(country),
-                country,
+                country.substring(0, 2),
                 keys,
                 clock.instant(),
                 Duration.ofMinutes(30),
@@ -345,16 +349,24 @@ public final class TestFederation implements AutoCloseable {
 
   /** Uploads {@code keys} at {@code node} (a node or a replica) as its member's own backend. */
   public UploadDiagnosisKeysResponse upload(Node node, List<DiagnosisKey> keys) throws IOException {
-    return upload(node, authorizedUpload(node.identity().country(), keys));
+    return upload(node, authorizedUpload(memberOf(node), keys));
   }
 
   /** Sends {@code request} to {@code node} as its member's own backend. */
   public UploadDiagnosisKeysResponse upload(Node node, UploadDiagnosisKeysRequest request)
       throws IOException {
-    String country = node.identity().country();
-    return UploadGrpc.newBlockingStub(channel(node, credentials.get(country).tls()))
+    return UploadGrpc.newBlockingStub(channel(node, credentials.get(memberOf(node)).tls()))
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .uploadDiagnosisKeys(request);
+  }
+
+  /** The name under which this federation holds the credentials of {@code node}'s member. */
+  private String memberOf(Node node) {
+    return credentials.entrySet().stream()
+        .filter(e -> e.getValue().identity().equals(node.identity()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The health authority key of {@code country}. */

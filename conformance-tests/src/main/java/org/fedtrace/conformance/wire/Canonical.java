@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.SymptomStatus;
 import org.fedtrace.proto.v1.UploadAuthorization;
 
 /**
@@ -24,6 +25,7 @@ import org.fedtrace.proto.v1.UploadAuthorization;
  */
 public final class Canonical {
   private static final byte[] BATCH = label("fedtrace.v1.batch");
+  private static final byte[] MEMBER_BATCH = label("fedtrace.v1.member-batch");
   private static final byte[] KEYSET = label("fedtrace.v1.keyset");
   private static final byte[] AUTHORIZATION = label("fedtrace.v1.upload-authorization");
   private static final int MAX_VISITED = 32;
@@ -37,10 +39,21 @@ public final class Canonical {
    */
   public static byte[] batch(DiagnosisKeyBatch b) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(BATCH);
+    String origin = b.getOrigin();
+    boolean member = origin.length() != 2;
+    out.writeBytes(member ? MEMBER_BATCH : BATCH);
     out.write(u8("format_version", b.getFormatVersion()));
     out.writeBytes(fixed("batch_id", b.getBatchId(), 16));
-    out.writeBytes(country("origin", b.getOrigin()));
+    if (member) {
+      // a member origin CC-operator-id (§26.2): length-prefixed, under its own label
+      if (!origin.matches("[A-Z]{2}-[a-z0-9-]{1,32}")) {
+        throw new IllegalArgumentException("origin is neither CC nor CC-operator-id");
+      }
+      out.write(origin.length());
+      out.writeBytes(origin.getBytes(StandardCharsets.US_ASCII));
+    } else {
+      out.writeBytes(country("origin", origin));
+    }
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getSequence()).array());
     out.writeBytes(ByteBuffer.allocate(8).putLong(b.getCreatedUnixSeconds()).array());
     if (b.getFormatVersion() == 2) {
@@ -73,13 +86,11 @@ public final class Canonical {
     out.writeBytes(ByteBuffer.allocate(4).putInt(k.getRollingStartIntervalNumber()).array());
     out.write(u8("rolling_period", k.getRollingPeriod()));
     out.write(u8("report_type", k.getReportTypeValue()));
-    if (k.hasDaysSinceOnsetOfSymptoms()) {
-      int d = k.getDaysSinceOnsetOfSymptoms();
-      if (d < Byte.MIN_VALUE || d > Byte.MAX_VALUE) {
-        throw new IllegalArgumentException("days_since_onset_of_symptoms does not fit i8: " + d);
-      }
+    if (k.hasSymptomStatus()) {
+      out.writeBytes(symptomStatus(k));
+    } else if (k.hasDaysSinceOnsetOfSymptoms()) {
       out.write(1);
-      out.write(d);
+      out.write(i8("days_since_onset_of_symptoms", k.getDaysSinceOnsetOfSymptoms()));
     } else {
       out.write(0);
       out.write(0);
@@ -139,6 +150,43 @@ public final class Canonical {
     ByteBuffer out = ByteBuffer.allocate(length).putInt(keys.size());
     records.forEach(out::put);
     return out.array();
+  }
+
+  /**
+   * The symptom byte and day count of a key with {@code symptom_status} (§26.1): 0x10 + range days
+   * for an onset range, 02 onset unknown, 03 asymptomatic, 04 status unknown.
+   */
+  private static byte[] symptomStatus(DiagnosisKey k) {
+    if (k.hasDaysSinceOnsetOfSymptoms()) {
+      throw new IllegalArgumentException("a key carries days since onset or a symptom status");
+    }
+    SymptomStatus s = k.getSymptomStatus();
+    return switch (s.getStatusCase()) {
+      case ONSET_RANGE -> {
+        int n = s.getOnsetRange().getRangeDays();
+        if (n < 1 || n > 19) {
+          throw new IllegalArgumentException("range_days outside 1..19: " + n);
+        }
+        yield new byte[] {
+          (byte) (0x10 + n),
+          (byte) i8("days_since_range_end", s.getOnsetRange().getDaysSinceRangeEnd())
+        };
+      }
+      case ONSET_UNKNOWN_DAYS_SINCE_SUBMISSION ->
+          new byte[] {2, (byte) i8("days", s.getOnsetUnknownDaysSinceSubmission())};
+      case ASYMPTOMATIC_DAYS_SINCE_SUBMISSION ->
+          new byte[] {3, (byte) i8("days", s.getAsymptomaticDaysSinceSubmission())};
+      case UNKNOWN_DAYS_SINCE_SUBMISSION ->
+          new byte[] {4, (byte) i8("days", s.getUnknownDaysSinceSubmission())};
+      case STATUS_NOT_SET -> throw new IllegalArgumentException("symptom_status sets no state");
+    };
+  }
+
+  private static int i8(String field, int value) {
+    if (value < Byte.MIN_VALUE || value > Byte.MAX_VALUE) {
+      throw new IllegalArgumentException(field + " does not fit i8: " + value);
+    }
+    return value;
   }
 
   private static int u8(String field, int value) {

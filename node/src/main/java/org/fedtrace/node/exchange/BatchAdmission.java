@@ -7,12 +7,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.fedtrace.batch.CanonicalEncoding;
 import org.fedtrace.crypto.CertificateKeys;
 import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.CertificateRejectedException;
 import org.fedtrace.pki.CertificateValidator;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.TrustedSigner;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
@@ -30,7 +30,7 @@ import org.fedtrace.store.NewBatch;
 public final class BatchAdmission implements Admission {
   private final BatchRules rules;
   private final Set<OperatorIdentity> members;
-  private final Set<String> memberCountries;
+  private final Set<String> memberOrigins;
   private final CertificateValidator validator;
   private final Clock clock;
 
@@ -45,8 +45,7 @@ public final class BatchAdmission implements Admission {
       Clock clock) {
     this.rules = rules;
     this.members = Set.copyOf(members);
-    this.memberCountries =
-        members.stream().map(OperatorIdentity::country).collect(Collectors.toUnmodifiableSet());
+    this.memberOrigins = MemberOrigins.origins(members);
     this.validator = validator;
     this.clock = clock;
   }
@@ -55,10 +54,10 @@ public final class BatchAdmission implements Admission {
   public NewBatch admit(DiagnosisKeyBatch batch, byte[] payload, OperatorIdentity receivedFrom) {
     Instant now = clock.instant();
     rules.check(batch, now, BatchAdmission::parsesAsCertificate);
-    if (!memberCountries.contains(batch.getOrigin())) {
+    if (!memberOrigins.contains(batch.getOrigin())) {
       throw new RuleViolation(
           Rule.ORIGIN_NOT_A_MEMBER,
-          "origin " + batch.getOrigin() + " is not a member country of the agreement");
+          "origin " + batch.getOrigin() + " is not the origin of a member of the agreement");
     }
     TrustedSigner signer = signer(batch, now);
     if (!members.contains(signer.identity())) {
@@ -66,10 +65,17 @@ public final class BatchAdmission implements Admission {
           Rule.SIGNER_NOT_A_MEMBER, "signer " + signer.identity() + " is not a member");
     }
     String signerCountry = signer.identity().country();
-    if (!signerCountry.equals(batch.getOrigin())) {
+    if (!signerCountry.equals(MemberOrigins.country(batch.getOrigin()))) {
       throw new RuleViolation(
           Rule.ORIGIN_IS_NOT_SIGNER_COUNTRY,
           "origin " + batch.getOrigin() + " does not match signer country " + signerCountry);
+    }
+    String signerOrigin = MemberOrigins.originOf(members, signer.identity());
+    if (!signerOrigin.equals(batch.getOrigin())) {
+      // R26.10: another member of the signer's country (spec §26.2)
+      throw new RuleViolation(
+          Rule.ORIGIN_IS_NOT_SIGNER_MEMBER,
+          "origin " + batch.getOrigin() + " is not the origin of signer " + signer.identity());
     }
     byte[] encoding = CanonicalEncoding.batch(batch);
     try {

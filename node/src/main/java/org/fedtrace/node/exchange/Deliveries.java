@@ -1,9 +1,11 @@
 package org.fedtrace.node.exchange;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.SharingTerms;
 import org.fedtrace.proto.v1.BatchScope;
@@ -33,14 +35,15 @@ public final class Deliveries {
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
-  private final Set<String> members;
+  private final List<OperatorIdentity> members;
+  private final Set<String> origins;
   private final OperatorIdentity self;
   private final SharingTerms sharing;
 
   /**
    * @param forward whether batches received from peers are served to other peers too
    * @param retentionDays the agreement's retention, which decides what may still be served
-   * @param members the agreement's member countries, the only origins served
+   * @param members the agreement's members, whose origins (spec §26.2) are the only ones served
    * @param self the node's own identity: its backend, served without a logged delivery (R9.12)
    * @param sharing the agreement's bilateral terms: which origin's batches of which scope a peer
    *     may be sent (R25.10)
@@ -49,13 +52,14 @@ public final class Deliveries {
       ExchangeContext ctx,
       boolean forward,
       int retentionDays,
-      Set<String> members,
+      Collection<OperatorIdentity> members,
       OperatorIdentity self,
       SharingTerms sharing) {
     this.ctx = ctx;
     this.forward = forward;
     this.retentionDays = retentionDays;
-    this.members = Set.copyOf(members);
+    this.members = List.copyOf(members);
+    this.origins = MemberOrigins.origins(members);
     this.self = self;
     this.sharing = sharing;
   }
@@ -88,23 +92,25 @@ public final class Deliveries {
    * peer} would be served without the sharing terms (to tell a refusal by R25.11 from NOT_FOUND).
    */
   public Recipient recipientIgnoringSharing(OperatorIdentity peer) {
-    return servedAs(peer, members, members);
+    return servedAs(peer, origins, origins);
   }
 
   private Recipient servedAs(OperatorIdentity peer, Set<String> federate, Set<String> traveller) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
+    String peerOrigin =
+        members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
     return new Recipient(
         peer,
+        peerOrigin,
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        federate,
-        false,
-        traveller);
+        new Recipient.Served(federate, traveller),
+        false);
   }
 
   private Set<String> allowed(OperatorIdentity peer, BatchScope scope) {
-    return members.stream()
+    return origins.stream()
         .filter(origin -> mayReceive(peer, origin, scope))
         .collect(java.util.stream.Collectors.toSet());
   }

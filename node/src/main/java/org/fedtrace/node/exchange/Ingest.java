@@ -40,7 +40,7 @@ public final class Ingest {
   /**
    * Admits every batch through {@code admission}.
    *
-   * @param country the node's country: it takes no batch of its own origin that it does not hold,
+   * @param country the node's origin (spec §26.2): it takes no batch of it that it does not hold,
    *     but while {@code recovery} holds, those it pulls from peers (R21.24)
    * @param sharing the agreement's bilateral terms: it takes only batches whose origin may send
    *     their scope to {@code country} (R25.9)
@@ -138,7 +138,7 @@ public final class Ingest {
 
   private void refused(DiagnosisKeyBatch batch, OperatorIdentity from, RuleViolation v) {
     String rule = v.rule().id();
-    String origin = Countries.hasCodeSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
+    String origin = Countries.hasOriginSyntax(batch.getOrigin()) ? batch.getOrigin() : "";
     LogEvent refusal = LogEvent.refused(subject(batch), origin, from, batch.getKeysCount(), rule);
     ctx.store().write(tx -> ctx.log().append(tx.log(), refusal));
     ctx.metrics().batch(from.toString(), "in", "refused", rule, batch.getKeysCount());

@@ -192,10 +192,10 @@ public final class FederationService implements BindableService {
   void getBatch(GetBatchRequest request, StreamObserver<BatchWire.Encoded> observer) {
     OperatorIdentity peer = Caller.current();
     List<RuleViolation.FieldViolation> bad = new ArrayList<>();
-    if (!Countries.hasCodeSyntax(request.getOrigin())) {
+    if (!Countries.hasOriginSyntax(request.getOrigin())) {
       bad.add(
           new RuleViolation.FieldViolation(
-              "origin", Rule.GET_BATCH_ORIGIN, "must be two letters A..Z"));
+              "origin", Rule.GET_BATCH_ORIGIN, "must be CC or CC-operator-id"));
     }
     if (request.getBatchId().size() != CanonicalEncoding.BATCH_ID_LENGTH) {
       bad.add(

@@ -44,6 +44,7 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
   static final int MAX_KEYS = 64;
 
   private final ExchangeContext ctx;
+  private final OperatorIdentity self;
   private final String country;
   private final BatchRules rules;
   private final HealthAuthorities authorities;
@@ -52,7 +53,7 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
   private final StatisticsPolicy statistics;
 
   /**
-   * @param country the node's country: only its own operator's backend may upload (R12.1)
+   * @param self the node's identity: only its own operator's backend may upload (R12.1, R26.12)
    * @param authorities the health-authority keys trusted for authorizations
    * @param maxLifetimeSeconds the longest authorization lifetime accepted
    * @param keysPending told after each accepted upload (the batcher may publish now)
@@ -61,14 +62,15 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
    */
   public UploadService(
       ExchangeContext ctx,
-      String country,
+      OperatorIdentity self,
       BatchRules rules,
       HealthAuthorities authorities,
       long maxLifetimeSeconds,
       Runnable keysPending,
       StatisticsPolicy statistics) {
     this.ctx = ctx;
-    this.country = country;
+    this.self = self;
+    this.country = self.country();
     this.rules = rules;
     this.authorities = authorities;
     this.maxLifetimeSeconds = maxLifetimeSeconds;
@@ -88,6 +90,11 @@ public final class UploadService extends UploadGrpc.UploadImplBase {
       throw new RuleViolation(
           Rule.UPLOAD_CALLER_COUNTRY,
           "uploads are accepted only from this node's own country " + country);
+    }
+    if (!peer.equals(self)) {
+      // another member of the node's country uploads at its own node (spec §26.2)
+      throw new RuleViolation(
+          Rule.UPLOAD_CALLER_MEMBER, "uploads are accepted only from this member's own backend");
     }
     Instant now = ctx.clock().instant();
     checkWellFormed(request, rules, now);

@@ -128,8 +128,8 @@ final class SqlBatches implements Batches {
     long newest = lastPosition();
     List<Object> args = new ArrayList<>(List.of(position, newest));
     args.addAll(servableArgs(r));
-    String country = r.peer().country();
-    args.addAll(List.of(country, r.ownOrigin(), country, r.forward(), r.peer().toString(), max));
+    String origin = r.peerOrigin();
+    args.addAll(List.of(origin, r.ownOrigin(), origin, r.forward(), r.peer().toString(), max));
     List<StoredBatch> batches =
         sql.list(
             "SELECT "

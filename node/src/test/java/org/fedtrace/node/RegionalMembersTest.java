@@ -1,0 +1,146 @@
+package org.fedtrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.proto.v1.UploadGrpc;
+import org.fedtrace.testing.Signatures;
+import org.fedtrace.testing.TestBatches;
+import org.fedtrace.testing.TestFederation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spec §26.2: two members of one country (US-ca, US-ny) and one of another (DE), real nodes over
+ * mutual TLS. Each US member is an origin of its own, numbered on its own, and neither can sign for
+ * the other.
+ */
+class RegionalMembersTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+
+  private static List<Long> sequences(Node n, String origin) {
+    return n.store().read(tx -> tx.batches().ofOrigin(origin)).stream()
+        .map(b -> TestBatches.parse(b.payload()).getSequence())
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void twoMembersOfOneCountryExchangeWithAThirdEachNumberedOnItsOwn() throws Exception {
+    Clock clock = Clock.systemUTC();
+    List<String> members = List.of("US-ca", "US-ny", "DE");
+    try (TestFederation f = TestFederation.create(dir, clock, members.toArray(String[]::new))) {
+      for (String m : members) {
+        f.startNode(m);
+      }
+      for (String a : members) {
+        for (String b : members) {
+          if (!a.equals(b)) {
+            f.follow(a, b);
+          }
+        }
+      }
+      TestBatches keys = new TestBatches(26, clock.instant());
+      f.upload("US-ca", keys.keys(3, 3));
+      f.node("US-ca").publishDue(true);
+      f.upload("US-ny", keys.keys(4, 4));
+      f.node("US-ny").publishDue(true);
+      f.upload("US-ca", keys.keys(2, 2));
+      f.node("US-ca").publishDue(true);
+      for (String m : members) {
+        f.await(
+            WAIT,
+            () ->
+                sequences(f.node(m), "US-ca").equals(List.of(1L, 2L))
+                    && sequences(f.node(m), "US-ny").equals(List.of(1L)),
+            m + " holds US-ca 1, 2 and US-ny 1");
+      }
+      // the member origins are the whole origin; no batch carries the bare country
+      assertEquals(List.of(), sequences(f.node("DE"), "US"));
+      DiagnosisKeyBatch atDe =
+          TestBatches.parse(
+              f.node("DE").store().read(tx -> tx.batches().ofOrigin("US-ny")).get(0).payload());
+      assertEquals("US-ny", atDe.getOrigin());
+      assertEquals(
+          com.google.protobuf.ByteString.copyFrom(
+              f.credentials("US-ny").signing().certificate().getEncoded()),
+          atDe.getSignerCertificate());
+    }
+  }
+
+  @Test
+  void aMemberCannotSignForAnotherMemberOfItsCountry() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f = TestFederation.create(dir, clock, "US-ca", "US-ny", "DE")) {
+      f.startNode("DE");
+      TestBatches batches = new TestBatches(27, clock.instant());
+      // US-ca's key signs a batch claiming US-ny's origin: same country, other member
+      DiagnosisKeyBatch spoofed =
+          Signatures.sign(
+              batches.batch("US-ny", 1, batches.keys(5, 5)), f.credentials("US-ca").signing());
+      StatusRuntimeException e =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  f.federation("DE", "US-ca")
+                      .publishBatch(PublishBatchRequest.newBuilder().setBatch(spoofed).build()));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R26.10: origin US-ny is not the origin of signer US/ca", e.getStatus().getDescription());
+      // the bare country is no member's origin once the country has two members
+      DiagnosisKeyBatch bare =
+          Signatures.sign(
+              batches.batch("US", 1, batches.keys(5, 5)), f.credentials("US-ca").signing());
+      e =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  f.federation("DE", "US-ca")
+                      .publishBatch(PublishBatchRequest.newBuilder().setBatch(bare).build()));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R8.13: origin US is not the origin of a member of the agreement",
+          e.getStatus().getDescription());
+      // its own origin is accepted
+      DiagnosisKeyBatch own =
+          Signatures.sign(
+              batches.batch("US-ca", 1, batches.keys(5, 5)), f.credentials("US-ca").signing());
+      f.federation("DE", "US-ca")
+          .publishBatch(PublishBatchRequest.newBuilder().setBatch(own).build());
+      assertEquals(List.of(1L), sequences(f.node("DE"), "US-ca"));
+      assertEquals(List.of(), sequences(f.node("DE"), "US-ny"));
+    }
+  }
+
+  @Test
+  void onlyTheMembersOwnBackendUploadsAtItsNode() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f = TestFederation.create(dir, clock, "US-ca", "US-ny", "DE")) {
+      f.startNode("US-ca");
+      TestBatches batches = new TestBatches(28, clock.instant());
+      StatusRuntimeException e =
+          assertThrows(
+              StatusRuntimeException.class,
+              () ->
+                  UploadGrpc.newBlockingStub(f.channel("US-ca", f.credentials("US-ny").tls()))
+                      .withDeadlineAfter(10, TimeUnit.SECONDS)
+                      .uploadDiagnosisKeys(f.authorizedUpload("US-ny", batches.keys(2, 2))));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R26.12: uploads are accepted only from this member's own backend",
+          e.getStatus().getDescription());
+      assertEquals(2, f.upload("US-ca", batches.keys(2, 2)).getAcceptedKeys());
+    }
+  }
+}
