@@ -93,8 +93,7 @@ public final class CanonicalEncoding {
     boolean member = origin.length() != 2;
     byte[] domain = member ? MEMBER_BATCH_DOMAIN : BATCH_DOMAIN;
     int originLength = member ? 1 + memberOriginLength(origin) : 2;
-    int header =
-        domain.length + 1 + BATCH_ID_LENGTH + originLength + 8 + 8 + (scoped ? 1 : 0) + 4;
+    int header = domain.length + 1 + BATCH_ID_LENGTH + originLength + 8 + 8 + (scoped ? 1 : 0) + 4;
     Records records = Records.encode(keys, header);
     byte[] out = records.bytes;
     System.arraycopy(domain, 0, out, 0, domain.length);

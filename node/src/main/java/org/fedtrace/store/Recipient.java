@@ -61,7 +61,9 @@ public record Recipient(
         ownOrigin);
   }
 
-  /** A recipient whose origin is its country, served batches of both scopes from {@code origins}. */
+  /**
+   * A recipient whose origin is its country, served batches of both scopes from {@code origins}.
+   */
   public Recipient(
       OperatorIdentity peer,
       boolean forward,
