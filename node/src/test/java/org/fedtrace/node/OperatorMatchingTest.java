@@ -256,7 +256,7 @@ class OperatorMatchingTest {
     f = TestFederation.create(dir, clock, "DE", "FR");
     f.startNode("FR");
     assertEquals(
-        List.of("subscribe", "upload", "transparency-log", "notice"),
+        List.of("subscribe", "upload", "transparency-log", "witnessing", "notice"),
         f.federation("FR", "FR")
             .getNodeInfo(GetNodeInfoRequest.getDefaultInstance())
             .getFeaturesList());
