@@ -127,6 +127,27 @@ class ConformanceCommandTest {
           xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"7\" failures=\"0\""), xml);
       assertTrue(xml.contains("name=\"R8_19_rejectsOriginNotSignerCountry [R8.19 MUST]\""), xml);
 
+      // a kit written before 0.8.0 has no auditor credential: its cases skip, saying why
+      Files.delete(kit.resolve("auditor").resolve("tls.crt"));
+      Files.delete(kit.resolve("auditor").resolve("tls.key"));
+      Files.delete(kit.resolve("auditor"));
+      Run old =
+          conformance(
+              "--target",
+              "127.0.0.1:" + node.port(),
+              "--tls",
+              kit.toString(),
+              "--report",
+              report.toString(),
+              "--only",
+              "R17.16");
+      assertEquals(0, old.status, old.out + old.err);
+      assertTrue(
+          old.out.contains(
+              "skipped R17_16_refusesAnAuditorEveryOtherService: the test kit has no auditor"
+                  + " credential (kits before 0.8.0: make a new kit)"),
+          old.out);
+
       // the node's export files, written by 'fedtrace export' from its store while it runs and
       // served over HTTP, as phones fetch them
       String conf = de.resolve("node.yaml").toString();
