@@ -78,6 +78,14 @@ class ConformanceCommandTest {
     assertArrayEquals(
         Files.readAllBytes(ca.resolve("agreement.json")),
         Files.readAllBytes(kit.resolve("agreement.json")));
+    // the auditor (transparency.md §15.7): the node's PKI sees an auditor certificate of the
+    // authority, and the agreement above does not list it
+    java.security.cert.X509Certificate auditor =
+        Pem.readCertificate(kit.resolve("auditor").resolve("tls.crt"));
+    assertTrue(org.fedtrace.pki.CertificateValidator.isAuditor(auditor), "auditor purpose");
+    assertEquals(
+        Pem.readCertificate(ca.resolve("ca.crt")).getSubjectX500Principal(),
+        auditor.getIssuerX500Principal());
 
     for (String f : List.of("agreement.json", "agreement.json.sig")) {
       Files.copy(kit.resolve(f), de.resolve(f), StandardCopyOption.REPLACE_EXISTING);
@@ -101,10 +109,12 @@ class ConformanceCommandTest {
               "--report",
               report.toString(),
               "--only",
-              "R7.1,R8.19,R8.21,R12.19,R5_1_signsOwnBatchesOverTheEncoding");
+              "R7.1,R8.19,R8.21,R12.19,R5_1_signsOwnBatchesOverTheEncoding,R17.16,R17.17");
       assertEquals(0, run.status, run.out + run.err);
       assertTrue(run.out.contains("RULE    LEVEL  RESULT     TIME  CASE\n"), run.out);
       assertTrue(run.out.contains("R8.19   MUST   PASS"), run.out);
+      assertTrue(run.out.contains("R17.16  MUST   PASS"), run.out);
+      assertTrue(run.out.contains("R17.17  MUST   PASS"), run.out);
       assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 0 skipped"), run.out);
       assertTrue(
           run.out.contains(
@@ -114,8 +124,29 @@ class ConformanceCommandTest {
           run.out);
       String xml = Files.readString(report.resolve("TEST-fedtrace-conformance.xml"));
       assertTrue(
-          xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"5\" failures=\"0\""), xml);
+          xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"7\" failures=\"0\""), xml);
       assertTrue(xml.contains("name=\"R8_19_rejectsOriginNotSignerCountry [R8.19 MUST]\""), xml);
+
+      // a kit written before 0.8.0 has no auditor credential: its cases skip, saying why
+      Files.delete(kit.resolve("auditor").resolve("tls.crt"));
+      Files.delete(kit.resolve("auditor").resolve("tls.key"));
+      Files.delete(kit.resolve("auditor"));
+      Run old =
+          conformance(
+              "--target",
+              "127.0.0.1:" + node.port(),
+              "--tls",
+              kit.toString(),
+              "--report",
+              report.toString(),
+              "--only",
+              "R17.16");
+      assertEquals(0, old.status, old.out + old.err);
+      assertTrue(
+          old.out.contains(
+              "skipped R17_16_refusesAnAuditorEveryOtherService: the test kit has no auditor"
+                  + " credential (kits before 0.8.0: make a new kit)"),
+          old.out);
 
       // the node's export files, written by 'fedtrace export' from its store while it runs and
       // served over HTTP, as phones fetch them

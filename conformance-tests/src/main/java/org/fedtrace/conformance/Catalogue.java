@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.fedtrace.conformance.cases.AuditorCases;
 import org.fedtrace.conformance.cases.CheckpointCases;
 import org.fedtrace.conformance.cases.DepositCases;
 import org.fedtrace.conformance.cases.ExportCases;
@@ -60,6 +61,7 @@ public final class Catalogue {
           LifecycleCases.class,
           TransparencyCases.class,
           WitnessingCases.class,
+          AuditorCases.class,
           CheckpointCases.class,
           LogRequestCases.class,
           LogLifecycleCases.class,

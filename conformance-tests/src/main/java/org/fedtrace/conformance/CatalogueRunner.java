@@ -107,6 +107,11 @@ public final class CatalogueRunner {
             return "the kit's agreement lacks the kit's sharing terms (kit --node, spec 0.8.0)";
           }
           break;
+        case AUDITOR_CREDENTIAL:
+          if (s.kit().auditor().isEmpty()) {
+            return "the test kit has no auditor credential (kits before 0.8.0: make a new kit)";
+          }
+          break;
         case CONTROLLED_NODE:
           if (s.target().controlledNodes().isEmpty()) {
             return "needs a node whose clock and lifecycle the runner controls (in-process only)";

@@ -35,6 +35,11 @@ public enum Need {
   PAST_SUNSET(null),
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
   CONTROLLED_NODE(null),
+  /**
+   * The kit holds an auditor credential of the federation authority ({@code auditor}, kits of spec
+   * 0.8.0 and later; spec/transparency.md §15.7).
+   */
+  AUDITOR_CREDENTIAL(null),
   /** The node's operator declared a rate limit. */
   RATE_LIMIT(null),
   /** The node's operator named where the node publishes key export files (spec §24.6). */

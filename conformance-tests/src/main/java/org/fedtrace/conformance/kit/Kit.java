@@ -33,6 +33,12 @@ public final class Kit {
    */
   public static final String PAST_SUNSET = "past-sunset";
 
+  /**
+   * The folder of the auditor credential (spec/transparency.md §15.7): {@code tls.crt} and {@code
+   * tls.key}, an identity that is not a member.
+   */
+  public static final String AUDITOR = "auditor";
+
   /** The health authority's private key (PKCS#8 PEM). */
   public static final String HA_KEY = "ha.key";
 
@@ -66,6 +72,7 @@ public final class Kit {
   private final Operator noIdentity;
   private final Credential serverOnly;
   private final Optional<Operator> revoked;
+  private final Optional<Credential> auditor;
   private final Optional<Credential> backend;
   private final Optional<Operator> backendSigner;
   private final Optional<HealthAuthority> healthAuthority;
@@ -101,6 +108,10 @@ public final class Kit {
     this.revoked =
         Files.isDirectory(dir.resolve("revoked"))
             ? Optional.of(operator("revoked"))
+            : Optional.empty();
+    this.auditor =
+        Files.isDirectory(dir.resolve(AUDITOR))
+            ? Optional.of(credential(AUDITOR, "tls"))
             : Optional.empty();
     this.backend =
         Files.isDirectory(dir.resolve("backend"))
@@ -169,6 +180,15 @@ public final class Kit {
    */
   public Optional<Operator> revoked() {
     return revoked;
+  }
+
+  /**
+   * The auditor's TLS credential ({@value #AUDITOR}): the federation authority's auditor
+   * certificate of an identity that is not a member (spec/transparency.md §15.7); empty in a kit
+   * written before spec 0.8.0.
+   */
+  public Optional<Credential> auditor() {
+    return auditor;
   }
 
   /** The kit's folder. */

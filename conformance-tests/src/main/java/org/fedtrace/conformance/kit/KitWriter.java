@@ -57,13 +57,20 @@ import org.fedtrace.conformance.wire.Canonical;
  * <p>Kit layout: {@value Kit#MANIFEST}, {@value Kit#CA}, and folders {@code member-a}, {@code
  * member-b}, {@code non-member}, {@code expired}, {@code foreign-ca}, {@code no-identity}, {@code
  * revoked} (member A's identity, certificates the agreement must revoke) (each {@code tls.crt
- * tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), and when a node identity
- * is given {@code backend} ({@code tls.* signing.*}: the node's own identity, for uploads and
- * R8.36) and {@code health-authority} ({@code ha.key ha.pub}).
+ * tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), {@code auditor} ({@code
+ * tls.*}: an auditor certificate of an identity that is not a member, spec/transparency.md §15.7),
+ * and when a node identity is given {@code backend} ({@code tls.* signing.*}: the node's own
+ * identity, for uploads and R8.36) and {@code health-authority} ({@code ha.key ha.pub}).
  */
 public final class KitWriter {
   /** The fedtrace batch-signing extended key usage (spec §2.2). */
   public static final String BATCH_SIGNING_OID = "2.25.300197075450569156069552589884815148638";
+
+  /** The fedtrace auditor extended key usage (spec/transparency.md §15.7). */
+  public static final String AUDITOR_OID = "2.25.74416367111856278331818518909510148613";
+
+  /** The operator id of the kit's auditor, of member A's country; never a member. */
+  public static final String AUDITOR_ID = "conformance-auditor";
 
   private static final Duration VALIDITY = Duration.ofDays(90);
 
@@ -137,6 +144,7 @@ public final class KitWriter {
     noIdentity(out.resolve("no-identity"), a, notBefore, notAfter);
     serverOnly(out.resolve("server-only"), a, notBefore, notAfter);
     operator(out.resolve("revoked"), a, notBefore, notAfter);
+    auditor(out.resolve(Kit.AUDITOR), new Identity(a.country(), AUDITOR_ID), notBefore, notAfter);
     List<BigInteger> revoked =
         List.of(
             Pem.readCertificate(out.resolve("revoked").resolve("tls.crt")).getSerialNumber(),
@@ -221,6 +229,26 @@ public final class KitWriter {
     KeyPair tls = generate("EC");
     writeCredential(
         dir, "tls", tls, issue(tlsProfile(id, false, true), tls.getPublic(), notBefore, notAfter));
+  }
+
+  /**
+   * An auditor's TLS client certificate (spec/transparency.md §15.7): digitalSignature, clientAuth
+   * and the auditor purpose, the identity URI and no host name.
+   */
+  private void auditor(Path dir, Identity id, Instant notBefore, Instant notAfter)
+      throws IOException {
+    dir(dir);
+    KeyPair tls = generate("EC");
+    Profile p =
+        new Profile(
+            subject(id),
+            KeyUsage.digitalSignature,
+            List.of(
+                KeyPurposeId.id_kp_clientAuth,
+                KeyPurposeId.getInstance(new ASN1ObjectIdentifier(AUDITOR_OID))),
+            List.of(new GeneralName(GeneralName.uniformResourceIdentifier, id.uri())),
+            false);
+    writeCredential(dir, "tls", tls, issue(p, tls.getPublic(), notBefore, notAfter));
   }
 
   private HealthAuthorityKey healthAuthority(Path dir, String country) throws IOException {
