@@ -6,7 +6,6 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,6 @@ import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.proto.v1.WitnessingGrpc;
 import org.fedtrace.rules.BatchRules;
 import org.fedtrace.rules.Rule;
-import org.fedtrace.stats.DailyRelease;
-import org.fedtrace.stats.ExactSampler;
 import org.fedtrace.stats.StatisticsPolicy;
 import org.fedtrace.store.Store;
 import org.fedtrace.store.StoreException;
@@ -102,10 +99,9 @@ final class NodeAssembly {
   /** The export directory's keeper, or null when the node keeps none. */
   final ExportJob export;
 
-  /** The statistics' releases (transparency.md §16), or null when they are off. */
+  /** The statistics' releases (transparency.md §16, null when off), and their public form. */
   final StatisticsJob statistics;
 
-  /** The public form of the statistics. */
   final StatisticsView statisticsView;
 
   private NodeAssembly(
@@ -200,15 +196,12 @@ final class NodeAssembly {
     List<String> countries =
         agreement.members().stream().map(OperatorIdentity::country).distinct().toList();
     this.statistics =
-        stats == null
-            ? null
-            : new StatisticsJob(
-                exchange,
-                stats,
-                new DailyRelease(stats, new ExactSampler(new SecureRandom())),
-                files.identity().country(),
-                files.authorities().names(files.identity().country()),
-                countries);
+        StatisticsJob.ofPolicy(
+            exchange,
+            stats,
+            files.identity().country(),
+            files.authorities().names(files.identity().country()),
+            countries);
     this.statisticsView = new StatisticsView(exchange.store(), stats, countries.size());
   }
 
@@ -497,11 +490,8 @@ final class NodeAssembly {
             .setSunsetDate(agreement.sunsetDate().toString())
             .setMaxKeysPerBatch(config.limits().maxKeysPerBatch())
             .setMaxMessageBytes(config.limits().maxMessageBytes())
-            .addFeatures("subscribe")
-            .addFeatures("upload")
-            .addFeatures("transparency-log")
-            .addFeatures("witnessing")
-            .addFeatures("notice");
+            .addAllFeatures(
+                List.of("subscribe", "upload", "transparency-log", "witnessing", "notice"));
     if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
       info.addFeatures(OPERATOR_MATCHING);
     }

@@ -123,7 +123,8 @@ class ForeignClientTest {
     assertEquals(List.of("DE/op-de"), out.get("node"));
     assertEquals(
         List.of(HexFormat.of().formatHex(de.agreement().sha256())), out.get("agreement_sha256"));
-    assertEquals(List.of("subscribe,upload,transparency-log,witnessing,notice"), out.get("features"));
+    assertEquals(
+        List.of("subscribe,upload,transparency-log,witnessing,notice"), out.get("features"));
     assertEquals(List.of("False"), out.get("publish_1_duplicate"));
     assertEquals(List.of("True"), out.get("publish_2_duplicate"));
     assertEquals(List.of("INVALID_ARGUMENT"), out.get("forged_code"));

@@ -38,7 +38,6 @@ public final class NodeConfig {
    *     several replicas behind one identity); calls go to a healthy one
    */
   public record Peer(OperatorIdentity identity, List<PeerAddress> addresses, SyncMode mode) {
-    /** Copies the list. */
     public Peer {
       addresses = List.copyOf(addresses);
     }
@@ -85,7 +84,6 @@ public final class NodeConfig {
    * @param healthAuthorityKeys the national trust list, trusted besides the agreement's authorities
    */
   public record Uploads(List<Path> healthAuthorityKeys, long maxAuthorizationLifetimeSeconds) {
-    /** Copies the list. */
     public Uploads {
       healthAuthorityKeys = List.copyOf(healthAuthorityKeys);
     }
@@ -98,10 +96,7 @@ public final class NodeConfig {
   public enum MatchingMode {
     /** Devices download the keys and match; the node learns nothing about exposures. */
     DEVICE,
-    /**
-     * Subscribers who opt in deposit their observations at this node, which matches every batch it
-     * stores and holds the exposures for them (the OperatorMatching service).
-     */
+    /** Opted-in subscribers' observations are matched here (the OperatorMatching service). */
     OPERATOR
   }
 

@@ -45,6 +45,29 @@ public final class StatisticsJob {
   private final List<String> countries;
 
   /**
+   * The node's releases under {@code policy} with noise from a {@link java.security.SecureRandom},
+   * or null when {@code policy} is null (statistics are off).
+   */
+  public static StatisticsJob ofPolicy(
+      ExchangeContext ctx,
+      StatisticsPolicy policy,
+      String country,
+      List<String> authorities,
+      List<String> countries) {
+    if (policy == null) {
+      return null;
+    }
+    return new StatisticsJob(
+        ctx,
+        policy,
+        new DailyRelease(
+            policy, new org.fedtrace.stats.ExactSampler(new java.security.SecureRandom())),
+        country,
+        authorities,
+        countries);
+  }
+
+  /**
    * @param authorities the health authorities of the node's country, whose rows each day holds
    * @param countries the member countries, whose ordered pairs each day holds
    */
