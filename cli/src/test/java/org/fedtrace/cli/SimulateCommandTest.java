@@ -96,6 +96,9 @@ class SimulateCommandTest {
         run(
             "--countries",
             String.join(",", codes),
+            // a hub: a hundred nodes in a full mesh are 9,900 links, minutes of a 2-core build
+            "--topology",
+            "hub",
             "--agents",
             "5000",
             "--days",
