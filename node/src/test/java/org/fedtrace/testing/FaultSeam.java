@@ -127,13 +127,12 @@ public final class FaultSeam implements NodeSeam {
    * A store that does not recognize what it holds: a reused sequence number, or an identical retry,
    * is stored again under a record its uniqueness constraints do not catch.
    */
-  private static final class Forgetful implements Store {
-    private final Store store;
+  private static final class Forgetful extends ForwardingStore {
     private final boolean replay;
     private final boolean duplicate;
 
     Forgetful(Store store, boolean replay, boolean duplicate) {
-      this.store = store;
+      super(store);
       this.replay = replay;
       this.duplicate = duplicate;
     }
@@ -169,41 +168,6 @@ public final class FaultSeam implements NodeSeam {
               .build();
       return new NewBatch(
           changed, b.payload(), b.contentSha256(), b.receivedFrom(), b.receivedUnixSeconds());
-    }
-
-    @Override
-    public long epoch() {
-      return store.epoch();
-    }
-
-    @Override
-    public <T> T write(Work<T> work) {
-      return store.write(work);
-    }
-
-    @Override
-    public <T> T read(Work<T> work) {
-      return store.read(work);
-    }
-
-    @Override
-    public void addCommitListener(Runnable listener) {
-      store.addCommitListener(listener);
-    }
-
-    @Override
-    public void addBatchListener(Runnable listener) {
-      store.addBatchListener(listener);
-    }
-
-    @Override
-    public void scrub() {
-      store.scrub();
-    }
-
-    @Override
-    public void close() {
-      store.close();
     }
   }
 
