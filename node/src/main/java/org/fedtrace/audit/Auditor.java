@@ -292,18 +292,27 @@ public final class Auditor {
         return Optional.of(ex.getMessage());
       }
       String country = t.identity().country();
+      // the node's own origin: its country, or its member origin when the agreement lists another
+      // member of its country (protocol.md §26.2), which log entries record whole (R26.16)
+      String member = country + "-" + t.identity().operatorId();
       EventType type = e.getEventType();
-      boolean own =
+      boolean ofBatch =
           type == EventType.EVENT_TYPE_BATCH_CREATED
               || type == EventType.EVENT_TYPE_BATCH_IMPORTED
-              || type == EventType.EVENT_TYPE_BATCH_SENT
-              || type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
+              || type == EventType.EVENT_TYPE_BATCH_SENT;
+      boolean ofCountry =
+          type == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
               || type == EventType.EVENT_TYPE_STATISTICS_RELEASED;
-      if (own && !e.getOrigin().equals(country)) {
-        return Optional.of(type + " of a batch of origin " + e.getOrigin() + ", not " + country);
+      boolean ownOrigin = e.getOrigin().equals(country) || e.getOrigin().equals(member);
+      if (ofBatch && !ownOrigin) {
+        return Optional.of(
+            type + " of a batch of origin " + e.getOrigin() + ", not " + country + " or " + member);
       }
-      if (type == EventType.EVENT_TYPE_BATCH_FORWARDED && e.getOrigin().equals(country)) {
-        return Optional.of("BATCH_FORWARDED of the node's own origin " + country);
+      if (ofCountry && !e.getOrigin().equals(country)) {
+        return Optional.of(type + " of origin " + e.getOrigin() + ", not " + country);
+      }
+      if (type == EventType.EVENT_TYPE_BATCH_FORWARDED && ownOrigin) {
+        return Optional.of("BATCH_FORWARDED of the node's own origin " + e.getOrigin());
       }
       if (e.getPeer().equals(t.identity().toString())) {
         return Optional.of("the node names itself as the peer");

@@ -415,7 +415,6 @@ final class NodeAssembly {
   /** The node's gRPC services, each behind the checks its calls pass first. */
   private List<ServerServiceDefinition> services(
       BatchRules rules, Ingest ingest, Deliveries deliveries, NodeSeam seam) {
-    String country = files.identity().country();
     int retentionDays = files.agreement().retentionDays();
     NodeConfig.Limits limits = config.limits();
     RpcServices rpc =
@@ -456,7 +455,7 @@ final class NodeAssembly {
     out.add(
         rpc.log(
             new NoticeService(
-                country,
+                files.identity(),
                 exchange.log(),
                 commitment -> exchange.store().read(tx -> tx.notices().find(commitment)))));
     out.add(
@@ -465,7 +464,7 @@ final class NodeAssembly {
             : rpc.home(
                 new OperatorMatchingService(
                     finder,
-                    country,
+                    files.identity(),
                     retentionDays,
                     config.matching().maxObservationsPerDevice(),
                     exchange.clock()),

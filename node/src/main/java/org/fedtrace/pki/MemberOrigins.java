@@ -30,8 +30,23 @@ public final class MemberOrigins {
     return members.stream().map(m -> originOf(members, m)).collect(Collectors.toUnmodifiableSet());
   }
 
-  /** The country of a well-formed origin: its first two letters. */
+  /**
+   * The country of a well-formed origin ({@code DE}, {@code US-ny-doh}): its first two letters.
+   *
+   * @throws IllegalArgumentException if {@code origin} is neither {@code CC} nor {@code CC-...}
+   */
   public static String country(String origin) {
+    if (origin.length() < 2 || origin.length() > 2 && origin.charAt(2) != '-') {
+      throw new IllegalArgumentException("not an origin: '" + origin + "'");
+    }
     return origin.substring(0, 2);
+  }
+
+  /** The country of a peer written {@code CC/operator-id} (transparency.md §3). */
+  public static String countryOfPeer(String peer) {
+    if (peer.length() < 4 || peer.charAt(2) != '/') {
+      throw new IllegalArgumentException("not a peer CC/operator-id: '" + peer + "'");
+    }
+    return peer.substring(0, 2);
   }
 }

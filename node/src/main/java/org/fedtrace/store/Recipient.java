@@ -1,6 +1,7 @@
 package org.fedtrace.store;
 
 import java.util.Set;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 
 /**
@@ -98,8 +99,8 @@ public record Recipient(
     Set<String> traveller = new java.util.HashSet<>(travellerOrigins());
     if (!wanted.isEmpty()) {
       // filters name countries: a member origin (spec §26.2) is selected by its country
-      federate.removeIf(origin -> !wanted.contains(origin.substring(0, 2)));
-      traveller.removeIf(origin -> !wanted.contains(origin.substring(0, 2)));
+      federate.removeIf(origin -> !wanted.contains(MemberOrigins.country(origin)));
+      traveller.removeIf(origin -> !wanted.contains(MemberOrigins.country(origin)));
     }
     return new Recipient(
         peer,

@@ -19,6 +19,11 @@ import org.fedtrace.proto.v1.LogEntry;
  * | 2 origin (or 00 00) | u8 length | peer | u32 key_count | u8 length | reason
  * </pre>
  *
+ * <p>An entry whose origin is a member origin {@code CC-operator-id} (protocol.md §26.2) has the
+ * member layout (transparency.md §5.1.1, R26.16): the label {@code "fedtrace.v1.member-log-entry"
+ * 0x00} and the origin length-prefixed in place of the two origin bytes. Every other entry keeps
+ * the layout above, byte for byte.
+ *
  * <p>The encoding is defined only for entries of the shapes the spec's event table allows; {@link
  * #encode} refuses any other, and {@link #decode} refuses bytes that are not exactly the encoding
  * of such an entry, so encoding and decoding are inverse.
@@ -26,6 +31,15 @@ import org.fedtrace.proto.v1.LogEntry;
 public final class LogEntries {
   /** Domain label of the log-entry encoding, with its 0x00 terminator (22 bytes). */
   public static final byte[] DOMAIN = DomainLabel.of("fedtrace.v1.log-entry");
+
+  /**
+   * Domain label of the log-entry encoding of an entry with a member origin (transparency.md
+   * §5.1.1), with its 0x00 terminator (29 bytes).
+   */
+  public static final byte[] MEMBER_DOMAIN = DomainLabel.of("fedtrace.v1.member-log-entry");
+
+  /** Longest member origin: two letters, a hyphen and a 32-character operator id. */
+  public static final int MAX_MEMBER_ORIGIN = 35;
 
   /** Longest peer string: two letters, a slash and a 32-character operator id. */
   public static final int MAX_PEER = 35;
@@ -35,6 +49,7 @@ public final class LogEntries {
 
   private static final Pattern PEER = Pattern.compile("[A-Z]{2}/[a-z0-9-]{1,32}");
   private static final Pattern REASON = Pattern.compile("R[1-9][0-9]*\\.[1-9][0-9]*");
+  private static final Pattern MEMBER_ORIGIN = Pattern.compile("[A-Z]{2}-[a-z0-9-]{1,32}");
 
   /** The source an import names: letters, digits, '.', '_' and '-' (transparency.md §3). */
   public static final Pattern SOURCE = Pattern.compile("[A-Za-z0-9._-]{1,16}");
@@ -46,6 +61,7 @@ public final class LogEntries {
   public static final Pattern EPSILON = Pattern.compile("(0|[1-9][0-9]{0,5})(\\.[0-9]{0,8}[1-9])?");
 
   private static final int FIXED = DOMAIN.length + 1 + 8 + 32 + 2 + 1 + 4 + 1;
+  private static final int MEMBER_FIXED = MEMBER_DOMAIN.length + 1 + 8 + 32 + 1 + 1 + 4 + 1;
 
   private LogEntries() {}
 
@@ -58,16 +74,21 @@ public final class LogEntries {
     checkShape(entry);
     byte[] peer = entry.getPeer().getBytes(StandardCharsets.US_ASCII);
     byte[] reason = entry.getReason().getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer b = ByteBuffer.allocate(FIXED + peer.length + reason.length);
-    b.put(DOMAIN)
+    byte[] origin = entry.getOrigin().getBytes(StandardCharsets.US_ASCII);
+    boolean member = origin.length > 2;
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            (member ? MEMBER_FIXED + origin.length : FIXED) + peer.length + reason.length);
+    b.put(member ? MEMBER_DOMAIN : DOMAIN)
         .put((byte) entry.getEventTypeValue())
         .putLong(entry.getTimeUnixSeconds())
-        .put(entry.getSubjectSha256().toByteArray())
-        .put(
-            entry.getOrigin().isEmpty()
-                ? new byte[2]
-                : entry.getOrigin().getBytes(StandardCharsets.US_ASCII))
-        .put((byte) peer.length)
+        .put(entry.getSubjectSha256().toByteArray());
+    if (member) {
+      b.put((byte) origin.length).put(origin);
+    } else {
+      b.put(origin.length == 0 ? new byte[2] : origin);
+    }
+    b.put((byte) peer.length)
         .put(peer)
         .putInt(entry.getKeyCount())
         .put((byte) reason.length)
@@ -86,20 +107,33 @@ public final class LogEntries {
    * @throws IllegalArgumentException if {@code leaf} is not exactly the encoding of a valid entry
    */
   public static LogEntry decode(byte[] leaf, long index) {
-    if (leaf.length < FIXED || !Arrays.equals(leaf, 0, DOMAIN.length, DOMAIN, 0, DOMAIN.length)) {
+    boolean member =
+        leaf.length >= MEMBER_FIXED
+            && Arrays.equals(leaf, 0, MEMBER_DOMAIN.length, MEMBER_DOMAIN, 0, MEMBER_DOMAIN.length);
+    if (!member
+        && (leaf.length < FIXED
+            || !Arrays.equals(leaf, 0, DOMAIN.length, DOMAIN, 0, DOMAIN.length))) {
       throw new IllegalArgumentException("not a log-entry encoding");
     }
-    ByteBuffer b = ByteBuffer.wrap(leaf, DOMAIN.length, leaf.length - DOMAIN.length);
+    int label = member ? MEMBER_DOMAIN.length : DOMAIN.length;
+    ByteBuffer b = ByteBuffer.wrap(leaf, label, leaf.length - label);
     LogEntry.Builder e = LogEntry.newBuilder().setLeafIndex(index);
     e.setEventTypeValue(Byte.toUnsignedInt(b.get()));
     e.setTimeUnixSeconds(b.getLong());
     byte[] subject = new byte[32];
     b.get(subject);
     e.setSubjectSha256(ByteString.copyFrom(subject));
-    byte[] origin = new byte[2];
-    b.get(origin);
-    e.setOrigin(
-        origin[0] == 0 && origin[1] == 0 ? "" : new String(origin, StandardCharsets.US_ASCII));
+    if (member) {
+      e.setOrigin(ascii(b, Byte.toUnsignedInt(b.get()), "origin"));
+    } else {
+      byte[] origin = new byte[2];
+      b.get(origin);
+      e.setOrigin(
+          origin[0] == 0 && origin[1] == 0 ? "" : new String(origin, StandardCharsets.US_ASCII));
+    }
+    if (!b.hasRemaining()) {
+      throw new IllegalArgumentException("the log-entry encoding is truncated");
+    }
     e.setPeer(ascii(b, Byte.toUnsignedInt(b.get()), "peer"));
     if (b.remaining() < 5) {
       throw new IllegalArgumentException("the log-entry encoding is truncated");
@@ -132,8 +166,13 @@ public final class LogEntries {
           "subject_sha256 must be 32 bytes, got " + entry.getSubjectSha256().size());
     }
     String origin = entry.getOrigin();
-    if (!origin.isEmpty() && !isCountrySyntax(origin)) {
-      throw new IllegalArgumentException("origin must be two letters A..Z or empty");
+    boolean memberOrigin = MEMBER_ORIGIN.matcher(origin).matches();
+    if (!origin.isEmpty() && !isCountrySyntax(origin) && !memberOrigin) {
+      throw new IllegalArgumentException(
+          "origin must be two letters A..Z, CC-operator-id or empty");
+    }
+    if (memberOrigin && !concernsBatch(type)) {
+      throw new IllegalArgumentException(type + " records the node's country, not a member origin");
     }
     if (origin.isEmpty() && type != EventType.EVENT_TYPE_BATCH_REFUSED) {
       throw new IllegalArgumentException("origin may be empty only in a refusal");
@@ -191,6 +230,12 @@ public final class LogEntries {
           true;
       default -> false;
     };
+  }
+
+  /** Whether events of {@code type} concern a batch, whose origin may be a member origin. */
+  private static boolean concernsBatch(EventType type) {
+    return type != EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
+        && type != EventType.EVENT_TYPE_STATISTICS_RELEASED;
   }
 
   private static boolean isCountrySyntax(String s) {

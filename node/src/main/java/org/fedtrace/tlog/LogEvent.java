@@ -16,7 +16,7 @@ import org.fedtrace.proto.v1.EventType;
  *
  * @param subject hash of the batch's canonical encoding or of the authorization's encoding
  * @param origin the batch's origin, or "" in a refusal of a batch without a valid one; a member
- *     origin {@code CC-operator-id} is recorded as its country CC
+ *     origin {@code CC-operator-id} is recorded whole (transparency.md §5.1.1, R26.16)
  * @param peer the peer the event concerns, or null when none
  * @param reason the rule id of a refusal (such as R8.19), else ""
  */
@@ -33,11 +33,6 @@ public record LogEvent(
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(reason, "reason");
-    if (origin.length() > 2) {
-      // a member origin "CC-operator-id" (protocol.md §26.2): the leaf holds two letters, the
-      // country; the subject hash covers the whole origin and so names the member's batch
-      origin = origin.substring(0, 2);
-    }
   }
 
   /** The node signed and stored one of its own batches. */

@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.GetExposuresRequest;
+import org.fedtrace.proto.v1.NoticeGrpc;
+import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PublishBatchRequest;
+import org.fedtrace.proto.v1.QueryKeyDestinationsRequest;
 import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
@@ -142,5 +146,63 @@ class RegionalMembersTest {
           e.getStatus().getDescription());
       assertEquals(2, f.upload("US-ca", batches.keys(2, 2)).getAcceptedKeys());
     }
+  }
+
+  @Test
+  void onlyTheMembersOwnBackendAsksForNoticeAndMatching() throws Exception {
+    Clock clock = Clock.systemUTC();
+    try (TestFederation f =
+        TestFederation.create(dir, clock, "US-ca", "US-ny", "DE")
+            .withConfig("matching:\n  mode: operator\n")) {
+      f.startNode("US-ca");
+      byte[] secret = new byte[32];
+      QueryKeyDestinationsRequest query =
+          QueryKeyDestinationsRequest.newBuilder()
+              .setNoticeSecret(com.google.protobuf.ByteString.copyFrom(secret))
+              .build();
+      GetExposuresRequest ask =
+          GetExposuresRequest.newBuilder()
+              .setDeviceKey(com.google.protobuf.ByteString.copyFrom(new byte[16]))
+              .build();
+      // US-ny is a member of the node's country, but the node's uploads are US-ca's
+      StatusRuntimeException e =
+          assertThrows(
+              StatusRuntimeException.class, () -> notice(f, "US-ny").queryKeyDestinations(query));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R26.14: notice queries are answered only to this member's own backend US/ca",
+          e.getStatus().getDescription());
+      e = assertThrows(StatusRuntimeException.class, () -> matching(f, "US-ny").getExposures(ask));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R26.15: operator matching serves only this member's own backend US/ca",
+          e.getStatus().getDescription());
+      // another country is refused by the country rules, as before
+      e = assertThrows(StatusRuntimeException.class, () -> matching(f, "DE").getExposures(ask));
+      assertEquals(
+          "R15.1: operator matching serves only this node's own country US",
+          e.getStatus().getDescription());
+      // the member's own backend passes both: no upload has this secret, no exposure this device
+      e =
+          assertThrows(
+              StatusRuntimeException.class, () -> notice(f, "US-ca").queryKeyDestinations(query));
+      assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+      assertEquals(
+          "R14.3: the node holds no upload with this secret's commitment",
+          e.getStatus().getDescription());
+      assertEquals(0, matching(f, "US-ca").getExposures(ask).getExposuresCount());
+    }
+  }
+
+  private static NoticeGrpc.NoticeBlockingStub notice(TestFederation f, String caller)
+      throws java.io.IOException {
+    return NoticeGrpc.newBlockingStub(f.channel("US-ca", f.credentials(caller).tls()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static OperatorMatchingGrpc.OperatorMatchingBlockingStub matching(
+      TestFederation f, String caller) throws java.io.IOException {
+    return OperatorMatchingGrpc.newBlockingStub(f.channel("US-ca", f.credentials(caller).tls()))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 }

@@ -9,14 +9,18 @@ import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
 
 /**
- * The suite's own log-entry encoding (spec/transparency.md §5.1), written from the spec and checked
- * against spec/testvectors/transparency_log_v1.json: the leaf bytes of a {@link LogEntry} and its
- * RFC 6962 leaf hash. The encoder refuses entries that do not have the shape the event table of §3
- * gives their type, as the spec requires of every encoder.
+ * The suite's own log-entry encoding (spec/transparency.md §5.1, and §5.1.1 for an entry with a
+ * member origin), written from the spec and checked against
+ * spec/testvectors/transparency_log_v1.json: the leaf bytes of a {@link LogEntry} and its RFC 6962
+ * leaf hash. The encoder refuses entries that do not have the shape the event table of §3 gives
+ * their type, as the spec requires of every encoder.
  */
 public final class LogEncoding {
   private static final byte[] LABEL = "fedtrace.v1.log-entry\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MEMBER_LABEL =
+      "fedtrace.v1.member-log-entry\0".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  private static final Pattern MEMBER_ORIGIN = Pattern.compile("[A-Z]{2}-[a-z0-9-]{1,32}");
   private static final Pattern PEER = Pattern.compile("[A-Z]{2}/[a-z0-9-]{1,32}");
   private static final Pattern REASON = Pattern.compile("R[1-9][0-9]*\\.[1-9][0-9]*");
   private static final int MAX_REASON = 16;
@@ -47,7 +51,12 @@ public final class LogEncoding {
     }
     boolean refusal = t == EventType.EVENT_TYPE_BATCH_REFUSED;
     String origin = e.getOrigin();
-    if (!COUNTRY.matcher(origin).matches() && !(refusal && origin.isEmpty())) {
+    // a member origin (protocol.md §26.2) only in an entry about a batch (§5.1.1)
+    boolean member =
+        MEMBER_ORIGIN.matcher(origin).matches()
+            && t != EventType.EVENT_TYPE_UPLOAD_AUTHORIZED
+            && t != EventType.EVENT_TYPE_STATISTICS_RELEASED;
+    if (!COUNTRY.matcher(origin).matches() && !member && !(refusal && origin.isEmpty())) {
       throw new IllegalArgumentException("origin '" + origin + "' is not allowed for " + t);
     }
     String peer = e.getPeer();
@@ -74,11 +83,16 @@ public final class LogEncoding {
       throw new IllegalArgumentException("a STATISTICS_RELEASED entry must count 0 keys");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.writeBytes(LABEL);
+    out.writeBytes(member ? MEMBER_LABEL : LABEL);
     out.write(type);
     out.writeBytes(ByteBuffer.allocate(8).putLong(e.getTimeUnixSeconds()).array());
     out.writeBytes(e.getSubjectSha256().toByteArray());
-    out.writeBytes(origin.isEmpty() ? new byte[2] : ascii(origin));
+    if (member) {
+      out.write(origin.length());
+      out.writeBytes(ascii(origin));
+    } else {
+      out.writeBytes(origin.isEmpty() ? new byte[2] : ascii(origin));
+    }
     out.write(peer.length());
     out.writeBytes(ascii(peer));
     out.writeBytes(ByteBuffer.allocate(4).putInt(e.getKeyCount()).array());

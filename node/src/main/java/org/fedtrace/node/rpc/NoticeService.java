@@ -34,15 +34,15 @@ public final class NoticeService extends NoticeGrpc.NoticeImplBase {
     Optional<NoticeUpload> find(byte[] commitment);
   }
 
-  private final String country;
+  private final OperatorIdentity self;
   private final TransparencyLog log;
   private final Directory uploads;
 
   /**
-   * @param country the node's country: only its own operator's backend may ask (R14.1)
+   * @param self the node's identity: only its own operator's backend may ask (R14.1, R26.14)
    */
-  public NoticeService(String country, TransparencyLog log, Directory uploads) {
-    this.country = country;
+  public NoticeService(OperatorIdentity self, TransparencyLog log, Directory uploads) {
+    this.self = self;
     this.log = log;
     this.uploads = uploads;
   }
@@ -55,10 +55,16 @@ public final class NoticeService extends NoticeGrpc.NoticeImplBase {
 
   private QueryKeyDestinationsResponse answer(QueryKeyDestinationsRequest request) {
     OperatorIdentity caller = Caller.current();
-    if (!caller.country().equals(country)) {
+    if (!caller.country().equals(self.country())) {
       throw new RuleViolation(
           Rule.NOTICE_CALLER_COUNTRY,
-          "notice queries are answered only to this node's own country " + country);
+          "notice queries are answered only to this node's own country " + self.country());
+    }
+    if (!caller.equals(self)) {
+      // another member of the node's country (protocol.md §26.2) asks for this member's uploads
+      throw new RuleViolation(
+          Rule.NOTICE_CALLER_MEMBER,
+          "notice queries are answered only to this member's own backend " + self);
     }
     if (request.getNoticeSecret().size() != Sha256.LENGTH) {
       throw RuleViolation.field(Rule.NOTICE_SECRET_LENGTH, "notice_secret", "must be 32 bytes");

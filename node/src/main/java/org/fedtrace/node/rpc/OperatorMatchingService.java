@@ -48,20 +48,24 @@ public final class OperatorMatchingService extends OperatorMatchingGrpc.Operator
   private static final int RPI_LENGTH = 16;
 
   private final ExposureFinder finder;
-  private final String country;
+  private final OperatorIdentity self;
   private final int retentionDays;
   private final long maxPerDevice;
   private final Clock clock;
 
   /**
-   * @param country the node's country: only its own operator's backend may call (R15.1)
+   * @param self the node's identity: only its own operator's backend may call (R15.1, R26.15)
    * @param retentionDays the agreement's retention: older observations are refused (R15.7)
    * @param maxPerDevice most observations held per device (R15.12)
    */
   public OperatorMatchingService(
-      ExposureFinder finder, String country, int retentionDays, long maxPerDevice, Clock clock) {
+      ExposureFinder finder,
+      OperatorIdentity self,
+      int retentionDays,
+      long maxPerDevice,
+      Clock clock) {
     this.finder = finder;
-    this.country = country;
+    this.self = self;
     this.retentionDays = retentionDays;
     this.maxPerDevice = maxPerDevice;
     this.clock = clock;
@@ -79,13 +83,21 @@ public final class OperatorMatchingService extends OperatorMatchingGrpc.Operator
     Replies.send(observer, exposures(request));
   }
 
-  /** R15.1: only the node's own operator (state and rate limit were checked before). */
+  /**
+   * R15.1, R26.15: only the node's own operator, not another member of its country (state and rate
+   * limit were checked before).
+   */
   private OperatorIdentity admit() {
     OperatorIdentity peer = Caller.current();
-    if (!peer.country().equals(country)) {
+    if (!peer.country().equals(self.country())) {
       throw new RuleViolation(
           Rule.MATCHING_CALLER_COUNTRY,
-          "operator matching serves only this node's own country " + country);
+          "operator matching serves only this node's own country " + self.country());
+    }
+    if (!peer.equals(self)) {
+      throw new RuleViolation(
+          Rule.MATCHING_CALLER_MEMBER,
+          "operator matching serves only this member's own backend " + self);
     }
     return peer;
   }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.LogEntry;
@@ -69,13 +70,15 @@ public final class Tallies {
     String to;
     EventType t = e.getEventType();
     if (t == EventType.EVENT_TYPE_BATCH_SENT || t == EventType.EVENT_TYPE_BATCH_FORWARDED) {
-      to = e.getPeer().substring(0, 2);
+      to = MemberOrigins.countryOfPeer(e.getPeer());
     } else if (t == EventType.EVENT_TYPE_BATCH_RECEIVED) {
       to = country;
     } else {
       return;
     }
-    String from = e.getOrigin();
+    // cells pair countries (transparency.md §16.2): a member origin (protocol.md §26.2), which a
+    // log entry records whole (R26.16), counts for its country
+    String from = MemberOrigins.country(e.getOrigin());
     if (from.equals(to)) {
       return;
     }

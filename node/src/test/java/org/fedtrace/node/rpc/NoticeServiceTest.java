@@ -76,7 +76,8 @@ class NoticeServiceTest {
   private QueryKeyDestinationsResponse query(OperatorIdentity caller, byte[] secret)
       throws InterruptedException {
     try (InProcessLogServer server =
-        new InProcessLogServer(caller, serving(), new NoticeService("DE", de, directory))) {
+        new InProcessLogServer(
+            caller, serving(), new NoticeService(logs.identity("DE"), de, directory))) {
       return NoticeGrpc.newBlockingStub(server.channel())
           .queryKeyDestinations(
               QueryKeyDestinationsRequest.newBuilder()
@@ -121,6 +122,15 @@ class NoticeServiceTest {
         Status.Code.PERMISSION_DENIED,
         "R14.1: notice queries are answered only to this node's own country DE",
         () -> query(logs.identity("FR"), SECRET));
+  }
+
+  @Test
+  void r26_14_refusesAnotherMemberOfTheNodesCountry() {
+    // DE/op-de-north is of the node's country but is not the node: its uploads are its own
+    assertStatus(
+        Status.Code.PERMISSION_DENIED,
+        "R26.14: notice queries are answered only to this member's own backend DE/op-de",
+        () -> query(new OperatorIdentity("DE", "op-de-north"), SECRET));
   }
 
   @Test

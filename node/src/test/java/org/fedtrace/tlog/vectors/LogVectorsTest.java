@@ -62,7 +62,7 @@ class LogVectorsTest {
         name + " differs from the generator's output; regenerate it (spec/testvectors/README.md)");
   }
 
-  private static String entry(JsonNode t, List<byte[]> leaves) {
+  static String entry(JsonNode t, List<byte[]> leaves) {
     LogEntry e = entryFromJson(t.get("entry"));
     boolean valid = t.get("result").asText().equals("valid");
     byte[] leaf;
@@ -128,7 +128,7 @@ class LogVectorsTest {
     return "";
   }
 
-  private static LogEntry entryFromJson(JsonNode n) {
+  static LogEntry entryFromJson(JsonNode n) {
     LogEntry.Builder b = LogEntry.newBuilder();
     JsonNode type = n.get("event_type");
     if (type.isNumber()) {
