@@ -2,16 +2,29 @@ package org.fedtrace.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.fedtrace.audit.AuditReport;
+import org.fedtrace.audit.AuditState;
+import org.fedtrace.audit.Auditor;
+import org.fedtrace.audit.GrpcLogClient;
+import org.fedtrace.audit.LogClient;
+import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
+import org.fedtrace.proto.v1.EventType;
 import org.fedtrace.proto.v1.GetExposuresRequest;
+import org.fedtrace.proto.v1.LogEntry;
 import org.fedtrace.proto.v1.NoticeGrpc;
 import org.fedtrace.proto.v1.OperatorMatchingGrpc;
 import org.fedtrace.proto.v1.PublishBatchRequest;
@@ -20,6 +33,7 @@ import org.fedtrace.proto.v1.UploadGrpc;
 import org.fedtrace.testing.Signatures;
 import org.fedtrace.testing.TestBatches;
 import org.fedtrace.testing.TestFederation;
+import org.fedtrace.tlog.TransparencyLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +94,37 @@ class RegionalMembersTest {
           com.google.protobuf.ByteString.copyFrom(
               f.credentials("US-ny").signing().certificate().getEncoded()),
           atDe.getSignerCertificate());
+      // DE's log names each member's batches by the member's whole origin (R26.16)
+      TransparencyLog deLog = f.node("DE").transparencyLog();
+      List<String> received =
+          deLog.entries(0, deLog.checkpoint().getTreeSize()).stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_BATCH_RECEIVED)
+              .map(LogEntry::getOrigin)
+              .sorted()
+              .toList();
+      assertEquals(List.of("US-ca", "US-ca", "US-ny"), received);
+      // an auditor verifies US-ca's log and cross-checks it with its peers' logs
+      Map<OperatorIdentity, String> names = new HashMap<>();
+      members.forEach(m -> names.put(f.credentials(m).identity(), m));
+      Auditor auditor = new Auditor(f.pki().validator(), clock, new Random(3));
+      AuditReport[] report = new AuditReport[1];
+      f.await(
+          WAIT,
+          () -> {
+            report[0] =
+                auditor.audit(
+                    f.credentials("US-ca").identity(),
+                    logClient(f, "US-ca"),
+                    AuditState.empty(),
+                    64,
+                    p -> Optional.of(logClient(f, names.get(p))));
+            return report[0].passed();
+          },
+          "the audit of US-ca passes");
+      assertTrue(
+          report[0].texts(AuditReport.Kind.VERIFIED).stream()
+              .anyMatch(t -> t.contains("(BATCH_CREATED batch ") && t.contains("included")),
+          report[0].texts(AuditReport.Kind.VERIFIED).toString());
     }
   }
 
@@ -191,6 +236,14 @@ class RegionalMembersTest {
           "R14.3: the node holds no upload with this secret's commitment",
           e.getStatus().getDescription());
       assertEquals(0, matching(f, "US-ca").getExposures(ask).getExposuresCount());
+    }
+  }
+
+  private static LogClient logClient(TestFederation f, String member) {
+    try {
+      return new GrpcLogClient(f.channel(member, f.credentials("DE").tls()), WAIT);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
