@@ -22,6 +22,8 @@ import org.fedtrace.conformance.cases.OriginCases;
 import org.fedtrace.conformance.cases.PublicEndpointCases;
 import org.fedtrace.conformance.cases.PublishCases;
 import org.fedtrace.conformance.cases.PullCases;
+import org.fedtrace.conformance.cases.RegionalMemberCases;
+import org.fedtrace.conformance.cases.RegionalNodeCases;
 import org.fedtrace.conformance.cases.RevocationCases;
 import org.fedtrace.conformance.cases.SharingCases;
 import org.fedtrace.conformance.cases.SignatureCases;
@@ -71,7 +73,9 @@ public final class Catalogue {
           SymptomCases.class,
           ExportCases.class,
           PublicEndpointCases.class,
-          StatisticsCases.class);
+          StatisticsCases.class,
+          RegionalMemberCases.class,
+          RegionalNodeCases.class);
 
   private Catalogue() {}
 

@@ -82,6 +82,15 @@ public final class CatalogueRunner {
               ? "the test kit has no past-sunset agreement (kits before 0.7.0)"
               : "needs the node on the kit's past-sunset agreement (second pass, §6.3)";
     }
+    boolean regional = s.runsRegionalAgreement();
+    if (regional != c.needs().contains(Need.REGIONAL_NODE)) {
+      return regional
+          ? "the node runs the kit's regional agreement: only the regional cases run"
+          : s.kit().regionalAgreement().isEmpty() || s.kit().sibling().isEmpty()
+              ? "the test kit has no regional agreement and sibling (kits before 0.8.0, or"
+                  + " without --node: make a new kit)"
+              : "needs the node on the kit's regional agreement (regional pass, §6.4)";
+    }
     for (Need n : c.needs()) {
       if (n.feature() != null && !s.hasFeature(n.feature())) {
         return "the node does not list the optional feature '" + n.feature() + "'";
@@ -105,6 +114,12 @@ public final class CatalogueRunner {
         case SHARING_TERMS:
           if (!KitSharing.present(s)) {
             return "the kit's agreement lacks the kit's sharing terms (kit --node, spec 0.8.0)";
+          }
+          break;
+        case REGIONAL_MEMBERS:
+          if (s.kit().memberC().isEmpty() || s.kit().memberD().isEmpty()) {
+            return "the test kit has no regional members C and D (kits before 0.8.0 regional"
+                + " members: make a new kit)";
           }
           break;
         case AUDITOR_CREDENTIAL:

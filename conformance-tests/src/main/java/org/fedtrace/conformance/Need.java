@@ -33,6 +33,17 @@ public enum Need {
    * only the cases with this need run.
    */
   PAST_SUNSET(null),
+  /**
+   * The kit holds regional members C and D, two members of one test country in the agreement the
+   * node runs (spec §26.2; kits of spec 0.8.0 and later).
+   */
+  REGIONAL_MEMBERS(null),
+  /**
+   * The node runs the kit's regional agreement, which adds a second member of the node's country
+   * (the regional pass of a remote run, spec/conformance.md §6.4); while it does, only the cases
+   * with this need run.
+   */
+  REGIONAL_NODE(null),
   /** The runner can start nodes whose clock and lifecycle it controls (in-process only). */
   CONTROLLED_NODE(null),
   /**

@@ -86,6 +86,17 @@ public final class Session implements AutoCloseable {
         .orElse(false);
   }
 
+  /**
+   * Whether the node runs the kit's regional agreement (spec/conformance.md §6.4): its agreement
+   * hash is that of the kit's {@code regional/agreement.json}.
+   */
+  public boolean runsRegionalAgreement() {
+    return kit()
+        .regionalAgreement()
+        .map(a -> info().getAgreementSha256().equals(ByteString.copyFrom(Canonical.sha256(a))))
+        .orElse(false);
+  }
+
   /** Keys and batches valid under the node's agreement. */
   public Batches batches() {
     if (batches == null) {

@@ -46,6 +46,8 @@ class InProcessConformanceTest {
         .filter(c -> !DeviceModeConformanceTest.CASES_RUN_THERE_ONLY.contains(c.name()))
         // the cases of the past-sunset agreement run in PastSunsetConformanceTest
         .filter(c -> !c.needs().contains(Need.PAST_SUNSET))
+        // the cases of the regional agreement run in RegionalNodeConformanceTest
+        .filter(c -> !c.needs().contains(Need.REGIONAL_NODE))
         // -Dconformance.only=REGEX runs only the cases whose name matches, while fixing one
         .filter(c -> c.name().matches(System.getProperty("conformance.only", ".*")))
         .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(runner.run(session, c))));

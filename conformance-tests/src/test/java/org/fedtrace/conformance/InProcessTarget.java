@@ -41,9 +41,9 @@ import org.fedtrace.testing.TestFederation;
 /**
  * Our node as the conformance target, in this JVM: a {@link TestFederation} node of country DE
  * serving mutual TLS on a loopback port, whose agreement admits the test operators of a kit written
- * by {@link KitWriter} (members AQ and BV, the kit's health authority for DE), in operator-assisted
- * mode. Offers controlled nodes: fresh nodes of the same kind (same faults) with a clock the case
- * moves.
+ * by {@link KitWriter} (members AQ and BV, regional members C and D of HM, the kit's health
+ * authority for DE; the regional agreement adds DE/conformance-sibling), in operator-assisted mode.
+ * Offers controlled nodes: fresh nodes of the same kind (same faults) with a clock the case moves.
  */
 final class InProcessTarget implements Target, AutoCloseable {
   /** The node's country and operator id (TestFederation names operators "op-cc"). */
@@ -74,7 +74,17 @@ final class InProcessTarget implements Target, AutoCloseable {
   private final String config;
   private ExportSite exports;
 
-  private InProcessTarget(Path root, Set<Fault> faults, String config, boolean pastSunset)
+  /** Which of the kit's agreements the node runs. */
+  enum Pass {
+    /** The kit's agreement. */
+    ACTIVE,
+    /** The kit's regional agreement (spec/conformance.md §6.4). */
+    REGIONAL,
+    /** The kit's past-sunset agreement (spec/conformance.md §6.3). */
+    PAST_SUNSET
+  }
+
+  private InProcessTarget(Path root, Set<Fault> faults, String config, Pass pass)
       throws IOException, NodeStartException {
     this.root = root;
     this.config = config;
@@ -94,15 +104,22 @@ final class InProcessTarget implements Target, AutoCloseable {
                 Pem.readCertificate(authority.resolve(PkiFiles.CA_CERTIFICATE)),
                 Pem.readPrivateKey(authority.resolve(PkiFiles.CA_KEY)),
                 Instant.now())
-            .write(kitDir, Optional.of(nodeIdentity()), List.of("AQ", "BV"));
+            .write(kitDir, Optional.of(nodeIdentity()), List.of("AQ", "BV", "HM"));
     admit(plan);
     federation.pki().agreement().writeTo(kitDir);
-    // the kit's past-sunset agreement, as `conformance kit` writes it; the node runs it if asked
+    // the kit's regional and past-sunset agreements, as `conformance kit` writes them
     AgreementTerms active = federation.pki().terms();
-    federation.pki().setTerms(pastSunset(active));
+    Identity sibling = plan.sibling().orElseThrow();
+    AgreementTerms regional =
+        active.withMember(new OperatorIdentity(sibling.country(), sibling.operatorId()));
+    federation.pki().setTerms(regional);
+    federation.pki().agreement().writeTo(kitDir.resolve(Kit.REGIONAL));
+    federation.pki().setTerms(pastSunset(active, regional.version() + 1));
     federation.pki().agreement().writeTo(Files.createDirectory(kitDir.resolve(Kit.PAST_SUNSET)));
-    if (!pastSunset) {
+    if (pass == Pass.ACTIVE) {
       federation.pki().setTerms(active);
+    } else if (pass == Pass.REGIONAL) {
+      federation.pki().setTerms(regional);
     }
     federation.startNode(COUNTRY);
     this.kit = Kit.load(kitDir);
@@ -110,13 +127,12 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   /** Starts our node (with {@code faults}) under {@code root}. */
   static InProcessTarget start(Path root, Set<Fault> faults) {
-    return start(root, faults, CONFIG, false);
+    return start(root, faults, CONFIG, Pass.ACTIVE);
   }
 
-  private static InProcessTarget start(
-      Path root, Set<Fault> faults, String config, boolean pastSunset) {
+  private static InProcessTarget start(Path root, Set<Fault> faults, String config, Pass pass) {
     try {
-      return new InProcessTarget(root, faults, config, pastSunset);
+      return new InProcessTarget(root, faults, config, pass);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NodeStartException e) {
@@ -129,7 +145,16 @@ final class InProcessTarget implements Target, AutoCloseable {
    * the second pass of a remote run has it (spec/conformance.md §6.3).
    */
   static InProcessTarget startPastSunset(Path root, Set<Fault> faults) {
-    return start(root, faults, CONFIG, true);
+    return start(root, faults, CONFIG, Pass.PAST_SUNSET);
+  }
+
+  /**
+   * Starts our node (with {@code faults}) under {@code root} on the kit's regional agreement, which
+   * lists a second member of its country, as the regional pass of a remote run has it
+   * (spec/conformance.md §6.4).
+   */
+  static InProcessTarget startRegional(Path root, Set<Fault> faults) {
+    return start(root, faults, CONFIG, Pass.REGIONAL);
   }
 
   /**
@@ -137,7 +162,7 @@ final class InProcessTarget implements Target, AutoCloseable {
    * cases of an unlisted feature (R6.17) have something to check.
    */
   static InProcessTarget startDeviceMode(Path root) {
-    return start(root, Set.of(), BASE_CONFIG, false);
+    return start(root, Set.of(), BASE_CONFIG, Pass.ACTIVE);
   }
 
   private Identity nodeIdentity() {
@@ -177,18 +202,27 @@ final class InProcessTarget implements Target, AutoCloseable {
     // the kit's sharing terms (spec §25.3), as `conformance kit --node` writes them
     String a = plan.members().get(0).country();
     String b = plan.members().get(1).country();
+    List<String> countries =
+        plan.members().stream()
+            .map(Identity::country)
+            .distinct()
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    countries.add(0, COUNTRY);
     terms =
         terms.withSharing(
             org.fedtrace.pki.SharingTerms.withFederateOnly(
-                terms, List.of(COUNTRY, a, b), KitSharing.restrictedPairs(COUNTRY, a, b)));
+                terms, countries, KitSharing.restrictedPairs(COUNTRY, a, b)));
     federation.pki().setTerms(terms);
   }
 
-  /** {@code terms} one version later, with a sunset date two days before today (UTC). */
-  private static AgreementTerms pastSunset(AgreementTerms terms) {
+  /**
+   * {@code terms} as version {@code version} (after the regional agreement's), with a sunset date
+   * two days before today (UTC).
+   */
+  private static AgreementTerms pastSunset(AgreementTerms terms, long version) {
     return new AgreementTerms(
         terms.federation(),
-        terms.version() + 1,
+        version,
         terms.retentionDays(),
         java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2),
         terms.members(),
@@ -288,7 +322,11 @@ final class InProcessTarget implements Target, AutoCloseable {
 
   private ControlledNodes.ControlledNode startControlled() {
     InProcessTarget child =
-        start(root.resolve("controlled-" + controlled.incrementAndGet()), faults, config, false);
+        start(
+            root.resolve("controlled-" + controlled.incrementAndGet()),
+            faults,
+            config,
+            Pass.ACTIVE);
     synchronized (children) {
       children.add(child);
     }

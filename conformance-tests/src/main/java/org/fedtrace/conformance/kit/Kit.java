@@ -39,6 +39,16 @@ public final class Kit {
    */
   public static final String AUDITOR = "auditor";
 
+  /**
+   * The folder of the regional pass (spec/conformance.md §6.4): {@code agreement.json} (the kit's
+   * agreement one version later, with a second member of the node's country) and the credentials of
+   * that member in {@value #SIBLING}.
+   */
+  public static final String REGIONAL = "regional";
+
+  /** The sibling's folder inside {@value #REGIONAL}. */
+  public static final String SIBLING = "sibling";
+
   /** The health authority's private key (PKCS#8 PEM). */
   public static final String HA_KEY = "ha.key";
 
@@ -76,6 +86,10 @@ public final class Kit {
   private final Optional<Credential> backend;
   private final Optional<Operator> backendSigner;
   private final Optional<HealthAuthority> healthAuthority;
+  private final Optional<Operator> memberC;
+  private final Optional<Operator> memberD;
+  private final Optional<Operator> sibling;
+  private final Optional<byte[]> regionalAgreement;
 
   private Kit(Path dir) throws IOException {
     this.dir = dir;
@@ -121,6 +135,14 @@ public final class Kit {
         Files.exists(dir.resolve("backend").resolve("signing.crt"))
             ? Optional.of(operator("backend"))
             : Optional.empty();
+    this.memberC = optionalOperator("member-c");
+    this.memberD = optionalOperator("member-d");
+    this.sibling = optionalOperator(REGIONAL + "/" + SIBLING);
+    Path regionalFile = dir.resolve(REGIONAL).resolve(AGREEMENT);
+    this.regionalAgreement =
+        Files.exists(regionalFile)
+            ? Optional.of(Files.readAllBytes(regionalFile))
+            : Optional.empty();
     if (manifest.has("health_authority")) {
       JsonObject ha = manifest.getAsJsonObject("health_authority");
       this.healthAuthority =
@@ -153,6 +175,12 @@ public final class Kit {
     } catch (JsonParseException | IllegalStateException e) {
       throw new IOException(file + ": not a kit manifest: " + e.getMessage(), e);
     }
+  }
+
+  private Optional<Operator> optionalOperator(String folder) throws IOException {
+    return Files.isDirectory(dir.resolve(folder))
+        ? Optional.of(operator(folder))
+        : Optional.empty();
   }
 
   private Operator operator(String folder) throws IOException {
@@ -270,5 +298,31 @@ public final class Kit {
   /** The health authority trusted for the node's country, if the kit has one. */
   public Optional<HealthAuthority> healthAuthority() {
     return healthAuthority;
+  }
+
+  /**
+   * Regional member C: one of two members of a test country of the kit's own (spec §26.2), whose
+   * origin is {@code CC-conformance-c}; empty in a kit written before spec 0.8.0 regional members.
+   */
+  public Optional<Operator> memberC() {
+    return memberC;
+  }
+
+  /** Regional member D, of member C's country; empty where {@link #memberC} is. */
+  public Optional<Operator> memberD() {
+    return memberD;
+  }
+
+  /**
+   * The node's sibling: a second member of the node's country, which only the regional agreement
+   * admits (spec/conformance.md §6.4); empty in a kit without it.
+   */
+  public Optional<Operator> sibling() {
+    return sibling;
+  }
+
+  /** The exact bytes of the kit's regional agreement ({@value #REGIONAL}), if it has one. */
+  public Optional<byte[]> regionalAgreement() {
+    return regionalAgreement.map(byte[]::clone);
   }
 }

@@ -26,6 +26,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -60,7 +61,10 @@ import org.fedtrace.conformance.wire.Canonical;
  * tls.key signing.crt signing.key}), {@code server-only} ({@code tls.*}), {@code auditor} ({@code
  * tls.*}: an auditor certificate of an identity that is not a member, spec/transparency.md §15.7),
  * and when a node identity is given {@code backend} ({@code tls.* signing.*}: the node's own
- * identity, for uploads and R8.36) and {@code health-authority} ({@code ha.key ha.pub}).
+ * identity, for uploads and R8.36) and {@code health-authority} ({@code ha.key ha.pub}). With a
+ * third country, {@code member-c} and {@code member-d}: two members of that country (spec §26.2).
+ * With a node identity, {@code regional/sibling}: a second member of the node's country, admitted
+ * only by the regional agreement the caller writes into {@code regional}.
  */
 public final class KitWriter {
   /** The fedtrace batch-signing extended key usage (spec §2.2). */
@@ -71,6 +75,15 @@ public final class KitWriter {
 
   /** The operator id of the kit's auditor, of member A's country; never a member. */
   public static final String AUDITOR_ID = "conformance-auditor";
+
+  /** The operator ids of the kit's regional members C and D, of one country (spec §26.2). */
+  public static final List<String> REGIONAL_IDS = List.of("conformance-c", "conformance-d");
+
+  /**
+   * The operator id of the node's sibling: a second member of the node's country, listed only in
+   * the kit's regional agreement ({@value Kit#REGIONAL}).
+   */
+  public static final String SIBLING_ID = "conformance-sibling";
 
   private static final Duration VALIDITY = Duration.ofDays(90);
 
@@ -86,11 +99,15 @@ public final class KitWriter {
    * @param healthAuthority the health authority to trust for uploads, if a node identity was given
    * @param revoked the serial numbers of the certificates in {@code revoked}, which the agreement
    *     must list in revoked_certificates (spec §2.6)
+   * @param sibling the node's sibling, a second member of its country, when a node identity was
+   *     given: the caller adds it to a later version of the agreement only, written into the kit's
+   *     {@value Kit#REGIONAL} folder (spec/conformance.md §6.4)
    */
   public record Plan(
       List<Identity> members,
       Optional<HealthAuthorityKey> healthAuthority,
-      List<BigInteger> revoked) {}
+      List<BigInteger> revoked,
+      Optional<Identity> sibling) {}
 
   /**
    * A health authority's Ed25519 key.
@@ -115,13 +132,17 @@ public final class KitWriter {
    * Writes a kit into the new folder {@code out}.
    *
    * @param node the identity of the node under test, for the upload cases; empty to leave them out
-   * @param countries the two member countries and operator ids' suffixes, e.g. XA and XB; neither
-   *     may be a member country yet, nor the node's
+   * @param countries the two member countries, e.g. XA and XB, and optionally a third, the country
+   *     of the regional members C and D (spec §26.2); none may be a member country yet, nor the
+   *     node's
    * @throws IOException if {@code out} exists or cannot be written
    */
   public Plan write(Path out, Optional<Identity> node, List<String> countries) throws IOException {
-    if (countries.size() != 2 || countries.get(0).equals(countries.get(1))) {
-      throw new IllegalArgumentException("a kit needs two different member countries");
+    if (countries.size() < 2
+        || countries.size() > 3
+        || Set.copyOf(countries).size() != countries.size()) {
+      throw new IllegalArgumentException(
+          "a kit needs two different member countries, and optionally a third for regional members");
     }
     final Identity a = new Identity(countries.get(0), "conformance-a");
     final Identity b = new Identity(countries.get(1), "conformance-b");
@@ -145,20 +166,38 @@ public final class KitWriter {
     serverOnly(out.resolve("server-only"), a, notBefore, notAfter);
     operator(out.resolve("revoked"), a, notBefore, notAfter);
     auditor(out.resolve(Kit.AUDITOR), new Identity(a.country(), AUDITOR_ID), notBefore, notAfter);
+    List<Identity> members = new ArrayList<>(List.of(a, b));
+    if (countries.size() == 3) {
+      // two members of one country (spec §26.2): their origins are CC-conformance-c and -d
+      for (String id : REGIONAL_IDS) {
+        Identity m = new Identity(countries.get(2), id);
+        operator(out.resolve("member-" + id.substring(id.length() - 1)), m, notBefore, notAfter);
+        members.add(m);
+      }
+    }
     List<BigInteger> revoked =
         List.of(
             Pem.readCertificate(out.resolve("revoked").resolve("tls.crt")).getSerialNumber(),
             Pem.readCertificate(out.resolve("revoked").resolve("signing.crt")).getSerialNumber());
     Optional<HealthAuthorityKey> ha = Optional.empty();
+    Optional<Identity> sibling = Optional.empty();
     if (node.isPresent()) {
+      if (node.get().operatorId().equals(SIBLING_ID)) {
+        throw new IllegalArgumentException(
+            "the node's operator id is the sibling's: " + SIBLING_ID);
+      }
+      // a second member of the node's country, for the regional pass (spec/conformance.md §6.4)
+      sibling = Optional.of(new Identity(node.get().country(), SIBLING_ID));
+      operator(
+          dir(out.resolve(Kit.REGIONAL)).resolve(Kit.SIBLING), sibling.get(), notBefore, notAfter);
       // the node's own identity: TLS for uploads, and a second batch-signing certificate of its
       // country, with which the suite signs a batch the node must not take from a peer (R8.36)
       credentials(
           dir(out.resolve("backend")), node.get(), true, federationCa(), notBefore, notAfter);
       ha = Optional.of(healthAuthority(out.resolve("health-authority"), node.get().country()));
     }
-    manifest(out, node, List.of(a, b), ha);
-    return new Plan(List.of(a, b), ha, revoked);
+    manifest(out, node, members, ha);
+    return new Plan(List.copyOf(members), ha, revoked, sibling);
   }
 
   private void operator(Path dir, Identity id, Instant notBefore, Instant notAfter)
