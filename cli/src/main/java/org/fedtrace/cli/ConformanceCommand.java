@@ -40,8 +40,10 @@ import picocli.CommandLine.Option;
       "writes a JUnit XML report, and exits 1 when a case of a MUST rule fails. Cases of",
       "optional features the node does not list, or that need control over the node's clock,",
       "are skipped. Make the kit first with 'fedtrace conformance kit'. Against a node",
-      "restarted on the kit's past-sunset/agreement.json, only the past-sunset cases run (the",
-      "second pass of spec/conformance.md section 6.3)."
+      "restarted on the kit's regional/agreement.json, only the regional cases run (a second",
+      "member of the node's country, spec/conformance.md section 6.4); against a node",
+      "restarted on its past-sunset/agreement.json, only the past-sunset cases run (the last",
+      "pass, spec/conformance.md section 6.3)."
     },
     subcommands = {ConformanceKitCommand.class},
     exitCodeListHeading = "%nExit status:%n",
@@ -139,6 +141,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     Instant started = Instant.now();
     List<Result> results;
     boolean secondPassDue;
+    boolean regionalPassDue;
     try (Session session = new Session(node)) {
       reach(session);
       out.printf("fedtrace conformance: %s, kit %s%n", node.address(), kit);
@@ -146,8 +149,19 @@ public final class ConformanceCommand implements Callable<Integer> {
       results = new CatalogueRunner().run(session, filter, r -> Reports.row(out, r));
       secondPassDue =
           session.kit().pastSunsetAgreement().isPresent() && !session.runsPastSunsetAgreement();
+      regionalPassDue =
+          session.kit().regionalAgreement().isPresent()
+              && !session.runsRegionalAgreement()
+              && !session.runsPastSunsetAgreement();
     }
     Reports.summary(out, results, Duration.between(started, Instant.now()));
+    if (regionalPassDue) {
+      out.printf(
+          "regional pass (spec/conformance.md 6.4): install %s/agreement.json and"
+              + " agreement.json.sig on the node (its origin becomes country-operator), restart it"
+              + " and run this command again%n",
+          kit.resolve(Kit.REGIONAL));
+    }
     if (secondPassDue) {
       out.printf(
           "second pass (spec/conformance.md 6.3): install %s/agreement.json and"

@@ -43,8 +43,11 @@ import picocli.CommandLine.Option;
     header = "Make a conformance test kit and admit its operators to the agreement.",
     description = {
       "Creates --out with test operators' credentials issued by the federation authority in",
-      "--ca: two members (member-a, member-b: countries --countries, operators conformance-a",
-      "and conformance-b), a non-member of member A's country, deliberately bad certificates",
+      "--ca: two members (member-a, member-b: the first two --countries, operators",
+      "conformance-a and conformance-b), two regional members of the third country (member-c,",
+      "member-d: conformance-c and conformance-d, origins CC-conformance-c and",
+      "CC-conformance-d, spec section 26.2), a non-member of member A's country, deliberately",
+      "bad certificates",
       "(expired, foreign authority, no identity, TLS without clientAuth), an auditor",
       "certificate (auditor: conformance-auditor of member A's country, not a member, which may",
       "read only the transparency log) and, with --node, the node's backend (its identity, for",
@@ -52,8 +55,13 @@ import picocli.CommandLine.Option;
       "the health authority to the agreement in --ca (new version, signed again) and copies it",
       "into --out. Install that agreement.json and agreement.json.sig on the node under test",
       "(and its peers) and restart it; then run 'fedtrace conformance --tls DIR'.",
-      "The kit also holds past-sunset/agreement.json: the same agreement one version later,",
-      "ended two days ago, for the second pass of a run (spec/conformance.md section 6.3).",
+      "With --node, the kit also holds regional/agreement.json: the agreement one version",
+      "later with a second member of the node's country (regional/sibling:",
+      "conformance-sibling), for the regional pass (spec/conformance.md section 6.4); it",
+      "changes the node's origin to CC-operator-id, so install it on a test node only.",
+      "The kit also holds past-sunset/agreement.json: the agreement (without the sibling)",
+      "one version after the regional one, ended two days ago, for the last pass of a run",
+      "(spec/conformance.md section 6.3).",
       "With --node-config, writes node-under-test.yaml: that node configuration with the",
       "settings under which every case can run (own batches after 1 s, operator matching,",
       "an export key id 999 if it has none, for 'fedtrace export', and the public endpoint",
@@ -109,11 +117,13 @@ final class ConformanceKitCommand implements Runnable {
 
   @Option(
       names = "--countries",
-      paramLabel = "CC,CC",
+      paramLabel = "CC,CC[,CC]",
       split = ",",
       description =
-          "Countries of the two test members, not members yet (default: ${DEFAULT-VALUE}).",
-      defaultValue = "AQ,BV")
+          "Countries of the two test members and, optionally, of the two regional members;"
+              + " none a member country yet (default: ${DEFAULT-VALUE}). Two countries leave the"
+              + " regional members and their cases out.",
+      defaultValue = "AQ,BV,HM")
   List<String> countries;
 
   @Override
@@ -157,10 +167,16 @@ final class ConformanceKitCommand implements Runnable {
       discard();
       throw e;
     }
-    Agreement ended = authority.sign(pastSunset(updated.terms()));
+    Optional<Agreement> regional =
+        plan.sibling().map(sib -> authority.sign(withSibling(updated, sib)));
+    long endedVersion = regional.map(Agreement::version).orElse(updated.version()) + 1;
+    Agreement ended = authority.sign(pastSunset(updated.terms(), endedVersion));
     try {
       updated.replaceIn(ca);
       updated.writeTo(out);
+      if (regional.isPresent()) {
+        regional.get().writeTo(out.resolve(Kit.REGIONAL));
+      }
       ended.writeTo(Files.createDirectory(out.resolve(Kit.PAST_SUNSET)));
       if (testConfig.isPresent()) {
         NodeConfigWriter.write(testConfig.get(), out.resolve(NODE_UNDER_TEST));
@@ -168,7 +184,18 @@ final class ConformanceKitCommand implements Runnable {
     } catch (IOException e) {
       throw new UserError("cannot write the agreement: " + PkiCommand.describe(e));
     }
-    report(updated, plan);
+    report(updated, plan, ended.version());
+  }
+
+  /**
+   * The regional agreement (spec/conformance.md §6.4): {@code updated} one version later with the
+   * node's sibling as a member. It is not written into --ca: the federation keeps running the kit's
+   * agreement, and only the node under test runs this one, for one pass.
+   */
+  private static AgreementTerms withSibling(Agreement updated, Identity sibling) {
+    return updated
+        .terms()
+        .withMember(new OperatorIdentity(sibling.country(), sibling.operatorId()));
   }
 
   /**
@@ -228,11 +255,14 @@ final class ConformanceKitCommand implements Runnable {
     }
   }
 
-  /** {@code terms} one version later, ended: its sunset date two days before today (UTC). */
-  private static AgreementTerms pastSunset(AgreementTerms t) {
+  /**
+   * {@code terms} as version {@code version} (after the regional agreement's, so that one node can
+   * run the three in turn, R2.5), ended: its sunset date two days before today (UTC).
+   */
+  private static AgreementTerms pastSunset(AgreementTerms t, long version) {
     return new AgreementTerms(
         t.federation(),
-        t.version() + 1,
+        version,
         t.retentionDays(),
         LocalDate.now(ZoneOffset.UTC).minusDays(2),
         t.members(),
@@ -249,11 +279,12 @@ final class ConformanceKitCommand implements Runnable {
     String node = plan.healthAuthority().orElseThrow().country(); // the node's country
     String a = plan.members().get(0).country();
     String b = plan.members().get(1).country();
+    // every kit country, the regional members' too, so that a listed matrix admits them
+    List<String> countries = new ArrayList<>(List.of(node));
+    plan.members().stream().map(Identity::country).distinct().forEach(countries::add);
     return t.withSharing(
         org.fedtrace.pki.SharingTerms.withFederateOnly(
-            t,
-            List.of(node, a, b),
-            org.fedtrace.conformance.KitSharing.restrictedPairs(node, a, b)));
+            t, countries, org.fedtrace.conformance.KitSharing.restrictedPairs(node, a, b)));
   }
 
   private void discard() {
@@ -282,12 +313,15 @@ final class ConformanceKitCommand implements Runnable {
   }
 
   /**
-   * A test member never joins a country that has a member: a second member would change the origin
-   * of the first (spec §26.2) and break its exchange.
+   * A test member never joins a country that has a member other than the kit's own: a second member
+   * would change the origin of the first (spec §26.2) and break its exchange. The kit's regional
+   * members C and D share their country on purpose.
    */
-  private static void requireCountryFree(AgreementTerms terms, OperatorIdentity id) {
+  private static void requireCountryFree(
+      AgreementTerms terms, OperatorIdentity id, KitWriter.Plan plan) {
     for (OperatorIdentity member : terms.members()) {
-      if (member.country().equals(id.country())) {
+      boolean ofKit = plan.members().contains(new Identity(member.country(), member.operatorId()));
+      if (member.country().equals(id.country()) && !ofKit) {
         throw new IllegalArgumentException(
             id.country()
                 + " has a member already ("
@@ -305,7 +339,7 @@ final class ConformanceKitCommand implements Runnable {
       try {
         id = new OperatorIdentity(m.country(), m.operatorId());
         if (!t.isMember(id)) {
-          requireCountryFree(t, id);
+          requireCountryFree(t, id, plan);
           t = t.withMember(id);
         }
       } catch (IllegalArgumentException e) {
@@ -341,7 +375,7 @@ final class ConformanceKitCommand implements Runnable {
         new AgreementTerms.Extras(t.revokedCertificates(), t.sharing()));
   }
 
-  private void report(Agreement updated, KitWriter.Plan plan) {
+  private void report(Agreement updated, KitWriter.Plan plan, long endedVersion) {
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf("wrote the conformance kit %s%n", out);
     stdout.printf(
@@ -360,9 +394,15 @@ final class ConformanceKitCommand implements Runnable {
               + " export.keyId and the public endpoint on; start the node under test with it%n",
           out.resolve(NODE_UNDER_TEST), nodeConfig);
     }
+    if (plan.sibling().isPresent()) {
+      stdout.printf(
+          "  %s: the agreement version %d with %s, a second member of the node's country;"
+              + " install it for the regional pass only%n",
+          out.resolve(Kit.REGIONAL), updated.version() + 1, plan.sibling().get());
+    }
     stdout.printf(
-        "  %s: the agreement version %d, ended; install it for the second pass only%n",
-        out.resolve(Kit.PAST_SUNSET), updated.version() + 1);
+        "  %s: the agreement version %d, ended; install it for the last pass only%n",
+        out.resolve(Kit.PAST_SUNSET), endedVersion);
     stdout.printf(
         "next: copy %s/agreement.json and agreement.json.sig to the node under test,"
             + " restart it, and run: fedtrace conformance --target HOST:PORT --tls %s%n",

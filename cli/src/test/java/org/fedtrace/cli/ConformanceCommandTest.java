@@ -52,20 +52,25 @@ class ConformanceCommandTest {
         List.of(
             new OperatorIdentity("AQ", "conformance-a"),
             new OperatorIdentity("BV", "conformance-b"),
-            new OperatorIdentity("DE", "op-de")),
-        agreement.members());
+            new OperatorIdentity("DE", "op-de"),
+            new OperatorIdentity("HM", "conformance-c"),
+            new OperatorIdentity("HM", "conformance-d")),
+        agreement.members().stream()
+            .sorted(java.util.Comparator.comparing(OperatorIdentity::toString))
+            .toList());
     assertEquals(
         List.of("DE"),
         agreement.healthAuthorities().stream().map(HealthAuthority::country).toList());
-    // two members, the health authority, the kit's two revoked certificates and the kit's
-    // sharing terms (spec §25.3): 6 changes
-    assertEquals(8, agreement.version());
+    // four members (two of them regional, of HM), the health authority, the kit's two revoked
+    // certificates and the kit's sharing terms (spec §25.3): 8 changes
+    assertEquals(10, agreement.version());
     var fed = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_FEDERATE;
     var trav = org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_TRAVELLER;
     org.fedtrace.pki.SharingTerms sharing = agreement.terms().sharing();
     assertTrue(sharing.allows("BV", "DE", fed) && !sharing.allows("BV", "DE", trav), "B to node");
     assertTrue(sharing.allows("DE", "AQ", fed) && !sharing.allows("DE", "AQ", trav), "node to A");
     assertTrue(sharing.allows("AQ", "DE", trav) && sharing.allows("DE", "BV", trav), "the rest");
+    assertTrue(sharing.allows("HM", "DE", trav) && sharing.allows("DE", "HM", trav), "regional");
     assertEquals(
         List.of(
                 Pem.readCertificate(kit.resolve("revoked").resolve("tls.crt")).getSerialNumber(),
@@ -109,13 +114,28 @@ class ConformanceCommandTest {
               "--report",
               report.toString(),
               "--only",
-              "R7.1,R8.19,R8.21,R12.19,R5_1_signsOwnBatchesOverTheEncoding,R17.16,R17.17");
+              "R7.1,R8.19,R8.21,R12.19,R5_1_signsOwnBatchesOverTheEncoding,R17.16,R17.17,"
+                  + "R26.10,R26.16,R26.12");
       assertEquals(0, run.status, run.out + run.err);
       assertTrue(run.out.contains("RULE    LEVEL  RESULT     TIME  CASE\n"), run.out);
       assertTrue(run.out.contains("R8.19   MUST   PASS"), run.out);
       assertTrue(run.out.contains("R17.16  MUST   PASS"), run.out);
       assertTrue(run.out.contains("R17.17  MUST   PASS"), run.out);
-      assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 0 skipped"), run.out);
+      assertTrue(run.out.contains("R26.10  MUST   PASS"), run.out);
+      assertTrue(run.out.contains("R26.16  MUST   PASS"), run.out);
+      // the sibling's cases wait for the regional pass, which the summary announces
+      assertTrue(
+          run.out.contains(
+              "skipped R26_12_acceptsUploadsOnlyFromItsOwnBackend: needs the node on the kit's"
+                  + " regional agreement (regional pass, §6.4)"),
+          run.out);
+      assertTrue(run.out.contains(" 0 failed (0 of MUST rules), 1 skipped"), run.out);
+      assertTrue(
+          run.out.contains(
+              "regional pass (spec/conformance.md 6.4): install "
+                  + kit.resolve("regional")
+                  + "/agreement.json and"),
+          run.out);
       assertTrue(
           run.out.contains(
               "second pass (spec/conformance.md 6.3): install "
@@ -124,13 +144,22 @@ class ConformanceCommandTest {
           run.out);
       String xml = Files.readString(report.resolve("TEST-fedtrace-conformance.xml"));
       assertTrue(
-          xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"7\" failures=\"0\""), xml);
+          xml.contains("<testsuite name=\"fedtrace-conformance\" tests=\"10\" failures=\"0\""),
+          xml);
       assertTrue(xml.contains("name=\"R8_19_rejectsOriginNotSignerCountry [R8.19 MUST]\""), xml);
 
       // a kit written before 0.8.0 has no auditor credential: its cases skip, saying why
       Files.delete(kit.resolve("auditor").resolve("tls.crt"));
       Files.delete(kit.resolve("auditor").resolve("tls.key"));
       Files.delete(kit.resolve("auditor"));
+      // nor regional members, nor a regional agreement: their cases skip, saying why
+      for (String dir : List.of("member-c", "member-d", "regional")) {
+        try (var files = Files.walk(kit.resolve(dir))) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
       Run old =
           conformance(
               "--target",
@@ -140,8 +169,21 @@ class ConformanceCommandTest {
               "--report",
               report.toString(),
               "--only",
-              "R17.16");
+              "R17.16,R26.10,R26.12");
       assertEquals(0, old.status, old.out + old.err);
+      assertTrue(
+          old.out.contains(
+              "skipped R26_10_refusesABatchSignedByAnotherMemberOfItsCountry: the test kit has no"
+                  + " regional members C and D (kits before 0.8.0 regional members: make a new"
+                  + " kit)"),
+          old.out);
+      assertTrue(
+          old.out.contains(
+              "skipped R26_12_acceptsUploadsOnlyFromItsOwnBackend: the test kit has no regional"
+                  + " agreement and sibling (kits before 0.8.0, or without --node: make a new"
+                  + " kit)"),
+          old.out);
+      assertFalse(old.out.contains("regional pass"), old.out);
       assertTrue(
           old.out.contains(
               "skipped R17_16_refusesAnAuditorEveryOtherService: the test kit has no auditor"
@@ -267,12 +309,55 @@ class ConformanceCommandTest {
     Agreement active = Agreement.load(ca, Pem.readCertificate(ca.resolve("ca.crt")));
     Agreement ended =
         Agreement.load(kit.resolve("past-sunset"), Pem.readCertificate(ca.resolve("ca.crt")));
-    assertEquals(active.version() + 1, ended.version());
+    Agreement regional =
+        Agreement.load(kit.resolve("regional"), Pem.readCertificate(ca.resolve("ca.crt")));
+    assertEquals(active.version() + 1, regional.version());
+    List<OperatorIdentity> withSibling = new java.util.ArrayList<>(active.members());
+    withSibling.add(new OperatorIdentity("DE", "conformance-sibling"));
+    assertEquals(
+        withSibling.stream().map(OperatorIdentity::toString).sorted().toList(),
+        regional.members().stream().map(OperatorIdentity::toString).sorted().toList());
+    // after the regional one, so that one node runs the three agreements in turn (R2.5)
+    assertEquals(active.version() + 2, ended.version());
     assertEquals(LocalDate.now(ZoneOffset.UTC).minusDays(2), ended.sunsetDate());
     assertEquals(active.members(), ended.members());
     assertEquals(active.healthAuthorities(), ended.healthAuthorities());
 
-    // the second pass: the node on the ended agreement runs only the past-sunset cases
+    // the regional pass: the node, now DE-op-de, runs only the cases of the sibling
+    for (String f : List.of("agreement.json", "agreement.json.sig")) {
+      Files.copy(
+          kit.resolve("regional").resolve(f), de.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Node member = Node.create(test, Clock.systemUTC());
+    member.start(
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .sslContext(member.serverTls()));
+    try {
+      Run run =
+          conformance(
+              "--target",
+              "127.0.0.1:" + member.port(),
+              "--tls",
+              kit.toString(),
+              "--report",
+              tmp.resolve("report").toString(),
+              "--only",
+              "R8.19,R26.12,R26.14,R26.15");
+      assertEquals(0, run.status, run.out + run.err);
+      assertTrue(
+          run.out.contains("4 cases: 3 passed, 0 failed (0 of MUST rules), 1 skipped"), run.out);
+      assertTrue(
+          run.out.contains(
+              "skipped R8_19_rejectsOriginNotSignerCountry: the node runs the kit's regional"
+                  + " agreement: only the regional cases run"),
+          run.out);
+      assertFalse(run.out.contains("regional pass"), run.out);
+      assertTrue(run.out.contains("second pass"), run.out);
+    } finally {
+      member.stop(Duration.ofSeconds(5));
+    }
+
+    // the last pass: the node on the ended agreement runs only the past-sunset cases
     for (String f : List.of("agreement.json", "agreement.json.sig")) {
       Files.copy(
           kit.resolve("past-sunset").resolve(f),

@@ -46,7 +46,10 @@ public final class ExportCases extends CaseBase {
   static final int REPORT_TYPE_REVOKED = 5;
 
   private static final Pattern SERIES =
-      Pattern.compile("([A-Za-z0-9]{1,16})/(hourly|daily)/index\\.txt");
+      Pattern.compile("([A-Za-z0-9]{1,16}|[A-Z]{2}-[a-z0-9-]{1,32})/(hourly|daily)/index\\.txt");
+
+  /** An origin's region (§24.6, §26.2): a country, or a member origin CC-operator-id. */
+  private static final String ORIGIN_REGION = "[A-Z]{2}(-[a-z0-9-]{1,32})?";
 
   public ExportCases(Session s) {
     super(s);
@@ -293,7 +296,7 @@ public final class ExportCases extends CaseBase {
     int compared = 0;
     for (Map.Entry<String, List<ExportSite.Listed>> e : series.entrySet()) {
       Matcher m = SERIES.matcher(e.getKey());
-      if (!m.matches() || !m.group(1).matches("[A-Z]{2}") || !m.group(2).equals("hourly")) {
+      if (!m.matches() || !m.group(1).matches(ORIGIN_REGION) || !m.group(2).equals("hourly")) {
         continue;
       }
       for (ExportSite.Listed f : e.getValue()) {
@@ -328,7 +331,7 @@ public final class ExportCases extends CaseBase {
       if (!m.matches()) {
         continue;
       }
-      boolean combined = !m.group(1).matches("[A-Z]{2}") && m.group(2).equals("hourly");
+      boolean combined = !m.group(1).matches(ORIGIN_REGION) && m.group(2).equals("hourly");
       boolean daily = m.group(1).equals(origin) && m.group(2).equals("daily");
       if (!combined && !daily) {
         continue;
