@@ -116,9 +116,16 @@ class SuiteLogVectorsTest {
   @Test
   void logEntryEncodingsMatchVectors() throws Exception {
     List<String> failures = new ArrayList<>();
-    for (JsonObject t :
-        VectorJson.tests(VectorJson.file("transparency_log_v1.json"), "LogEntryEncoding")) {
-      String id = "tcId " + t.get("tcId");
+    List<JsonObject> tests = new ArrayList<>();
+    // the member-origin layout (transparency.md §5.1.1) has a file of its own
+    for (String file : List.of("transparency_log_v1.json", "member_log_entry_v1.json")) {
+      for (JsonObject t : VectorJson.tests(VectorJson.file(file), "LogEntryEncoding")) {
+        t.addProperty("file", file);
+        tests.add(t);
+      }
+    }
+    for (JsonObject t : tests) {
+      String id = t.get("file").getAsString() + " tcId " + t.get("tcId");
       LogEntry e = entry(t.getAsJsonObject("entry"));
       try {
         byte[] leaf = LogEncoding.encode(e);
