@@ -142,7 +142,8 @@ public final class KitWriter {
         || countries.size() > 3
         || Set.copyOf(countries).size() != countries.size()) {
       throw new IllegalArgumentException(
-          "a kit needs two different member countries, and optionally a third for regional members");
+          "a kit needs two different member countries, and optionally a third for regional"
+              + " members");
     }
     final Identity a = new Identity(countries.get(0), "conformance-a");
     final Identity b = new Identity(countries.get(1), "conformance-b");
