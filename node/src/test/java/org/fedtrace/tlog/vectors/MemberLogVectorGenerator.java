@@ -175,7 +175,7 @@ public final class MemberLogVectorGenerator {
 
   /** Leaves a decoder must refuse: the member label around a two-letter origin, and the reverse. */
   private static void notCanonical(VectorFile v, LogEntry member) {
-    ObjectNode g = v.group("LeafDecoding");
+    final ObjectNode g = v.group("LeafDecoding");
     byte[] leaf = LogEntries.encode(member);
     int originAt = LogEntries.MEMBER_DOMAIN.length + 1 + 8 + 32;
     // the member label, length 2 and "US": the entry of origin US encodes under the other label
