@@ -143,6 +143,7 @@ public final class Simulator {
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
     final Uploads uploads = new Uploads(population, epidemic, teks, truth, dayZeroEnin, scenario);
+    final Consents consents = new Consents(scenario, population.countries());
     final Federation federation;
     final OperatorBackends backends;
     final List<ObservationIndex> indexes = new ArrayList<>();
@@ -284,7 +285,8 @@ public final class Simulator {
           System.nanoTime() - started,
           worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end),
           downloads.figures(
-              scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES));
+              scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES),
+          federated ? consents : null);
     }
 
     FedtraceWorld fedtraceWorld() {
@@ -360,6 +362,7 @@ public final class Simulator {
         for (DiagnosisKeyBatch b : r.batches()) {
           keys.addAll(b.getKeysList());
           if (!b.getOrigin().equals(population.code(c))) {
+            consents.received(c, b);
             today.keysExchanged += b.getKeysCount();
           }
         }
@@ -390,8 +393,9 @@ public final class Simulator {
       keys.forEach((day, k) -> data.put(day, k.getKeyData()));
       truth.addUpload(agent, hour, data);
       downloads.uploaded(data.values(), hour);
-      federation.upload(
-          population.code(population.home(agent)), List.copyOf(keys.values()), agent, now);
+      List<DiagnosisKey> all = List.copyOf(keys.values());
+      Federation.Consent consent = consents.choose(agent, all);
+      federation.upload(population.code(population.home(agent)), all, agent, now, consent);
       if (operator) {
         backends.uploaded(agent, hour, keys);
       }

@@ -75,7 +75,10 @@ public final class Measurement {
         perDay,
         m.efficacy(),
         outcome.downloads(),
-        DpStatisticsError.measure(outcome, m.s.countryCodes()));
+        DpStatisticsError.measure(outcome, m.s.countryCodes()),
+        outcome.consents() == null
+            ? null
+            : SharingMeasure.of(outcome, m::link, main.privacy().tekLinkageAdvantage()));
   }
 
   /** The efficacy figures, or null when the run had no counterfactuals. */
