@@ -177,9 +177,14 @@ public final class Measurement {
         linkage.chance(),
         sniffer.success(),
         OperatorLearnsExposures.federated(s.matching().mode(), o.notifications().matched()),
-        population.countries() < 2 ? 0 : truth.uploads().size(),
+        population.countries() < 2 ? 0 : truth.uploads().size() - declined(),
         anonymity.peopleMin(),
         anonymity.decoyUploads());
+  }
+
+  /** Uploaders who declined to federate: their keys stay at their home node (spec R25.4). */
+  private int declined() {
+    return o.consents() == null ? 0 : o.consents().declinedCount();
   }
 
   private static List<DiagnosisKey> distinctKeys(List<DiagnosisKeyBatch> batches) {

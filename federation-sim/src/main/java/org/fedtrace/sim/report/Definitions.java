@@ -169,8 +169,9 @@ public final class Definitions {
                   + " answers show. central: everybody the tracker notified."),
           new Definition(
               "people_whose_data_left_home",
-              "federated: uploaders, when the federation has at least two nodes (their keys"
-                  + " reach every node). central: everybody with at least one network record,"
+              "federated: uploaders who federated, when the federation has at least two nodes"
+                  + " (their keys reach every node; a declined upload's keys stay at its home"
+                  + " node). central: everybody with at least one network record,"
                   + " since operators ship all of them."),
           new Definition(
               "efficacy.schemes",
