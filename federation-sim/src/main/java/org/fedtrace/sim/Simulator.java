@@ -143,7 +143,6 @@ public final class Simulator {
     final List<DaySample> samples = new ArrayList<>();
     final List<List<Integer>> uploadsByHour = new ArrayList<>();
     final Uploads uploads = new Uploads(population, epidemic, teks, truth, dayZeroEnin, scenario);
-    final Consents consents = new Consents(scenario, population.countries());
     final Federation federation;
     final OperatorBackends backends;
     final List<ObservationIndex> indexes = new ArrayList<>();
@@ -286,7 +285,7 @@ public final class Simulator {
           worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end),
           downloads.figures(
               scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES),
-          federated ? consents : null);
+          federated ? uploads.consents() : null);
     }
 
     FedtraceWorld fedtraceWorld() {
@@ -362,7 +361,7 @@ public final class Simulator {
         for (DiagnosisKeyBatch b : r.batches()) {
           keys.addAll(b.getKeysList());
           if (!b.getOrigin().equals(population.code(c))) {
-            consents.received(c, b);
+            uploads.consents().received(c, b);
             today.keysExchanged += b.getKeysCount();
           }
         }
@@ -394,7 +393,7 @@ public final class Simulator {
       truth.addUpload(agent, hour, data);
       downloads.uploaded(data.values(), hour);
       List<DiagnosisKey> all = List.copyOf(keys.values());
-      Federation.Consent consent = consents.choose(agent, all);
+      Federation.Consent consent = uploads.consents().choose(agent, all);
       federation.upload(population.code(population.home(agent)), all, agent, now, consent);
       if (operator) {
         backends.uploaded(agent, hour, keys);
