@@ -117,7 +117,7 @@ public final class ExportBenchmark {
         signNanos = 0;
         long wall = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime();
-        Exporter.Result result = new Exporter(store, policy, timed, last, random).run(now);
+        Exporter.Result result = new Exporter(store, policy, timed, last, random, "DE").run(now);
         cpu = threads.getCurrentThreadCpuTime() - cpu;
         wall = System.nanoTime() - wall;
         lastCpuNanos = cpu;

@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import org.fedtrace.batch.GaenExportWriter;
 import org.fedtrace.export.ExportKeys;
 import org.fedtrace.export.Exporter;
+import org.fedtrace.node.NodeOrigin;
+import org.fedtrace.node.NodeStartException;
 import org.fedtrace.node.config.Export;
 import org.fedtrace.node.config.InvalidConfigException;
 import org.fedtrace.node.config.NodeConfig;
@@ -68,6 +70,15 @@ final class ExportCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--origin",
+      paramLabel = "CC",
+      description =
+          "The node's origin (its country code, or its member origin), whose series also carries"
+              + " the node's domestic-only keys (spec R25.14). Default: read from the node's"
+              + " credentials and agreement.")
+  String origin;
+
+  @Option(
       names = "--generate-key",
       description =
           "Create the export-signing key at export.signingKey (and its public key, FILE.pub),"
@@ -106,9 +117,10 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError("export.signingKey: " + e.getMessage() + " (--generate-key makes one)");
     }
+    String home = origin(c);
     try (Store store = open(c)) {
       Exporter.Result r =
-          new Exporter(store, export.policy(), writer, dir, new SecureRandom())
+          new Exporter(store, export.policy(), writer, dir, new SecureRandom(), home)
               .run(Instant.now().getEpochSecond());
       if (r.files() == 0) {
         w.println("nothing new: the last window that ended is already published in " + dir);
@@ -139,6 +151,30 @@ final class ExportCommand implements Callable<Integer> {
         "its public key (register it with Apple and Google): " + ExportKeys.publicKeyFile(key));
     w.flush();
     return 0;
+  }
+
+  /** The origin whose series gets the domestic-only keys: --origin, else the node's. */
+  private String origin(NodeConfig c) {
+    if (origin != null) {
+      if (!origin.matches("[A-Z]{2}(-[A-Za-z0-9][A-Za-z0-9._-]{0,62})?")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--origin: expected a country code (DE) or a member origin (US-ny), got '"
+                + origin
+                + "'");
+      }
+      return origin;
+    }
+    try {
+      return NodeOrigin.of(c, java.time.Clock.systemUTC());
+    } catch (NodeStartException e) {
+      throw new UserError(
+          config
+              + ": cannot tell the node's origin, whose series carries its domestic-only keys: "
+              + e.getMessage()
+              + " (or give --origin)",
+          Fedtrace.EXIT_USAGE);
+    }
   }
 
   private static Store open(NodeConfig c) {

@@ -85,7 +85,7 @@ class ExportCommandTest {
     assertTrue(gen[0].contains("export-signing.key.pub"), gen[0]);
     Path www = dir.resolve("www");
 
-    String[] r = run(0, "export", "--config", conf, "--out", www.toString());
+    String[] r = run(0, "export", "--config", conf, "--origin", "DE", "--out", www.toString());
 
     assertTrue(r[0].startsWith("published "), r[0]);
     assertTrue(Files.readAllLines(www.resolve("index.txt")).contains("DE/hourly/index.txt"));
@@ -97,7 +97,8 @@ class ExportCommandTest {
     assertEquals("signature: verified", lines[1]);
     assertEquals(142, lines.length);
     assertTrue(
-        run(0, "export", "--config", conf, "--out", www.toString())[0].startsWith("nothing new"));
+        run(0, "export", "--config", conf, "--origin", "DE", "--out", www.toString())[0].startsWith(
+            "nothing new"));
   }
 
   @Test
@@ -108,22 +109,37 @@ class ExportCommandTest {
             + noKeyId
             + ": export.keyId: required to export: phones find the"
             + " verification key by it\n",
-        run(2, "export", "--config", noKeyId, "--out", "www")[1]);
+        run(2, "export", "--config", noKeyId, "--origin", "DE", "--out", "www")[1]);
     String conf = config("keyId: '262'").toString();
     assertTrue(
         run(2, "export", "--config", conf)[1].startsWith(
             "fedtrace: --out is required when the configuration sets no"));
     assertTrue(
-        run(1, "export", "--config", conf, "--out", "www")[1].startsWith(
+        run(1, "export", "--config", conf, "--origin", "DE", "--out", "www")[1].startsWith(
             "fedtrace: export.signingKey: "));
     run(0, "export", "--config", conf, "--generate-key");
     String again = run(1, "export", "--config", conf, "--generate-key")[1];
     assertTrue(again.contains("export-signing.key.pub exists; a key is never overwritten"), again);
-    String noStore = run(1, "export", "--config", conf, "--out", "www")[1];
+    String noStore = run(1, "export", "--config", conf, "--origin", "DE", "--out", "www")[1];
     assertTrue(noStore.startsWith("fedtrace: there is no store at "), noStore);
+    // the series of the node's domestic-only keys (R25.14): its origin, from --origin or its files
+    String noOrigin = run(2, "export", "--config", conf, "--out", "www")[1];
+    assertTrue(
+        noOrigin.startsWith(
+            "fedtrace: "
+                + conf
+                + ": cannot tell the node's origin, whose series carries its domestic-only keys:"
+                + " federation.caCertificate: cannot use "),
+        noOrigin);
+    assertTrue(noOrigin.endsWith(" (or give --origin)\n"), noOrigin);
+    String badOrigin = run(2, "export", "--config", conf, "--origin", "de", "--out", "www")[1];
+    assertTrue(
+        badOrigin.contains(
+            "--origin: expected a country code (DE) or a member origin (US-ny), got 'de'"),
+        badOrigin);
     String bad = config("keyId: '262', delaySeconds: 60").toString();
     assertTrue(
-        run(2, "export", "--config", bad, "--out", "www")[1].endsWith(
+        run(2, "export", "--config", bad, "--origin", "DE", "--out", "www")[1].endsWith(
             "export.delaySeconds: must be in 7200..604800, got 60\n"));
   }
 }

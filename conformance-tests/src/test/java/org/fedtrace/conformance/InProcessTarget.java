@@ -288,7 +288,8 @@ final class InProcessTarget implements Target, AutoCloseable {
             new ExportPolicy(ExportPolicy.MIN_DELAY_SECONDS, 140, 100_000, "ALL", 14),
             writer,
             dir,
-            new SecureRandom())
+            new SecureRandom(),
+            COUNTRY)
         .run(clock.instant().getEpochSecond());
     PublicKey pub =
         CertificateKeys.ecdsaP256PublicKey(

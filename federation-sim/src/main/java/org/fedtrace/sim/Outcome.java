@@ -27,6 +27,7 @@ import org.fedtrace.sim.truth.GroundTruth;
  * @param counterfactuals every scheme's outcome on the same seed and population, in {@link Scheme}
  *     order (fedtrace's from this run)
  * @param downloads what phones downloaded from the key exports, or null when none were written
+ * @param consents who declined to federate or travelled, or null for the central scheme
  */
 public record Outcome(
     Scenario scenario,
@@ -40,7 +41,8 @@ public record Outcome(
     int dayZeroEnin,
     long simulateNanos,
     List<SchemeOutcome> counterfactuals,
-    Report.Downloads downloads) {
+    Report.Downloads downloads,
+    Consents consents) {
   /** Copies the list. */
   public Outcome {
     counterfactuals = List.copyOf(counterfactuals);

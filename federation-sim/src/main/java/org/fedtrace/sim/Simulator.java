@@ -284,7 +284,8 @@ public final class Simulator {
           System.nanoTime() - started,
           worlds == null ? List.of() : worlds.outcomes(fedtraceWorld(), end),
           downloads.figures(
-              scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES));
+              scenario.days(), fromExports ? DeviceSource.EXPORTS : DeviceSource.BATCHES),
+          federated ? uploads.consents() : null);
     }
 
     FedtraceWorld fedtraceWorld() {
@@ -360,6 +361,7 @@ public final class Simulator {
         for (DiagnosisKeyBatch b : r.batches()) {
           keys.addAll(b.getKeysList());
           if (!b.getOrigin().equals(population.code(c))) {
+            uploads.consents().received(c, b);
             today.keysExchanged += b.getKeysCount();
           }
         }
@@ -390,8 +392,9 @@ public final class Simulator {
       keys.forEach((day, k) -> data.put(day, k.getKeyData()));
       truth.addUpload(agent, hour, data);
       downloads.uploaded(data.values(), hour);
-      federation.upload(
-          population.code(population.home(agent)), List.copyOf(keys.values()), agent, now);
+      List<DiagnosisKey> all = List.copyOf(keys.values());
+      Federation.Consent consent = uploads.consents().choose(agent, all);
+      federation.upload(population.code(population.home(agent)), all, agent, now, consent);
       if (operator) {
         backends.uploaded(agent, hour, keys);
       }

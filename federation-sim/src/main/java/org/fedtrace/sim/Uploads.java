@@ -34,6 +34,7 @@ final class Uploads {
   private final int dayZeroEnin;
   private final int retentionDays;
   private final boolean coarsen;
+  private final Consents consents;
 
   Uploads(
       Population population,
@@ -49,6 +50,12 @@ final class Uploads {
     this.dayZeroEnin = dayZeroEnin;
     this.retentionDays = scenario.federation().retentionDays();
     this.coarsen = scenario.privacy().coarsenMetadata();
+    this.consents = new Consents(scenario, population.countries());
+  }
+
+  /** Who of the uploaders declines to federate or is flagged as a traveller (spec §25.1). */
+  Consents consents() {
+    return consents;
   }
 
   /** The keys of {@code agent} at {@code hour}, by key day (ascending). */

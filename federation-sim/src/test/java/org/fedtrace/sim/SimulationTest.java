@@ -187,10 +187,12 @@ class SimulationTest {
   @Test
   void phonesMatchingTheExportFilesNotifyTheSamePeopleAsMatchingTheBatchesOnlyLater()
       throws ScenarioException {
-    // nobody reacts to a notification, so the epidemic is the same whichever way phones match
+    // nobody reacts to a notification, so the epidemic is the same whichever way phones match;
+    // nobody declines, since only the exports carry domestic-only keys (SharingSimulationTest)
     String calm =
         "behaviour: {quarantine_compliance: 0, test_notified_share: 0}\n"
-            + "baselines: {counterfactuals: false}\n";
+            + "baselines: {counterfactuals: false}\n"
+            + "privacy: {decline_federation_share: 0}\n";
     Outcome files =
         outcome(
             scenario("", calm + "matching: {device_source: exports, download_interval_hours: 6}"));
@@ -252,7 +254,10 @@ class SimulationTest {
   void onlyDiagnosedPeoplesKeysLeaveHomeButTheCentralSchemeShipsEverybodys() {
     assertEquals(0, report.main().privacy().nonDiagnosedKeysShared());
     assertTrue(report.central().privacy().nonDiagnosedKeysShared() > 5 * small.agents());
-    assertEquals(report.truth().uploaders(), report.main().privacy().peopleWhoseDataLeftHome());
+    assertEquals(
+        report.truth().uploaders() - report.sharing().declinedUploads(),
+        report.main().privacy().peopleWhoseDataLeftHome(),
+        "uploaders who federated");
     assertEquals(1.0, report.central().privacy().snifferTrackingSuccess());
     assertEquals(1, report.central().privacy().uploaderAnonymitySetMin());
     assertTrue(report.main().privacy().uploaderAnonymitySetMin() >= 1);

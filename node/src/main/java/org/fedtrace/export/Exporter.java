@@ -45,19 +45,25 @@ public final class Exporter {
   private final GaenExportWriter writer;
   private final ExportDirectory dir;
   private final SecureRandom random;
+  private final String home;
 
-  /** An exporter of {@code store}'s keys into {@code directory}. */
+  /**
+   * An exporter of {@code store}'s keys into {@code directory}, with the domestic-only keys of the
+   * node's uploads in the series of {@code home}, the node's origin (spec R25.14).
+   */
   public Exporter(
       Store store,
       ExportPolicy policy,
       GaenExportWriter writer,
       Path directory,
-      SecureRandom random) {
+      SecureRandom random,
+      String home) {
     this.store = store;
     this.policy = policy;
     this.writer = writer;
     this.dir = new ExportDirectory(directory);
     this.random = random;
+    this.home = java.util.Objects.requireNonNull(home, "home");
   }
 
   /**
@@ -74,7 +80,7 @@ public final class Exporter {
       return Result.nothing();
     }
     long start = last == null ? end - HOUR : last.windowEnd();
-    Release.Selection sel = Release.select(store, end, policy.delaySeconds(), last);
+    Release.Selection sel = Release.select(store, end, policy.delaySeconds(), last, home);
     GaenExport.Window window = new GaenExport.Window(start, end);
     Tally tally = new Tally();
     List<DiagnosisKey> combined = new ArrayList<>();
@@ -89,7 +95,10 @@ public final class Exporter {
       daily(new GaenExport.Window(d - DAY, d), tally);
       dayEnd = d;
     }
-    dir.commit(new ExportState(end, sel.position(), dayEnd), nowUnixSeconds, policy.indexDays());
+    dir.commit(
+        new ExportState(end, sel.position(), dayEnd, sel.domesticId()),
+        nowUnixSeconds,
+        policy.indexDays());
     return new Result(tally.files, tally.keys, end);
   }
 

@@ -27,10 +27,13 @@ final class ExportJob {
   private final Exporter exporter;
   private final JobLease lease;
 
-  ExportJob(ExchangeContext ctx, Export export, GaenExportWriter writer, String replica) {
+  /** The job of a node whose origin is {@code origin}: its domestic-only keys go there (R25.14). */
+  ExportJob(
+      ExchangeContext ctx, Export export, GaenExportWriter writer, String replica, String origin) {
     this.ctx = ctx;
     this.exporter =
-        new Exporter(ctx.store(), export.policy(), writer, export.directory(), new SecureRandom());
+        new Exporter(
+            ctx.store(), export.policy(), writer, export.directory(), new SecureRandom(), origin);
     this.lease = new JobLease(ctx.store(), "export", replica, ctx.clock());
   }
 

@@ -191,7 +191,7 @@ final class NodeAssembly {
     this.export =
         exportWriter == null
             ? null
-            : new ExportJob(exchange, config.export(), exportWriter, replica);
+            : new ExportJob(exchange, config.export(), exportWriter, replica, origin);
     StatisticsPolicy stats = config.statistics().enabled() ? config.statistics().policy() : null;
     List<String> countries =
         agreement.members().stream().map(OperatorIdentity::country).distinct().toList();

@@ -73,6 +73,34 @@ record NodeFiles(
     return new NodeFiles(validator, agreement, certificates, signer, authorities);
   }
 
+  /**
+   * The origin of the node {@code config} describes (spec §26.2), from its federation authority,
+   * agreement and credentials alone: what {@code fedtrace export} needs to put the node's
+   * domestic-only keys in its own series (R25.14) without opening its batch-signing key.
+   *
+   * @throws NodeStartException naming the file or setting at fault
+   */
+  static String origin(NodeConfig config, Clock clock) throws NodeStartException {
+    CertificateValidator anchor = validator(config.federation().caCertificate());
+    Agreement agreement = agreement(config.federation().agreement(), anchor.authority());
+    OperatorIdentity self;
+    try {
+      self =
+          OperatorCertificates.load(
+                  config.credentials(),
+                  anchor.revoking(agreement.revokedCertificates()),
+                  clock.instant())
+              .identity();
+    } catch (IOException | CertificateRejectedException | IllegalArgumentException e) {
+      throw new NodeStartException(
+          "credentials: cannot use " + config.credentials() + ": " + e.getMessage());
+    }
+    if (!agreement.isMember(self)) {
+      throw new NodeStartException("credentials: " + self + " is not a member of the agreement");
+    }
+    return org.fedtrace.pki.MemberOrigins.originOf(agreement.members(), self);
+  }
+
   /** The operator's identity. */
   OperatorIdentity identity() {
     return certificates.identity();

@@ -23,4 +23,15 @@ public interface Uploads {
    * accepted before it (spec §25: they never become a batch, so no batch purge reaches them).
    */
   void forgetExpiredBefore(long unixSeconds);
+
+  /**
+   * The domestic-only keys held (spec §25.1) whose id is above {@code afterId} and at most {@code
+   * throughId}, in id order, at most {@code max} of them: what the key exporter releases to the
+   * node's own phones (R25.14). Ids only grow, and commits are serial, so a reader that remembers
+   * the last id it read misses no key.
+   */
+  List<PendingKey> domestic(long afterId, long throughId, int max);
+
+  /** The highest id of a domestic-only key held, or 0 when none is held. */
+  long lastDomesticId();
 }

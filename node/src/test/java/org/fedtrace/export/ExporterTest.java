@@ -73,7 +73,8 @@ class ExporterTest {
         new ExportPolicy(DELAY, MIN_KEYS, maxKeysPerFile, "ALL", 14),
         writer,
         tmp.resolve("out"),
-        random);
+        random,
+        "DE");
   }
 
   private Exporter exporter() {

@@ -70,7 +70,7 @@ class IndependentReaderTest {
           new GaenExportWriter(
               new GaenExportWriter.SignatureInfo("262", "v1"),
               bin -> CertificateKeyType.ECDSA_P256.sign(signing.getPrivate(), bin));
-      new Exporter(store, new ExportPolicy(7_200, 140, 1_000, "ALL", 14), writer, out, random)
+      new Exporter(store, new ExportPolicy(7_200, 140, 1_000, "ALL", 14), writer, out, random, "DE")
           .run(MIDNIGHT + 3_600);
     }
     Path zip = out.resolve("DE/hourly/" + MIDNIGHT + "-" + (MIDNIGHT + 3_600) + "-00001.zip");

@@ -8,14 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.batch.GaenExport;
+import org.fedtrace.batch.GaenExportWriter;
+import org.fedtrace.crypto.CertificateKeyType;
+import org.fedtrace.export.ExportPolicy;
+import org.fedtrace.export.Exporter;
 import org.fedtrace.pki.SharingTerms;
 import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKey;
@@ -95,7 +104,46 @@ class SharingPolicyTest {
               .filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPLOAD_AUTHORIZED)
               .count(),
           "every upload is logged, the domestic ones too");
+
+      // R25.14: the domestic-only keys still reach DE's own phones, through DE's export, and
+      // through no export of a peer
+      long later = clock.instant().getEpochSecond() + 3 * 86_400;
+      Set<ByteString> home = exported(f.node("DE"), "DE", later, dir.resolve("de-exports"));
+      assertTrue(home.containsAll(keyData(concat(domestic, unstated))), "at home");
+      assertTrue(home.containsAll(keyData(federate)));
+      for (String c : List.of("FR", "BE")) {
+        Set<ByteString> abroad = exported(f.node(c), c, later, dir.resolve(c + "-exports"));
+        assertTrue(abroad.containsAll(keyData(federate)), c + " exports DE's federate keys");
+        for (DiagnosisKey k : concat(domestic, unstated)) {
+          assertFalse(abroad.contains(k.getKeyData()), "a domestic-only key in " + c + "'s export");
+        }
+      }
     }
+  }
+
+  /** The key data in every file an exporter of node {@code n}, whose origin is home, writes. */
+  private static Set<ByteString> exported(Node n, String home, long now, Path out)
+      throws Exception {
+    KeyPair key = CertificateKeyType.ECDSA_P256.generate(new SecureRandom());
+    GaenExportWriter writer =
+        new GaenExportWriter(
+            new GaenExportWriter.SignatureInfo("262", "v1"),
+            bin -> CertificateKeyType.ECDSA_P256.sign(key.getPrivate(), bin));
+    new Exporter(
+            n.store(),
+            new ExportPolicy(7_200, 140, 1_000, "ALL", 14),
+            writer,
+            out,
+            new SecureRandom(),
+            home)
+        .run(now);
+    Set<ByteString> keys = new HashSet<>();
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path zip : files.filter(p -> p.toString().endsWith(".zip")).toList()) {
+        GaenExport.read(zip).keys().forEach(k -> keys.add(k.getKeyData()));
+      }
+    }
+    return keys;
   }
 
   @Test

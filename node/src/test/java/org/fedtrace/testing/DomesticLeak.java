@@ -53,6 +53,16 @@ final class DomesticLeak extends ForwardingStore {
         public void forgetExpiredBefore(long unixSeconds) {
           u.forgetExpiredBefore(unixSeconds);
         }
+
+        @Override
+        public List<PendingKey> domestic(long afterId, long throughId, int max) {
+          return u.domestic(afterId, throughId, max);
+        }
+
+        @Override
+        public long lastDomesticId() {
+          return u.lastDomesticId();
+        }
       };
     }
   }

@@ -53,7 +53,8 @@ final class ExportFeeds {
     for (Map.Entry<String, Store> s : stores.entrySet()) {
       Path dir = base.resolve(s.getKey());
       SecureRandom padding = new Seeded(seed ^ s.getKey().hashCode());
-      exporters.put(s.getKey(), new Exporter(s.getValue(), POLICY, writer, dir, padding));
+      exporters.put(
+          s.getKey(), new Exporter(s.getValue(), POLICY, writer, dir, padding, s.getKey()));
       directories.put(s.getKey(), dir);
     }
   }

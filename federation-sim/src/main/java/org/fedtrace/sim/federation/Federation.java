@@ -35,7 +35,27 @@ public interface Federation extends AutoCloseable {
    * @param simTime the simulated time of the upload
    * @throws IllegalArgumentException if the node refuses the upload
    */
-  void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime);
+  default void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
+    upload(country, keys, uploaderId, simTime, Consent.FEDERATE);
+  }
+
+  /**
+   * As {@link #upload(String, List, int, Instant)}, with what the person chose (spec §25.1): the
+   * node keeps domestic-only keys out of every batch (R25.4) and puts a traveller's keys in
+   * TRAVELLER batches (R25.5).
+   */
+  void upload(
+      String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime, Consent consent);
+
+  /** Where an uploader lets their keys go (spec §25.1), as the upload's sharing and traveller. */
+  enum Consent {
+    /** Sharing DOMESTIC_ONLY: the keys stay at the home node, which exports them (R25.14). */
+    DOMESTIC_ONLY,
+    /** Sharing FEDERATE, not a traveller: FEDERATE batches. */
+    FEDERATE,
+    /** Sharing FEDERATE and traveller (the keys list visited countries): TRAVELLER batches. */
+    TRAVELLER
+  }
 
   /**
    * Lets every node publish the batches its batching policy says are due at {@code simTime} and

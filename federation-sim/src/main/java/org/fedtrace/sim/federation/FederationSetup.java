@@ -297,6 +297,9 @@ final class FederationSetup {
         .build();
   }
 
+  /** The simulator's id of an uploader (never sent) and their choice (spec §25.1). */
+  record Uploader(int id, Federation.Consent consent) {}
+
   /**
    * Uploads {@code keys} to {@code m}'s node with an authorization from its health authority issued
    * at {@code simTime} and covering exactly these keys.
@@ -304,10 +307,19 @@ final class FederationSetup {
    * @throws IllegalArgumentException if the node refuses the upload
    */
   void upload(
-      ManagedChannel channel, Member m, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
+      ManagedChannel channel,
+      Member m,
+      List<DiagnosisKey> keys,
+      Uploader uploader,
+      Instant simTime) {
+    int uploaderId = uploader.id();
     UploadDiagnosisKeysRequest request =
         UploadDiagnosisKeysRequest.newBuilder()
-            .setSharing(org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
+            .setSharing(
+                uploader.consent() == Federation.Consent.DOMESTIC_ONLY
+                    ? org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_DOMESTIC_ONLY
+                    : org.fedtrace.proto.v1.SharingConsent.SHARING_CONSENT_FEDERATE)
+            .setTraveller(uploader.consent() == Federation.Consent.TRAVELLER)
             .addAllKeys(keys)
             .setAuthorization(
                 Authorizations.issue(

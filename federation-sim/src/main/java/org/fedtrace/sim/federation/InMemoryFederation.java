@@ -51,7 +51,8 @@ public final class InMemoryFederation implements Federation {
   }
 
   @Override
-  public void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
+  public void upload(
+      String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime, Consent consent) {
     Node node = node(country);
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("an upload needs at least one key");
@@ -64,8 +65,12 @@ public final class InMemoryFederation implements Federation {
       throw new IllegalArgumentException(
           "person " + uploaderId + " uploaded twice; an upload authorization is single use");
     }
+    if (consent == Consent.DOMESTIC_ONLY) {
+      return; // never batched (R25.4); the stand-in writes no exports, so they notify nobody
+    }
+    List<Pending> into = consent == Consent.TRAVELLER ? node.travellers : node.pending;
     for (DiagnosisKey k : keys) {
-      node.pending.add(new Pending(k, now, uploaderId));
+      into.add(new Pending(k, now, uploaderId));
     }
   }
 
@@ -94,32 +99,34 @@ public final class InMemoryFederation implements Federation {
   public void exchange(Instant simTime) {
     long now = simTime.getEpochSecond();
     for (Node origin : nodes.values()) {
-      while (!origin.pending.isEmpty()) {
-        int n = Math.min(spec.batchMaxKeys(), origin.pending.size());
-        boolean full = n == spec.batchMaxKeys();
-        long waited = now - origin.pending.get(0).acceptedSeconds;
-        boolean mixed =
-            waited >= spec.batchMaxAgeSeconds()
-                && origin.pending.subList(0, n).stream()
-                        .mapToInt(Pending::uploaderId)
-                        .distinct()
-                        .count()
-                    >= spec.batchMinUploads();
-        boolean held = waited >= spec.batchMaxHoldSeconds();
-        // the node's policy (spec R21.14)
-        if (!full && !mixed && !held) {
-          break;
-        }
-        List<Pending> due = origin.pending.subList(0, n);
-        DiagnosisKeyBatch batch = batch(origin, due, now);
-        due.clear();
-        published.add(batch);
-        route(origin, batch);
-      }
+      publishDue(origin, origin.pending, now);
+      publishDue(origin, origin.travellers, now); // scopes in separate batches (R25.5)
     }
   }
 
-  private DiagnosisKeyBatch batch(Node origin, List<Pending> due, long now) {
+  private void publishDue(Node origin, List<Pending> pending, long now) {
+    while (!pending.isEmpty()) {
+      int n = Math.min(spec.batchMaxKeys(), pending.size());
+      boolean full = n == spec.batchMaxKeys();
+      long waited = now - pending.get(0).acceptedSeconds;
+      boolean mixed =
+          waited >= spec.batchMaxAgeSeconds()
+              && pending.subList(0, n).stream().mapToInt(Pending::uploaderId).distinct().count()
+                  >= spec.batchMinUploads();
+      boolean held = waited >= spec.batchMaxHoldSeconds();
+      // the node's policy (spec R21.14)
+      if (!full && !mixed && !held) {
+        break;
+      }
+      List<Pending> due = pending.subList(0, n);
+      DiagnosisKeyBatch batch = batch(origin, due, now, pending == origin.travellers);
+      due.clear();
+      published.add(batch);
+      route(origin, batch);
+    }
+  }
+
+  private DiagnosisKeyBatch batch(Node origin, List<Pending> due, long now, boolean travellers) {
     List<DiagnosisKey> keys = new ArrayList<>(Math.max(due.size(), spec.paddingMinKeys()));
     due.forEach(p -> keys.add(p.key));
     int real = keys.size();
@@ -140,9 +147,13 @@ public final class InMemoryFederation implements Federation {
     }
     keys.sort(CANONICAL);
     origin.sequence++;
-    return DiagnosisKeyBatch.newBuilder()
-        .setFormatVersion(1)
-        .setBatchId(ByteString.copyFrom(bytes(16)))
+    DiagnosisKeyBatch.Builder b = DiagnosisKeyBatch.newBuilder();
+    if (travellers) { // as the node: TRAVELLER batches in format 2, FEDERATE ones in format 1
+      b.setFormatVersion(2).setScope(org.fedtrace.proto.v1.BatchScope.BATCH_SCOPE_TRAVELLER);
+    } else {
+      b.setFormatVersion(1);
+    }
+    return b.setBatchId(ByteString.copyFrom(bytes(16)))
         .setOrigin(origin.country)
         .setSequence(origin.sequence)
         .setCreatedUnixSeconds(now)
@@ -250,6 +261,7 @@ public final class InMemoryFederation implements Federation {
   private static final class Node {
     final String country;
     final List<Pending> pending = new ArrayList<>();
+    final List<Pending> travellers = new ArrayList<>();
     final List<DiagnosisKeyBatch> held = new ArrayList<>();
     long sequence;
     long bytes;

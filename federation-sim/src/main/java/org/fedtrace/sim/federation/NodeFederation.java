@@ -146,8 +146,14 @@ public final class NodeFederation implements Federation {
   }
 
   @Override
-  public void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
-    setup.upload(running(country).uploads(), setup.member(country), keys, uploaderId, simTime);
+  public void upload(
+      String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime, Consent consent) {
+    setup.upload(
+        running(country).uploads(),
+        setup.member(country),
+        keys,
+        new FederationSetup.Uploader(uploaderId, consent),
+        simTime);
   }
 
   @Override

@@ -218,11 +218,13 @@ public final class ProcessFederation implements Federation {
   }
 
   @Override
-  public void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
+  public void upload(
+      String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime, Consent consent) {
     Child c = child(country);
     time.advanceTo(simTime);
     try {
-      setup.upload(c.uploads, c.member, keys, uploaderId, simTime);
+      setup.upload(
+          c.uploads, c.member, keys, new FederationSetup.Uploader(uploaderId, consent), simTime);
     } catch (IllegalArgumentException e) {
       checkAlive();
       throw e;

@@ -75,7 +75,10 @@ public final class Measurement {
         perDay,
         m.efficacy(),
         outcome.downloads(),
-        DpStatisticsError.measure(outcome, m.s.countryCodes()));
+        DpStatisticsError.measure(outcome, m.s.countryCodes()),
+        outcome.consents() == null
+            ? null
+            : SharingMeasure.of(outcome, m::link, main.privacy().tekLinkageAdvantage()));
   }
 
   /** The efficacy figures, or null when the run had no counterfactuals. */
@@ -174,9 +177,14 @@ public final class Measurement {
         linkage.chance(),
         sniffer.success(),
         OperatorLearnsExposures.federated(s.matching().mode(), o.notifications().matched()),
-        population.countries() < 2 ? 0 : truth.uploads().size(),
+        population.countries() < 2 ? 0 : truth.uploads().size() - declined(),
         anonymity.peopleMin(),
         anonymity.decoyUploads());
+  }
+
+  /** Uploaders who declined to federate: their keys stay at their home node (spec R25.4). */
+  private int declined() {
+    return o.consents() == null ? 0 : o.consents().declinedCount();
   }
 
   private static List<DiagnosisKey> distinctKeys(List<DiagnosisKeyBatch> batches) {

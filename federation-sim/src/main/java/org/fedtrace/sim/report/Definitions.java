@@ -169,8 +169,9 @@ public final class Definitions {
                   + " answers show. central: everybody the tracker notified."),
           new Definition(
               "people_whose_data_left_home",
-              "federated: uploaders, when the federation has at least two nodes (their keys"
-                  + " reach every node). central: everybody with at least one network record,"
+              "federated: uploaders who federated, when the federation has at least two nodes"
+                  + " (their keys reach every node; a declined upload's keys stay at its home"
+                  + " node). central: everybody with at least one network record,"
                   + " since operators ship all of them."),
           new Definition(
               "efficacy.schemes",
@@ -224,7 +225,53 @@ public final class Definitions {
                   + " `expected_per_day` = camera searches per day x watched x rate, and"
                   + " `measured_per_day` the draws over the run's searches divided by the days."
                   + " `fedtrace_expected_false_matches`: RPIs matched x observations x 2^-128, an"
-                  + " upper bound for accidental equality of 128-bit tokens over the run."));
+                  + " upper bound for accidental equality of 128-bit tokens over the run."),
+          new Definition(
+              "sharing.declined_uploads",
+              "uploads whose person declined to federate (a seeded draw per person with"
+                  + " probability `decline_federation_share`), sent with sharing DOMESTIC_ONLY;"
+                  + " `uploads`: all uploads; `traveller_uploads`: consenting uploads sent with"
+                  + " `traveller` (with `flag_travellers`, those whose keys list a visited"
+                  + " country)."),
+          new Definition(
+              "sharing.domestic_keys",
+              "keys of the declined uploads, which stayed at their home node"
+                  + " (`domestic_key_bytes`: their serialized size, bytes that crossed no"
+                  + " border); `domestic_keys_in_batches`: how many of them are in a batch any"
+                  + " node published (0 unless a node breaks R25.4)."),
+          new Definition(
+              "sharing.batch_bytes_per_node_per_day",
+              "serialized bytes of the batches of other origins that reached a node (without"
+                  + " the signing certificate, whose size varies with the run's keys), over the"
+                  + " whole run including the drain, divided by the simulated days, averaged over"
+                  + " the nodes. `travellers_only_bytes_per_node_per_day`: the same for TRAVELLER"
+                  + " batches only, what a node pulling with the interest filter"
+                  + " `travellers_only` (spec §25.4) would receive; `filter_saved_share`: 1 minus"
+                  + " their ratio. Computed from the batches that arrived: the nodes push, and the"
+                  + " reference node has no setting to pull with a filter."),
+          new Definition(
+              "sharing.notified_by_federating",
+              "pairs of a notified person and an index case whose keys notified them (as for"
+                  + " the latency figures), by whether the index case federated"
+                  + " (`notified_by_federating`) or declined (`notified_by_declined`), and by"
+                  + " whether the two live in the same country (`domestic`) or not"
+                  + " (`cross_border`)."),
+          new Definition(
+              "sharing.cross_border_lost_estimate",
+              "`declined_uploads x notified_by_federating.cross_border / (uploads -"
+                  + " declined_uploads)`: the cross-border pairs the declined uploads would have"
+                  + " notified at the federating uploads' rate. `travellers_only_would_lose`: the"
+                  + " cross-border pairs whose index case federated without the traveller flag,"
+                  + " which a `travellers_only` filter at the notified person's node would have"
+                  + " left out."),
+          new Definition(
+              "sharing.linkage_advantage_with_visited",
+              "`tek_linkage_advantage` when the curious node also looks at the visited"
+                  + " countries: among the candidates it would have without them, it guesses"
+                  + " uniformly among those that list the same set of visited countries as the key"
+                  + " (the empty set included), or among all of them when none does; chance as"
+                  + " for `tek_linkage_advantage`. `linkage_advantage`: `tek_linkage_advantage`"
+                  + " itself, without that feature."));
 
   private Definitions() {}
 }

@@ -20,6 +20,8 @@ import org.fedtrace.sim.metrics.Accuracy;
  *     none (operator-assisted matching, {@code --processes}, the central scheme)
  * @param dpStatistics [dp_statistics] the error of the differentially private statistics against ε
  *     (transparency.md §16)
+ * @param sharing [sharing] consent at upload, travellers and interest filters (spec §25); null for
+ *     the central scheme
  */
 public record Report(
     Run run,
@@ -31,7 +33,8 @@ public record Report(
     PerDay perDay,
     Efficacy efficacy,
     Downloads downloads,
-    DpError dpStatistics) {
+    DpError dpStatistics,
+    Sharing sharing) {
 
   /**
    * What was simulated.

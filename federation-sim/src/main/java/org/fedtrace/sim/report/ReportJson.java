@@ -36,6 +36,9 @@ public final class ReportJson {
     if (r.downloads() != null) {
       root.set("downloads", downloads(r.downloads()));
     }
+    if (r.sharing() != null) {
+      root.set("sharing", SharingTables.json(r.sharing()));
+    }
     ObjectNode central = root.putObject("baseline_central");
     scheme(central, r.central());
     root.set("ground_truth", truth(r.truth()));

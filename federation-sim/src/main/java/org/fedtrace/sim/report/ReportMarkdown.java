@@ -122,6 +122,9 @@ public final class ReportMarkdown {
       single(md, "downloads.latency.added_max_hours", d.latency().addedMaxHours());
       single(md, "downloads.keys_not_exported", d.keysNotExported());
     }
+    if (r.sharing() != null) {
+      SharingTables.markdown(md, r.sharing());
+    }
     md.append("\n");
   }
 

@@ -247,12 +247,19 @@ public record Scenario(
    *     transmission risk level carrying the product of the two factors the risk model takes from
    *     them, so that every score stays the same ({@link
    *     org.fedtrace.sim.devices.MetadataCoarsening})
+   * @param declineFederationShare [decline_federation_share] share of uploaders who decline to
+   *     federate (spec §25.1): their upload is domestic-only, its keys reach only their home node's
+   *     exports (R25.14)
+   * @param flagTravellers [flag_travellers] an uploader who consents and whose keys list a visited
+   *     country uploads with {@code traveller} set, so their keys go in TRAVELLER batches (R25.5)
    */
   public record Privacy(
       double snifferPlaceShare,
       double snifferReconstructShare,
       int decoyUploads,
-      boolean coarsenMetadata) {}
+      boolean coarsenMetadata,
+      double declineFederationShare,
+      boolean flagTravellers) {}
 
   /**
    * A distribution given by its mean and standard deviation (sd 0: always the mean).

@@ -389,12 +389,16 @@ public final class ScenarioLoader {
             "sniffer_place_share",
             "sniffer_reconstruct_share",
             "decoy_uploads",
-            "coarsen_metadata"));
+            "coarsen_metadata",
+            "decline_federation_share",
+            "flag_travellers"));
     return new Privacy(
         f.number("sniffer_place_share", 0, 1),
         f.number("sniffer_reconstruct_share", 1e-9, 1),
         f.integer("decoy_uploads", 1, 1_000),
-        f.bool("coarsen_metadata"));
+        f.bool("coarsen_metadata"),
+        f.number("decline_federation_share", 0, 1),
+        f.bool("flag_travellers"));
   }
 
   private static Dist dist(Fields f, double min, double max) throws InvalidField {

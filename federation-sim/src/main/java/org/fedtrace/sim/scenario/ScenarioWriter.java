@@ -62,6 +62,8 @@ public final class ScenarioWriter {
     p.put("sniffer_reconstruct_share", s.privacy().snifferReconstructShare());
     p.put("decoy_uploads", s.privacy().decoyUploads());
     p.put("coarsen_metadata", s.privacy().coarsenMetadata());
+    p.put("decline_federation_share", s.privacy().declineFederationShare());
+    p.put("flag_travellers", s.privacy().flagTravellers());
     BehaviourFields.write(root.putObject("behaviour"), s.behaviour());
     BehaviourFields.write(root.putObject("baselines"), s.baselines());
     try {

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.fedtrace.proto.v1.BatchScope;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.proto.v1.ReportType;
@@ -82,6 +83,35 @@ class InMemoryFederationTest {
     for (String c : List.of("BE", "NL", "LU", "DE")) {
       assertEquals(List.of(b), f.receivedSince(c, 0).batches());
     }
+  }
+
+  @Test
+  void domesticOnlyKeysAreNeverBatchedAndTravellersGetBatchesOfTheirOwn() {
+    InMemoryFederation f = federation(Topology.MESH, 100, 0);
+    f.upload("BE", keys(1, 2), 1, at(24), Federation.Consent.DOMESTIC_ONLY);
+    f.upload("BE", keys(11, 2), 2, at(24), Federation.Consent.TRAVELLER);
+    f.upload("BE", keys(21, 2), 3, at(24), Federation.Consent.FEDERATE);
+    f.exchange(at(26));
+
+    assertEquals(2, f.published().size(), "one batch per scope, none of the domestic keys");
+    DiagnosisKeyBatch federate = f.published().get(0);
+    DiagnosisKeyBatch travellers = f.published().get(1);
+    assertEquals(1, federate.getFormatVersion());
+    assertEquals(BatchScope.BATCH_SCOPE_UNSPECIFIED, federate.getScope());
+    assertEquals(
+        keys(21, 2).stream()
+            .map(DiagnosisKey::getKeyData)
+            .sorted(ByteString.unsignedLexicographicalComparator())
+            .toList(),
+        federate.getKeysList().stream().map(DiagnosisKey::getKeyData).toList());
+    assertEquals(2, travellers.getFormatVersion());
+    assertEquals(BatchScope.BATCH_SCOPE_TRAVELLER, travellers.getScope());
+    assertEquals(
+        keys(11, 2).stream()
+            .map(DiagnosisKey::getKeyData)
+            .sorted(ByteString.unsignedLexicographicalComparator())
+            .toList(),
+        travellers.getKeysList().stream().map(DiagnosisKey::getKeyData).toList());
   }
 
   @Test

@@ -136,8 +136,9 @@ class OperatorMatchingSimulationTest {
     }
 
     @Override
-    public void upload(String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime) {
-      nodes.upload(country, keys, uploaderId, simTime);
+    public void upload(
+        String country, List<DiagnosisKey> keys, int uploaderId, Instant simTime, Consent consent) {
+      nodes.upload(country, keys, uploaderId, simTime, consent);
     }
 
     @Override

@@ -90,4 +90,25 @@ final class SqlUploads implements Uploads {
         AcceptedUpload.DOMESTIC_ONLY,
         unixSeconds);
   }
+
+  @Override
+  public List<PendingKey> domestic(long afterId, long throughId, int max) {
+    return sql.list(
+        "SELECT id, accepted_unix_seconds, key, authorization_id, scope FROM pending_key"
+            + " WHERE scope = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+        rs ->
+            new PendingKey(
+                rs.getLong(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4), rs.getInt(5)),
+        AcceptedUpload.DOMESTIC_ONLY,
+        afterId,
+        throughId,
+        max);
+  }
+
+  @Override
+  public long lastDomesticId() {
+    return sql.number(
+        "SELECT COALESCE(MAX(id), 0) FROM pending_key WHERE scope = ?",
+        AcceptedUpload.DOMESTIC_ONLY);
+  }
 }
