@@ -64,6 +64,37 @@ public final class Devices {
     return byCountry(rows(contacts));
   }
 
+  /**
+   * What the phones heard during the contacts of one day, without the RPIs: the same rows, noise
+   * draws and order as {@link #hear}, grouped by the person heard. The RPIs are derived later, only
+   * for the people whose keys reach a phone.
+   */
+  public HeardLog.Day log(DayContacts contacts) {
+    int total = count(contacts);
+    Rows rows = new Rows(total, false);
+    fill(contacts, rows);
+    byte[] offsets = new byte[total];
+    int dayEnin = dayZeroEnin + contacts.day() * TokenDeriver.MAX_ROLLING_PERIOD;
+    int last = 0;
+    for (int i = 0; i < total; i++) {
+      int k = rows.intervals[i] - dayEnin;
+      if (k < 0 || k > 255) {
+        throw new IllegalStateException("a contact of day " + contacts.day() + " ends too late");
+      }
+      offsets[i] = (byte) k;
+      last = Math.max(last, k);
+    }
+    return new HeardLog.Day(
+        contacts.day(),
+        dayEnin,
+        last,
+        start.clone(),
+        rows.observers,
+        offsets,
+        rows.minutes,
+        rows.attenuation);
+  }
+
   /** What the phones heard during the contacts of one day, grouped by the person heard. */
   public Sightings sightings(DayContacts contacts) {
     Rows r = rows(contacts);
@@ -80,7 +111,7 @@ public final class Devices {
 
   private Rows rows(DayContacts contacts) {
     int total = count(contacts);
-    Rows rows = new Rows(total);
+    Rows rows = new Rows(total, true);
     fill(contacts, rows);
     derive(contacts.day(), rows);
     return rows;
@@ -199,7 +230,7 @@ public final class Devices {
     }
     Rows[] parts = new Rows[countries];
     for (int c = 0; c < countries; c++) {
-      parts[c] = new Rows(sizes[c]);
+      parts[c] = new Rows(sizes[c], true);
     }
     int[] at = new int[countries];
     for (int i = 0; i < rows.size; i++) {
@@ -222,9 +253,9 @@ public final class Devices {
     final byte[] minutes;
     final byte[] attenuation;
 
-    Rows(int size) {
+    Rows(int size, boolean withRpis) {
       this.size = size;
-      rpis = new byte[16 * size];
+      rpis = withRpis ? new byte[16 * size] : null;
       intervals = new int[size];
       observers = new int[size];
       minutes = new byte[size];
