@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import org.fedtrace.proto.v1.DiagnosisKey;
 import org.fedtrace.proto.v1.ReportType;
 import org.fedtrace.sim.devices.Devices;
+import org.fedtrace.sim.devices.Sightings;
 import org.fedtrace.sim.devices.Teks;
 import org.fedtrace.sim.matching.EngineMatcher;
 import org.fedtrace.sim.matching.Exposure;
@@ -110,6 +111,36 @@ class PhoneMatchingTest {
     compare(new EngineMatcher(), DAY_ZERO_ENIN + 144 + 100);
   }
 
+  /** The rows of {@code s} by the observer's home country, in order (one list per country). */
+  private static List<Observations> byCountry(Sightings s) {
+    List<Observations> out = new ArrayList<>();
+    for (int c = 0; c < population.countries(); c++) {
+      int n = 0;
+      for (int i = 0; i < s.size(); i++) {
+        n += population.home(s.observer(i)) == c ? 1 : 0;
+      }
+      byte[] rpis = new byte[16 * n];
+      int[] intervals = new int[n];
+      int[] agents = new int[n];
+      byte[] minutes = new byte[n];
+      byte[] db = new byte[n];
+      int at = 0;
+      for (int i = 0; i < s.size(); i++) {
+        if (population.home(s.observer(i)) == c) {
+          s.rpi(i).copyTo(rpis, 16 * at);
+          intervals[at] = s.interval(i);
+          agents[at] = s.observer(i);
+          minutes[at] = (byte) s.minutes(i);
+          db[at] = (byte) s.attenuationDb(i);
+          at++;
+        }
+      }
+      assertTrue(n > 0, "phones of every country heard someone");
+      out.add(new Observations(n, rpis, intervals, agents, minutes, db));
+    }
+    return out;
+  }
+
   private static void compare(ExposureMatcher matcher, int dropBefore) {
     Devices devices = new Devices(population, TEKS, 7, 5, DAY_ZERO_ENIN, pool, 2);
     PhoneMatching phones = new PhoneMatching(population, TEKS, truth, matcher);
@@ -117,11 +148,12 @@ class PhoneMatchingTest {
     population.codes().forEach(c -> full.add(matcher.newIndex(c)));
     long[] rows = new long[days.size()];
     for (DayContacts contacts : days) {
-      List<Observations> heard = devices.hear(contacts);
-      for (int c = 0; c < heard.size(); c++) {
-        full.get(c).add(heard.get(c));
-        rows[contacts.day()] += heard.get(c).size();
+      Sightings heard = devices.sightings(contacts);
+      List<Observations> parts = byCountry(heard);
+      for (int c = 0; c < parts.size(); c++) {
+        full.get(c).add(parts.get(c));
       }
+      rows[contacts.day()] = heard.size();
       phones.log().add(devices.log(contacts));
     }
     assertEquals(rows[0] + rows[1] + rows[2], phones.log().size(), "a row per observation");

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.fedtrace.crypto.TokenDeriver;
-import org.fedtrace.sim.matching.Observations;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Population;
@@ -18,8 +17,9 @@ import org.fedtrace.sim.population.Population;
  * The phones: when two app users meet, each phone records the other's Rolling Proximity Identifiers
  * for every 10-minute interval the contact overlaps (derived from the other's key of the day), with
  * the minutes heard in that interval and the attenuation it measured (the true attenuation plus
- * normal noise, drawn per phone and contact). Observations go to the index of the observer's home
- * country. RPIs are derived once per observed person and day, in parallel.
+ * normal noise, drawn per phone and contact). In device mode the rows go to the phones' {@link
+ * HeardLog} without their RPIs ({@link #log}); for the operators' backends ({@link #sightings}) the
+ * RPIs are derived once per observed person and day, in parallel.
  */
 public final class Devices {
   private static final long NOISE = 50;
@@ -57,11 +57,6 @@ public final class Devices {
     this.threads = threads;
     this.start = new int[population.size() + 1];
     this.cursor = new int[population.size()];
-  }
-
-  /** What the phones heard during the contacts of one day, by observer's home country index. */
-  public List<Observations> hear(DayContacts contacts) {
-    return byCountry(rows(contacts));
   }
 
   /**
@@ -222,28 +217,6 @@ public final class Devices {
     }
   }
 
-  private List<Observations> byCountry(Rows rows) {
-    int countries = population.countries();
-    int[] sizes = new int[countries];
-    for (int i = 0; i < rows.size; i++) {
-      sizes[population.home(rows.observers[i])]++;
-    }
-    Rows[] parts = new Rows[countries];
-    for (int c = 0; c < countries; c++) {
-      parts[c] = new Rows(sizes[c], true);
-    }
-    int[] at = new int[countries];
-    for (int i = 0; i < rows.size; i++) {
-      int c = population.home(rows.observers[i]);
-      parts[c].copyFrom(rows, i, at[c]++);
-    }
-    List<Observations> out = new ArrayList<>(countries);
-    for (Rows p : parts) {
-      out.add(new Observations(p.size, p.rpis, p.intervals, p.observers, p.minutes, p.attenuation));
-    }
-    return out;
-  }
-
   /** Observation rows under construction. */
   private static final class Rows {
     final int size;
@@ -267,11 +240,6 @@ public final class Devices {
       intervals[row] = interval;
       minutes[row] = (byte) heardMinutes;
       attenuation[row] = (byte) db;
-    }
-
-    void copyFrom(Rows src, int from, int to) {
-      System.arraycopy(src.rpis, from * 16, rpis, to * 16, 16);
-      set(to, src.observers[from], src.intervals[from], src.minutes[from], src.attenuation[from]);
     }
   }
 }
