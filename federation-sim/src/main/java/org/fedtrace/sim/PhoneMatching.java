@@ -101,9 +101,9 @@ final class PhoneMatching {
       log.forEach(
           heard,
           day,
-          (d, row) -> {
-            if (population.home(d.observers()[row]) == c) {
-              add(d, row);
+          (interval, observer, minutes, db) -> {
+            if (population.home(observer) == c) {
+              add(interval, observer, minutes, db);
             }
           });
       if (size == before) {
@@ -122,7 +122,7 @@ final class PhoneMatching {
       return true;
     }
 
-    private void add(HeardLog.Day d, int row) {
+    private void add(int interval, int observer, int heardMinutes, int db) {
       if (size == intervals.length) {
         int n = size * 2;
         rpis = Arrays.copyOf(rpis, 16 * n);
@@ -131,10 +131,10 @@ final class PhoneMatching {
         minutes = Arrays.copyOf(minutes, n);
         attenuation = Arrays.copyOf(attenuation, n);
       }
-      intervals[size] = d.interval(row);
-      agents[size] = d.observers()[row];
-      minutes[size] = d.minutes()[row];
-      attenuation[size] = d.attenuation()[row];
+      intervals[size] = interval;
+      agents[size] = observer;
+      minutes[size] = (byte) heardMinutes;
+      attenuation[size] = (byte) db;
       size++;
     }
 

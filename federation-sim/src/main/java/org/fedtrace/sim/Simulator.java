@@ -310,7 +310,7 @@ public final class Simulator {
         return;
       }
       HeardLog.Day heard = devices.log(contacts);
-      today.observations += heard.size();
+      today.observations += heard.rows();
       phones.log().add(heard);
       int keep = dayZeroEnin + (day - scenario.federation().retentionDays()) * 144;
       phones.log().dropBefore(keep - ExposureMatcher.TOLERANCE_INTERVALS);

@@ -60,34 +60,55 @@ public final class Devices {
   }
 
   /**
-   * What the phones heard during the contacts of one day, without the RPIs: the same rows, noise
-   * draws and order as {@link #hear}, grouped by the person heard. The RPIs are derived later, only
-   * for the people whose keys reach a phone.
+   * What the phones heard during the contacts of one day, without the RPIs: one entry per contact
+   * and phone (not per 10-minute interval), grouped by the person heard, with the same noise draws
+   * as {@link #sightings}; {@link HeardLog} splits an entry into the same rows, in the same order.
+   * The RPIs are derived later, only for the people whose keys reach a phone.
    */
-  public HeardLog.Day log(DayContacts contacts) {
-    int total = count(contacts);
-    Rows rows = new Rows(total, false);
-    fill(contacts, rows);
-    byte[] offsets = new byte[total];
-    int dayEnin = dayZeroEnin + contacts.day() * TokenDeriver.MAX_ROLLING_PERIOD;
-    int last = 0;
-    for (int i = 0; i < total; i++) {
-      int k = rows.intervals[i] - dayEnin;
-      if (k < 0 || k > 255) {
-        throw new IllegalStateException("a contact of day " + contacts.day() + " ends too late");
+  public HeardLog.Day log(DayContacts c) {
+    Arrays.fill(start, 0);
+    int rows = 0;
+    for (int i = 0; i < c.size(); i++) {
+      int a = c.first(i);
+      int b = c.second(i);
+      if (population.hasApp(a) && population.hasApp(b)) {
+        start[a + 1]++;
+        start[b + 1]++;
+        rows += 2 * pieces(c.minute(i), c.duration(i));
       }
-      offsets[i] = (byte) k;
-      last = Math.max(last, k);
     }
+    for (int a = 0; a < population.size(); a++) {
+      start[a + 1] += start[a];
+    }
+    System.arraycopy(start, 0, cursor, 0, cursor.length);
+    int entries = start[population.size()];
+    int[] observers = new int[entries];
+    short[] minutes = new short[entries];
+    byte[] durations = new byte[entries];
+    byte[] measured = new byte[entries];
+    SplittableRandom r = Draws.random(seed, NOISE, c.day(), 0);
+    for (int i = 0; i < c.size(); i++) {
+      int a = c.first(i);
+      int b = c.second(i);
+      if (!population.hasApp(a) || !population.hasApp(b)) {
+        continue;
+      }
+      int heardByB = measured(c.attenuation(i), r); // drawn in the order of fill()
+      int heardByA = measured(c.attenuation(i), r);
+      int ea = cursor[a]++;
+      observers[ea] = b;
+      minutes[ea] = (short) c.minute(i);
+      durations[ea] = (byte) c.duration(i);
+      measured[ea] = (byte) heardByB;
+      int eb = cursor[b]++;
+      observers[eb] = a;
+      minutes[eb] = (short) c.minute(i);
+      durations[eb] = (byte) c.duration(i);
+      measured[eb] = (byte) heardByA;
+    }
+    int dayEnin = dayZeroEnin + c.day() * TokenDeriver.MAX_ROLLING_PERIOD;
     return new HeardLog.Day(
-        contacts.day(),
-        dayEnin,
-        last,
-        start.clone(),
-        rows.observers,
-        offsets,
-        rows.minutes,
-        rows.attenuation);
+        c.day(), dayEnin, rows, start.clone(), observers, minutes, durations, measured);
   }
 
   /** What the phones heard during the contacts of one day, grouped by the person heard. */
@@ -106,7 +127,7 @@ public final class Devices {
 
   private Rows rows(DayContacts contacts) {
     int total = count(contacts);
-    Rows rows = new Rows(total, true);
+    Rows rows = new Rows(total);
     fill(contacts, rows);
     derive(contacts.day(), rows);
     return rows;
@@ -226,9 +247,9 @@ public final class Devices {
     final byte[] minutes;
     final byte[] attenuation;
 
-    Rows(int size, boolean withRpis) {
+    Rows(int size) {
       this.size = size;
-      rpis = withRpis ? new byte[16 * size] : null;
+      rpis = new byte[16 * size];
       intervals = new int[size];
       observers = new int[size];
       minutes = new byte[size];
