@@ -93,8 +93,8 @@ public final class Devices {
       if (!population.hasApp(a) || !population.hasApp(b)) {
         continue;
       }
-      int heardByB = measured(c.attenuation(i), r); // drawn in the order of fill()
-      int heardByA = measured(c.attenuation(i), r);
+      final int heardByB = measured(c.attenuation(i), r); // drawn in the order of fill()
+      final int heardByA = measured(c.attenuation(i), r);
       int ea = cursor[a]++;
       observers[ea] = b;
       minutes[ea] = (short) c.minute(i);
