@@ -26,7 +26,7 @@ final class Presence {
   }
 
   static DayContacts contacts(DayContacts all, Reaction reaction) {
-    DayContacts out = new DayContacts(all.day());
+    DayContacts out = new DayContacts(all.day(), all.size());
     boolean households = false;
     for (int i = 0; i < all.size(); i++) {
       if (all.isHousehold(i) && !households) {

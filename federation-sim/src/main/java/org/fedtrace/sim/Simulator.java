@@ -21,6 +21,7 @@ import org.fedtrace.proto.v1.DiagnosisKeyBatch;
 import org.fedtrace.sim.counterfactual.Counterfactuals;
 import org.fedtrace.sim.counterfactual.FedtraceWorld;
 import org.fedtrace.sim.devices.Devices;
+import org.fedtrace.sim.devices.HeardLog;
 import org.fedtrace.sim.devices.Sightings;
 import org.fedtrace.sim.devices.Teks;
 import org.fedtrace.sim.epidemic.Epidemic;
@@ -30,8 +31,6 @@ import org.fedtrace.sim.federation.FederationFactory;
 import org.fedtrace.sim.federation.FederationSpec;
 import org.fedtrace.sim.matching.Exposure;
 import org.fedtrace.sim.matching.ExposureMatcher;
-import org.fedtrace.sim.matching.ObservationIndex;
-import org.fedtrace.sim.matching.Observations;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.DayVisits;
 import org.fedtrace.sim.population.Encounters;
@@ -145,7 +144,7 @@ public final class Simulator {
     final Uploads uploads = new Uploads(population, epidemic, teks, truth, dayZeroEnin, scenario);
     final Federation federation;
     final OperatorBackends backends;
-    final List<ObservationIndex> indexes = new ArrayList<>();
+    final PhoneMatching phones = new PhoneMatching(population, teks, truth, matcher);
     final long[] markers = new long[population.countries()];
     final long[][] trafficByDay;
     final Downloads downloads;
@@ -171,9 +170,6 @@ public final class Simulator {
                   start,
                   scenario.federation().retentionDays())
               : null;
-      if (federated && !operator) {
-        population.codes().forEach(c -> indexes.add(matcher.newIndex(c)));
-      }
       trafficByDay = new long[scenario.days() + 1][population.countries()];
       downloads =
           new Downloads(
@@ -314,13 +310,11 @@ public final class Simulator {
         backends.heard(heard);
         return;
       }
-      List<Observations> heard = devices.hear(contacts);
+      HeardLog.Day heard = devices.log(contacts);
+      today.observations += heard.rows();
+      phones.log().add(heard);
       int keep = dayZeroEnin + (day - scenario.federation().retentionDays()) * 144;
-      for (int c = 0; c < heard.size(); c++) {
-        today.observations += heard.get(c).size();
-        indexes.get(c).add(heard.get(c));
-        indexes.get(c).dropBefore(keep - ExposureMatcher.TOLERANCE_INTERVALS);
-      }
+      phones.log().dropBefore(keep - ExposureMatcher.TOLERANCE_INTERVALS);
     }
 
     void sampleTraffic(int day) {
@@ -412,9 +406,9 @@ public final class Simulator {
       for (int c = 0; c < arrived.size(); c++) {
         List<DiagnosisKey> keys = // phones_skip_padding: the uploaders' keys only
             skipPadding ? truth.uploadersKeys(arrived.get(c)) : arrived.get(c);
-        ObservationIndex index = indexes.get(c);
+        int country = c;
         today.rpisMatched += rpis(keys);
-        tasks.add(() -> keys.isEmpty() ? List.of() : matcher.match(index, keys));
+        tasks.add(() -> keys.isEmpty() ? List.of() : phones.match(country, keys));
       }
       List<List<Exposure>> found = runAll(tasks);
       today.matchNanos += System.nanoTime() - t0;

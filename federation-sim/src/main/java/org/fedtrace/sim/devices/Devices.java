@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.fedtrace.crypto.TokenDeriver;
-import org.fedtrace.sim.matching.Observations;
 import org.fedtrace.sim.population.DayContacts;
 import org.fedtrace.sim.population.Draws;
 import org.fedtrace.sim.population.Population;
@@ -18,8 +17,9 @@ import org.fedtrace.sim.population.Population;
  * The phones: when two app users meet, each phone records the other's Rolling Proximity Identifiers
  * for every 10-minute interval the contact overlaps (derived from the other's key of the day), with
  * the minutes heard in that interval and the attenuation it measured (the true attenuation plus
- * normal noise, drawn per phone and contact). Observations go to the index of the observer's home
- * country. RPIs are derived once per observed person and day, in parallel.
+ * normal noise, drawn per phone and contact). In device mode the rows go to the phones' {@link
+ * HeardLog} without their RPIs ({@link #log}); for the operators' backends ({@link #sightings}) the
+ * RPIs are derived once per observed person and day, in parallel.
  */
 public final class Devices {
   private static final long NOISE = 50;
@@ -59,9 +59,56 @@ public final class Devices {
     this.cursor = new int[population.size()];
   }
 
-  /** What the phones heard during the contacts of one day, by observer's home country index. */
-  public List<Observations> hear(DayContacts contacts) {
-    return byCountry(rows(contacts));
+  /**
+   * What the phones heard during the contacts of one day, without the RPIs: one entry per contact
+   * and phone (not per 10-minute interval), grouped by the person heard, with the same noise draws
+   * as {@link #sightings}; {@link HeardLog} splits an entry into the same rows, in the same order.
+   * The RPIs are derived later, only for the people whose keys reach a phone.
+   */
+  public HeardLog.Day log(DayContacts c) {
+    Arrays.fill(start, 0);
+    int rows = 0;
+    for (int i = 0; i < c.size(); i++) {
+      int a = c.first(i);
+      int b = c.second(i);
+      if (population.hasApp(a) && population.hasApp(b)) {
+        start[a + 1]++;
+        start[b + 1]++;
+        rows += 2 * pieces(c.minute(i), c.duration(i));
+      }
+    }
+    for (int a = 0; a < population.size(); a++) {
+      start[a + 1] += start[a];
+    }
+    System.arraycopy(start, 0, cursor, 0, cursor.length);
+    int entries = start[population.size()];
+    int[] observers = new int[entries];
+    short[] minutes = new short[entries];
+    byte[] durations = new byte[entries];
+    byte[] measured = new byte[entries];
+    SplittableRandom r = Draws.random(seed, NOISE, c.day(), 0);
+    for (int i = 0; i < c.size(); i++) {
+      int a = c.first(i);
+      int b = c.second(i);
+      if (!population.hasApp(a) || !population.hasApp(b)) {
+        continue;
+      }
+      final int heardByB = measured(c.attenuation(i), r); // drawn in the order of fill()
+      final int heardByA = measured(c.attenuation(i), r);
+      int ea = cursor[a]++;
+      observers[ea] = b;
+      minutes[ea] = (short) c.minute(i);
+      durations[ea] = (byte) c.duration(i);
+      measured[ea] = (byte) heardByB;
+      int eb = cursor[b]++;
+      observers[eb] = a;
+      minutes[eb] = (short) c.minute(i);
+      durations[eb] = (byte) c.duration(i);
+      measured[eb] = (byte) heardByA;
+    }
+    int dayEnin = dayZeroEnin + c.day() * TokenDeriver.MAX_ROLLING_PERIOD;
+    return new HeardLog.Day(
+        c.day(), dayEnin, rows, start.clone(), observers, minutes, durations, measured);
   }
 
   /** What the phones heard during the contacts of one day, grouped by the person heard. */
@@ -191,28 +238,6 @@ public final class Devices {
     }
   }
 
-  private List<Observations> byCountry(Rows rows) {
-    int countries = population.countries();
-    int[] sizes = new int[countries];
-    for (int i = 0; i < rows.size; i++) {
-      sizes[population.home(rows.observers[i])]++;
-    }
-    Rows[] parts = new Rows[countries];
-    for (int c = 0; c < countries; c++) {
-      parts[c] = new Rows(sizes[c]);
-    }
-    int[] at = new int[countries];
-    for (int i = 0; i < rows.size; i++) {
-      int c = population.home(rows.observers[i]);
-      parts[c].copyFrom(rows, i, at[c]++);
-    }
-    List<Observations> out = new ArrayList<>(countries);
-    for (Rows p : parts) {
-      out.add(new Observations(p.size, p.rpis, p.intervals, p.observers, p.minutes, p.attenuation));
-    }
-    return out;
-  }
-
   /** Observation rows under construction. */
   private static final class Rows {
     final int size;
@@ -236,11 +261,6 @@ public final class Devices {
       intervals[row] = interval;
       minutes[row] = (byte) heardMinutes;
       attenuation[row] = (byte) db;
-    }
-
-    void copyFrom(Rows src, int from, int to) {
-      System.arraycopy(src.rpis, from * 16, rpis, to * 16, 16);
-      set(to, src.observers[from], src.intervals[from], src.minutes[from], src.attenuation[from]);
     }
   }
 }

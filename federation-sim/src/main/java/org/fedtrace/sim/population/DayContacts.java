@@ -10,21 +10,35 @@ public final class DayContacts {
   private final int day;
   private int size;
   private int householdFrom = Integer.MAX_VALUE;
-  private int[] first = new int[1024];
-  private int[] second = new int[1024];
-  private short[] minute = new short[1024];
-  private byte[] duration = new byte[1024];
-  private byte[] attenuation = new byte[1024];
+  private int[] first;
+  private int[] second;
+  private short[] minute;
+  private byte[] duration;
+  private byte[] attenuation;
 
   /** An empty list of the contacts of {@code day}. */
   public DayContacts(int day) {
+    this(day, 1024);
+  }
+
+  /**
+   * An empty list of the contacts of {@code day} with room for {@code capacity} contacts before it
+   * grows (a list that grows doubles, and holds the old and the new arrays while it copies).
+   */
+  public DayContacts(int day, int capacity) {
     this.day = day;
+    int n = Math.max(16, capacity);
+    first = new int[n];
+    second = new int[n];
+    minute = new short[n];
+    duration = new byte[n];
+    attenuation = new byte[n];
   }
 
   /** Adds a contact. */
   public void add(int a, int b, int minuteOfDay, int durationMinutes, int attenuationDb) {
     if (size == first.length) {
-      int n = size * 2;
+      int n = (int) Math.min(Integer.MAX_VALUE - 8, size * 2L);
       first = Arrays.copyOf(first, n);
       second = Arrays.copyOf(second, n);
       minute = Arrays.copyOf(minute, n);

@@ -31,8 +31,12 @@ public final class Encounters {
   public DayContacts meet(DayVisits visits) {
     SplittableRandom r = Draws.random(seed, CONTACTS, visits.day(), 0);
     DayVisits.Gatherings g = visits.gatherings(places);
-    DayContacts out = new DayContacts(visits.day());
     int[] members = g.members();
+    // room for the expected contacts (a Poisson count, mean members * perVisit / 2) and one
+    // household contact per person, so that neither list grows by doubling at ten million people
+    double expected = members.length * perVisit / 2;
+    int room = (int) Math.min(Integer.MAX_VALUE - 8, expected * 1.01 + 1024 + visits.agents());
+    DayContacts out = new DayContacts(visits.day(), room);
     for (int group = 0; group < g.groups(); group++) {
       int n = g.size(group);
       if (n < 2) {
@@ -53,8 +57,7 @@ public final class Encounters {
         out.add(members[from + x], members[from + y], start, minutes, db);
       }
     }
-    out.trim();
-    return out;
+    return out; // not trimmed: the household contacts follow; the simulator trims the day
   }
 
   private static double draw(SplittableRandom r, Scenario.Dist d) {

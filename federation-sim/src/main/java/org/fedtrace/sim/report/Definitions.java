@@ -92,7 +92,10 @@ public final class Definitions {
                   + " keys of the export files new at the home node, or with `device_source:"
                   + " batches` of the batches that arrived at it; own and foreign, padding"
                   + " included), the key's `rolling_period`, the RPIs derived from it and looked up"
-                  + " among the country's observations. Operator mode: the"
+                  + " among the country's observations: what the phones do. The simulator itself"
+                  + " derives and looks up only the RPIs of keys whose owner a phone of the country"
+                  + " heard (`PhoneMatching`: the same exposures), so in device mode the rate says"
+                  + " how fast the simulator stands in for the phones. Operator mode: the"
                   + " seconds the nodes spent matching, among the observations deposited; the"
                   + " RPIs are counted the same way, although a node that holds no deposit yet"
                   + " derives none, so early in a run the rate is an upper bound."),
