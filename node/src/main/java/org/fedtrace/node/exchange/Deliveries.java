@@ -69,6 +69,27 @@ public final class Deliveries {
     return isSelf(to) || sharing.allows(origin, to.country(), scope);
   }
 
+  /**
+   * Whether a push to {@code peer} may ever send a batch stored as {@code stored}: the conditions
+   * of {@link #recipient} that do not change with time (those that do only make a batch
+   * unservable). The batch is of a member origin that the sharing terms let {@code peer} receive in
+   * its scope (R25.10), not of the peer's own origin, and the node's own or, when the node
+   * forwards, received from another peer. A push task is woken only for such a batch.
+   */
+  public boolean mayPush(OperatorIdentity peer, BatchNotifier.Stored stored) {
+    String origin = stored.origin();
+    if (!origins.contains(origin) || origin.equals(peerOrigin(peer))) {
+      return false;
+    }
+    if (stored.receivedFrom() != null && (!forward || stored.receivedFrom().equals(peer))) {
+      return false;
+    }
+    return switch (stored.scope()) {
+      case BATCH_SCOPE_FEDERATE, BATCH_SCOPE_TRAVELLER -> mayReceive(peer, origin, stored.scope());
+      default -> false;
+    };
+  }
+
   /** Whether {@code caller} is the node's own identity (its backend), not a peer. */
   public boolean isSelf(OperatorIdentity caller) {
     return self.equals(caller);
@@ -97,16 +118,21 @@ public final class Deliveries {
 
   private Recipient servedAs(OperatorIdentity peer, Set<String> federate, Set<String> traveller) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
-    String peerOrigin =
-        members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
     return new Recipient(
         peer,
-        peerOrigin,
+        peerOrigin(peer),
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
         new Recipient.Served(federate, traveller),
         false);
+  }
+
+  /**
+   * The origin of {@code peer}'s batches (spec §26.2): its country unless it has several members.
+   */
+  private String peerOrigin(OperatorIdentity peer) {
+    return members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
   }
 
   private Set<String> allowed(OperatorIdentity peer, BatchScope scope) {
