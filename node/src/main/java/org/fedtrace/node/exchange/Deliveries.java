@@ -3,8 +3,11 @@ package org.fedtrace.node.exchange;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.SharingTerms;
@@ -32,6 +35,9 @@ public final class Deliveries {
    */
   static final long CLIENT_CLOCK_AHEAD_SECONDS = 600;
 
+  /** How many intact payloads {@link #intact} remembers. */
+  private static final int INTACT_REMEMBERED = 1_024;
+
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
@@ -39,6 +45,23 @@ public final class Deliveries {
   private final Set<String> origins;
   private final OperatorIdentity self;
   private final SharingTerms sharing;
+
+  /** Per peer, the origins it is served per scope: fixed by the agreement, so computed once. */
+  private final Map<OperatorIdentity, Recipient.Served> served = new ConcurrentHashMap<>();
+
+  /**
+   * Payloads found intact lately, by the SHA-256 of their stored bytes and their stored content
+   * hash: the same bytes need not be parsed and encoded again when a hub pushes one batch to each
+   * of its peers. Bytes that changed on disk hash differently and are checked again.
+   */
+  private final Map<List<Digest>, Boolean> intactPayloads =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Digest>, Boolean> eldest) {
+              return size() > INTACT_REMEMBERED;
+            }
+          });
 
   /**
    * @param forward whether batches received from peers are served to other peers too
@@ -104,8 +127,12 @@ public final class Deliveries {
     // R25.10: of each scope, only the origins the sharing terms let send to the peer
     return servedAs(
         peer,
-        allowed(peer, BatchScope.BATCH_SCOPE_FEDERATE),
-        allowed(peer, BatchScope.BATCH_SCOPE_TRAVELLER));
+        served.computeIfAbsent(
+            peer,
+            p ->
+                new Recipient.Served(
+                    allowed(p, BatchScope.BATCH_SCOPE_FEDERATE),
+                    allowed(p, BatchScope.BATCH_SCOPE_TRAVELLER))));
   }
 
   /**
@@ -113,10 +140,10 @@ public final class Deliveries {
    * peer} would be served without the sharing terms (to tell a refusal by R25.11 from NOT_FOUND).
    */
   public Recipient recipientIgnoringSharing(OperatorIdentity peer) {
-    return servedAs(peer, origins, origins);
+    return servedAs(peer, new Recipient.Served(origins, origins));
   }
 
-  private Recipient servedAs(OperatorIdentity peer, Set<String> federate, Set<String> traveller) {
+  private Recipient servedAs(OperatorIdentity peer, Recipient.Served origins) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
     return new Recipient(
         peer,
@@ -124,7 +151,7 @@ public final class Deliveries {
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        new Recipient.Served(federate, traveller),
+        origins,
         false);
   }
 
@@ -170,10 +197,15 @@ public final class Deliveries {
    * forever.
    */
   public boolean intact(StoredBatch stored, OperatorIdentity peer) {
+    List<Digest> seen = List.of(Digest.sha256(stored.payload()), stored.contentSha256());
+    if (intactPayloads.containsKey(seen)) {
+      return true;
+    }
     String damage;
     try {
       byte[] hash = CanonicalEncoding.batchDigest(DiagnosisKeyBatch.parseFrom(stored.payload()));
       if (java.util.Arrays.equals(hash, stored.contentSha256().bytes())) {
+        intactPayloads.put(seen, Boolean.TRUE);
         return true;
       }
       damage = "its bytes do not hash to its stored content hash";
