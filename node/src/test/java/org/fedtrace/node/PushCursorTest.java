@@ -46,7 +46,7 @@ class PushCursorTest {
       for (String c : new String[] {"DE", "FR", "BE"}) {
         f.startNode(c);
       }
-      OperatorIdentity be = f.credentials("BE").identity();
+      final OperatorIdentity be = f.credentials("BE").identity();
       f.push("DE", "BE");
       // FR's batches reach DE, which does not forward: nothing for DE's push to BE
       TestBatches t = new TestBatches(11, clock.instant());
