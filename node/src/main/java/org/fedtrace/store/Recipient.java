@@ -37,9 +37,17 @@ public record Recipient(
    * @param traveller the origins whose TRAVELLER batches are served
    */
   public record Served(Set<String> federate, Set<String> traveller) {
+    /**
+     * Copies the sets, sorted: a store binds them in order to its query, and a sorted set's stream
+     * needs no sorting each time.
+     */
     public Served {
-      federate = Set.copyOf(federate);
-      traveller = Set.copyOf(traveller);
+      federate = sorted(federate);
+      traveller = sorted(traveller);
+    }
+
+    private static Set<String> sorted(Set<String> origins) {
+      return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(origins));
     }
   }
 

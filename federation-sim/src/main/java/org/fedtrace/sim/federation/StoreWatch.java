@@ -22,6 +22,7 @@ import org.fedtrace.store.StoredBatch;
  */
 final class StoreWatch {
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+  private static final int PARSED_REMEMBERED = 4_096;
 
   /** Batches of all origins in a repeatable order. */
   private static final Comparator<DiagnosisKeyBatch> BY_ORIGIN_AND_SEQUENCE =
@@ -35,6 +36,20 @@ final class StoreWatch {
   private final Map<String, Long> synced = new LinkedHashMap<>();
 
   private long commits; // guarded by this
+
+  /**
+   * Batches parsed lately, by content hash: each batch reaches every node, and its bytes are the
+   * same at each (a node stores and serves a batch's wire bytes unchanged), so a hundred nodes'
+   * copies are parsed once. Only the simulator's thread uses it.
+   */
+  private final Map<org.fedtrace.crypto.Digest, DiagnosisKeyBatch> parsed =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(
+            Map.Entry<org.fedtrace.crypto.Digest, DiagnosisKeyBatch> eldest) {
+          return size() > PARSED_REMEMBERED;
+        }
+      };
 
   /**
    * Watches {@code stores}, by country, in the spec's country order.
@@ -147,7 +162,7 @@ final class StoreWatch {
       long after = last;
       Page page = store.read(tx -> tx.batches().withKeysAfter(after, 1000));
       for (StoredBatch b : page.batches()) {
-        batches.add(parse(b.payload()));
+        batches.add(parsed.computeIfAbsent(b.contentSha256(), h -> parse(b.payload())));
       }
       if (page.lastPosition() == last) {
         break;

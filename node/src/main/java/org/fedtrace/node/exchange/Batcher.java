@@ -105,7 +105,7 @@ public final class Batcher {
     for (Published b : published) {
       decoys.published(b.uploads());
       ctx.metrics().decoyUploads(b.decoys());
-      ctx.notifier().batchStored();
+      ctx.notifier().batchStored(new BatchNotifier.Stored(country, b.scope(), null));
       ctx.metrics().batch("", "own", "created", "", b.keys());
       LOG.info(
           "event=batch_created origin={} sequence={} keys={} padding={} decoy_uploads={}",
@@ -123,7 +123,12 @@ public final class Batcher {
    * decoy uploads it carries, and the shapes of its real uploads (metadata only).
    */
   private record Published(
-      long sequence, int keys, int padding, int decoys, List<Decoys.Shape> uploads) {}
+      long sequence,
+      BatchScope scope,
+      int keys,
+      int padding,
+      int decoys,
+      List<Decoys.Shape> uploads) {}
 
   /** The pending keys in one list per scope, FEDERATE first; each keeps the order of upload. */
   private static List<List<PendingKey>> byScope(List<PendingKey> pending) {
@@ -248,7 +253,12 @@ public final class Batcher {
     ctx.log().append(tx.log(), LogEvent.created(digest, country, keys.size()));
     tx.uploads().consume(ids);
     return new Published(
-        batch.getSequence(), keys.size(), keys.size() - real, decoyUploads.size(), uploads);
+        batch.getSequence(),
+        BatchScope.forNumber(own.scope()),
+        keys.size(),
+        keys.size() - real,
+        decoyUploads.size(),
+        uploads);
   }
 
   /** The real uploads of {@code pending}, grouped by authorization, without their key data. */

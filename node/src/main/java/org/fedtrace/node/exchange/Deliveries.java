@@ -3,8 +3,11 @@ package org.fedtrace.node.exchange;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.fedtrace.batch.CanonicalEncoding;
+import org.fedtrace.crypto.Digest;
 import org.fedtrace.pki.MemberOrigins;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.pki.SharingTerms;
@@ -32,6 +35,9 @@ public final class Deliveries {
    */
   static final long CLIENT_CLOCK_AHEAD_SECONDS = 600;
 
+  /** How many intact payloads {@link #intact} remembers. */
+  private static final int INTACT_REMEMBERED = 1_024;
+
   private final ExchangeContext ctx;
   private final boolean forward;
   private final int retentionDays;
@@ -39,6 +45,23 @@ public final class Deliveries {
   private final Set<String> origins;
   private final OperatorIdentity self;
   private final SharingTerms sharing;
+
+  /** Per peer, the origins it is served per scope: fixed by the agreement, so computed once. */
+  private final Map<OperatorIdentity, Recipient.Served> served = new ConcurrentHashMap<>();
+
+  /**
+   * Payloads found intact lately, by the SHA-256 of their stored bytes and their stored content
+   * hash: the same bytes need not be parsed and encoded again when a hub pushes one batch to each
+   * of its peers. Bytes that changed on disk hash differently and are checked again.
+   */
+  private final Map<List<Digest>, Boolean> intactPayloads =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Digest>, Boolean> eldest) {
+              return size() > INTACT_REMEMBERED;
+            }
+          });
 
   /**
    * @param forward whether batches received from peers are served to other peers too
@@ -69,6 +92,27 @@ public final class Deliveries {
     return isSelf(to) || sharing.allows(origin, to.country(), scope);
   }
 
+  /**
+   * Whether a push to {@code peer} may ever send a batch stored as {@code stored}: the conditions
+   * of {@link #recipient} that do not change with time (those that do only make a batch
+   * unservable). The batch is of a member origin that the sharing terms let {@code peer} receive in
+   * its scope (R25.10), not of the peer's own origin, and the node's own or, when the node
+   * forwards, received from another peer. A push task is woken only for such a batch.
+   */
+  public boolean mayPush(OperatorIdentity peer, BatchNotifier.Stored stored) {
+    String origin = stored.origin();
+    if (!origins.contains(origin) || origin.equals(peerOrigin(peer))) {
+      return false;
+    }
+    if (stored.receivedFrom() != null && (!forward || stored.receivedFrom().equals(peer))) {
+      return false;
+    }
+    return switch (stored.scope()) {
+      case BATCH_SCOPE_FEDERATE, BATCH_SCOPE_TRAVELLER -> mayReceive(peer, origin, stored.scope());
+      default -> false;
+    };
+  }
+
   /** Whether {@code caller} is the node's own identity (its backend), not a peer. */
   public boolean isSelf(OperatorIdentity caller) {
     return self.equals(caller);
@@ -83,8 +127,12 @@ public final class Deliveries {
     // R25.10: of each scope, only the origins the sharing terms let send to the peer
     return servedAs(
         peer,
-        allowed(peer, BatchScope.BATCH_SCOPE_FEDERATE),
-        allowed(peer, BatchScope.BATCH_SCOPE_TRAVELLER));
+        served.computeIfAbsent(
+            peer,
+            p ->
+                new Recipient.Served(
+                    allowed(p, BatchScope.BATCH_SCOPE_FEDERATE),
+                    allowed(p, BatchScope.BATCH_SCOPE_TRAVELLER))));
   }
 
   /**
@@ -92,21 +140,26 @@ public final class Deliveries {
    * peer} would be served without the sharing terms (to tell a refusal by R25.11 from NOT_FOUND).
    */
   public Recipient recipientIgnoringSharing(OperatorIdentity peer) {
-    return servedAs(peer, origins, origins);
+    return servedAs(peer, new Recipient.Served(origins, origins));
   }
 
-  private Recipient servedAs(OperatorIdentity peer, Set<String> federate, Set<String> traveller) {
+  private Recipient servedAs(OperatorIdentity peer, Recipient.Served origins) {
     long clientNow = ctx.clock().instant().getEpochSecond() + CLIENT_CLOCK_AHEAD_SECONDS;
-    String peerOrigin =
-        members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
     return new Recipient(
         peer,
-        peerOrigin,
+        peerOrigin(peer),
         forward,
         BatchRules.windowStart(clientNow, retentionDays),
         clientNow - retentionDays * 86_400L,
-        new Recipient.Served(federate, traveller),
+        origins,
         false);
+  }
+
+  /**
+   * The origin of {@code peer}'s batches (spec §26.2): its country unless it has several members.
+   */
+  private String peerOrigin(OperatorIdentity peer) {
+    return members.contains(peer) ? MemberOrigins.originOf(members, peer) : peer.country();
   }
 
   private Set<String> allowed(OperatorIdentity peer, BatchScope scope) {
@@ -144,10 +197,15 @@ public final class Deliveries {
    * forever.
    */
   public boolean intact(StoredBatch stored, OperatorIdentity peer) {
+    List<Digest> seen = List.of(Digest.sha256(stored.payload()), stored.contentSha256());
+    if (intactPayloads.containsKey(seen)) {
+      return true;
+    }
     String damage;
     try {
       byte[] hash = CanonicalEncoding.batchDigest(DiagnosisKeyBatch.parseFrom(stored.payload()));
       if (java.util.Arrays.equals(hash, stored.contentSha256().bytes())) {
+        intactPayloads.put(seen, Boolean.TRUE);
         return true;
       }
       damage = "its bytes do not hash to its stored content hash";

@@ -125,7 +125,10 @@ public final class Ingest {
               .receiptOfStored(admitted.contentSha256())
               .orElse(LogReceipt.getDefaultInstance()));
     }
-    ctx.notifier().batchStored();
+    ctx.notifier()
+        .batchStored(
+            new BatchNotifier.Stored(
+                admitted.origin(), BatchScope.forNumber(admitted.scope()), from));
     ctx.metrics().batch(from.toString(), "in", "accepted", "", admitted.keyCount());
     LOG.info(
         "event=batch_received origin={} sequence={} keys={} peer={}",

@@ -17,12 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes this node's batches to one peer with PublishBatch, one call at a time, in store order: its
  * own batches, and those of other origins when the node forwards. The position pushed up to is
- * stored after each acknowledged batch, so progress survives a restart; a batch whose push failed
- * with a code that may succeed later (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED,
- * INTERNAL), or refused transiently for the peer's clock (R20.11), is retried after a {@link
- * Backoff} (R20.9); a batch the peer refused for good is skipped and logged (R20.8). Before pushing
- * over a connection that was idle, it checks with GetNodeInfo that the peer enforces the same
- * agreement (R7.9, R7.10).
+ * stored after each acknowledged batch, in the transaction that logs the delivery, so progress
+ * survives a restart. How far it looked past batches this peer does not get is kept in memory and
+ * stored only every {@link #SKIP_COMMIT_DISTANCE} positions: a restart looks at those batches again
+ * and skips them again, so nothing is lost, and a node that stores many batches it does not push to
+ * this peer (a mesh, where received batches are not forwarded) does not commit a cursor for each.
+ * The push task is woken only for a stored batch it may send this peer ({@link Deliveries#mayPush})
+ * and at changes of the node's state. A batch whose push failed with a code that may succeed later
+ * (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL), or refused transiently for the
+ * peer's clock (R20.11), is retried after a {@link Backoff} (R20.9); a batch the peer refused for
+ * good is skipped and logged (R20.8). Before pushing over a connection that was idle, it checks
+ * with GetNodeInfo that the peer enforces the same agreement (R7.9, R7.10).
  *
  * <p>The channel may close when idle, so a node configured with many push peers holds open
  * connections only to those it is pushing to.
@@ -30,6 +35,13 @@ import org.slf4j.LoggerFactory;
 final class PeerPush {
   private static final Logger LOG = LoggerFactory.getLogger(PeerPush.class);
   private static final int PAGE = 32;
+
+  /**
+   * How many store positions the in-memory cursor may run ahead of the stored one while skipping
+   * batches this peer does not get, before it is stored: bounds what a restart looks at again.
+   */
+  static final long SKIP_COMMIT_DISTANCE = 1_000;
+
   private static final String DIRECTION = "push";
   private static final Set<Status.Code> RETRY =
       Set.of(
@@ -49,6 +61,12 @@ final class PeerPush {
   private boolean inFlight;
   private boolean stopped;
 
+  /** How far this push has looked in the store (guarded by this); -1 until read from the store. */
+  private long position = -1;
+
+  /** The position last stored in the peer's push cursor (guarded by this). */
+  private long committed;
+
   PeerPush(PeerChannel peer, Deliveries deliveries, ExchangeContext ctx, Backoff backoff) {
     this.peer = peer;
     this.deliveries = deliveries;
@@ -59,7 +77,7 @@ final class PeerPush {
   /** Starts pushing what is due now and whatever is stored later. */
   void start() {
     synced();
-    ctx.notifier().add(wake);
+    ctx.notifier().add(wake, stored -> deliveries.mayPush(peer.peer(), stored));
     schedule();
   }
 
@@ -88,19 +106,22 @@ final class PeerPush {
     if (stopped || inFlight || ctx.lifecycle().pastSunset()) {
       return;
     }
-    long position = position();
+    if (position < 0) {
+      committed = storedPosition();
+      position = committed;
+    }
+    long from = position;
     Page page =
         ctx.store()
-            .read(
-                tx ->
-                    tx.batches().servableAfter(position, PAGE, deliveries.recipient(peer.peer())));
+            .read(tx -> tx.batches().servableAfter(from, PAGE, deliveries.recipient(peer.peer())));
     if (page.batches().isEmpty()) {
       synced();
-      if (page.lastPosition() != position) {
-        // batches this peer does not get are not the end of the store: remember how far we
-        // looked, and look further now rather than when some other batch happens to be stored
-        savePosition(page.lastPosition());
-        schedule();
+      // the rest of the store holds no batch for this peer now (a page ends at the newest batch
+      // when it is not full), and servable batches only become unservable: a batch stored later
+      // wakes this task if it may go to this peer, so there is nothing to look at until then
+      position = Math.max(position, page.lastPosition());
+      if (position - committed >= SKIP_COMMIT_DISTANCE) {
+        savePosition(position);
       }
       return;
     }
@@ -164,6 +185,8 @@ final class PeerPush {
               deliveries.logSent(tx, stored, peer.peer());
               return null;
             });
+    position = stored.position();
+    committed = position;
     inFlight = false;
     schedule();
   }
@@ -190,19 +213,23 @@ final class PeerPush {
     }
   }
 
-  private long position() {
+  /** The push cursor as stored: how far this peer was pushed before a restart, 0 for none. */
+  private long storedPosition() {
     return ctx.store()
         .read(tx -> tx.cursors().get(peer.peer(), PeerCursor.Direction.PUSH))
         .map(PeerCursor::position)
         .orElse(0L);
   }
 
-  private void savePosition(long position) {
+  /** Stores the push cursor at {@code to}, and remembers it in memory. */
+  private void savePosition(long to) {
     ctx.store()
         .write(
             tx -> {
-              tx.cursors().put(PeerCursor.pushed(peer.peer(), position));
+              tx.cursors().put(PeerCursor.pushed(peer.peer(), to));
               return null;
             });
+    position = to;
+    committed = to;
   }
 }
