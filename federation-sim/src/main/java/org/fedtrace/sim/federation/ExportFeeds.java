@@ -76,7 +76,7 @@ final class ExportFeeds {
 
   /** Deletes the directories. */
   void close() {
-    FederationSetup.deleteQuietly(base);
+    SimFolders.deleteQuietly(base);
   }
 
   /**

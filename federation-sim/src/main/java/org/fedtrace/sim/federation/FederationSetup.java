@@ -18,7 +18,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +72,6 @@ final class FederationSetup {
 
   private static final long DEADLINE_SECONDS = 30;
   private static final long WITNESS_ROUNDS_PER_SECOND = 10;
-
-  /** A memory-backed file system, where there is one. */
-  private static final Path SHM = Path.of("/dev/shm");
 
   /**
    * Seconds a node keeps an idle push connection open when the federation's links fit in the
@@ -278,20 +274,6 @@ final class FederationSetup {
   }
 
   /**
-   * A new temporary folder for the nodes' files: under /dev/shm where it is writable, else the
-   * system's temporary folder. The nodes' SQLite stores commit with {@code synchronous=FULL} (an
-   * fsync per commit, as the node's durability rules require); on a memory-backed file system the
-   * fsync costs nothing, and a simulation's stores are thrown away at its end anyway. On this
-   * machine's disk, shared with other builds, a hundred nodes' commits spent most of a run waiting
-   * for the disk.
-   */
-  static Path temporaryRoot(String prefix) throws IOException {
-    return Files.isDirectory(SHM) && Files.isWritable(SHM)
-        ? Files.createTempDirectory(SHM, prefix)
-        : Files.createTempDirectory(prefix);
-  }
-
-  /**
    * The countries {@code country}'s node pushes its batches to. Pushing (rather than subscribing)
    * keeps a connection open only while there is something to send, so a hundred fully meshed nodes
    * stay within the open-file limit.
@@ -484,18 +466,6 @@ final class FederationSetup {
       }
     }
     return out;
-  }
-
-  /** Deletes {@code dir} and everything in it, quietly (a temporary folder left is no failure). */
-  static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temporary folder left behind is not worth failing the run for
-    }
   }
 
   private static Instant earliest(Instant a, Instant b) {

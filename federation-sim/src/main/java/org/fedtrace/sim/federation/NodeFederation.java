@@ -57,7 +57,7 @@ public final class NodeFederation implements Federation {
   public NodeFederation(FederationSpec spec, SimClock clock) {
     this.clock = clock;
     try {
-      this.root = FederationSetup.temporaryRoot("fedtrace-sim-");
+      this.root = SimFolders.temporaryRoot("fedtrace-sim-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the simulated federation", e);
     }
@@ -232,7 +232,7 @@ public final class NodeFederation implements Federation {
     if (exports != null) {
       exports.close();
     }
-    FederationSetup.deleteQuietly(root);
+    SimFolders.deleteQuietly(root);
   }
 
   /** The store of {@code country}'s node, for tests that check what a node holds. */

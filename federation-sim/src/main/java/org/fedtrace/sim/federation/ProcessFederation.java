@@ -110,7 +110,7 @@ public final class ProcessFederation implements Federation {
   public ProcessFederation(FederationSpec spec, SimClock clock, NodeLauncher launcher) {
     this.launcher = launcher;
     try {
-      this.root = FederationSetup.temporaryRoot("fedtrace-sim-processes-");
+      this.root = SimFolders.temporaryRoot("fedtrace-sim-processes-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot set up the simulated federation", e);
     }
@@ -347,7 +347,7 @@ public final class ProcessFederation implements Federation {
       }
     }
     if (!keepFolder) {
-      FederationSetup.deleteQuietly(root);
+      SimFolders.deleteQuietly(root);
     }
   }
 
