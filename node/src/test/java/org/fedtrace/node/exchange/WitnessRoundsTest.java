@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -86,12 +87,10 @@ class WitnessRoundsTest {
   void hangingPeersHoldNeitherThePushSchedulerNorMoreThanTheWitnessThreads() throws Exception {
     HangingLog hanging = new HangingLog();
     String name = InProcessServerBuilder.generateName();
+    ExecutorService serving = Executors.newCachedThreadPool();
+    closing.add(serving::shutdownNow);
     Server server =
-        InProcessServerBuilder.forName(name)
-            .addService(hanging)
-            .executor(Executors.newCachedThreadPool())
-            .build()
-            .start();
+        InProcessServerBuilder.forName(name).addService(hanging).executor(serving).build().start();
     closing.add(() -> server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     // the scheduler pushes share, with a single thread: one round on it would stall every push
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
