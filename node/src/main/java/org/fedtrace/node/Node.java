@@ -282,6 +282,7 @@ public final class Node {
         server.awaitTermination(1, TimeUnit.SECONDS);
       }
     }
+    parts.peers.close(); // the witness rounds' threads end
     parts.exchange.scheduler().shutdown();
     parts.exchange.scheduler().awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (parts.finder != null) {

@@ -246,11 +246,11 @@ final class FederationSetup {
    * How often, in real seconds, each node witnesses each peer's log (R17.1, the node's {@code
    * sync.witnessIntervalSeconds}): a minute, or for a large federation the interval that keeps all
    * links' rounds to about {@value #WITNESS_ROUNDS_PER_SECOND} a second, at most the hour a node
-   * accepts. A round is three blocking calls on the node's scheduler, which its pushes share, and
-   * on a link closed when idle a TLS handshake too: a mesh of 100 (9,900 links) witnessing every
-   * minute of real time spent more than both cores of the development machine on it and held its
-   * pushes back past the simulator's one-minute sync timeout. The interval is real time while the
-   * simulation runs on simulated time, so it changes no figure of the report.
+   * accepts. A round is three calls, on a link closed when idle with a TLS handshake: a mesh of 100
+   * (9,900 links) witnessing every minute of real time spent more than both cores of the
+   * development machine on it (rounds run on the node's own witness threads, spread over the
+   * interval). The interval is real time while the simulation runs on simulated time, so it changes
+   * no figure of the report.
    */
   long witnessIntervalSeconds() {
     return Math.min(3_600, Math.max(60, links() / WITNESS_ROUNDS_PER_SECOND));

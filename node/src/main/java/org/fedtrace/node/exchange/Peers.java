@@ -30,6 +30,7 @@ public final class Peers {
   private final Deliveries deliveries;
   private final byte[] agreementSha256;
   private final Witness witness;
+  private final WitnessRounds witnessRounds;
   private final List<PeerSync> syncs = new CopyOnWriteArrayList<>();
   private final List<PeerPush> pushes = new CopyOnWriteArrayList<>();
   private final Map<OperatorIdentity, Runnable> stops = new ConcurrentHashMap<>();
@@ -54,6 +55,8 @@ public final class Peers {
     this.deliveries = deliveries;
     this.agreementSha256 = agreementSha256.clone();
     this.witness = witness;
+    this.witnessRounds =
+        new WitnessRounds(witness.self().country(), witness.self().toString().hashCode());
   }
 
   /**
@@ -76,7 +79,7 @@ public final class Peers {
     Backoff backoff =
         new Backoff(config.sync().retryInitialMillis(), config.sync().retryMaxMillis());
     WitnessJob witnessing = new WitnessJob(peer, witness, ctx);
-    witnessing.start(config.sync().witnessIntervalSeconds());
+    witnessing.start(witnessRounds, config.sync().witnessIntervalSeconds());
     if (p.mode() == NodeConfig.SyncMode.PUSH) {
       PeerPush push = new PeerPush(peer, deliveries, ctx, backoff);
       pushes.add(push);
@@ -116,5 +119,14 @@ public final class Peers {
     stops.clear();
     syncs.forEach(PeerSync::stop);
     pushes.forEach(PeerPush::stop);
+  }
+
+  /**
+   * Stops exchanging with every peer and ends the witness rounds' threads, for good: when the node
+   * stops.
+   */
+  public void close() {
+    unfollowAll();
+    witnessRounds.close();
   }
 }

@@ -105,6 +105,11 @@ public final class Witness {
     this.clock = clock;
   }
 
+  /** This node, the witness. */
+  OperatorIdentity self() {
+    return self;
+  }
+
   /**
    * Witnesses {@code peer}'s log once. Failures to reach the peer propagate as the client's
    * exceptions; the witness's state is unchanged then.

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Witnesses one peer's log on the channel the node exchanges on, every {@code
- * sync.witnessIntervalSeconds} and once right after it starts following the peer (R17.1). Each call
- * has the channel's deadline; a peer that cannot be reached is counted ({@code outcome
- * unreachable}) and tried again at the next round.
+ * sync.witnessIntervalSeconds} and first within one interval of starting to follow the peer, at the
+ * peer's phase (R17.1). The rounds run on {@link WitnessRounds}, never on the scheduler the
+ * exchanges share. Each call has the channel's deadline; a peer that cannot be reached is counted
+ * ({@code outcome unreachable}) and tried again at the next round.
  */
 final class WitnessJob implements Witness.Log {
   private static final Logger LOG = LoggerFactory.getLogger(WitnessJob.class);
@@ -33,10 +34,9 @@ final class WitnessJob implements Witness.Log {
     this.ctx = ctx;
   }
 
-  /** Starts the rounds: the first one second from now, then every {@code intervalSeconds}. */
-  synchronized void start(long intervalSeconds) {
-    schedule =
-        ctx.scheduler().scheduleWithFixedDelay(this::round, 1, intervalSeconds, TimeUnit.SECONDS);
+  /** Starts the rounds on {@code rounds}: the first at this peer's phase, then every interval. */
+  synchronized void start(WitnessRounds rounds, long intervalSeconds) {
+    schedule = rounds.schedule(this::round, intervalSeconds);
   }
 
   /** Stops the rounds. */
