@@ -8,6 +8,7 @@ import java.util.List;
 import org.fedtrace.conformance.cases.AuditorCases;
 import org.fedtrace.conformance.cases.CheckpointCases;
 import org.fedtrace.conformance.cases.DepositCases;
+import org.fedtrace.conformance.cases.DomesticMatchingCases;
 import org.fedtrace.conformance.cases.ExportCases;
 import org.fedtrace.conformance.cases.ExposureCases;
 import org.fedtrace.conformance.cases.GetBatchCases;
@@ -70,6 +71,7 @@ public final class Catalogue {
           NoticeCases.class,
           DepositCases.class,
           ExposureCases.class,
+          DomesticMatchingCases.class,
           SymptomCases.class,
           ExportCases.class,
           PublicEndpointCases.class,

@@ -150,7 +150,7 @@ final class NodeAssembly {
             agreement.members(),
             files.identity(),
             agreement.terms().sharing());
-    this.finder = operatorMatching(options.backgroundWork());
+    this.finder = operatorMatching(origin, options.backgroundWork());
     this.peers =
         new Peers(
             exchange,
@@ -381,10 +381,10 @@ final class NodeAssembly {
    * what an earlier run in operator mode left is erased: nothing would purge it past retention or
    * erase it at the sunset (R15.22, R15.23) while the mode is off.
    */
-  private ExposureFinder operatorMatching(boolean backgroundWork) {
+  private ExposureFinder operatorMatching(String origin, boolean backgroundWork) {
     if (config.matching().mode() == NodeConfig.MatchingMode.OPERATOR) {
       return ExposureFinder.open(
-          exchange, config.matching(), files.identity().country(), backgroundWork, matchingLease);
+          exchange, config.matching(), origin, backgroundWork, matchingLease);
     }
     long[] erased = exchange.store().write(tx -> tx.operator().eraseAll());
     if (erased[0] > 0 || erased[1] > 0) {

@@ -79,10 +79,17 @@ final class NodeJobs {
     }
   }
 
-  /** An upload left keys pending: publish what is due now, unless publishing is driven. */
+  /**
+   * An upload left keys pending: publish what is due now, unless publishing is driven; and in
+   * operator mode match now, since a domestic-only upload stores no batch to wake matching
+   * (R25.18).
+   */
   void keysPending() {
     if (background) {
       ctx.scheduler().execute(this::publishQuietly);
+      if (finder != null) {
+        finder.wake();
+      }
     }
   }
 

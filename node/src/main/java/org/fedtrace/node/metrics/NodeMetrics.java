@@ -216,6 +216,14 @@ public final class NodeMetrics {
   /** Counts one matched batch: its RPIs, the exposures found, the time taken. */
   public void batchMatched(long rpis, long exposuresFound, long notified, double seconds) {
     batchesMatched.inc();
+    keysMatched(rpis, exposuresFound, notified, seconds);
+  }
+
+  /**
+   * Operator matching matched keys that came in no batch (the node's domestic-only keys, R25.18):
+   * counted as a batch's keys are, but not as a batch.
+   */
+  public void keysMatched(long rpis, long exposuresFound, long notified, double seconds) {
     rpisDerived.inc(rpis);
     exposures.labelValues("true").inc(notified);
     exposures.labelValues("false").inc(exposuresFound - notified);

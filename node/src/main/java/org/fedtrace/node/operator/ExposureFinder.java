@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.fedtrace.matching.Exposure;
+import java.util.function.Consumer;
 import org.fedtrace.matching.KeyBatch;
 import org.fedtrace.matching.MatchResult;
 import org.fedtrace.matching.Matcher;
@@ -26,6 +26,7 @@ import org.fedtrace.rules.Rule;
 import org.fedtrace.rules.RuleViolation;
 import org.fedtrace.store.OperatorData;
 import org.fedtrace.store.Page;
+import org.fedtrace.store.PendingKey;
 import org.fedtrace.store.StoredBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * store and held in an in-memory {@link ObservationIndex} loaded at start, and a follower of the
  * store's batches (own and received, in commit order) that matches each with the engine and commits
  * the exposures found together with its progress, so that a crash between storing a batch and
- * matching it loses nothing, and a crash during a match repeats nothing (R15.16, R15.21).
+ * matching it loses nothing, and a crash during a match repeats nothing (R15.16, R15.21). After the
+ * batches, it matches the domestic-only keys of the node's own uploads, which never become a batch,
+ * as keys of the node's origin (R25.18, R25.19).
  *
  * <p>Concurrency: the index is not thread-safe for writes, so deposits, the retention drop and the
  * sunset erasure take the write lock of a read-write lock and matches its read lock. A deposit is
@@ -59,7 +62,11 @@ public final class ExposureFinder {
   /** Stored batches read and matched per transaction. */
   private static final int PAGE = 16;
 
+  /** Domestic-only keys read and matched per transaction. */
+  private static final int DOMESTIC_PAGE = 1_000;
+
   private final ExchangeContext ctx;
+  private final String origin;
   private final Matcher engine;
   private final RiskModel risk;
   private final ScheduledExecutorService background;
@@ -77,13 +84,18 @@ public final class ExposureFinder {
   /** The last deposit the index holds (under the write lock). */
   private long loaded;
 
+  /** The last domestic-only key matched since the index was loaded (spec §25.6: not durable). */
+  private volatile long domesticMatched;
+
   private ExposureFinder(
       ExchangeContext ctx,
+      String origin,
       Matcher engine,
       RiskModel risk,
       ScheduledExecutorService background,
       JobLease lease) {
     this.ctx = ctx;
+    this.origin = origin;
     this.engine = engine;
     this.risk = risk;
     this.background = background;
@@ -93,21 +105,22 @@ public final class ExposureFinder {
   /**
    * Loads the deposited observations from the store into a new index.
    *
-   * @param country the node's country, for the matching thread's name
+   * @param origin the node's origin (§26.2): the thread's name, and the origin of the exposures to
+   *     its domestic-only keys (R25.19)
    * @param backgroundWork whether {@link #wake} matches on a thread of its own; without, matching
    *     runs only when {@link #matchStored} is called
    */
   public static ExposureFinder open(
       ExchangeContext ctx,
       NodeConfig.Matching matching,
-      String country,
+      String origin,
       boolean backgroundWork,
       JobLease lease) {
     ScheduledExecutorService background =
         backgroundWork
             ? Executors.newSingleThreadScheduledExecutor(
                 r -> {
-                  Thread t = new Thread(r, "fedtrace-matching-" + country);
+                  Thread t = new Thread(r, "fedtrace-matching-" + origin);
                   t.setDaemon(true);
                   return t;
                 })
@@ -116,6 +129,7 @@ public final class ExposureFinder {
     ExposureFinder finder =
         new ExposureFinder(
             ctx,
+            origin,
             Matcher.create(matching.threads(), ProbeMode.DIRECT, risk),
             risk,
             background,
@@ -168,6 +182,7 @@ public final class ExposureFinder {
               });
       index = fresh;
       loaded = upTo;
+      domesticMatched = 0;
       matching = true;
       ctx.metrics().observationsHeld(index.size());
       LOG.info("event=operator_matching_loaded observations={}", index.size());
@@ -297,6 +312,7 @@ public final class ExposureFinder {
         ctx.metrics().matchLag(Math.max(0, newest - cursor));
         Page page = ctx.store().read(tx -> tx.batches().withKeysAfter(cursor, PAGE));
         if (page.lastPosition() == cursor) {
+          matchDomestic();
           return matched;
         }
         matchPage(page);
@@ -309,47 +325,64 @@ public final class ExposureFinder {
   private void matchPage(Page page) {
     // per batch, in commit order: its revocations, then its exposures, so that a revocation
     // withdraws an exposure found in an earlier batch of the same page too (R15.19)
-    List<List<Revocation>> revokedByBatch = new ArrayList<>();
-    List<List<OperatorData.ExposureRow>> foundByBatch = new ArrayList<>();
+    List<Findings> found = new ArrayList<>();
     for (StoredBatch stored : page.batches()) {
-      List<Revocation> revoked = new ArrayList<>();
-      List<OperatorData.ExposureRow> found = new ArrayList<>();
-      revokedByBatch.add(revoked);
-      foundByBatch.add(found);
-      long t0 = System.nanoTime();
       DiagnosisKeyBatch batch = StoredBatches.parse(stored);
-      List<DiagnosisKey> keys = new ArrayList<>(batch.getKeysCount());
-      for (DiagnosisKey k : batch.getKeysList()) {
-        if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
-          revoked.add(
-              new Revocation(
-                  new OperatorData.OriginKey(batch.getOrigin(), k.getKeyData().toByteArray()),
-                  Integer.toUnsignedLong(k.getRollingStartIntervalNumber())
-                      + k.getRollingPeriod()));
-        } else {
-          keys.add(k); // R15.18: a revoked key is never matched
-        }
-      }
-      MatchResult result = match(keys);
-      long now = ctx.clock().instant().getEpochSecond();
-      long notified = 0;
-      for (Exposure e : result.exposures()) {
-        found.add(
-            new OperatorData.ExposureRow(
-                e.device(),
-                new OperatorData.OriginKey(
-                    batch.getOrigin(), keys.get(e.keyIndex()).getKeyData().toByteArray()),
-                ranges(e.intervals()),
-                e.durationSeconds(),
-                e.riskScore(),
-                e.notified(),
-                now));
-        notified += e.notified() ? 1 : 0;
-      }
-      ctx.metrics()
-          .batchMatched(
-              result.rpis(), result.exposures().size(), notified, (System.nanoTime() - t0) / 1e9);
+      found.add(find(batch.getOrigin(), batch.getKeysList(), true));
     }
+    commit(found, t -> t.setMatchCursor(page.lastPosition()), "batches", page.batches().size());
+  }
+
+  /**
+   * Matches the domestic-only keys of the node's own uploads (no peer sends one, R25.4) accepted
+   * since it last looked, as keys of its origin, as a batch's are (R25.18, R25.19).
+   */
+  private void matchDomestic() {
+    long cut = ctx.store().read(tx -> tx.uploads().lastDomesticId());
+    while (domesticMatched < cut && matching) {
+      long after = domesticMatched;
+      List<PendingKey> page =
+          ctx.store().read(tx -> tx.uploads().domestic(after, cut, DOMESTIC_PAGE));
+      if (page.isEmpty()) {
+        break; // the rest was purged
+      }
+      List<DiagnosisKey> keys = new ArrayList<>(page.size());
+      for (PendingKey p : page) {
+        keys.add(Findings.parse(p));
+      }
+      commit(List.of(find(origin, keys, false)), t -> {}, "domestic_keys", page.size());
+      domesticMatched = page.get(page.size() - 1).id();
+    }
+    domesticMatched = Math.max(domesticMatched, cut);
+  }
+
+  /** The revocations among {@code all} keys of {@code keyOrigin}, and what the others match. */
+  private Findings find(String keyOrigin, List<DiagnosisKey> all, boolean batch) {
+    long t0 = System.nanoTime();
+    List<Findings.Revocation> revoked = new ArrayList<>();
+    List<DiagnosisKey> keys = new ArrayList<>(all.size());
+    for (DiagnosisKey k : all) {
+      if (k.getReportType() == ReportType.REPORT_TYPE_REVOKED) {
+        revoked.add(Findings.revocation(keyOrigin, k));
+      } else {
+        keys.add(k); // R15.18: a revoked key is never matched
+      }
+    }
+    MatchResult result = match(keys);
+    List<OperatorData.ExposureRow> exposures =
+        Findings.rows(result, keys, keyOrigin, ctx.clock().instant().getEpochSecond());
+    long notified = exposures.stream().filter(OperatorData.ExposureRow::notified).count();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (batch) {
+      ctx.metrics().batchMatched(result.rpis(), exposures.size(), notified, seconds);
+    } else {
+      ctx.metrics().keysMatched(result.rpis(), exposures.size(), notified, seconds);
+    }
+    return new Findings(revoked, exposures);
+  }
+
+  /** Commits the revocations and exposures of each {@code found}, in order, with progress. */
+  private void commit(List<Findings> found, Consumer<OperatorData> progress, String what, int n) {
     int[] counts = new int[2];
     ctx.store()
         .write(
@@ -358,27 +391,26 @@ public final class ExposureFinder {
                 lease.check(tx); // a replica that lost the lease commits no exposures
               }
               OperatorData t = tx.operator();
-              for (int b = 0; b < revokedByBatch.size(); b++) {
-                for (Revocation r : revokedByBatch.get(b)) {
+              for (Findings f : found) {
+                for (Findings.Revocation r : f.revoked()) {
                   counts[1] += t.withdraw(r.key(), r.endInterval()); // R15.19
                 }
-                for (OperatorData.ExposureRow e : foundByBatch.get(b)) {
+                for (OperatorData.ExposureRow e : f.exposures()) {
                   counts[0] += t.insertExposure(e) ? 1 : 0;
                 }
               }
-              t.setMatchCursor(page.lastPosition());
+              progress.accept(t);
               return null;
             });
     if (counts[0] > 0 || counts[1] > 0) {
       LOG.info(
-          "event=operator_exposures_found batches={} exposures={} withdrawn={}",
-          page.batches().size(),
+          "event=operator_exposures_found {}={} exposures={} withdrawn={}",
+          what,
+          n,
           counts[0],
           counts[1]);
     }
   }
-
-  private record Revocation(OperatorData.OriginKey key, long endInterval) {}
 
   private MatchResult match(List<DiagnosisKey> keys) {
     lock.readLock().lock();
@@ -390,23 +422,6 @@ public final class ExposureFinder {
     } finally {
       lock.readLock().unlock();
     }
-  }
-
-  /**
-   * The runs of consecutive values of ascending distinct {@code intervals}, as first-last pairs.
-   */
-  static int[] ranges(int[] intervals) {
-    int[] out = new int[2 * intervals.length];
-    int n = 0;
-    for (int i = 0; i < intervals.length; i++) {
-      if (n == 0 || intervals[i] != out[n - 1] + 1) {
-        out[n++] = intervals[i];
-        out[n++] = intervals[i];
-      } else {
-        out[n - 1] = intervals[i];
-      }
-    }
-    return java.util.Arrays.copyOf(out, n);
   }
 
   /**

@@ -9,7 +9,7 @@ class ExposureRangesTest {
   @Test
   void intervalsFormRunsOfConsecutiveNumbers() {
     assertArrayEquals(
-        new int[] {1, 3, 7, 7, 9, 10}, ExposureFinder.ranges(new int[] {1, 2, 3, 7, 9, 10}));
-    assertArrayEquals(new int[] {}, ExposureFinder.ranges(new int[] {}));
+        new int[] {1, 3, 7, 7, 9, 10}, Findings.ranges(new int[] {1, 2, 3, 7, 9, 10}));
+    assertArrayEquals(new int[] {}, Findings.ranges(new int[] {}));
   }
 }
