@@ -1,5 +1,6 @@
 package org.fedtrace.node.exchange;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,9 +70,11 @@ final class WitnessRounds implements AutoCloseable {
     return executor.scheduleWithFixedDelay(round, first, interval, TimeUnit.MILLISECONDS);
   }
 
-  /** Whether the threads have all ended after {@link #close}. */
-  boolean terminated() {
-    return executor.isTerminated();
+  /**
+   * Waits up to {@code timeout} for the threads to end after {@link #close}; whether they all did.
+   */
+  boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Stops the rounds: interrupts those running (their calls end) and starts no more. */

@@ -10,6 +10,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -22,13 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.fedtrace.node.metrics.NodeMetrics;
 import org.fedtrace.pki.OperatorIdentity;
 import org.fedtrace.proto.v1.GetCheckpointRequest;
 import org.fedtrace.proto.v1.GetCheckpointResponse;
 import org.fedtrace.proto.v1.TransparencyLogGrpc;
+import org.fedtrace.testing.ChangeSignal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class WitnessRoundsTest {
   private static final long WAIT_SECONDS = 60;
+  private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
   private static final List<String> PEERS = List.of("FR", "IT", "NL", "BE", "AT");
 
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -57,10 +58,14 @@ class WitnessRoundsTest {
     final AtomicInteger waiting = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
 
+    /** Signalled at every call: the rounds repeat each interval, so calls keep coming. */
+    final ChangeSignal calls = new ChangeSignal();
+
     @Override
     public void getCheckpoint(
         GetCheckpointRequest request, StreamObserver<GetCheckpointResponse> response) {
       mostAtOnce.accumulateAndGet(waiting.incrementAndGet(), Math::max);
+      calls.changed();
       try {
         release.await(WAIT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -70,17 +75,6 @@ class WitnessRoundsTest {
       response.onNext(GetCheckpointResponse.getDefaultInstance()); // nothing to cosign yet
       response.onCompleted();
     }
-  }
-
-  private static boolean await(BooleanSupplier condition) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > until) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    return true;
   }
 
   @Test
@@ -118,8 +112,9 @@ class WitnessRoundsTest {
       job.start(rounds, 1);
       jobs.add(job);
     }
-    assertTrue(
-        await(() -> hanging.waiting.get() == WitnessRounds.THREADS),
+    hanging.calls.await(
+        WAIT,
+        () -> hanging.waiting.get() == WitnessRounds.THREADS,
         "every witness thread waits on a hanging peer");
 
     CountDownLatch pushed = new CountDownLatch(1);
@@ -130,15 +125,17 @@ class WitnessRoundsTest {
     hanging.release.countDown();
     for (int i = 0; i < peers; i++) {
       String peer = PEERS.get(i) + "/op";
-      assertTrue(
-          await(() -> metrics.witnessedCount(peer, "nothing_to_cosign") >= 1),
+      // a round records its outcome after its call; the rounds that follow signal again
+      hanging.calls.await(
+          WAIT,
+          () -> metrics.witnessedCount(peer, "nothing_to_cosign") >= 1,
           peer + " was witnessed once released");
     }
     assertEquals(WitnessRounds.THREADS, hanging.mostAtOnce.get());
 
     jobs.forEach(WitnessJob::stop);
     rounds.close();
-    assertTrue(await(rounds::terminated), "the witness threads end with the node");
+    assertTrue(rounds.awaitTermination(WAIT), "the witness threads end with the node");
   }
 
   @Test
@@ -157,9 +154,9 @@ class WitnessRoundsTest {
         },
         1);
     assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
-    assertFalse(rounds.terminated());
+    assertFalse(rounds.awaitTermination(Duration.ZERO));
     rounds.close();
-    assertTrue(await(rounds::terminated), "no witness thread outlives the node");
+    assertTrue(rounds.awaitTermination(WAIT), "no witness thread outlives the node");
   }
 
   @Test
