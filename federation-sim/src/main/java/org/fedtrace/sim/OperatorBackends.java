@@ -25,11 +25,11 @@ import org.fedtrace.sim.population.Population;
  * polls ({@link Polls}; the poll at hour p carries what was heard before p). The backend deposits
  * it at the phone's home node (DepositObservations, as the country's operator, one call per phone
  * and poll) and asks the node for the phone's exposures (GetExposures). The nodes match; a person
- * is notified of every exposure their node marks notified, at the hour the node found it ({@code
- * matched_unix_seconds}), however long after that the backend asks. So the backend asks only when
- * it must not wait longer: before a node's daily purge, for the phones with deposits that the purge
- * deletes (the exposures found with them go too, R15.22), and at the end of the run, for every
- * phone that deposited.
+ * is notified of every exposure their node marks notified when the backend asks for it, at the
+ * phone's polls, and reacts from then on (quarantine and tests, as in device mode). The backend
+ * asks for every phone with deposits at its polls, before a node's daily purge for the phones whose
+ * deposits the purge deletes (the exposures found with them go too, R15.22), and at the end of the
+ * run.
  *
  * <p>Only observations that can ever match are deposited: those of an RPI whose key is uploaded
  * during the run (the uploader's keys of the days uploaded, up to the upload time). Each goes at
@@ -59,6 +59,10 @@ final class OperatorBackends {
   private final Notifications notifications;
   private final Polls polls;
   private final Instant start;
+
+  /** Exposures already noticed, with their phone: one found as a fetch ran comes again. */
+  private final Set<List<Object>> noticed = new HashSet<>();
+
   private final int dayZeroEnin;
   private final int retentionDays;
   private final SecureRandom random = new SecureRandom();
@@ -194,6 +198,13 @@ final class OperatorBackends {
     if (!deposits.isEmpty()) {
       federation.deposit(deposits, now);
     }
+    List<Integer> polling = new ArrayList<>();
+    for (int agent : deposited.keySet()) {
+      if (polls.next(agent, hour) == hour) {
+        polling.add(agent);
+      }
+    }
+    fetch(polling, now);
   }
 
   /**
@@ -239,15 +250,15 @@ final class OperatorBackends {
       int agent = agents.get(i);
       long since = lastFetchSeconds.getOrDefault(agent, Long.MIN_VALUE);
       for (Exposure e : answers.get(i)) {
-        if (e.getMatchedUnixSeconds() >= since) {
-          notice(agent, e);
+        if (e.getMatchedUnixSeconds() >= since && noticed.add(List.of(agent, e))) {
+          notice(agent, e, now);
         }
       }
       lastFetchSeconds.put(agent, now.getEpochSecond());
     }
   }
 
-  private void notice(int agent, Exposure e) {
+  private void notice(int agent, Exposure e, Instant now) {
     notifications.recordMatch(agent);
     int indexCase = indexCase(agent, e);
     if (indexCase < 0) {
@@ -255,7 +266,8 @@ final class OperatorBackends {
       return;
     }
     if (e.getNotified()) {
-      long hour = Math.floorDiv(e.getMatchedUnixSeconds() - start.getEpochSecond(), 3600);
+      // the person learns of it when the backend fetches it, not when the node found it
+      long hour = Math.floorDiv(now.getEpochSecond() - start.getEpochSecond(), 3600);
       notifications.recordNotification(agent, indexCase, (int) hour);
     }
   }
