@@ -79,6 +79,13 @@ class PushCursorTest {
       f.upload("DE", t.keys(2, 2));
       f.node("DE").publishDue(true);
       f.await(WAIT, () -> batchesOf(f.node("BE"), "DE") == 2, "BE holds both of DE's batches");
+      StoredBatch second = f.node("DE").store().read(tx -> tx.batches().ofOrigin("DE")).get(1);
+      // BE counts a batch after storing it and before acknowledging it: once DE has stored its
+      // cursor at the second batch, BE's counts below are final
+      f.await(
+          WAIT,
+          () -> pushCursor(f.node("DE"), be).equals(Optional.of(second.position())),
+          "DE stored its push cursor at its second batch");
       OperatorIdentity de = f.credentials("DE").identity();
       assertEquals(
           0.0,
